@@ -1,0 +1,48 @@
+package dev.pkauth;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A key's metadata, as listed and verified. It holds no secret and no hash: safe to log, show and
+ * serialize.
+ *
+ * @param id the {@code key_…} primary key
+ * @param userId the owner
+ * @param name the owner's label ({@code ""} when none)
+ * @param prefix the first 16 characters of the token, for display
+ * @param scopes the scopes held, in the order given at creation
+ * @param expiresAt when the key stops working, or {@code null} for never
+ * @param lastUsedAt latest recorded use (debounced), or {@code null}
+ * @param createdAt when it was minted
+ * @param revokedAt when it was revoked, or {@code null} while active
+ */
+public record ApiKey(
+        String id,
+        String userId,
+        String name,
+        String prefix,
+        List<String> scopes,
+        Instant expiresAt,
+        Instant lastUsedAt,
+        Instant createdAt,
+        Instant revokedAt) {
+
+    public ApiKey {
+        scopes = List.copyOf(scopes);
+    }
+
+    /** What a key is at a given instant. */
+    public enum Status { ACTIVE, EXPIRED, REVOKED }
+
+    public Status statusAt(Instant now) {
+        if (revokedAt != null) return Status.REVOKED;
+        if (expiresAt != null && !expiresAt.isAfter(now)) return Status.EXPIRED;
+        return Status.ACTIVE;
+    }
+
+    /** The principal a request authenticated with this key carries. */
+    public ApiKeyPrincipal toPrincipal() {
+        return new ApiKeyPrincipal(userId, id, name, scopes, expiresAt);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.pkauth;
+
+import java.security.Principal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Who is calling and what they may do: the principal of a request authenticated by an API key.
+ * Its {@linkplain #getName() name} is the user id.
+ *
+ * <pre>{@code
+ * ApiKeyPrincipal p = (ApiKeyPrincipal) request.getUserPrincipal();
+ * if (!p.hasScope("docs:write")) { ... }
+ * }</pre>
+ */
+public final class ApiKeyPrincipal implements Principal {
+    private final String userId;
+    private final String keyId;
+    private final String keyName;
+    private final List<String> scopes;
+    private final Instant expiresAt;
+
+    public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt) {
+        this.userId = Objects.requireNonNull(userId, "userId");
+        this.keyId = Objects.requireNonNull(keyId, "keyId");
+        this.keyName = keyName == null ? "" : keyName;
+        this.scopes = List.copyOf(scopes);
+        this.expiresAt = expiresAt;
+    }
+
+    /** The user id. */
+    @Override
+    public String getName() {
+        return userId;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    public String keyName() {
+        return keyName;
+    }
+
+    /** The key's display prefix ({@code pk.key_} plus 9 id characters): safe to log. */
+    public String keyPrefix() {
+        return dev.pkauth.internal.Tokens.prefixOfId(keyId);
+    }
+
+    public List<String> scopes() {
+        return scopes;
+    }
+
+    /** When the key expires, or {@code null} for never. */
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    /**
+     * True when the key holds {@code required} exactly, holds {@code *}, or holds {@code X:*} and
+     * {@code required} starts with {@code X:}.
+     */
+    public boolean hasScope(String required) {
+        if (required == null || required.isEmpty()) return false;
+        for (String held : scopes) {
+            if (held.equals(required) || held.equals("*")) return true;
+            if (held.endsWith(":*")) {
+                int stem = held.length() - 1; // keep the colon: "docs:*" grants "docs:read", not "docsx"
+                if (required.length() > stem && required.regionMatches(0, held, 0, stem)) return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when every one of {@code required} is held. */
+    public boolean hasAllScopes(Iterable<String> required) {
+        for (String s : required) {
+            if (!hasScope(s)) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ApiKeyPrincipal p && p.keyId.equals(keyId) && p.userId.equals(userId)
+                && p.keyName.equals(keyName) && p.scopes.equals(scopes) && Objects.equals(p.expiresAt, expiresAt);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(userId, keyId);
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKeyPrincipal[userId=" + userId + ", key=" + keyPrefix() + ", scopes=" + scopes + "]";
+    }
+}

@@ -1,0 +1,595 @@
+package dev.pkauth;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pkauth.internal.InMemoryKeyRepository;
+import dev.pkauth.internal.JdbcKeyRepository;
+import dev.pkauth.internal.JdbcKeyRepository.Dialect;
+import dev.pkauth.internal.KeyRecord;
+import dev.pkauth.internal.KeyRepository;
+import dev.pkauth.internal.SecretHasher;
+import dev.pkauth.internal.Tokens;
+import dev.pkauth.internal.TouchWriter;
+import dev.pkauth.internal.Validation;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mints, verifies and manages API keys. Thread-safe; make one per database and share it.
+ *
+ * <pre>{@code
+ * try (ApiKeyStore store = ApiKeyStore.builder()
+ *         .jdbcUrl("jdbc:sqlite:keys.db")
+ *         .pepper(System.getenv("PKAUTH_PEPPER"))
+ *         .build()) {
+ *     IssuedKey issued = store.create("alice", "CI", List.of("docs:read"), null);
+ *     // show issued.token() to alice once; only its hash is stored
+ *     Verification v = store.verify(issued.token());
+ * }
+ * }</pre>
+ *
+ * <p>Three outcomes of {@link #verify}: {@link Verification.Valid}, {@link Verification.Invalid}
+ * (with a reason), or a thrown {@link StoreUnavailableException} when the database cannot answer.
+ */
+public final class ApiKeyStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyStore.class);
+    /** Pylon's development pepper, so development databases of both verify alike. */
+    static final String DEVELOPMENT_PEPPER = "pylon-dev-api-key-pepper-not-for-production";
+    private static final AtomicBoolean warnedDevelopmentPepper = new AtomicBoolean();
+
+    private final KeyRepository repository;
+    private final SecretHasher hasher;
+    private final Clock clock;
+    private final TouchWriter touches;
+    private final ExecutorService ownedExecutor;
+    private final String description;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ApiKeyStore(Builder b, KeyRepository repository, List<String> peppers, String description) {
+        this.repository = repository;
+        this.hasher = new SecretHasher(peppers);
+        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+        Executor executor = b.executor;
+        if (executor == null) {
+            ownedExecutor = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "pkauth-writer");
+                t.setDaemon(true);
+                return t;
+            });
+            executor = ownedExecutor;
+        } else {
+            ownedExecutor = null;
+        }
+        long interval = b.touchInterval != null ? b.touchInterval.toSeconds() : 60;
+        this.touches = new TouchWriter(repository, executor, interval);
+        this.description = description;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // --- verification ---------------------------------------------------------------------
+
+    /**
+     * Verifies a presented token. The secret is checked before expiry and revocation, and an
+     * unknown id costs the same HMAC work as a wrong secret, so a caller without the secret learns
+     * nothing from the answer or its timing.
+     *
+     * @throws StoreUnavailableException when the backend cannot answer (never for a bad key)
+     */
+    public Verification verify(String token) {
+        ensureOpen();
+        if (!Tokens.isWellFormed(token)) {
+            log.debug("pkauth: rejected a malformed key");
+            return new Verification.Invalid(Verification.Reason.MALFORMED, null);
+        }
+        String id = Tokens.idOf(token);
+        String secret = Tokens.secretOf(token);
+        KeyRecord row = repository.find(id).orElse(null);
+        SecretHasher.Match match = hasher.check(secret, row == null ? null : row.secretHash());
+        if (row == null) return invalid(Verification.Reason.NOT_FOUND, id);
+        if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, id);
+        if (match == SecretHasher.Match.PREVIOUS) {
+            String oldHash = row.secretHash();
+            String newHash = hasher.hash(secret);
+            touches.submit("re-hash a key under the current pepper", () -> repository.replaceHash(id, oldHash, newHash));
+        }
+        long now = nowSeconds();
+        if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, id);
+        if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, id);
+        touches.used(row, now);
+        return new Verification.Valid(toApiKey(row));
+    }
+
+    private static Verification.Invalid invalid(Verification.Reason reason, String id) {
+        String prefix = Tokens.prefixOfId(id);
+        log.debug("pkauth: rejected key {}: {}", prefix, reason);
+        return new Verification.Invalid(reason, prefix);
+    }
+
+    // --- management -----------------------------------------------------------------------
+
+    /**
+     * Mints a key. The returned token is the only copy: it is not stored and cannot be shown again.
+     *
+     * @param userId the owner; non-empty
+     * @param name a label for the owner ("CI"), at most 200 characters; {@code null} for none
+     * @param scopes scopes granted; trimmed, non-empty, no commas or whitespace
+     * @param expiresAt when it stops working (in the future), or {@code null} for never
+     * @throws IllegalArgumentException when an argument is invalid; the message says which
+     */
+    public IssuedKey create(String userId, String name, Collection<String> scopes, Instant expiresAt) {
+        ensureOpen();
+        String user = Validation.userId(userId);
+        String label = Validation.name(name);
+        List<String> granted = Validation.scopes(scopes);
+        long now = nowSeconds();
+        Long expires = futureSeconds(expiresAt, now);
+        Tokens.Minted minted = Tokens.mint();
+        KeyRecord row = new KeyRecord(minted.id(), user, label, minted.prefix(), hasher.hash(minted.secret()), granted,
+                expires, null, now, null);
+        repository.insert(row);
+        log.debug("pkauth: created key {} for user {}", row.prefix(), user);
+        return new IssuedKey(minted.token(), toApiKey(row));
+    }
+
+    /** The key with this id, if any. */
+    public Optional<ApiKey> find(String id) {
+        ensureOpen();
+        if (!Tokens.isWellFormedId(id)) return Optional.empty();
+        return repository.find(id).map(ApiKeyStore::toApiKey);
+    }
+
+    /** The user's unrevoked keys (expired ones included), newest first. */
+    public List<ApiKey> list(String userId) {
+        return list(userId, false);
+    }
+
+    /** The user's keys, newest first; revoked ones too when {@code includeRevoked}. */
+    public List<ApiKey> list(String userId, boolean includeRevoked) {
+        ensureOpen();
+        List<KeyRecord> rows = repository.listByUser(Validation.userId(userId), includeRevoked);
+        List<ApiKey> out = new ArrayList<>(rows.size());
+        for (KeyRecord r : rows) out.add(toApiKey(r));
+        return List.copyOf(out);
+    }
+
+    /**
+     * Changes an unrevoked key's expiry.
+     *
+     * @param expiresAt the new expiry (in the future), or {@code null} for never
+     * @return the updated key, or empty when there is no such unrevoked key
+     */
+    public Optional<ApiKey> refresh(String id, Instant expiresAt) {
+        ensureOpen();
+        Long expires = futureSeconds(expiresAt, nowSeconds());
+        if (!Tokens.isWellFormedId(id) || !repository.updateExpiry(id, expires)) return Optional.empty();
+        return find(id);
+    }
+
+    /**
+     * Mints a successor with the same user, name and scopes, and ends the old key after
+     * {@code overlap} ({@link Duration#ZERO}: revoked now), so clients can switch over without an
+     * outage. The successor keeps the old key's lifetime: a 90-day key is replaced by a 90-day key.
+     *
+     * @return the new key, or empty when there is no such unrevoked key
+     */
+    public Optional<IssuedKey> rotate(String id, Duration overlap) {
+        ensureOpen();
+        Objects.requireNonNull(overlap, "overlap");
+        if (overlap.isNegative()) throw new IllegalArgumentException("overlap must not be negative: " + overlap);
+        if (!Tokens.isWellFormedId(id)) return Optional.empty();
+        KeyRecord old = repository.find(id).orElse(null);
+        if (old == null || old.revokedAt() != null) return Optional.empty();
+        long now = nowSeconds();
+        Long newExpiry = old.expiresAt() == null ? null : now + Math.max(1, old.expiresAt() - old.createdAt());
+        Long oldExpiry = old.expiresAt();
+        Long oldRevoked = null;
+        if (overlap.isZero()) {
+            oldRevoked = now;
+        } else {
+            long end = saturatedAdd(now, overlap.toSeconds());
+            oldExpiry = oldExpiry == null ? end : Math.min(oldExpiry, end);
+        }
+        Tokens.Minted minted = Tokens.mint();
+        KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
+                hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null);
+        if (!repository.rotate(id, oldExpiry, oldRevoked, successor)) return Optional.empty();
+        log.debug("pkauth: rotated key {} to {}", old.prefix(), successor.prefix());
+        return Optional.of(new IssuedKey(minted.token(), toApiKey(successor)));
+    }
+
+    /**
+     * Revokes a key: it fails verification from now on, and its row stays for audit.
+     *
+     * @return true when this call revoked it; false when unknown or already revoked
+     */
+    public boolean revoke(String id) {
+        ensureOpen();
+        if (!Tokens.isWellFormedId(id)) return false;
+        boolean revoked = repository.revoke(id, nowSeconds());
+        if (revoked) log.debug("pkauth: revoked key {}", Tokens.prefixOfId(id));
+        return revoked;
+    }
+
+    /** Deletes a key's row for good. @return true when it existed */
+    public boolean purge(String id) {
+        ensureOpen();
+        if (!Tokens.isWellFormedId(id)) return false;
+        return repository.delete(id);
+    }
+
+    /** Writes pending {@code last_used_at} updates now, on the calling thread. */
+    public void flush() {
+        touches.flush();
+    }
+
+    /** Flushes pending writes, stops the writer thread and closes the pool this store made. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+            try {
+                ownedExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        touches.close();
+        repository.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKeyStore[" + description + "]";
+    }
+
+    // --- helpers --------------------------------------------------------------------------
+
+    private void ensureOpen() {
+        if (closed.get()) throw new IllegalStateException("this ApiKeyStore is closed");
+    }
+
+    private long nowSeconds() {
+        return clock.instant().getEpochSecond();
+    }
+
+    private static Long futureSeconds(Instant at, long now) {
+        if (at == null) return null;
+        long seconds = at.getEpochSecond();
+        if (seconds <= now) {
+            throw new IllegalArgumentException("expiry must be in the future: " + at + " is not after "
+                    + Instant.ofEpochSecond(now));
+        }
+        return seconds;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    private static ApiKey toApiKey(KeyRecord r) {
+        return new ApiKey(r.id(), r.userId(), r.name(), r.prefix().isEmpty() ? Tokens.prefixOfId(r.id()) : r.prefix(),
+                r.scopes(), instant(r.expiresAt()), instant(r.lastUsedAt()), Instant.ofEpochSecond(r.createdAt()),
+                instant(r.revokedAt()));
+    }
+
+    private static Instant instant(Long seconds) {
+        return seconds == null ? null : Instant.ofEpochSecond(seconds);
+    }
+
+    /**
+     * Configures an {@link ApiKeyStore}. Explicit calls win over {@link #settings(Settings)}; each
+     * option may be set once; {@link #build()} says precisely what is missing or wrong.
+     */
+    public static final class Builder {
+        private Settings settings;
+        private boolean inMemory;
+        private String jdbcUrl;
+        private String jdbcUser;
+        private String jdbcPassword;
+        private DataSource dataSource;
+        private String table;
+        private String pepper;
+        private List<String> previousPeppers;
+        private Boolean requirePepper;
+        private Duration touchInterval;
+        private Clock clock;
+        private Executor executor;
+        private Integer poolSize;
+        private Duration connectionTimeout;
+        private boolean migrate = true;
+
+        private Builder() {}
+
+        /** Reads unset options by name from {@code settings} (see {@link Settings}). */
+        public Builder settings(Settings settings) {
+            requireUnset(this.settings, "settings");
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** Keys in memory only: for tests and throwaway processes. */
+        public Builder inMemory() {
+            requireNoBackend();
+            this.inMemory = true;
+            return this;
+        }
+
+        /** {@code jdbc:sqlite:path} or {@code jdbc:postgresql://…}; the store makes and owns a pool. */
+        public Builder jdbcUrl(String url) {
+            requireNoBackend();
+            this.jdbcUrl = Objects.requireNonNull(url, "jdbcUrl");
+            return this;
+        }
+
+        /** Credentials for {@link #jdbcUrl(String)}. */
+        public Builder credentials(String user, String password) {
+            requireUnset(this.jdbcUser, "credentials");
+            this.jdbcUser = Objects.requireNonNull(user, "user");
+            this.jdbcPassword = password;
+            return this;
+        }
+
+        /** A data source the application owns (and closes); SQLite or PostgreSQL. */
+        public Builder dataSource(DataSource dataSource) {
+            requireNoBackend();
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /** The key table; default {@code pkauth_api_keys}. An SQL identifier. */
+        public Builder table(String table) {
+            requireUnset(this.table, "table");
+            this.table = Validation.table(table);
+            return this;
+        }
+
+        /** The current pepper (HMAC key). Keep it out of the database and out of source control. */
+        public Builder pepper(String pepper) {
+            requireUnset(this.pepper, "pepper");
+            this.pepper = requirePepperValue(pepper);
+            return this;
+        }
+
+        /** Older peppers: keys hashed under them still verify and are re-hashed under the current one. */
+        public Builder previousPeppers(String... peppers) {
+            requireUnset(this.previousPeppers, "previousPeppers");
+            List<String> list = new ArrayList<>();
+            for (String p : peppers) list.add(requirePepperValue(p));
+            this.previousPeppers = List.copyOf(list);
+            return this;
+        }
+
+        /** Refuse to start with the development pepper (production). */
+        public Builder requirePepper(boolean require) {
+            requireUnset(this.requirePepper, "requirePepper");
+            this.requirePepper = require;
+            return this;
+        }
+
+        /** At most one {@code last_used_at} write per key per interval; default 60 s. */
+        public Builder touchInterval(Duration interval) {
+            requireUnset(this.touchInterval, "touchInterval");
+            if (interval.isNegative()) throw new IllegalArgumentException("touchInterval must not be negative");
+            this.touchInterval = interval;
+            return this;
+        }
+
+        /** The clock for expiry and {@code last_used_at}; default UTC system clock. */
+        public Builder clock(Clock clock) {
+            requireUnset(this.clock, "clock");
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Runs background writes; default a daemon thread owned by the store. Tests pass {@code Runnable::run}. */
+        public Builder executor(Executor executor) {
+            requireUnset(this.executor, "executor");
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Connections in the pool the store makes; default 4 on SQLite (one writer), 10 on PostgreSQL. */
+        public Builder poolSize(int size) {
+            requireUnset(this.poolSize, "poolSize");
+            if (size < 1) throw new IllegalArgumentException("poolSize must be at least 1, was " + size);
+            this.poolSize = size;
+            return this;
+        }
+
+        /** How long to wait for a pooled connection before the store is unavailable; default 1 s. */
+        public Builder connectionTimeout(Duration timeout) {
+            requireUnset(this.connectionTimeout, "connectionTimeout");
+            if (timeout.toMillis() < 250) throw new IllegalArgumentException("connectionTimeout must be at least 250ms");
+            this.connectionTimeout = timeout;
+            return this;
+        }
+
+        /** Whether {@link #build()} creates or upgrades the table; default true. */
+        public Builder migrate(boolean migrate) {
+            this.migrate = migrate;
+            return this;
+        }
+
+        /**
+         * Opens the store: makes the pool, creates or upgrades the table.
+         *
+         * @throws IllegalStateException when the configuration is incomplete or contradictory
+         * @throws StoreUnavailableException when the database cannot be reached
+         */
+        public ApiKeyStore build() {
+            Settings s = settings != null ? settings : Settings.of(java.util.Map.of());
+            if (!inMemory && jdbcUrl == null && dataSource == null) {
+                jdbcUrl = s.get(Settings.JDBC_URL);
+                if (jdbcUrl == null) {
+                    throw new IllegalStateException("no backend: call jdbcUrl(…), dataSource(…) or inMemory(), "
+                            + "or set " + Settings.environmentName(Settings.JDBC_URL));
+                }
+                if (jdbcUser == null && s.get(Settings.JDBC_USER) != null) {
+                    jdbcUser = s.get(Settings.JDBC_USER);
+                    jdbcPassword = s.get(Settings.JDBC_PASSWORD);
+                }
+            }
+            if (table == null) table = Validation.table(s.get(Settings.TABLE, "pkauth_api_keys"));
+            if (poolSize == null && s.get(Settings.POOL_SIZE) != null) {
+                poolSize(parsePositiveInt(s.get(Settings.POOL_SIZE), Settings.POOL_SIZE));
+            }
+            if (touchInterval == null && s.get(Settings.TOUCH_INTERVAL) != null) {
+                touchInterval(Durations.parse(s.get(Settings.TOUCH_INTERVAL)));
+            }
+            List<String> peppers = resolvePeppers(s);
+
+            KeyRepository repository;
+            String description;
+            if (inMemory) {
+                repository = new InMemoryKeyRepository();
+                description = "in-memory";
+            } else {
+                JdbcKeyRepository jdbc = dataSource != null ? fromDataSource() : fromUrl();
+                repository = jdbc;
+                description = jdbc.dialect().name().toLowerCase(java.util.Locale.ROOT) + ", table=" + table;
+                if (migrate) {
+                    try {
+                        jdbc.migrate();
+                    } catch (RuntimeException e) {
+                        jdbc.close();
+                        throw e;
+                    }
+                }
+            }
+            return new ApiKeyStore(this, repository, peppers, description);
+        }
+
+        private List<String> resolvePeppers(Settings s) {
+            String current = pepper != null ? pepper : s.get(Settings.PEPPER);
+            List<String> previous = previousPeppers;
+            if (previous == null) {
+                String csv = s.get(Settings.PEPPER_PREVIOUS);
+                previous = csv == null ? List.of() : Arrays.stream(csv.split(","))
+                        .map(String::strip).filter(p -> !p.isEmpty()).toList();
+            }
+            boolean require = requirePepper != null ? requirePepper
+                    : Boolean.parseBoolean(s.get(Settings.REQUIRE_PEPPER, "false"));
+            if (current == null) {
+                if (require) {
+                    throw new IllegalStateException("no pepper is set and a pepper is required: set "
+                            + Settings.environmentName(Settings.PEPPER) + " (or call pepper(…)) to a long random secret");
+                }
+                if (warnedDevelopmentPepper.compareAndSet(false, true)) {
+                    log.warn("pkauth: no pepper is set ({}); using the public development pepper. Keys minted now "
+                            + "are NOT safe for production. Set {} and {}=true in production.",
+                            Settings.environmentName(Settings.PEPPER), Settings.environmentName(Settings.PEPPER),
+                            Settings.environmentName(Settings.REQUIRE_PEPPER));
+                }
+                current = DEVELOPMENT_PEPPER;
+            }
+            List<String> all = new ArrayList<>();
+            all.add(current);
+            for (String p : previous) if (!all.contains(p)) all.add(p);
+            return all;
+        }
+
+        private JdbcKeyRepository fromUrl() {
+            Dialect dialect = Dialect.ofUrl(jdbcUrl).orElseThrow(() -> new IllegalStateException(
+                    "unsupported JDBC URL: expected jdbc:sqlite:… or jdbc:postgresql://…, got "
+                            + Validation.printable(redactUrl(jdbcUrl))));
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("pkauth");
+            config.setJdbcUrl(jdbcUrl);
+            config.setConnectionTimeout(connectionTimeout != null ? connectionTimeout.toMillis() : 1000);
+            if (jdbcUser != null) config.setUsername(jdbcUser);
+            if (jdbcPassword != null) config.setPassword(jdbcPassword);
+            if (dialect == Dialect.SQLITE) {
+                String path = jdbcUrl.substring("jdbc:sqlite:".length());
+                if (path.isEmpty() || path.contains(":memory:") || path.contains("mode=memory")) {
+                    throw new IllegalStateException("an in-memory SQLite URL gives every pooled connection its own "
+                            + "empty database; use a file (jdbc:sqlite:keys.db) or inMemory()");
+                }
+                config.setMaximumPoolSize(poolSize != null ? poolSize : 4);
+                config.addDataSourceProperty("journal_mode", "WAL");
+                config.addDataSourceProperty("busy_timeout", "5000");
+            } else {
+                config.setMaximumPoolSize(poolSize != null ? poolSize : 10);
+            }
+            config.setMinimumIdle(1);
+            HikariDataSource pool;
+            try {
+                pool = new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                throw new StoreUnavailableException("could not open the key database " + redactUrl(jdbcUrl) + ": "
+                        + rootMessage(e), e);
+            }
+            return new JdbcKeyRepository(pool, pool, dialect, table);
+        }
+
+        private JdbcKeyRepository fromDataSource() {
+            String product;
+            try (Connection c = dataSource.getConnection()) {
+                product = c.getMetaData().getDatabaseProductName();
+            } catch (SQLException e) {
+                throw new StoreUnavailableException("could not connect through the given DataSource: " + e.getMessage(), e);
+            }
+            Dialect dialect = Dialect.ofProductName(product).orElseThrow(() -> new IllegalStateException(
+                    "unsupported database " + product + ": pkauth speaks SQLite and PostgreSQL"));
+            return new JdbcKeyRepository(dataSource, null, dialect, table);
+        }
+
+        private static String rootMessage(Throwable e) {
+            Throwable t = e;
+            while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+            return t.getMessage() != null ? t.getMessage() : t.toString();
+        }
+
+        /** Drops query parameters (where a password may sit) from a URL meant for a message. */
+        static String redactUrl(String url) {
+            int q = url.indexOf('?');
+            return q < 0 ? url : url.substring(0, q) + "?…";
+        }
+
+        private static String requirePepperValue(String pepper) {
+            if (pepper == null || pepper.isEmpty()) throw new IllegalArgumentException("a pepper must not be empty");
+            return pepper;
+        }
+
+        private static int parsePositiveInt(String value, String name) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= 1) return n;
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " must be a positive integer, was " + Validation.printable(value));
+        }
+
+        private void requireNoBackend() {
+            if (inMemory || jdbcUrl != null || dataSource != null) {
+                throw new IllegalStateException("a backend was already chosen: use one of inMemory(), jdbcUrl(…), dataSource(…)");
+            }
+        }
+
+        private static void requireUnset(Object current, String option) {
+            if (current != null) throw new IllegalStateException(option + " was already set");
+        }
+    }
+}

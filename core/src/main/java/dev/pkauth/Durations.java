@@ -1,0 +1,36 @@
+package dev.pkauth;
+
+import java.time.Duration;
+
+/**
+ * Parses the durations operators type: a whole number with {@code s}, {@code m}, {@code h} or
+ * {@code d} ({@code 90d}, {@code 24h}, {@code 0s}).
+ */
+public final class Durations {
+    private Durations() {}
+
+    /** @throws IllegalArgumentException with what was wrong and an example */
+    public static Duration parse(String text) {
+        if (text == null || text.length() < 2 || text.length() > 12) throw bad(text);
+        char unit = text.charAt(text.length() - 1);
+        long amount;
+        try {
+            amount = Long.parseLong(text.substring(0, text.length() - 1));
+        } catch (NumberFormatException e) {
+            throw bad(text);
+        }
+        if (amount < 0 || !Character.isDigit(text.charAt(0))) throw bad(text);
+        return switch (unit) {
+            case 's' -> Duration.ofSeconds(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            case 'd' -> Duration.ofDays(amount);
+            default -> throw bad(text);
+        };
+    }
+
+    private static IllegalArgumentException bad(String text) {
+        return new IllegalArgumentException("invalid duration " + (text == null ? "null" : dev.pkauth.internal.Validation.printable(text))
+                + ": use a whole number with s, m, h or d, such as 90d or 24h");
+    }
+}

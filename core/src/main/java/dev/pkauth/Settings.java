@@ -1,0 +1,103 @@
+package dev.pkauth;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * pkauth's configuration by name, from wherever the host keeps it. Names are lower-case with
+ * dashes ({@value #JDBC_URL}, {@value #PEPPER}, …); in the environment the same names are
+ * upper-case with underscores and a {@code PKAUTH_} prefix ({@code PKAUTH_JDBC_URL}); in web.xml
+ * they are filter init-params, or context-params with a {@code pkauth.} prefix.
+ *
+ * <pre>{@code
+ * ApiKeyStore store = ApiKeyStore.builder().settings(Settings.fromEnvironment()).build();
+ * }</pre>
+ *
+ * {@link #toString()} lists which names are set, never their values.
+ */
+public final class Settings {
+    public static final String JDBC_URL = "jdbc-url";
+    public static final String JDBC_USER = "jdbc-user";
+    public static final String JDBC_PASSWORD = "jdbc-password";
+    public static final String TABLE = "table";
+    public static final String PEPPER = "pepper";
+    public static final String PEPPER_PREVIOUS = "pepper-previous";
+    public static final String REQUIRE_PEPPER = "require-pepper";
+    public static final String REALM = "realm";
+    public static final String POOL_SIZE = "pool-size";
+    public static final String TOUCH_INTERVAL = "touch-interval";
+    public static final String CACHE_TTL = "cache-ttl";
+
+    private static final String[] KNOWN = {
+        JDBC_URL, JDBC_USER, JDBC_PASSWORD, TABLE, PEPPER, PEPPER_PREVIOUS, REQUIRE_PEPPER, REALM, POOL_SIZE,
+        TOUCH_INTERVAL, CACHE_TTL
+    };
+
+    private final UnaryOperator<String> lookup;
+    private final String source;
+
+    private Settings(UnaryOperator<String> lookup, String source) {
+        this.lookup = lookup;
+        this.source = source;
+    }
+
+    /** Settings from {@code lookup}, which answers a name such as {@code jdbc-url} or {@code null}. */
+    public static Settings from(UnaryOperator<String> lookup) {
+        return new Settings(Objects.requireNonNull(lookup, "lookup"), "custom");
+    }
+
+    public static Settings of(Map<String, String> values) {
+        Map<String, String> copy = Map.copyOf(values);
+        return new Settings(copy::get, "map");
+    }
+
+    /** The process environment: {@code jdbc-url} is read from {@code PKAUTH_JDBC_URL}. */
+    public static Settings fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /** An environment-style map ({@code PKAUTH_JDBC_URL=…}). */
+    public static Settings fromEnvironment(Map<String, String> environment) {
+        Map<String, String> env = Map.copyOf(environment);
+        return new Settings(name -> env.get(environmentName(name)), "environment");
+    }
+
+    /** {@code jdbc-url} → {@code PKAUTH_JDBC_URL}. */
+    public static String environmentName(String name) {
+        return "PKAUTH_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** The value of {@code name}, or {@code null} when unset or blank. */
+    public String get(String name) {
+        String v = lookup.apply(name);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    public String get(String name, String fallback) {
+        String v = get(name);
+        return v == null ? fallback : v;
+    }
+
+    /** These settings, and {@code other} for names these leave unset. */
+    public Settings orElse(Settings other) {
+        return new Settings(name -> {
+            String v = get(name);
+            return v != null ? v : other.get(name);
+        }, source + "+" + other.source);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("Settings[").append(source).append(", set=");
+        String sep = "";
+        for (String name : KNOWN) {
+            if (get(name) != null) {
+                b.append(sep).append(name);
+                sep = ",";
+            }
+        }
+        return b.append(']').toString();
+    }
+}

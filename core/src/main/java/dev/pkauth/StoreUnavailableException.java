@@ -1,0 +1,15 @@
+package dev.pkauth;
+
+/**
+ * The key store could not answer: the database is down, locked, read-only, or the pool timed out.
+ *
+ * <p><b>This never means that a key is invalid.</b> The filters answer it with 503 and
+ * {@code Retry-After}, so a database hiccup never logs users out or lets anyone in.
+ */
+public class StoreUnavailableException extends PkauthException {
+    private static final long serialVersionUID = 1L;
+
+    public StoreUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.pkauth.http;
+
+import java.util.List;
+
+/**
+ * What a resource asks of a request: whether anonymous callers may pass, and which scopes a key
+ * must hold (all of {@code allOf}, and at least one of {@code anyOf} when it is not empty).
+ *
+ * @param anonymous requests without credentials pass unauthenticated (a presented key is still checked)
+ * @param allOf scopes that must all be held
+ * @param anyOf scopes of which one must be held (for {@code @RolesAllowed}); empty means no such rule
+ */
+public record AccessRule(boolean anonymous, List<String> allOf, List<String> anyOf) {
+    public static final AccessRule AUTHENTICATED = new AccessRule(false, List.of(), List.of());
+    public static final AccessRule ANONYMOUS = new AccessRule(true, List.of(), List.of());
+
+    public AccessRule {
+        allOf = List.copyOf(allOf);
+        anyOf = List.copyOf(anyOf);
+    }
+
+    public static AccessRule requireScopes(List<String> scopes) {
+        return new AccessRule(false, scopes, List.of());
+    }
+}

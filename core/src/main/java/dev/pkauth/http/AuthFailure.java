@@ -1,0 +1,102 @@
+package dev.pkauth.http;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HTTP answer refusing a request: status, headers and a small JSON body, the RFC 6750 way.
+ * Adapters copy {@link #headers()} and {@link #body()} onto their response as they are.
+ *
+ * @param status 400, 401, 403 or 503
+ * @param error the error code ({@code invalid_token}, …)
+ * @param description a fixed, human-readable explanation (never request input)
+ * @param headers {@code WWW-Authenticate} (absent on 503), {@code Cache-Control: no-store},
+ *     {@code Content-Type}, and {@code Retry-After} on 503
+ * @param body {@code {"error":"…","error_description":"…"}}
+ */
+public record AuthFailure(int status, String error, String description, Map<String, String> headers, String body) {
+    public static final String CONTENT_TYPE = "application/json";
+
+    public AuthFailure {
+        headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** 401 with a bare challenge: no credentials were presented (RFC 6750 §3.1). */
+    public static AuthFailure missingCredentials(String realm) {
+        return of(401, challenge(realm, null, null, null), "unauthorized", "an API key is required (Authorization: Bearer pk.…)");
+    }
+
+    /** 400 {@code invalid_request}. */
+    public static AuthFailure invalidRequest(String realm, String description) {
+        return of(400, challenge(realm, "invalid_request", description, null), "invalid_request", description);
+    }
+
+    /** 401 {@code invalid_token}. */
+    public static AuthFailure invalidToken(String realm, String description) {
+        return of(401, challenge(realm, "invalid_token", description, null), "invalid_token", description);
+    }
+
+    /** 403 {@code insufficient_scope}, naming the scopes the resource needs. */
+    public static AuthFailure insufficientScope(String realm, List<String> required) {
+        String scope = String.join(" ", required);
+        String description = "the API key lacks a required scope";
+        return of(403, challenge(realm, "insufficient_scope", description, scope), "insufficient_scope", description);
+    }
+
+    /** 503 with {@code Retry-After} and no challenge: the key could not be checked. */
+    public static AuthFailure unavailable(int retryAfterSeconds) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Retry-After", Integer.toString(retryAfterSeconds));
+        return build(503, h, "temporarily_unavailable", "the API key could not be checked; try again shortly");
+    }
+
+    private static AuthFailure of(int status, String challenge, String error, String description) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("WWW-Authenticate", challenge);
+        return build(status, h, error, description);
+    }
+
+    private static AuthFailure build(int status, Map<String, String> h, String error, String description) {
+        h.put("Cache-Control", "no-store");
+        h.put("Content-Type", CONTENT_TYPE);
+        String body = "{\"error\":" + jsonString(error) + ",\"error_description\":" + jsonString(description) + "}";
+        return new AuthFailure(status, error, description, h, body);
+    }
+
+    /** {@code Bearer realm="…"[, error="…", error_description="…"][, scope="…"]} with quoted-string escaping. */
+    public static String challenge(String realm, String error, String description, String scope) {
+        StringBuilder b = new StringBuilder("Bearer realm=").append(quote(realm));
+        if (error != null) b.append(", error=").append(quote(error));
+        if (description != null) b.append(", error_description=").append(quote(description));
+        if (scope != null) b.append(", scope=").append(quote(scope));
+        return b.toString();
+    }
+
+    /** An RFC 9110 quoted-string: {@code "} and {@code \} escaped, control characters dropped. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c >= 0x20 && c != 0x7f) b.append(c);
+        }
+        return b.append('"').toString();
+    }
+
+    static String jsonString(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

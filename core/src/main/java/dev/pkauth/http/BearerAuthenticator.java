@@ -1,0 +1,94 @@
+package dev.pkauth.http;
+
+import dev.pkauth.ApiKeyPrincipal;
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.StoreUnavailableException;
+import dev.pkauth.Verification;
+import dev.pkauth.internal.Validation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole decision of the filters, framework-free: headers in, {@link AuthOutcome} out.
+ *
+ * <pre>{@code
+ * BearerAuthenticator auth = new BearerAuthenticator(store, "api");
+ * AuthOutcome outcome = auth.authenticate(authorizationHeaderValues, AccessRule.AUTHENTICATED);
+ * }</pre>
+ */
+public final class BearerAuthenticator {
+    private static final Logger log = LoggerFactory.getLogger(BearerAuthenticator.class);
+    static final String INVALID_KEY = "the API key is invalid";
+    static final String EXPIRED_KEY = "the API key has expired";
+    static final String REVOKED_KEY = "the API key has been revoked";
+    /** Seconds a client should wait after a 503. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private final ApiKeyStore store;
+    private final String realm;
+    private final AuthOutcome missing;
+
+    public BearerAuthenticator(ApiKeyStore store, String realm) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.realm = Validation.realm(realm);
+        this.missing = new AuthOutcome.Rejected(AuthFailure.missingCredentials(this.realm));
+    }
+
+    public String realm() {
+        return realm;
+    }
+
+    /**
+     * Decides a request from the values of all its {@code Authorization} headers.
+     * A presented key is verified even where anonymous access is allowed, so a client learns its
+     * key is bad instead of silently acting anonymously.
+     */
+    public AuthOutcome authenticate(List<String> authorizationHeaders, AccessRule rule) {
+        BearerCredentials credentials = BearerCredentials.parse(authorizationHeaders);
+        if (credentials instanceof BearerCredentials.Absent) {
+            return rule.anonymous() ? new AuthOutcome.Anonymous() : missing;
+        }
+        if (credentials instanceof BearerCredentials.Malformed m) {
+            return new AuthOutcome.Rejected(AuthFailure.invalidRequest(realm, m.description()));
+        }
+        String token = ((BearerCredentials.Token) credentials).value();
+        Verification verification;
+        try {
+            verification = store.verify(token);
+        } catch (StoreUnavailableException e) {
+            log.warn("pkauth: key store unavailable, answering 503: {}", e.getMessage());
+            return new AuthOutcome.Rejected(AuthFailure.unavailable(RETRY_AFTER_SECONDS));
+        }
+        if (verification instanceof Verification.Invalid invalid) {
+            String description = switch (invalid.reason()) {
+                case EXPIRED -> EXPIRED_KEY;
+                case REVOKED -> REVOKED_KEY;
+                default -> INVALID_KEY;
+            };
+            return new AuthOutcome.Rejected(AuthFailure.invalidToken(realm, description));
+        }
+        ApiKeyPrincipal principal = ((Verification.Valid) verification).principal();
+        AuthFailure denied = authorize(principal, rule);
+        return denied == null ? new AuthOutcome.Authenticated(principal) : new AuthOutcome.Rejected(denied);
+    }
+
+    /** The 403 to answer when {@code principal} does not satisfy {@code rule}, or {@code null}. */
+    public AuthFailure authorize(ApiKeyPrincipal principal, AccessRule rule) {
+        boolean allowed = principal.hasAllScopes(rule.allOf())
+                && (rule.anyOf().isEmpty() || rule.anyOf().stream().anyMatch(principal::hasScope));
+        if (allowed) return null;
+        // The challenge names what the resource needs (RFC 6750 §3), not only what is missing.
+        List<String> required = new ArrayList<>(rule.allOf());
+        required.addAll(rule.anyOf());
+        log.debug("pkauth: key {} lacks scope(s) among {}", principal.keyPrefix(), required);
+        return AuthFailure.insufficientScope(realm, required);
+    }
+
+    /** The challenge for a request that needs a key but brought none. */
+    public AuthFailure missingCredentials() {
+        return ((AuthOutcome.Rejected) missing).failure();
+    }
+}

@@ -1,0 +1,400 @@
+package dev.pkauth.internal;
+
+import dev.pkauth.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key table over JDBC, on SQLite or PostgreSQL. Every {@link SQLException} becomes a
+ * {@link StoreUnavailableException}: a database that cannot answer never looks like a bad key.
+ */
+public final class JdbcKeyRepository implements KeyRepository {
+    private static final Logger log = LoggerFactory.getLogger(JdbcKeyRepository.class);
+    private static final String COLUMNS =
+            "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at";
+
+    private final DataSource dataSource;
+    private final AutoCloseable owned;
+    private final Dialect dialect;
+    private final String table;
+    /**
+     * SQLite has one writer per database. Writers of this process queue here instead of spinning
+     * in SQLite's busy handler; {@code busy_timeout} still covers other processes (the CLI).
+     */
+    private final Lock writeLock;
+
+    private final String insertSql;
+    private final String findSql;
+    private final String listSql;
+    private final String listActiveSql;
+    private final String updateExpirySql;
+    private final String revokeSql;
+    private final String deleteSql;
+    private final String replaceHashSql;
+    private final String endSql;
+    private final String touchSql;
+
+    /**
+     * @param owned closed with this repository (the pool it made), or {@code null} when the
+     *     application owns the data source
+     */
+    public JdbcKeyRepository(DataSource dataSource, AutoCloseable owned, Dialect dialect, String table) {
+        this.dataSource = dataSource;
+        this.owned = owned;
+        this.dialect = dialect;
+        this.table = table;
+        this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : NoLock.INSTANCE;
+        insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        findSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
+        listSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE user_id = ? ORDER BY created_at DESC, id";
+        listActiveSql = "SELECT " + COLUMNS + " FROM " + table
+                + " WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id";
+        updateExpirySql = "UPDATE " + table + " SET expires_at = ? WHERE id = ? AND revoked_at IS NULL";
+        revokeSql = "UPDATE " + table + " SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+        deleteSql = "DELETE FROM " + table + " WHERE id = ?";
+        replaceHashSql = "UPDATE " + table + " SET secret_hash = ? WHERE id = ? AND secret_hash = ?";
+        endSql = "UPDATE " + table + " SET expires_at = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+        touchSql = "UPDATE " + table + " SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL"
+                + " AND (last_used_at IS NULL OR last_used_at < ?)";
+    }
+
+    /** The SQL spoken by a backend. */
+    public enum Dialect {
+        SQLITE("INTEGER"),
+        POSTGRESQL("BIGINT");
+
+        final String integer;
+
+        Dialect(String integer) {
+            this.integer = integer;
+        }
+
+        public static Optional<Dialect> ofUrl(String jdbcUrl) {
+            if (jdbcUrl.startsWith("jdbc:sqlite:")) return Optional.of(SQLITE);
+            if (jdbcUrl.startsWith("jdbc:postgresql:")) return Optional.of(POSTGRESQL);
+            return Optional.empty();
+        }
+
+        public static Optional<Dialect> ofProductName(String product) {
+            String p = product.toLowerCase(Locale.ROOT);
+            if (p.contains("sqlite")) return Optional.of(SQLITE);
+            if (p.contains("postgres")) return Optional.of(POSTGRESQL);
+            return Optional.empty();
+        }
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public void migrate() {
+        String integer = dialect.integer;
+        String ddl = "CREATE TABLE IF NOT EXISTS " + table + " ("
+                + "id TEXT PRIMARY KEY, "
+                + "user_id TEXT NOT NULL, "
+                + "name TEXT NOT NULL DEFAULT '', "
+                + "prefix TEXT NOT NULL DEFAULT '', "
+                + "secret_hash TEXT NOT NULL, "
+                + "scopes TEXT, "
+                + "expires_at " + integer + ", "
+                + "last_used_at " + integer + ", "
+                + "created_at " + integer + " NOT NULL, "
+                + "revoked_at " + integer + ")";
+        String index = "CREATE INDEX IF NOT EXISTS " + table + "_user_id_idx ON " + table + " (user_id)";
+        withWriteLock(() -> {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute(ddl);
+                s.execute(index);
+                if (!columnsOf(c).contains("revoked_at")) {
+                    // A Pylon-shaped table has the first nine columns only.
+                    String add = dialect == Dialect.POSTGRESQL
+                            ? "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS revoked_at BIGINT"
+                            : "ALTER TABLE " + table + " ADD COLUMN revoked_at INTEGER";
+                    s.execute(add);
+                    log.info("pkauth: added column revoked_at to table {}", table);
+                }
+                return null;
+            }
+        }, "migrate table " + table);
+    }
+
+    private Set<String> columnsOf(Connection c) throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) names.add(md.getColumnName(i).toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+
+    @Override
+    public void insert(KeyRecord k) {
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+                ps.setString(1, k.id());
+                ps.setString(2, k.userId());
+                ps.setString(3, k.name());
+                ps.setString(4, k.prefix());
+                ps.setString(5, k.secretHash());
+                ps.setString(6, k.scopesColumn());
+                setLong(ps, 7, k.expiresAt());
+                setLong(ps, 8, k.lastUsedAt());
+                ps.setLong(9, k.createdAt());
+                setLong(ps, 10, k.revokedAt());
+                ps.executeUpdate();
+                return null;
+            }
+        }, "create a key");
+    }
+
+    @Override
+    public Optional<KeyRecord> find(String id) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(findSql)) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(row(rs)) : Optional.<KeyRecord>empty();
+                }
+            }
+        }, "look up a key");
+    }
+
+    @Override
+    public List<KeyRecord> listByUser(String userId, boolean includeRevoked) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(includeRevoked ? listSql : listActiveSql)) {
+                ps.setString(1, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<KeyRecord> out = new ArrayList<>();
+                    while (rs.next()) out.add(row(rs));
+                    return List.copyOf(out);
+                }
+            }
+        }, "list keys");
+    }
+
+    @Override
+    public boolean updateExpiry(String id, Long expiresAt) {
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(updateExpirySql)) {
+                setLong(ps, 1, expiresAt);
+                ps.setString(2, id);
+                return ps.executeUpdate() == 1;
+            }
+        }, "change a key's expiry");
+    }
+
+    @Override
+    public boolean revoke(String id, long revokedAt) {
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(revokeSql)) {
+                ps.setLong(1, revokedAt);
+                ps.setString(2, id);
+                return ps.executeUpdate() == 1;
+            }
+        }, "revoke a key");
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
+                ps.setString(1, id);
+                return ps.executeUpdate() == 1;
+            }
+        }, "purge a key");
+    }
+
+    @Override
+    public void replaceHash(String id, String expectedHash, String newHash) {
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(replaceHashSql)) {
+                ps.setString(1, newHash);
+                ps.setString(2, id);
+                ps.setString(3, expectedHash);
+                ps.executeUpdate();
+                return null;
+            }
+        }, "re-hash a key under the current pepper");
+    }
+
+    @Override
+    public boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement) {
+        return write(c -> inTransaction(c, () -> {
+            try (PreparedStatement end = c.prepareStatement(endSql)) {
+                setLong(end, 1, oldExpiresAt);
+                setLong(end, 2, oldRevokedAt);
+                end.setString(3, oldId);
+                if (end.executeUpdate() != 1) return false;
+            }
+            try (PreparedStatement ins = c.prepareStatement(insertSql)) {
+                ins.setString(1, replacement.id());
+                ins.setString(2, replacement.userId());
+                ins.setString(3, replacement.name());
+                ins.setString(4, replacement.prefix());
+                ins.setString(5, replacement.secretHash());
+                ins.setString(6, replacement.scopesColumn());
+                setLong(ins, 7, replacement.expiresAt());
+                setLong(ins, 8, null);
+                ins.setLong(9, replacement.createdAt());
+                setLong(ins, 10, null);
+                ins.executeUpdate();
+            }
+            return true;
+        }), "rotate a key");
+    }
+
+    @Override
+    public void touch(Map<String, Long> lastUsedById) {
+        if (lastUsedById.isEmpty()) return;
+        write(c -> inTransaction(c, () -> {
+            try (PreparedStatement ps = c.prepareStatement(touchSql)) {
+                for (Map.Entry<String, Long> e : lastUsedById.entrySet()) {
+                    ps.setLong(1, e.getValue());
+                    ps.setString(2, e.getKey());
+                    ps.setLong(3, e.getValue());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        }), "record key use");
+    }
+
+    @Override
+    public void close() {
+        if (owned == null) return;
+        try {
+            owned.close();
+        } catch (Exception e) {
+            log.warn("pkauth: closing the connection pool failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcKeyRepository[" + dialect + ", table=" + table + "]";
+    }
+
+    // --- plumbing -------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface SqlBody<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T read(SqlWork<T> work, String what) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw unavailable(what, e);
+        }
+    }
+
+    private <T> T write(SqlWork<T> work, String what) {
+        return withWriteLock(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                return work.run(c);
+            }
+        }, what);
+    }
+
+    private <T> T withWriteLock(SqlBody<T> body, String what) {
+        writeLock.lock();
+        try {
+            return body.run();
+        } catch (SQLException e) {
+            throw unavailable(what, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static <T> T inTransaction(Connection c, SqlBody<T> body) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            T result = body.run();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    private StoreUnavailableException unavailable(String what, SQLException e) {
+        // Driver messages name tables and SQL states, never bound parameter values.
+        return new StoreUnavailableException("could not " + what + " (" + dialect.name().toLowerCase(Locale.ROOT)
+                + ", table " + table + "): " + e.getMessage(), e);
+    }
+
+    private static KeyRecord row(ResultSet rs) throws SQLException {
+        return new KeyRecord(
+                rs.getString(1),
+                rs.getString(2),
+                nullToEmpty(rs.getString(3)),
+                nullToEmpty(rs.getString(4)),
+                rs.getString(5),
+                KeyRecord.parseScopes(rs.getString(6)),
+                getLong(rs, 7),
+                getLong(rs, 8),
+                rs.getLong(9),
+                getLong(rs, 10));
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static Long getLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) ps.setNull(index, Types.BIGINT);
+        else ps.setLong(index, value);
+    }
+
+    /** The lock PostgreSQL needs: none, since it has row-level locking. */
+    private enum NoLock implements Lock {
+        INSTANCE;
+
+        @Override public void lock() {}
+        @Override public void lockInterruptibly() {}
+        @Override public boolean tryLock() { return true; }
+        @Override public boolean tryLock(long time, java.util.concurrent.TimeUnit unit) { return true; }
+        @Override public void unlock() {}
+        @Override public java.util.concurrent.locks.Condition newCondition() { throw new UnsupportedOperationException(); }
+    }
+}

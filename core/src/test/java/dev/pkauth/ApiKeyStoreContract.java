@@ -1,0 +1,324 @@
+package dev.pkauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pkauth.Verification.Reason;
+import dev.pkauth.testing.Backend;
+import dev.pkauth.testing.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store's behaviour, the same on every backend. Subclasses pick the backend. */
+abstract class ApiKeyStoreContract {
+    static final Pattern TOKEN_SHAPE = Pattern.compile("pk\\.key_[A-Za-z0-9_-]{32}\\.[A-Za-z0-9_-]{43}");
+
+    @TempDir
+    Path dir;
+
+    final MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
+    ApiKeyStore store;
+
+    abstract Backend backend();
+
+    @BeforeEach
+    void open() {
+        store = backend().newBuilder(dir).clock(clock).executor(Runnable::run).pepper("contract-pepper").build();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    Instant inDays(int days) {
+        return clock.instant().plus(Duration.ofDays(days));
+    }
+
+    @Test
+    void createdKeyVerifiesAndCarriesItsMetadata() {
+        IssuedKey issued = store.create("alice", "CI", List.of("docs:read", "keys:write"), inDays(30));
+
+        Verification v = store.verify(issued.token());
+
+        assertThat(v).isInstanceOf(Verification.Valid.class);
+        ApiKey key = ((Verification.Valid) v).key();
+        assertThat(key.id()).isEqualTo(issued.key().id());
+        assertThat(key.userId()).isEqualTo("alice");
+        assertThat(key.name()).isEqualTo("CI");
+        assertThat(key.scopes()).containsExactly("docs:read", "keys:write");
+        assertThat(key.expiresAt()).isEqualTo(inDays(30));
+        assertThat(key.createdAt()).isEqualTo(clock.instant());
+        ApiKeyPrincipal principal = ((Verification.Valid) v).principal();
+        assertThat(principal.getName()).isEqualTo("alice");
+        assertThat(principal.keyId()).isEqualTo(key.id());
+    }
+
+    @Test
+    void tokenHasTheDocumentedShapeAndPrefix() {
+        IssuedKey issued = store.create("alice", null, List.of(), null);
+
+        assertThat(issued.token()).hasSize(83).matches(TOKEN_SHAPE);
+        assertThat(issued.key().id()).isEqualTo(issued.token().substring(3, 39));
+        assertThat(issued.key().prefix()).isEqualTo(issued.token().substring(0, 16));
+        assertThat(issued.key().name()).isEmpty();
+        assertThat(issued.key().expiresAt()).isNull();
+    }
+
+    @Test
+    void unknownIdIsNotFound() {
+        IssuedKey issued = store.create("alice", null, List.of(), null);
+        String token = issued.token();
+        String otherId = "pk.key_" + "A".repeat(32) + token.substring(39);
+
+        assertThat(reason(otherId)).isEqualTo(Reason.NOT_FOUND);
+    }
+
+    @Test
+    void wrongSecretIsBadSecret() {
+        String token = store.create("alice", null, List.of(), null).token();
+        String wrong = token.substring(0, 40) + (token.charAt(40) == 'A' ? 'B' : 'A') + token.substring(41);
+
+        assertThat(reason(wrong)).isEqualTo(Reason.BAD_SECRET);
+    }
+
+    @Test
+    void malformedTokensAreRejectedAsMalformed() {
+        String token = store.create("alice", null, List.of(), null).token();
+
+        assertThat(reason(token + "x")).isEqualTo(Reason.MALFORMED);
+        assertThat(reason(token.substring(1))).isEqualTo(Reason.MALFORMED);
+        assertThat(reason("")).isEqualTo(Reason.MALFORMED);
+        assertThat(reason(null)).isEqualTo(Reason.MALFORMED);
+        assertThat(((Verification.Invalid) store.verify("garbage")).prefix()).isNull();
+    }
+
+    @Test
+    void keyExpiresExactlyAtItsExpiry() {
+        String token = store.create("alice", null, List.of(), inDays(1)).token();
+
+        clock.advance(Duration.ofDays(1).minusSeconds(1));
+        assertThat(store.verify(token).isValid()).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(reason(token)).isEqualTo(Reason.EXPIRED);
+    }
+
+    @Test
+    void revokedKeyFailsAndItsRowStaysForAudit() {
+        IssuedKey issued = store.create("alice", null, List.of(), null);
+
+        assertThat(store.revoke(issued.key().id())).isTrue();
+
+        assertThat(reason(issued.token())).isEqualTo(Reason.REVOKED);
+        assertThat(store.revoke(issued.key().id())).as("second revoke").isFalse();
+        assertThat(store.find(issued.key().id())).get().extracting(ApiKey::revokedAt).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void secretIsCheckedBeforeExpiryAndRevocation() {
+        IssuedKey expiring = store.create("alice", null, List.of(), inDays(1));
+        IssuedKey revoked = store.create("alice", null, List.of(), null);
+        store.revoke(revoked.key().id());
+        clock.advance(Duration.ofDays(2));
+
+        assertThat(reason(withWrongSecret(expiring.token()))).isEqualTo(Reason.BAD_SECRET);
+        assertThat(reason(withWrongSecret(revoked.token()))).isEqualTo(Reason.BAD_SECRET);
+        assertThat(reason(expiring.token())).isEqualTo(Reason.EXPIRED);
+    }
+
+    @Test
+    void listShowsTheUsersKeysNewestFirst() {
+        IssuedKey first = store.create("alice", "first", List.of(), null);
+        clock.advance(Duration.ofSeconds(10));
+        IssuedKey second = store.create("alice", "second", List.of(), null);
+        clock.advance(Duration.ofSeconds(10));
+        IssuedKey third = store.create("alice", "third", List.of(), null);
+        store.create("bob", "not alice's", List.of(), null);
+        store.revoke(second.key().id());
+
+        assertThat(store.list("alice")).extracting(ApiKey::id).containsExactly(third.key().id(), first.key().id());
+        assertThat(store.list("alice", true)).extracting(ApiKey::id)
+                .containsExactly(third.key().id(), second.key().id(), first.key().id());
+        assertThat(store.list("nobody")).isEmpty();
+    }
+
+    @Test
+    void refreshChangesExpiry() {
+        IssuedKey issued = store.create("alice", null, List.of(), inDays(1));
+
+        assertThat(store.refresh(issued.key().id(), inDays(10))).get().extracting(ApiKey::expiresAt).isEqualTo(inDays(10));
+        clock.advance(Duration.ofDays(5));
+        assertThat(store.verify(issued.token()).isValid()).isTrue();
+
+        assertThat(store.refresh(issued.key().id(), null)).get().extracting(ApiKey::expiresAt).isNull();
+        clock.advance(Duration.ofDays(500));
+        assertThat(store.verify(issued.token()).isValid()).isTrue();
+    }
+
+    @Test
+    void refreshRefusesUnknownRevokedAndPastExpiry() {
+        IssuedKey issued = store.create("alice", null, List.of(), null);
+
+        assertThat(store.refresh("key_" + "Z".repeat(32), inDays(1))).isEmpty();
+        assertThat(store.refresh("not-an-id", inDays(1))).isEmpty();
+        assertThatThrownBy(() -> store.refresh(issued.key().id(), clock.instant().minusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("future");
+        store.revoke(issued.key().id());
+        assertThat(store.refresh(issued.key().id(), inDays(1))).isEmpty();
+    }
+
+    @Test
+    void rotateWithOverlapKeepsTheOldKeyWorkingUntilTheOverlapEnds() {
+        IssuedKey old = store.create("alice", "CI", List.of("docs:read"), inDays(90));
+
+        IssuedKey successor = store.rotate(old.key().id(), Duration.ofHours(24)).orElseThrow();
+
+        assertThat(successor.token()).isNotEqualTo(old.token());
+        assertThat(successor.key().userId()).isEqualTo("alice");
+        assertThat(successor.key().name()).isEqualTo("CI");
+        assertThat(successor.key().scopes()).containsExactly("docs:read");
+        assertThat(successor.key().expiresAt()).as("same 90-day lifetime").isEqualTo(inDays(90));
+        assertThat(store.verify(old.token()).isValid()).isTrue();
+        assertThat(store.verify(successor.token()).isValid()).isTrue();
+
+        clock.advance(Duration.ofHours(24));
+        assertThat(reason(old.token())).isEqualTo(Reason.EXPIRED);
+        assertThat(store.verify(successor.token()).isValid()).isTrue();
+    }
+
+    @Test
+    void rotateWithZeroOverlapRevokesTheOldKeyAtOnce() {
+        IssuedKey old = store.create("alice", null, List.of(), null);
+
+        IssuedKey successor = store.rotate(old.key().id(), Duration.ZERO).orElseThrow();
+
+        assertThat(reason(old.token())).isEqualTo(Reason.REVOKED);
+        assertThat(store.verify(successor.token()).isValid()).isTrue();
+        assertThat(successor.key().expiresAt()).isNull();
+    }
+
+    @Test
+    void rotateRefusesUnknownAndRevokedKeysAndNegativeOverlap() {
+        IssuedKey issued = store.create("alice", null, List.of(), null);
+
+        assertThatThrownBy(() -> store.rotate(issued.key().id(), Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
+        assertThat(store.rotate("key_" + "Z".repeat(32), Duration.ZERO)).isEmpty();
+        store.revoke(issued.key().id());
+        assertThat(store.rotate(issued.key().id(), Duration.ZERO)).isEmpty();
+        assertThat(store.list("alice", true)).hasSize(1);
+    }
+
+    @Test
+    void purgeDeletesTheRow() {
+        IssuedKey issued = store.create("alice", null, List.of(), null);
+
+        assertThat(store.purge(issued.key().id())).isTrue();
+
+        assertThat(reason(issued.token())).isEqualTo(Reason.NOT_FOUND);
+        assertThat(store.find(issued.key().id())).isEmpty();
+        assertThat(store.purge(issued.key().id())).isFalse();
+    }
+
+    @Test
+    void createRefusesBadArgumentsWithMessagesThatSayWhatIsWrong() {
+        assertThatThrownBy(() -> store.create("", null, List.of(), null)).hasMessageContaining("user id");
+        assertThatThrownBy(() -> store.create("  ", null, List.of(), null)).hasMessageContaining("user id");
+        assertThatThrownBy(() -> store.create("alice", null, List.of(" "), null)).hasMessageContaining("empty");
+        assertThatThrownBy(() -> store.create("alice", null, List.of("a,b"), null)).hasMessageContaining("comma");
+        assertThatThrownBy(() -> store.create("alice", null, List.of("a b"), null)).hasMessageContaining("without spaces");
+        assertThatThrownBy(() -> store.create("alice", "x".repeat(201), List.of(), null)).hasMessageContaining("200");
+        assertThatThrownBy(() -> store.create("alice", null, List.of(), clock.instant())).hasMessageContaining("future");
+        assertThatThrownBy(() -> store.create("alice", null, java.util.Collections.nCopies(65, "s"), null))
+                .hasMessageContaining("too many scopes");
+        assertThat(store.list("alice")).isEmpty();
+    }
+
+    @Test
+    void scopesAreTrimmedAndDeduplicatedInOrder() {
+        IssuedKey issued = store.create("alice", " CI ", List.of(" b ", "a", "b"), null);
+
+        assertThat(issued.key().scopes()).containsExactly("b", "a");
+        assertThat(issued.key().name()).isEqualTo("CI");
+        assertThat(store.find(issued.key().id()).orElseThrow().scopes()).containsExactly("b", "a");
+    }
+
+    @Test
+    void lastUsedIsWrittenAtMostOncePerTouchInterval() {
+        IssuedKey issued = store.create("alice", null, List.of(), null);
+        Instant firstUse = clock.instant();
+
+        store.verify(issued.token());
+        assertThat(lastUsed(issued)).isEqualTo(firstUse);
+
+        clock.advance(Duration.ofSeconds(59));
+        store.verify(issued.token());
+        assertThat(lastUsed(issued)).as("debounced").isEqualTo(firstUse);
+
+        clock.advance(Duration.ofSeconds(1));
+        store.verify(issued.token());
+        assertThat(lastUsed(issued)).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void lastUsedIsNeverWrittenForFailedOrRevokedKeys() {
+        IssuedKey issued = store.create("alice", null, List.of(), null);
+        store.verify(withWrongSecret(issued.token()));
+        assertThat(lastUsed(issued)).isNull();
+
+        store.revoke(issued.key().id());
+        store.verify(issued.token());
+        assertThat(lastUsed(issued)).isNull();
+    }
+
+    @Test
+    void idsThatAreNotKeyIdsNeverMatch() {
+        assertThat(store.find("key_short")).isEmpty();
+        assertThat(store.find("'; DROP TABLE x; --")).isEmpty();
+        assertThat(store.revoke("key_short")).isFalse();
+        assertThat(store.purge(null)).isFalse();
+    }
+
+    @Test
+    void toStringsNeverShowTheToken() {
+        IssuedKey issued = store.create("alice", null, List.of(), null);
+        String secret = issued.token().substring(40);
+
+        assertThat(issued.toString()).doesNotContain(secret).doesNotContain(issued.token());
+        assertThat(store.verify(issued.token()).toString()).doesNotContain(secret);
+        assertThat(store.toString()).doesNotContain("contract-pepper");
+    }
+
+    @Test
+    void aClosedStoreSaysSo() {
+        store.close();
+        assertThatThrownBy(() -> store.verify("x")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    Instant lastUsed(IssuedKey issued) {
+        return store.find(issued.key().id()).map(ApiKey::lastUsedAt).orElse(null);
+    }
+
+    Reason reason(String token) {
+        Verification v = store.verify(token);
+        assertThat(v).isInstanceOf(Verification.Invalid.class);
+        return ((Verification.Invalid) v).reason();
+    }
+
+    static String withWrongSecret(String token) {
+        char c = token.charAt(82);
+        return token.substring(0, 82) + (c == 'A' ? 'B' : 'A');
+    }
+
+    static Optional<Verification.Valid> valid(Verification v) {
+        return v instanceof Verification.Valid ok ? Optional.of(ok) : Optional.empty();
+    }
+}

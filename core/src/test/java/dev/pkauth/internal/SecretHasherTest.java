@@ -1,0 +1,56 @@
+package dev.pkauth.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SecretHasherTest {
+    /** printf '%s' SECRET | openssl dgst -sha256 -hmac 'pylon-dev-api-key-pepper-not-for-production' */
+    static final String SECRET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ";
+    static final String OPENSSL = "9b0bba02b67b0539a231c5333cde4a71607b9f517a44d7936b88a1f4dd4e1d00";
+    static final String PYLON_DEV = "pylon-dev-api-key-pepper-not-for-production";
+
+    @Test
+    void hashIsLowercaseHexHmacSha256AsOpensslComputesIt() {
+        assertThat(new SecretHasher(List.of(PYLON_DEV)).hash(SECRET)).isEqualTo(OPENSSL);
+    }
+
+    @Test
+    void checkTellsCurrentFromPreviousPepper() {
+        SecretHasher rotated = new SecretHasher(List.of("new", PYLON_DEV));
+        assertThat(rotated.check(SECRET, OPENSSL)).isEqualTo(SecretHasher.Match.PREVIOUS);
+        assertThat(new SecretHasher(List.of(PYLON_DEV)).check(SECRET, OPENSSL)).isEqualTo(SecretHasher.Match.CURRENT);
+        assertThat(new SecretHasher(List.of("new")).check(SECRET, OPENSSL)).isEqualTo(SecretHasher.Match.NONE);
+    }
+
+    @Test
+    void uppercaseStoredHexStillMatches() {
+        assertThat(new SecretHasher(List.of(PYLON_DEV)).check(SECRET, OPENSSL.toUpperCase())).isEqualTo(SecretHasher.Match.CURRENT);
+    }
+
+    @Test
+    void unusableStoredHashesNeverMatch() {
+        SecretHasher h = new SecretHasher(List.of(PYLON_DEV));
+        assertThat(h.check(SECRET, null)).isEqualTo(SecretHasher.Match.NONE);
+        assertThat(h.check(SECRET, "")).isEqualTo(SecretHasher.Match.NONE);
+        assertThat(h.check(SECRET, "zz" + OPENSSL.substring(2))).isEqualTo(SecretHasher.Match.NONE);
+        assertThat(h.check(SECRET, "0".repeat(64))).isEqualTo(SecretHasher.Match.NONE);
+    }
+
+    @Test
+    void macsAreIndependentAcrossThreads() throws Exception {
+        SecretHasher h = new SecretHasher(List.of(PYLON_DEV));
+        List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < 4; t++) {
+            Thread th = new Thread(() -> {
+                for (int i = 0; i < 5000; i++) if (!h.hash(SECRET).equals(OPENSSL)) wrong.incrementAndGet();
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) th.join();
+        assertThat(wrong).hasValue(0);
+    }
+}

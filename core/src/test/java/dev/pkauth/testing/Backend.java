@@ -1,0 +1,36 @@
+package dev.pkauth.testing;
+
+import dev.pkauth.ApiKeyStore;
+import java.nio.file.Path;
+
+/** The three places a store can keep keys, for tests that run on each. */
+public enum Backend {
+    IN_MEMORY,
+    SQLITE,
+    POSTGRESQL;
+
+    /**
+     * A builder on this backend with a fresh table. {@code dir} holds the SQLite file.
+     * Reopening the same database is {@link #builderFor(Path, String)} with the same table.
+     */
+    public ApiKeyStore.Builder newBuilder(Path dir) {
+        return builderFor(dir, PostgresSupport.uniqueTable("keys"));
+    }
+
+    public ApiKeyStore.Builder builderFor(Path dir, String table) {
+        return switch (this) {
+            case IN_MEMORY -> ApiKeyStore.builder().inMemory();
+            case SQLITE -> ApiKeyStore.builder().jdbcUrl(sqliteUrl(dir)).table(table);
+            case POSTGRESQL -> {
+                PostgresSupport.Connection pg = PostgresSupport.get();
+                ApiKeyStore.Builder b = ApiKeyStore.builder().jdbcUrl(pg.jdbcUrl()).table(table);
+                if (pg.user() != null) b.credentials(pg.user(), pg.password());
+                yield b;
+            }
+        };
+    }
+
+    public static String sqliteUrl(Path dir) {
+        return "jdbc:sqlite:" + dir.resolve("keys.db");
+    }
+}
