@@ -37,9 +37,9 @@ public record AuthFailure(int status, String error, String description, Map<Stri
         return of(401, challenge(realm, "invalid_token", description, null), "invalid_token", description);
     }
 
-    /** 403 {@code insufficient_scope}, naming the scopes the resource needs. */
+    /** 403 {@code insufficient_scope}, naming the scopes the resource needs (none named when empty). */
     public static AuthFailure insufficientScope(String realm, List<String> required) {
-        String scope = String.join(" ", required);
+        String scope = required.isEmpty() ? null : String.join(" ", required);
         String description = "the API key lacks a required scope";
         return of(403, challenge(realm, "insufficient_scope", description, scope), "insufficient_scope", description);
     }

@@ -1,0 +1,280 @@
+package dev.pkauth.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.IssuedKey;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The HTTP behaviour of DESIGN.md, the same for every deployment of the filters. A deployment
+ * serves, behind pkauth on a real Jetty:
+ * <ul>
+ *   <li>{@code GET /whoami}: a key is required;</li>
+ *   <li>{@code GET /scoped}: a key with scope {@code docs:write} is required;</li>
+ *   <li>{@code GET /open}: anonymous callers pass;</li>
+ * </ul>
+ * each answering {@link Whoami#json}. Subclasses pick the deployment and the backend.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public abstract class HttpContract {
+    protected static final String REALM = "api";
+    private static final String INVALID = "error=\"invalid_token\"";
+
+    /** A scratch directory for the SQLite file and deployment files; removed afterwards. */
+    protected Path dir;
+
+    protected TestDatabase db;
+    protected ApiKeyStore store;
+    protected URI base;
+
+    protected abstract Backend backend();
+
+    /**
+     * Starts the deployment in front of {@code db} (realm {@value #REALM}); deployments that take
+     * a store in code use {@code store}, those configured by init-params build their own on {@code db}.
+     */
+    protected abstract URI start(TestDatabase db, ApiKeyStore store) throws Exception;
+
+    protected abstract void stop() throws Exception;
+
+    @BeforeAll
+    void startDeployment() throws Exception {
+        dir = java.nio.file.Files.createTempDirectory("pkauth-http-");
+        db = TestDatabase.create(backend(), dir);
+        store = db.builder().build();
+        base = start(db, store);
+    }
+
+    @AfterAll
+    void stopDeployment() throws Exception {
+        stop();
+        store.close();
+        try (var files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    protected IssuedKey key(String... scopes) {
+        return store.create("alice", "contract", List.of(scopes), null);
+    }
+
+    static String bearer(String token) {
+        return "Authorization: Bearer " + token;
+    }
+
+    // --- no credentials -----------------------------------------------------------------------
+
+    @Test
+    void noAuthorizationHeaderGets401WithABareChallenge() {
+        RawHttp.Response r = RawHttp.get(base, "/whoami");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"api\"");
+        assertErrorBody(r, "unauthorized");
+    }
+
+    @Test
+    void anotherSchemeIsTreatedAsNoCredentials() {
+        RawHttp.Response r = RawHttp.get(base, "/whoami", "Authorization: Basic dXNlcjpwYXNz");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"api\"");
+    }
+
+    // --- a valid key --------------------------------------------------------------------------
+
+    @Test
+    void aValidKeyPassesWithItsPrincipal() {
+        IssuedKey k = key("docs:read");
+        RawHttp.Response r = RawHttp.get(base, "/whoami", bearer(k.token()));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).contains("\"user_id\":\"alice\"", "\"key_id\":\"" + k.key().id() + "\"",
+                "\"scopes\":[\"docs:read\"]", "\"auth_type\":\"Bearer\"", "\"remote_user\":\"alice\"",
+                "\"role_docs_read\":true");
+    }
+
+    @Test
+    void theSchemeIsCaseInsensitiveAndSpacesMayRepeat() {
+        IssuedKey k = key();
+        assertThat(RawHttp.get(base, "/whoami", "Authorization: bearer " + k.token()).status()).isEqualTo(200);
+        assertThat(RawHttp.get(base, "/whoami", "Authorization: BEARER    " + k.token()).status()).isEqualTo(200);
+    }
+
+    // --- invalid keys ---------------------------------------------------------------------------
+
+    @Test
+    void unknownIdAndWrongSecretGetTheSame401() {
+        IssuedKey k = key();
+        String unknown = "pk.key_" + "A".repeat(32) + k.token().substring(39);
+        String wrongSecret = k.token().substring(0, 82) + (k.token().endsWith("A") ? "B" : "A");
+
+        RawHttp.Response a = RawHttp.get(base, "/whoami", bearer(unknown));
+        RawHttp.Response b = RawHttp.get(base, "/whoami", bearer(wrongSecret));
+
+        assertThat(a.status()).isEqualTo(401);
+        assertThat(a.header("WWW-Authenticate")).startsWith("Bearer realm=\"api\", " + INVALID)
+                .contains("error_description=\"the API key is invalid\"");
+        assertThat(b.status()).isEqualTo(401);
+        assertThat(b.header("WWW-Authenticate")).isEqualTo(a.header("WWW-Authenticate"));
+        assertThat(b.body()).isEqualTo(a.body());
+        assertErrorBody(a, "invalid_token");
+    }
+
+    @Test
+    void anExpiredKeyGets401SayingExpired() throws Exception {
+        IssuedKey k = store.create("alice", null, List.of(), Instant.now().plus(1, ChronoUnit.DAYS));
+        db.expireNow(k.key().id());
+        RawHttp.Response r = RawHttp.get(base, "/whoami", bearer(k.token()));
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).contains(INVALID, "expired");
+    }
+
+    @Test
+    void aRevokedKeyGets401AtTheNextRequest() {
+        IssuedKey k = key();
+        assertThat(RawHttp.get(base, "/whoami", bearer(k.token())).status()).isEqualTo(200);
+
+        assertThat(store.revoke(k.key().id())).isTrue();
+
+        RawHttp.Response r = RawHttp.get(base, "/whoami", bearer(k.token()));
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).contains(INVALID, "revoked");
+    }
+
+    @Test
+    void malformedPkShapesGet401InvalidToken() {
+        String good = key().token();
+        for (String bad : new String[] {"pk.", "pk.key_abc.def", good + "A", good.substring(0, 82), "sk" + good.substring(2),
+                good.replace("pk.key_", "pk.kex_"), good.substring(0, 50) + "." + good.substring(51), "abc"}) {
+            RawHttp.Response r = RawHttp.get(base, "/whoami", bearer(bad));
+            assertThat(r.status()).as(bad).isEqualTo(401);
+            assertThat(r.header("WWW-Authenticate")).as(bad).contains(INVALID, "the API key is invalid");
+        }
+    }
+
+    // --- invalid requests -----------------------------------------------------------------------
+
+    @Test
+    void anEmptyBearerTokenIsAnInvalidRequest() {
+        RawHttp.Response r = RawHttp.get(base, "/whoami", "Authorization: Bearer ");
+        assertInvalidRequest(r);
+        assertInvalidRequest(RawHttp.get(base, "/whoami", "Authorization: Bearer"));
+    }
+
+    @Test
+    void twoAuthorizationHeadersAreAnInvalidRequest() {
+        String t = key().token();
+        assertInvalidRequest(RawHttp.get(base, "/whoami", bearer(t), bearer(t)));
+    }
+
+    @Test
+    void illegalCharactersAreAnInvalidRequest() {
+        assertInvalidRequest(RawHttp.get(base, "/whoami", "Authorization: Bearer pk.a\"b"));
+        assertInvalidRequest(RawHttp.get(base, "/whoami", "Authorization: Bearer pk.a,b"));
+        assertInvalidRequest(RawHttp.get(base, "/whoami", "Authorization: Bearer pk.a b"));
+    }
+
+    @Test
+    void nonAsciiBytesAreAnInvalidRequest() {
+        assertInvalidRequest(RawHttp.get(base, "/whoami", "Authorization: Bearer pk.key_\u00e9\u00ff\u00fe"));
+    }
+
+    @Test
+    void an8KbJunkHeaderIsAnInvalidRequestNotAServerError() {
+        StringBuilder junk = new StringBuilder();
+        Random random = new Random(42);
+        while (junk.length() < 8192) junk.append((char) ('!' + random.nextInt(94)));
+        assertInvalidRequest(RawHttp.get(base, "/whoami", "Authorization: Bearer " + junk));
+        RawHttp.Response other = RawHttp.get(base, "/whoami", "Authorization: Junk " + junk);
+        assertThat(other.status()).isEqualTo(401);
+    }
+
+    // --- scopes ---------------------------------------------------------------------------------
+
+    @Test
+    void aMissingScopeGets403NamingTheScope() {
+        RawHttp.Response r = RawHttp.get(base, "/scoped", bearer(key("docs:read").token()));
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.header("WWW-Authenticate"))
+                .startsWith("Bearer realm=\"api\", error=\"insufficient_scope\"")
+                .endsWith("scope=\"docs:write\"");
+        assertErrorBody(r, "insufficient_scope");
+    }
+
+    @Test
+    void theRequiredScopePasses() {
+        assertThat(RawHttp.get(base, "/scoped", bearer(key("docs:write").token())).status()).isEqualTo(200);
+    }
+
+    @Test
+    void wildcardScopesPass() {
+        assertThat(RawHttp.get(base, "/scoped", bearer(key("*").token())).status()).isEqualTo(200);
+        assertThat(RawHttp.get(base, "/scoped", bearer(key("docs:*").token())).status()).isEqualTo(200);
+        assertThat(RawHttp.get(base, "/scoped", bearer(key("keys:*").token())).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aScopedRouteStillWantsAKeyFirst() {
+        assertThat(RawHttp.get(base, "/scoped").status()).isEqualTo(401);
+    }
+
+    // --- anonymous ------------------------------------------------------------------------------
+
+    @Test
+    void anonymousAccessPassesWithoutCredentials() {
+        RawHttp.Response r = RawHttp.get(base, "/open");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).contains("\"anonymous\":true");
+    }
+
+    @Test
+    void anonymousRoutesStillCheckAPresentedKey() {
+        IssuedKey k = key();
+        assertThat(RawHttp.get(base, "/open", bearer(k.token())).body()).contains("\"user_id\":\"alice\"");
+        String wrong = k.token().substring(0, 82) + (k.token().endsWith("A") ? "B" : "A");
+        assertThat(RawHttp.get(base, "/open", bearer(wrong)).status()).isEqualTo(401);
+    }
+
+    // --- the store goes away (last: it breaks the table) -----------------------------------------
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void anUnavailableStoreGets503WithRetryAfterNever401Or500() throws Exception {
+        String token = key().token();
+        db.breakTable();
+
+        RawHttp.Response r = RawHttp.get(base, "/whoami", bearer(token));
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(503);
+        assertThat(r.header("Retry-After")).isNotNull();
+        assertThat(r.headers()).doesNotContainKey("www-authenticate");
+        assertErrorBody(r, "temporarily_unavailable");
+        assertThat(RawHttp.get(base, "/whoami").status()).as("no key: still 401").isEqualTo(401);
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    static void assertInvalidRequest(RawHttp.Response r) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.header("WWW-Authenticate")).startsWith("Bearer realm=\"api\", error=\"invalid_request\"");
+        assertErrorBody(r, "invalid_request");
+    }
+
+    static void assertErrorBody(RawHttp.Response r, String error) {
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(r.body()).startsWith("{\"error\":\"" + error + "\",\"error_description\":\"");
+    }
+}

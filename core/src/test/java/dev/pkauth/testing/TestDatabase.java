@@ -1,0 +1,59 @@
+package dev.pkauth.testing;
+
+import dev.pkauth.ApiKeyStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * One key table on a real database, described so that a store can be built in code or from
+ * web.xml init-params, and so tests can reach the rows directly.
+ */
+public record TestDatabase(Backend backend, String jdbcUrl, String user, String password, String table, String pepper) {
+
+    public static TestDatabase create(Backend backend, Path dir) {
+        String table = PostgresSupport.uniqueTable("keys");
+        String pepper = "test-pepper-" + table;
+        return switch (backend) {
+            case SQLITE -> new TestDatabase(backend, Backend.sqliteUrl(dir), null, null, table, pepper);
+            case POSTGRESQL -> {
+                PostgresSupport.Connection pg = PostgresSupport.get();
+                yield new TestDatabase(backend, pg.jdbcUrl(), pg.user(), pg.password(), table, pepper);
+            }
+            case IN_MEMORY -> throw new IllegalArgumentException("an in-memory store has no database to share");
+        };
+    }
+
+    public ApiKeyStore.Builder builder() {
+        ApiKeyStore.Builder b = ApiKeyStore.builder().jdbcUrl(jdbcUrl).table(table).pepper(pepper);
+        if (user != null) b.credentials(user, password);
+        return b;
+    }
+
+    public Connection connect() throws SQLException {
+        Properties p = new Properties();
+        if (user != null) p.setProperty("user", user);
+        if (password != null) p.setProperty("password", password);
+        return DriverManager.getConnection(jdbcUrl, p);
+    }
+
+    /** Sets a key's {@code expires_at} behind the store's back (no API accepts a past expiry). */
+    public void expireNow(String keyId) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET expires_at = ? WHERE id = ?")) {
+            ps.setLong(1, System.currentTimeMillis() / 1000 - 10);
+            ps.setString(2, keyId);
+            if (ps.executeUpdate() != 1) throw new IllegalStateException("no key " + keyId);
+        }
+    }
+
+    /** Makes the database unable to answer for this table. */
+    public void breakTable() throws SQLException {
+        try (Connection c = connect(); var s = c.createStatement()) {
+            s.execute("DROP TABLE " + table);
+        }
+    }
+}

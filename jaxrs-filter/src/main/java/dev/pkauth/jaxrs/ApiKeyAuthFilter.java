@@ -1,0 +1,172 @@
+package dev.pkauth.jaxrs;
+
+import dev.pkauth.ApiKeyPrincipal;
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.http.AccessRule;
+import dev.pkauth.http.AuthFailure;
+import dev.pkauth.http.AuthOutcome;
+import dev.pkauth.http.BearerAuthenticator;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.servlet.ServletContext;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Configuration;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.Providers;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Verifies {@code Authorization: Bearer pk.…} for JAX-RS resources. Every resource needs a key
+ * unless it is {@code @PermitAll}; {@link RequireScopes} and {@code @RolesAllowed} (scopes as
+ * roles) answer 403 {@code insufficient_scope} with a challenge; {@code @DenyAll} always 403.
+ * The {@code SecurityContext} then answers for the key (see {@link ApiKeyPrincipals}).
+ *
+ * <p>Registered by package scanning or {@code Application.getClasses()}, it finds its store, in
+ * this order, through a {@code ContextResolver<ApiKeyStore>}, the application property
+ * {@value #STORE_PROPERTY}, or the ServletContext attribute {@value #STORE_PROPERTY}. Or register
+ * it in code: {@code new ApiKeyFeature(store)}.
+ */
+@Provider
+@Priority(Priorities.AUTHENTICATION)
+public class ApiKeyAuthFilter implements ContainerRequestFilter {
+    /** Application property and ServletContext attribute holding the {@link ApiKeyStore}. */
+    public static final String STORE_PROPERTY = "dev.pkauth.store";
+    /** Application property naming the realm; default {@code api}. */
+    public static final String REALM_PROPERTY = "dev.pkauth.realm";
+    /** Request property holding the {@link ApiKeyPrincipal}. */
+    public static final String PRINCIPAL_PROPERTY = "dev.pkauth.principal";
+    private static final AccessRule DENY = new AccessRule(false, List.of(), List.of());
+
+    @Context
+    private ResourceInfo resourceInfo;
+    @Context
+    private Configuration configuration;
+    @Context
+    private Providers providers;
+    @Context
+    private ServletContext servletContext;
+
+    private volatile BearerAuthenticator authenticator;
+    private final Map<Method, AccessRule> rules = new ConcurrentHashMap<>();
+
+    /** For scanning and {@code getClasses()}: the store is found at startup. */
+    public ApiKeyAuthFilter() {}
+
+    public ApiKeyAuthFilter(ApiKeyStore store, String realm) {
+        this.authenticator = new BearerAuthenticator(Objects.requireNonNull(store, "store"), realm);
+    }
+
+    /** Finds the store when the application starts, so a missing one fails deployment, not a request. */
+    @PostConstruct
+    void findStore() {
+        if (authenticator != null) return;
+        Object realm = configuration == null ? null : configuration.getProperty(REALM_PROPERTY);
+        authenticator = new BearerAuthenticator(lookupStore(), realm == null ? "api" : realm.toString());
+    }
+
+    private ApiKeyStore lookupStore() {
+        if (providers != null) {
+            ContextResolver<ApiKeyStore> resolver = providers.getContextResolver(ApiKeyStore.class, MediaType.WILDCARD_TYPE);
+            ApiKeyStore store = resolver == null ? null : resolver.getContext(ApiKeyAuthFilter.class);
+            if (store != null) return store;
+        }
+        if (configuration != null && configuration.getProperty(STORE_PROPERTY) instanceof ApiKeyStore store) return store;
+        Object attribute = servletAttribute();
+        if (attribute instanceof ApiKeyStore store) return store;
+        throw new IllegalStateException("ApiKeyAuthFilter found no ApiKeyStore. Provide one in any of three ways: "
+                + "register a ContextResolver<ApiKeyStore>; set the application property " + STORE_PROPERTY
+                + " to the store; or put it in the ServletContext attribute " + STORE_PROPERTY
+                + " (dev.pkauth.servlet.PkauthContextListener does). Or register new ApiKeyFeature(store).");
+    }
+
+    private Object servletAttribute() {
+        try {
+            return servletContext == null ? null : servletContext.getAttribute(STORE_PROPERTY);
+        } catch (RuntimeException notInAServletContainer) {
+            return null;
+        }
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        BearerAuthenticator auth = authenticator;
+        if (auth == null) {
+            findStore();
+            auth = authenticator;
+        }
+        AccessRule rule = ruleFor(resourceInfo == null ? null : resourceInfo.getResourceMethod());
+        AuthOutcome outcome = auth.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION),
+                rule == DENY ? AccessRule.AUTHENTICATED : rule);
+        if (outcome instanceof AuthOutcome.Rejected rejected) {
+            request.abortWith(response(rejected.failure()));
+        } else if (outcome instanceof AuthOutcome.Authenticated ok) {
+            ApiKeyPrincipal principal = ok.principal();
+            if (rule == DENY) {
+                request.abortWith(response(AuthFailure.insufficientScope(auth.realm(), List.of())));
+                return;
+            }
+            request.setProperty(PRINCIPAL_PROPERTY, principal);
+            boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
+            request.setSecurityContext(new ApiKeySecurityContext(principal, secure));
+        }
+    }
+
+    private AccessRule ruleFor(Method method) {
+        if (method == null) return AccessRule.AUTHENTICATED;
+        return rules.computeIfAbsent(method, m -> ruleOf(m, resourceInfo.getResourceClass()));
+    }
+
+    /**
+     * The method's {@code @DenyAll}/{@code @PermitAll}/{@code @RolesAllowed} wins over the class's,
+     * as in Jakarta Security; {@link RequireScopes} on class and method add up, except that a
+     * method's {@code @PermitAll} lifts the class's scopes. A scope requirement is never anonymous.
+     */
+    static AccessRule ruleOf(Method method, Class<?> type) {
+        Annotation base = securityAnnotation(method);
+        if (base == null && type != null) base = securityAnnotation(type);
+        if (base instanceof DenyAll) return DENY;
+        List<String> all = new ArrayList<>();
+        boolean methodPermitsAll = method.isAnnotationPresent(PermitAll.class);
+        if (type != null && type.isAnnotationPresent(RequireScopes.class) && !methodPermitsAll) {
+            all.addAll(Arrays.asList(type.getAnnotation(RequireScopes.class).value()));
+        }
+        if (method.isAnnotationPresent(RequireScopes.class)) {
+            all.addAll(Arrays.asList(method.getAnnotation(RequireScopes.class).value()));
+        }
+        List<String> any = base instanceof RolesAllowed roles ? Arrays.asList(roles.value()) : List.of();
+        return new AccessRule(base instanceof PermitAll && all.isEmpty(), all.stream().distinct().toList(), any);
+    }
+
+    private static Annotation securityAnnotation(AnnotatedElement element) {
+        for (Class<? extends Annotation> kind : List.of(DenyAll.class, PermitAll.class, RolesAllowed.class)) {
+            Annotation a = element.getAnnotation(kind);
+            if (a != null) return a;
+        }
+        return null;
+    }
+
+    static Response response(AuthFailure failure) {
+        Response.ResponseBuilder b = Response.status(failure.status()).entity(failure.body());
+        failure.headers().forEach(b::header);
+        return b.build();
+    }
+}

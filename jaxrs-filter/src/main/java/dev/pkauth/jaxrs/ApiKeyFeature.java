@@ -1,0 +1,35 @@
+package dev.pkauth.jaxrs;
+
+import dev.pkauth.ApiKeyStore;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+import java.util.Objects;
+
+/**
+ * pkauth in one line of application code:
+ *
+ * <pre>{@code
+ * new ResourceConfig().register(new ApiKeyFeature(store)).packages("com.example.api");
+ * }</pre>
+ *
+ * Use this or package scanning of {@code dev.pkauth.jaxrs}, not both (the filter would run twice).
+ */
+public final class ApiKeyFeature implements Feature {
+    private final ApiKeyStore store;
+    private final String realm;
+
+    public ApiKeyFeature(ApiKeyStore store) {
+        this(store, "api");
+    }
+
+    public ApiKeyFeature(ApiKeyStore store, String realm) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.realm = Objects.requireNonNull(realm, "realm");
+    }
+
+    @Override
+    public boolean configure(FeatureContext context) {
+        context.register(new ApiKeyAuthFilter(store, realm));
+        return true;
+    }
+}

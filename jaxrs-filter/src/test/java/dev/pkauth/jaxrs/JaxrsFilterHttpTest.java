@@ -1,0 +1,47 @@
+package dev.pkauth.jaxrs;
+
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.testing.Backend;
+import dev.pkauth.testing.HttpContract;
+import dev.pkauth.testing.TestDatabase;
+import java.net.URI;
+import org.eclipse.jetty.server.Server;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The HTTP contract through {@link ApiKeyAuthFilter} in a Jersey application running as a servlet
+ * in Jetty, registered by package scanning, finding its store in the ServletContext attribute.
+ */
+class JaxrsFilterHttpTest {
+    abstract static class Deployment extends HttpContract {
+        Server server;
+
+        @Override
+        protected URI start(TestDatabase db, ApiKeyStore store) throws Exception {
+            server = JerseyServers.start(new ResourceConfig().packages("dev.pkauth.jaxrs"), store);
+            return JerseyServers.uri(server);
+        }
+
+        @Override
+        protected void stop() throws Exception {
+            server.stop();
+        }
+    }
+
+    @Nested
+    class OnSqlite extends Deployment {
+        @Override
+        protected Backend backend() {
+            return Backend.SQLITE;
+        }
+    }
+
+    @Nested
+    class OnPostgres extends Deployment {
+        @Override
+        protected Backend backend() {
+            return Backend.POSTGRESQL;
+        }
+    }
+}

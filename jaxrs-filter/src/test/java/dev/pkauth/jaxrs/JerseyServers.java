@@ -1,0 +1,41 @@
+package dev.pkauth.jaxrs;
+
+import dev.pkauth.ApiKeyStore;
+import java.net.URI;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/** Jersey as a servlet in a real Jetty on a free loopback port. */
+final class JerseyServers {
+    private JerseyServers() {}
+
+    /** {@code store} goes in the ServletContext attribute when not {@code null}. */
+    static Server start(ResourceConfig app, ApiKeyStore store) throws Exception {
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(16 * 1024);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        if (store != null) context.setAttribute(ApiKeyAuthFilter.STORE_PROPERTY, store);
+        ServletHolder jersey = new ServletHolder(new ServletContainer(app));
+        jersey.setInitOrder(1);
+        context.addServlet(jersey, "/*");
+        server.setHandler(context);
+        server.start();
+        return server;
+    }
+
+    static URI uri(Server server) {
+        return URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + "/");
+    }
+}

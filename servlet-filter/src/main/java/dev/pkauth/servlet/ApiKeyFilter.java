@@ -1,0 +1,208 @@
+package dev.pkauth.servlet;
+
+import dev.pkauth.ApiKeyPrincipal;
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.Settings;
+import dev.pkauth.http.AccessRule;
+import dev.pkauth.http.AuthFailure;
+import dev.pkauth.http.AuthOutcome;
+import dev.pkauth.http.BearerAuthenticator;
+import dev.pkauth.internal.Validation;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies {@code Authorization: Bearer pk.…} and lets the request through as the key's user, or
+ * answers 400/401/403/503 the RFC 6750 way. On success {@code getUserPrincipal()} is an
+ * {@link ApiKeyPrincipal}, {@code getRemoteUser()} the user id, {@code isUserInRole(scope)} checks
+ * scopes, {@code getAuthType()} is {@code "Bearer"}, and the principal is also the request
+ * attribute {@value #PRINCIPAL_ATTRIBUTE}.
+ *
+ * <p>In code (embedded Jetty):
+ * <pre>{@code
+ * context.addFilter(new FilterHolder(ApiKeyFilter.builder(store).requiredScopes("docs:read").build()),
+ *         "/api/*", EnumSet.of(DispatcherType.REQUEST));
+ * }</pre>
+ *
+ * <p>In web.xml, with init-params {@code jdbc-url}, {@code table}, {@code realm},
+ * {@code anonymous}, {@code required-scopes} (comma- or space-separated), or with no store
+ * parameters at all when a {@link PkauthContextListener} (or the host application) put a store in
+ * the ServletContext attribute {@value #STORE_ATTRIBUTE}.
+ */
+public class ApiKeyFilter implements Filter {
+    /** ServletContext attribute holding a shared {@link ApiKeyStore}. */
+    public static final String STORE_ATTRIBUTE = "dev.pkauth.store";
+    /** Request attribute holding the {@link ApiKeyPrincipal} of an authenticated request. */
+    public static final String PRINCIPAL_ATTRIBUTE = "dev.pkauth.principal";
+    /** What {@code getAuthType()} answers. */
+    public static final String AUTH_TYPE = "Bearer";
+    static final String ANONYMOUS = "anonymous";
+    static final String REQUIRED_SCOPES = "required-scopes";
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+
+    private final ApiKeyStore givenStore;
+    private BearerAuthenticator authenticator;
+    private AccessRule rule;
+    private ApiKeyStore ownedStore;
+
+    /** For web.xml: configured in {@link #init(FilterConfig)}. */
+    public ApiKeyFilter() {
+        this(null, null, null);
+    }
+
+    /** Requires a key (any scope) on every request, realm {@code api}. */
+    public ApiKeyFilter(ApiKeyStore store) {
+        this(Objects.requireNonNull(store, "store"), "api", AccessRule.AUTHENTICATED);
+    }
+
+    private ApiKeyFilter(ApiKeyStore store, String realm, AccessRule rule) {
+        this.givenStore = store;
+        if (store != null) {
+            this.authenticator = new BearerAuthenticator(store, realm);
+            this.rule = rule;
+        }
+    }
+
+    public static Builder builder(ApiKeyStore store) {
+        return new Builder(store);
+    }
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        if (givenStore != null) return;
+        Settings settings = ServletSettings.of(config);
+        String realm = Validation.realm(settings.get(Settings.REALM, "api"));
+        boolean anonymous = parseBoolean(config.getInitParameter(ANONYMOUS), ANONYMOUS);
+        List<String> scopes = parseScopes(config.getInitParameter(REQUIRED_SCOPES));
+        if (anonymous && !scopes.isEmpty()) {
+            throw new ServletException("ApiKeyFilter " + config.getFilterName()
+                    + ": init-params anonymous=true and required-scopes exclude each other");
+        }
+        rule = new AccessRule(anonymous, scopes, List.of());
+
+        ApiKeyStore store;
+        if (config.getInitParameter(Settings.JDBC_URL) != null) {
+            store = ownedStore = ApiKeyStore.builder().settings(settings).build();
+        } else if (config.getServletContext().getAttribute(STORE_ATTRIBUTE) instanceof ApiKeyStore shared) {
+            store = shared;
+        } else if (settings.get(Settings.JDBC_URL) != null) {
+            store = ownedStore = ApiKeyStore.builder().settings(settings).build();
+        } else {
+            throw new ServletException("ApiKeyFilter " + config.getFilterName() + " has no key store: set its init-param "
+                    + Settings.JDBC_URL + ", register " + PkauthContextListener.class.getName()
+                    + " (context-param pkauth.jdbc-url), or put an ApiKeyStore in the ServletContext attribute "
+                    + STORE_ATTRIBUTE);
+        }
+        authenticator = new BearerAuthenticator(store, realm);
+        log.debug("pkauth: filter {} ready on {} ({})", config.getFilterName(), store, rule);
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (authenticator == null) throw new ServletException("ApiKeyFilter was not initialised");
+        List<String> headers = Collections.list(request.getHeaders("Authorization"));
+        AuthOutcome outcome = authenticator.authenticate(headers, rule);
+        if (outcome instanceof AuthOutcome.Authenticated ok) {
+            ApiKeyPrincipal principal = ok.principal();
+            request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
+            chain.doFilter(new ApiKeyRequest(request, principal), response);
+        } else if (outcome instanceof AuthOutcome.Rejected rejected) {
+            write(response, rejected.failure());
+        } else {
+            chain.doFilter(request, response);
+        }
+    }
+
+    static void write(HttpServletResponse response, AuthFailure failure) throws IOException {
+        response.resetBuffer();
+        response.setStatus(failure.status());
+        failure.headers().forEach(response::setHeader);
+        byte[] body = failure.body().getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    @Override
+    public void destroy() {
+        if (ownedStore != null) {
+            ownedStore.close();
+            ownedStore = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKeyFilter[" + (rule == null ? "uninitialised" : rule) + "]";
+    }
+
+    private static boolean parseBoolean(String value, String name) throws ServletException {
+        if (value == null || value.isBlank()) return false;
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ServletException("init-param " + name + " must be true or false, was "
+                    + Validation.printable(value));
+        };
+    }
+
+    static List<String> parseScopes(String value) {
+        if (value == null || value.isBlank()) return List.of();
+        return Validation.scopes(Arrays.asList(value.strip().split("[,\\s]+")));
+    }
+
+    /** An {@link ApiKeyFilter} configured in code. */
+    public static final class Builder {
+        private final ApiKeyStore store;
+        private String realm = "api";
+        private boolean anonymous;
+        private List<String> scopes = List.of();
+
+        private Builder(ApiKeyStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Realm of the challenges; default {@code api}. */
+        public Builder realm(String realm) {
+            this.realm = Validation.realm(realm);
+            return this;
+        }
+
+        /** Let requests without credentials through unauthenticated (a presented key is still checked). */
+        public Builder anonymous(boolean anonymous) {
+            this.anonymous = anonymous;
+            return this;
+        }
+
+        /** Every request needs a key holding all of these scopes. */
+        public Builder requiredScopes(String... scopes) {
+            this.scopes = Validation.scopes(Arrays.asList(scopes));
+            return this;
+        }
+
+        public ApiKeyFilter build() {
+            if (anonymous && !scopes.isEmpty()) {
+                throw new IllegalStateException("anonymous access and required scopes exclude each other");
+            }
+            return new ApiKeyFilter(store, realm, new AccessRule(anonymous, scopes, List.of()));
+        }
+    }
+}

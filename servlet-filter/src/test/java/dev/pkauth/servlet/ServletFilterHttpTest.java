@@ -1,0 +1,55 @@
+package dev.pkauth.servlet;
+
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.testing.Backend;
+import dev.pkauth.testing.HttpContract;
+import dev.pkauth.testing.TestDatabase;
+import jakarta.servlet.DispatcherType;
+import java.net.URI;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.Nested;
+
+/** The HTTP contract through {@link ApiKeyFilter} registered in code in front of a plain servlet. */
+class ServletFilterHttpTest {
+    abstract static class Deployment extends HttpContract {
+        Server server;
+
+        @Override
+        protected URI start(TestDatabase db, ApiKeyStore store) throws Exception {
+            ServletContextHandler context = new ServletContextHandler();
+            context.setContextPath("/");
+            EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
+            context.addFilter(new FilterHolder(new ApiKeyFilter(store)), "/whoami", requests);
+            context.addFilter(new FilterHolder(ApiKeyFilter.builder(store).requiredScopes("docs:write").build()), "/scoped", requests);
+            context.addFilter(new FilterHolder(ApiKeyFilter.builder(store).anonymous(true).build()), "/open", requests);
+            context.addServlet(new ServletHolder(new WhoamiServlet()), "/*");
+            server = JettyServers.start(context);
+            return JettyServers.uri(server);
+        }
+
+        @Override
+        protected void stop() throws Exception {
+            server.stop();
+        }
+    }
+
+    @Nested
+    class OnSqlite extends Deployment {
+        @Override
+        protected Backend backend() {
+            return Backend.SQLITE;
+        }
+    }
+
+    @Nested
+    class OnPostgres extends Deployment {
+        @Override
+        protected Backend backend() {
+            return Backend.POSTGRESQL;
+        }
+    }
+}
