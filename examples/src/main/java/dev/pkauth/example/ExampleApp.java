@@ -1,0 +1,170 @@
+package dev.pkauth.example;
+
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.IssuedKey;
+import dev.pkauth.Settings;
+import dev.pkauth.jaxrs.ApiKeyAuthFilter;
+import dev.pkauth.servlet.ApiKeyFilter;
+import jakarta.servlet.DispatcherType;
+import java.io.PrintStream;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * The pkauth example: one embedded Jetty serving the same key store through the Servlet filter
+ * ({@code /servlet}), the JAX-RS filter ({@code /api}) and a web.xml webapp ({@code /webxml}).
+ *
+ * <p>Environment: {@code PORT} (8080; 0 picks a free port), {@code HOST} (127.0.0.1),
+ * {@code PKAUTH_JDBC_URL} ({@value #DEFAULT_JDBC_URL}) and the other {@code PKAUTH_*} settings.
+ */
+public final class ExampleApp {
+    static final String DEFAULT_JDBC_URL = "jdbc:sqlite:pkauth-example.db";
+    static final String DEMO_USER = "demo";
+    static final List<String> DEMO_SCOPES = List.of("docs:read", "keys:write");
+    private static final Logger log = LoggerFactory.getLogger(ExampleApp.class);
+
+    private final ApiKeyStore store;
+    private final Server server;
+
+    ExampleApp(ApiKeyStore store, String host, int port, String realm) {
+        this.store = store;
+        this.server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
+        ServletContextHandler root = new ServletContextHandler();
+        root.setContextPath("/");
+        root.setAttribute(ApiKeyFilter.STORE_ATTRIBUTE, store);
+        root.addFilter(RequestLogFilter.class, "/*", requests);
+        // Servlet filter, configured in code.
+        root.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm(realm).build()), "/servlet/*", requests);
+        root.addServlet(new ServletHolder(new HealthServlet()), "/health");
+        root.addServlet(new ServletHolder(new WhoamiServlet()), "/servlet/whoami");
+        // JAX-RS filter, registered by class: it finds the store in the ServletContext attribute.
+        ResourceConfig api = new ResourceConfig(ApiKeyAuthFilter.class, WhoamiResource.class, DocsResource.class,
+                KeysResource.class)
+                .property(ApiKeyAuthFilter.REALM_PROPERTY, realm)
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        ServletHolder jersey = new ServletHolder(new ServletContainer(api));
+        jersey.setInitOrder(1);
+        root.addServlet(jersey, "/api/*");
+
+        // A webapp configured by its WEB-INF/web.xml alone, sharing this process's store.
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/webxml");
+        webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource("webapp"));
+        webapp.setParentLoaderPriority(true);
+        webapp.setThrowUnavailableOnStartupException(true);
+        webapp.setAttribute(ApiKeyFilter.STORE_ATTRIBUTE, store);
+
+        server.setHandler(new GracefulHandler(new ContextHandlerCollection(webapp, root)));
+        // On stop, requests in flight get this long to finish before connections close.
+        server.setStopTimeout(10_000);
+    }
+
+    void start() throws Exception {
+        server.start();
+    }
+
+    int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    /** Stops taking requests, lets those in flight finish, then flushes and closes the store. */
+    void stop() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("stopping Jetty failed: {}", e.toString());
+        } finally {
+            store.close();
+            log.info("stopped: requests drained, key store flushed and closed");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Jersey logs through java.util.logging; send it to SLF4J like everything else.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        Settings settings = Settings.fromEnvironment().orElse(Settings.of(Map.of(Settings.JDBC_URL, DEFAULT_JDBC_URL)));
+        int port = parsePort(System.getenv("PORT"));
+        String host = System.getenv().getOrDefault("HOST", "127.0.0.1");
+        String realm = settings.get(Settings.REALM, "api");
+
+        ApiKeyStore store = ApiKeyStore.builder().settings(settings).build();
+        ExampleApp app = new ExampleApp(store, host, port, realm);
+        try {
+            app.start();
+        } catch (Exception e) {
+            app.stop();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "pkauth-example-shutdown"));
+        String base = "http://" + host + ":" + app.port();
+        printDemoKey(store, base, settings.get(Settings.JDBC_URL), System.out);
+        System.out.println("Listening on " + base);
+        System.out.flush();
+        app.server.join();
+    }
+
+    /** On first start, mints the demo user's key and shows it once with ready-to-paste curl lines. */
+    static void printDemoKey(ApiKeyStore store, String base, String jdbcUrl, PrintStream out) {
+        if (!store.list(DEMO_USER, true).isEmpty()) {
+            out.println("The demo key was shown on first start. Mint another with the CLI:");
+            out.println("  java -jar cli/target/pkauth-cli.jar --jdbc-url " + jdbcUrl
+                    + " create --user demo --scopes docs:read,keys:write");
+            return;
+        }
+        IssuedKey demo = store.create(DEMO_USER, "demo key", DEMO_SCOPES, null);
+        String auth = "-H 'Authorization: Bearer " + demo.token() + "'";
+        out.println();
+        out.println("Minted a key for user \"demo\" (scopes " + String.join(" ", DEMO_SCOPES) + "). It is shown only now:");
+        out.println();
+        out.println("  PKAUTH_DEMO_KEY=" + demo.token());
+        out.println();
+        out.println("Try it:");
+        out.println("  curl " + auth + " " + base + "/api/whoami");
+        out.println("  curl " + auth + " " + base + "/servlet/whoami");
+        out.println("  curl " + auth + " " + base + "/webxml/whoami");
+        out.println("  curl " + auth + " " + base + "/api/docs");
+        out.println("  curl " + auth + " -X POST -H 'Content-Type: application/json' -d '{\"title\":\"x\"}' "
+                + base + "/api/docs     # 403: the demo key lacks docs:write");
+        out.println("  curl " + auth + " -H 'Content-Type: application/json' -d '{\"name\":\"laptop\",\"scopes\":[\"docs:read\"]}' "
+                + base + "/api/keys");
+        out.println();
+    }
+
+    static int parsePort(String value) {
+        if (value == null || value.isBlank()) return 8080;
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port >= 0 && port <= 65535) return port;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("PORT must be a number from 0 to 65535, was \"" + value + "\"");
+    }
+}

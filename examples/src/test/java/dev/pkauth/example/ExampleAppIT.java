@@ -1,0 +1,167 @@
+package dev.pkauth.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.testing.Backend;
+import dev.pkauth.testing.TestDatabase;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The packaged example jar, run as its own process on PORT=0, driven over HTTP like a user would. */
+class ExampleAppIT {
+    static final Pattern LISTENING = Pattern.compile("Listening on (http://127\\.0\\.0\\.1:\\d+)");
+    static final Pattern DEMO_KEY = Pattern.compile("PKAUTH_DEMO_KEY=(pk\\.key_\\S{32}\\.\\S{43})");
+
+    @TempDir
+    Path dir;
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    Running app;
+
+    @AfterEach
+    void stopApp() throws Exception {
+        if (app != null) app.stop();
+    }
+
+    record Running(Process process, URI base, List<String> stdout) {
+        void stop() throws InterruptedException {
+            process.destroy(); // SIGTERM: the app drains requests and closes the store
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the example did not stop within 20 s of SIGTERM");
+            }
+        }
+    }
+
+    Running start(TestDatabase db) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("example.jar"));
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("PKAUTH_"));
+        env.put("PORT", "0");
+        env.put("PKAUTH_JDBC_URL", db.jdbcUrl());
+        env.put("PKAUTH_TABLE", db.table());
+        env.put("PKAUTH_PEPPER", db.pepper());
+        if (db.user() != null) env.put("PKAUTH_JDBC_USER", db.user());
+        if (db.password() != null) env.put("PKAUTH_JDBC_PASSWORD", db.password());
+        pb.redirectError(dir.resolve("stderr-" + System.nanoTime() + ".log").toFile());
+        Process process = pb.start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String line;
+        while ((line = out.readLine()) != null) {
+            lines.add(line);
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                Thread drain = new Thread(() -> out.lines().forEach(lines::add));
+                drain.setDaemon(true);
+                drain.start();
+                return new Running(process, URI.create(m.group(1)), lines);
+            }
+            if (System.nanoTime() > deadline) break;
+        }
+        process.destroyForcibly();
+        throw new AssertionError("the example never said 'Listening on': " + lines);
+    }
+
+    static String demoKey(List<String> stdout) {
+        return stdout.stream().map(DEMO_KEY::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
+                .orElseThrow(() -> new AssertionError("no demo key printed: " + stdout));
+    }
+
+    HttpResponse<String> call(String method, String path, String token, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(app.base().resolve(path)).timeout(Duration.ofSeconds(30));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (json != null) b.header("Content-Type", "application/json");
+        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+        if (!m.find()) throw new AssertionError("no " + name + " in " + json);
+        return m.group(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
+    void aNewUserCanDoEverythingTheReadmePromises(Backend backend) throws Exception {
+        TestDatabase db = TestDatabase.create(backend, dir);
+        app = start(db);
+        String demo = demoKey(app.stdout());
+        assertThat(app.stdout()).anyMatch(l -> l.contains("curl -H 'Authorization: Bearer " + demo + "' " + app.base()));
+
+        // The demo key works on all three routes; health needs nothing.
+        assertThat(call("GET", "/health", null, null).statusCode()).isEqualTo(200);
+        for (String route : List.of("/api/whoami", "/servlet/whoami", "/webxml/whoami")) {
+            HttpResponse<String> r = call("GET", route, demo, null);
+            assertThat(r.statusCode()).as(route).isEqualTo(200);
+            assertThat(r.body()).as(route).contains("\"user_id\":\"demo\"", "\"scopes\":[\"docs:read\",\"keys:write\"]");
+            assertThat(call("GET", route, null, null).statusCode()).as(route).isEqualTo(401);
+        }
+        assertThat(call("GET", "/api/docs", demo, null).statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/api/docs", demo, "{\"title\":\"x\"}").statusCode()).as("no docs:write").isEqualTo(403);
+
+        // Create a key over HTTP, use it, revoke it, and it fails.
+        HttpResponse<String> created = call("POST", "/api/keys", demo, "{\"name\":\"laptop\",\"scopes\":[\"docs:read\"],\"expires_in_seconds\":3600}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Cache-Control")).hasValue("no-store");
+        String laptop = field(created.body(), "token");
+        String laptopId = field(created.body(), "id");
+        assertThat(call("GET", "/api/whoami", laptop, null).body()).contains("\"key_id\":\"" + laptopId + "\"");
+        assertThat(call("GET", "/api/keys", demo, null).body()).contains(laptopId).doesNotContain(laptop.substring(40));
+        assertThat(call("POST", "/api/keys", laptop, "{\"name\":\"x\"}").statusCode()).as("laptop lacks keys:write").isEqualTo(403);
+        assertThat(call("DELETE", "/api/keys/" + laptopId, demo, null).statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/api/whoami", laptop, null).statusCode()).as("revoked").isEqualTo(401);
+
+        // Escalation and bad input.
+        assertThat(call("POST", "/api/keys", demo, "{\"scopes\":[\"docs:write\"]}").statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/api/keys", demo, "{\"scopes\":[\"*\"]}").statusCode()).isEqualTo(403);
+        for (String bad : List.of("{", "{\"nam\":\"x\"}", "{\"scopes\":\"docs:read\"}", "{\"expires_in_seconds\":-1}",
+                "{\"expires_in_seconds\":999999999999}", "{\"name\":\"" + "n".repeat(201) + "\"}", "[]")) {
+            HttpResponse<String> r = call("POST", "/api/keys", demo, bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(r.body()).as(bad).startsWith("{\"error\":\"invalid_request\",\"error_description\":\"");
+        }
+
+        // Another user's key is 404, never revocable.
+        String malloryId;
+        try (ApiKeyStore side = db.builder().build()) {
+            malloryId = side.create("mallory", null, List.of(), null).key().id();
+        }
+        assertThat(call("DELETE", "/api/keys/" + malloryId, demo, null).statusCode()).isEqualTo(404);
+        assertThat(call("DELETE", "/api/keys/key_nonexistent", demo, null).statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/api/keys", demo, null).body()).doesNotContain(malloryId);
+
+        // Restart: keys persist, the demo key is not minted again.
+        app.stop();
+        assertThat(app.process().exitValue()).as("exit after SIGTERM").isIn(0, 143);
+        app = start(db);
+        assertThat(app.stdout()).noneMatch(l -> l.contains("PKAUTH_DEMO_KEY="));
+        assertThat(call("GET", "/webxml/whoami", demo, null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/whoami", laptop, null).statusCode()).isEqualTo(401);
+        try (ApiKeyStore side = db.builder().build()) {
+            assertThat(side.find(laptopId)).get().satisfies(k -> assertThat(k.revokedAt()).isNotNull());
+            assertThat(side.find(demo.substring(3, 39))).get().satisfies(k -> assertThat(k.lastUsedAt()).isNotNull());
+        }
+    }
+}
