@@ -1,12 +1,8 @@
 package dev.pkauth;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,16 +35,7 @@ class ReadmeExampleTest {
     }
 
     @Test
-    void theReadmeShowsTheExampleVerbatim() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        assertThat(readme).contains(region("store"));
-    }
-
-    static String region(String name) throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("src/test/java/dev/pkauth/ReadmeExampleTest.java"));
-        int start = lines.indexOf("        // README:" + name + ":start");
-        int end = lines.indexOf("        // README:" + name + ":end");
-        return lines.subList(start + 1, end).stream().map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
-                .collect(Collectors.joining("\n"));
+    void theReadmeShowsTheExampleVerbatim() {
+        dev.pkauth.testing.Readme.assertShows(ReadmeExampleTest.class, "store");
     }
 }

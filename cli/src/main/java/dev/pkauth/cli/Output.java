@@ -1,0 +1,102 @@
+package dev.pkauth.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pkauth.ApiKey;
+import dev.pkauth.ApiKeyPrincipal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** How keys look on a terminal and in JSON. Nothing here can print a secret: keys carry none. */
+final class Output {
+    static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final String[] HEADERS = {"ID", "PREFIX", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "STATUS"};
+
+    private Output() {}
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Object> key(ApiKey k, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", k.id());
+        m.put("user_id", k.userId());
+        m.put("name", k.name());
+        m.put("prefix", k.prefix());
+        m.put("scopes", k.scopes());
+        m.put("created_at", iso(k.createdAt()));
+        m.put("expires_at", iso(k.expiresAt()));
+        m.put("last_used_at", iso(k.lastUsedAt()));
+        m.put("revoked_at", iso(k.revokedAt()));
+        m.put("status", k.statusAt(now).name().toLowerCase(Locale.ROOT));
+        return m;
+    }
+
+    static Map<String, Object> principal(ApiKeyPrincipal p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user_id", p.userId());
+        m.put("key_id", p.keyId());
+        m.put("key_name", p.keyName());
+        m.put("scopes", p.scopes());
+        m.put("expires_at", iso(p.expiresAt()));
+        return m;
+    }
+
+    private static String iso(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    /** An aligned table, one key a row. */
+    static String table(List<ApiKey> keys, Instant now) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADERS);
+        for (ApiKey k : keys) {
+            rows.add(new String[] {
+                k.id(), k.prefix(), k.name().isEmpty() ? "-" : k.name(),
+                k.scopes().isEmpty() ? "-" : String.join(",", k.scopes()),
+                relative(k.createdAt(), now), k.expiresAt() == null ? "never" : relative(k.expiresAt(), now),
+                k.lastUsedAt() == null ? "never" : relative(k.lastUsedAt(), now),
+                k.statusAt(now).name().toLowerCase(Locale.ROOT)
+            });
+        }
+        int[] widths = new int[HEADERS.length];
+        for (String[] row : rows) for (int i = 0; i < row.length; i++) widths[i] = Math.max(widths[i], row[i].length());
+        StringBuilder out = new StringBuilder();
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                out.append(i == row.length - 1 ? row[i] : String.format("%-" + widths[i] + "s  ", row[i]));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /** "5 minutes ago", "in 3 days", "just now". */
+    static String relative(Instant t, Instant now) {
+        Duration d = Duration.between(t, now);
+        boolean past = !d.isNegative();
+        long s = Math.abs(d.getSeconds());
+        if (s < 60) return past ? "just now" : "in under a minute";
+        String amount;
+        if (s < 3600) amount = plural(s / 60, "minute");
+        else if (s < 86_400) amount = plural(s / 3600, "hour");
+        else if (s < 86_400L * 365) amount = plural(s / 86_400, "day");
+        else amount = plural(s / (86_400L * 365), "year");
+        return past ? amount + " ago" : "in " + amount;
+    }
+
+    private static String plural(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
+    }
+}

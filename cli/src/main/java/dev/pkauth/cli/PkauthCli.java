@@ -1,0 +1,329 @@
+package dev.pkauth.cli;
+
+import dev.pkauth.ApiKey;
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.Durations;
+import dev.pkauth.IssuedKey;
+import dev.pkauth.Settings;
+import dev.pkauth.StoreUnavailableException;
+import dev.pkauth.Verification;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pkauth}: mint, list, rotate, revoke and verify API keys from a shell.
+ * Exit codes: 0 done, 1 rejected or not found, 2 usage error, 3 store unavailable.
+ */
+@Command(name = "pkauth", mixinStandardHelpOptions = true, version = "pkauth 0.1.0",
+        description = "Manage pkauth API keys. Options fall back to PKAUTH_* environment variables.",
+        subcommands = {
+            PkauthCli.Create.class, PkauthCli.ListKeys.class, PkauthCli.Show.class, PkauthCli.Revoke.class,
+            PkauthCli.Purge.class, PkauthCli.Refresh.class, PkauthCli.Rotate.class, PkauthCli.Verify.class,
+            PkauthCli.Migrate.class, CommandLine.HelpCommand.class
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:rejected or not found", "2:usage error", "3:store unavailable"})
+public final class PkauthCli {
+    static final int OK = 0;
+    static final int REJECTED = 1;
+    static final int USAGE = 2;
+    static final int UNAVAILABLE = 3;
+    static final String DEFAULT_JDBC_URL = "jdbc:sqlite:pkauth.db";
+
+    @Option(names = "--jdbc-url", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "jdbc:sqlite:… or jdbc:postgresql://… (default: $PKAUTH_JDBC_URL, else " + DEFAULT_JDBC_URL + ")")
+    String jdbcUrl;
+
+    @Option(names = "--table", scope = ScopeType.INHERIT, paramLabel = "T",
+            description = "key table (default: $PKAUTH_TABLE, else pkauth_api_keys)")
+    String table;
+
+    Map<String, String> environment = System.getenv();
+    Clock clock = Clock.systemUTC();
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv()));
+    }
+
+    static int run(String[] args, Map<String, String> environment) {
+        PkauthCli cli = new PkauthCli();
+        cli.environment = environment;
+        CommandLine cmd = new CommandLine(cli);
+        cmd.setExecutionExceptionHandler((e, line, parsed) -> {
+            PrintWriter err = line.getErr();
+            if (e instanceof StoreUnavailableException) {
+                err.println("pkauth: store unavailable: " + e.getMessage());
+                return UNAVAILABLE;
+            }
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                err.println("pkauth: " + e.getMessage());
+                return USAGE;
+            }
+            err.println("pkauth: unexpected error: " + e);
+            return REJECTED;
+        });
+        try {
+            return cmd.execute(args);
+        } finally {
+            cmd.getOut().flush();
+            cmd.getErr().flush();
+        }
+    }
+
+    /** Opens the store named by the options, the environment, or the default. */
+    ApiKeyStore open(boolean mayCreateDatabase) {
+        Map<String, String> given = new HashMap<>();
+        if (jdbcUrl != null) given.put(Settings.JDBC_URL, jdbcUrl);
+        if (table != null) given.put(Settings.TABLE, table);
+        Settings settings = Settings.of(given).orElse(Settings.fromEnvironment(environment))
+                .orElse(Settings.of(Map.of(Settings.JDBC_URL, DEFAULT_JDBC_URL)));
+        String url = settings.get(Settings.JDBC_URL);
+        if (!mayCreateDatabase && url.startsWith("jdbc:sqlite:")) {
+            Path file = Path.of(url.substring("jdbc:sqlite:".length()).replaceFirst("^file:", "").replaceFirst("\\?.*$", ""));
+            if (!Files.exists(file)) {
+                throw new StoreUnavailableException("no database at " + file.toAbsolutePath()
+                        + " (check --jdbc-url, or run 'pkauth migrate' to create it)", null);
+            }
+        }
+        return ApiKeyStore.builder().settings(settings).clock(clock).build();
+    }
+
+    abstract static class Base implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        PkauthCli root;
+        @Spec
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+
+        Instant now() {
+            return root.clock.instant();
+        }
+
+        int notFound(String id) {
+            err().println("pkauth: no such key: " + id);
+            return REJECTED;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Mint a key. The token alone goes to stdout (capture it: it is shown once); details to stderr.")
+    static final class Create extends Base {
+        @Option(names = "--user", required = true, description = "owner's user id") String user;
+        @Option(names = "--name", description = "label, such as CI") String name;
+        @Option(names = "--scopes", split = ",", paramLabel = "a,b", description = "comma-separated scopes") List<String> scopes;
+        @ArgGroup(exclusive = true) Expiry expiry;
+
+        static final class Expiry {
+            @Option(names = "--expires-in", paramLabel = "D", description = "lifetime: 90d, 24h, 30m, 45s") String in;
+            @Option(names = "--expires-at", paramLabel = "T", description = "instant, such as 2027-01-01T00:00:00Z") String at;
+        }
+
+        @Override
+        public Integer call() {
+            Instant expiresAt = expiry == null ? null : expiry.in != null ? now().plus(Durations.parse(expiry.in)) : parseInstant(expiry.at);
+            try (ApiKeyStore store = root.open(true)) {
+                IssuedKey issued = store.create(user, name, scopes == null ? List.of() : scopes, expiresAt);
+                out().println(issued.token());
+                out().flush();
+                ApiKey k = issued.key();
+                err().println("Created " + k.id() + " (" + k.prefix() + ") for " + k.userId()
+                        + (k.scopes().isEmpty() ? ", no scopes" : ", scopes " + String.join(",", k.scopes()))
+                        + (k.expiresAt() == null ? ", never expires" : ", expires " + k.expiresAt())
+                        + ". The token above is shown only once.");
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "A user's keys, newest first. Never shows a secret or hash.")
+    static final class ListKeys extends Base {
+        @Option(names = "--user", required = true) String user;
+        @Option(names = "--all", description = "include revoked keys") boolean all;
+        @Option(names = "--json", description = "JSON instead of a table") boolean json;
+
+        @Override
+        public Integer call() {
+            try (ApiKeyStore store = root.open(false)) {
+                List<ApiKey> keys = store.list(user, all);
+                Instant now = now();
+                if (json) out().println(Output.json(keys.stream().map(k -> Output.key(k, now)).toList()));
+                else if (keys.isEmpty()) err().println("No " + (all ? "" : "active ") + "keys for " + user + ".");
+                else out().print(Output.table(keys, now));
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One key's metadata.")
+    static final class Show extends Base {
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() {
+            try (ApiKeyStore store = root.open(false)) {
+                Optional<ApiKey> key = store.find(id);
+                if (key.isEmpty()) return notFound(id);
+                Instant now = now();
+                out().print(json ? Output.json(Output.key(key.get(), now)) + "\n" : Output.table(List.of(key.get()), now));
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key now; its row stays for audit.")
+    static final class Revoke extends Base {
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() {
+            try (ApiKeyStore store = root.open(false)) {
+                if (store.revoke(id)) {
+                    err().println("Revoked " + id + ".");
+                    return OK;
+                }
+                if (store.find(id).isPresent()) {
+                    err().println("pkauth: " + id + " was already revoked");
+                    return REJECTED;
+                }
+                return notFound(id);
+            }
+        }
+    }
+
+    @Command(name = "purge", mixinStandardHelpOptions = true, description = "Delete a key's row for good.")
+    static final class Purge extends Base {
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() {
+            try (ApiKeyStore store = root.open(false)) {
+                if (!store.purge(id)) return notFound(id);
+                err().println("Purged " + id + ".");
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "refresh", mixinStandardHelpOptions = true, description = "Change an unrevoked key's expiry.")
+    static final class Refresh extends Base {
+        @Parameters(paramLabel = "ID") String id;
+        @ArgGroup(exclusive = true, multiplicity = "1") Expiry expiry;
+
+        static final class Expiry {
+            @Option(names = "--expires-in", paramLabel = "D", description = "new lifetime from now: 90d, 24h") String in;
+            @Option(names = "--no-expiry", description = "never expire") boolean never;
+        }
+
+        @Override
+        public Integer call() {
+            Instant expiresAt = expiry.never ? null : now().plus(Durations.parse(expiry.in));
+            try (ApiKeyStore store = root.open(false)) {
+                Optional<ApiKey> key = store.refresh(id, expiresAt);
+                if (key.isEmpty()) return notFound(id + " (or it is revoked)");
+                err().println(id + (expiresAt == null ? " never expires." : " expires " + expiresAt + "."));
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Mint a successor (same user, name, scopes; token alone on stdout); the old key expires after the overlap.")
+    static final class Rotate extends Base {
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--overlap", defaultValue = "24h", paramLabel = "D",
+                description = "how long the old key keeps working (default ${DEFAULT-VALUE}; 0s revokes it now)") String overlap;
+
+        @Override
+        public Integer call() {
+            Duration d = Durations.parse(overlap);
+            try (ApiKeyStore store = root.open(false)) {
+                Optional<IssuedKey> issued = store.rotate(id, d);
+                if (issued.isEmpty()) return notFound(id + " (or it is revoked)");
+                out().println(issued.get().token());
+                out().flush();
+                err().println("Rotated " + id + " to " + issued.get().key().id() + "; the old key "
+                        + (d.isZero() ? "is revoked now." : "works for " + overlap + " more.") + " The token above is shown only once.");
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check a token: exit 0 and the principal as JSON, or exit 1 and the reason. Use - to read it from stdin (keeps it out of ps and shell history).")
+    static final class Verify extends Base {
+        @Parameters(paramLabel = "TOKEN") String token;
+
+        @Override
+        public Integer call() throws Exception {
+            String presented = token;
+            if ("-".equals(token)) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+                String line = in.readLine();
+                presented = line == null ? "" : line.strip();
+            }
+            try (ApiKeyStore store = root.open(false)) {
+                Verification v = store.verify(presented);
+                if (v instanceof Verification.Valid valid) {
+                    out().println(Output.json(Output.principal(valid.principal())));
+                    return OK;
+                }
+                err().println("invalid key: " + ((Verification.Invalid) v).reason().name().toLowerCase(java.util.Locale.ROOT));
+                return REJECTED;
+            }
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Create the key table or upgrade it (idempotent).")
+    static final class Migrate extends Base {
+        @Override
+        public Integer call() {
+            try (ApiKeyStore store = root.open(true)) {
+                err().println("Schema ready: " + store + ".");
+                return OK;
+            }
+        }
+    }
+
+    static Instant parseInstant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("invalid instant \"" + text + "\": use ISO-8601 such as 2027-01-01T00:00:00Z");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PkauthCli" + Arrays.asList(jdbcUrl, table);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.pkauth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pkauth.testing.Backend;
+import dev.pkauth.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The packaged {@code pkauth-cli.jar}, run as a process the way an operator would. */
+class CliIT {
+    @TempDir
+    Path dir;
+
+    record Result(int exit, String out, String err) {}
+
+    Result run(TestDatabase db, String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("cli.jar")));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("PKAUTH_"));
+        if (db != null) {
+            env.put("PKAUTH_JDBC_URL", db.jdbcUrl());
+            env.put("PKAUTH_TABLE", db.table());
+            env.put("PKAUTH_PEPPER", db.pepper());
+            if (db.user() != null) env.put("PKAUTH_JDBC_USER", db.user());
+        }
+        pb.directory(dir.toFile());
+        Process p = pb.start();
+        if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
+    void createVerifyRevokeVerify(Backend backend) throws Exception {
+        TestDatabase db = TestDatabase.create(backend, dir);
+        assertThat(run(db, null, "migrate").exit()).isZero();
+
+        Result created = run(db, null, "create", "--user", "alice", "--name", "CI", "--scopes", "docs:read,keys:write",
+                "--expires-in", "90d");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String token = created.out().strip();
+        assertThat(token).as("the token alone on stdout").matches("pk\\.key_[A-Za-z0-9_-]{32}\\.[A-Za-z0-9_-]{43}");
+        String id = token.substring(3, 39);
+        assertThat(created.err()).contains(id, "shown only once").doesNotContain(token.substring(40));
+
+        Result ok = run(db, null, "verify", token);
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out()).contains("\"user_id\" : \"alice\"", "\"key_id\" : \"" + id + "\"", "docs:read");
+        assertThat(run(db, token + "\n", "verify", "-").exit()).as("token from stdin").isZero();
+
+        Result list = run(db, null, "list", "--user", "alice");
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains("ID", "PREFIX", "LAST USED", "STATUS", id, "CI", "docs:read,keys:write", "active");
+        Result json = run(db, null, "list", "--user", "alice", "--json");
+        assertThat(json.out()).contains("\"id\" : \"" + id + "\"", "\"status\" : \"active\"");
+        String hash = hex(db.pepper(), token.substring(40));
+        for (Result r : List.of(list, json, run(db, null, "show", id, "--json"))) {
+            assertThat(r.out() + r.err()).doesNotContain(token.substring(40)).doesNotContain(hash);
+        }
+
+        Result rotated = run(db, null, "rotate", id, "--overlap", "0s");
+        assertThat(rotated.exit()).isZero();
+        String successor = rotated.out().strip();
+        assertThat(run(db, null, "verify", successor).exit()).isZero();
+        Result revokedByRotation = run(db, null, "verify", token);
+        assertThat(revokedByRotation.exit()).isEqualTo(1);
+        assertThat(revokedByRotation.err()).contains("revoked");
+
+        String successorId = successor.substring(3, 39);
+        assertThat(run(db, null, "refresh", successorId, "--expires-in", "7d").exit()).isZero();
+        assertThat(run(db, null, "revoke", successorId).exit()).isZero();
+        Result failed = run(db, null, "verify", successor);
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.err()).contains("invalid key: revoked");
+        assertThat(run(db, null, "revoke", successorId).exit()).as("already revoked").isEqualTo(1);
+        assertThat(run(db, null, "list", "--user", "alice").err()).contains("No active keys");
+        assertThat(run(db, null, "list", "--user", "alice", "--all").out()).contains(id, successorId, "revoked");
+        assertThat(run(db, null, "purge", id).exit()).isZero();
+        assertThat(run(db, null, "show", id).exit()).isEqualTo(1);
+    }
+
+    @Test
+    void usageErrorsExit2WithOneLineAndNoStackTrace() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        for (String[] args : List.of(
+                new String[] {"bogus"},
+                new String[] {"create"},
+                new String[] {"create", "--user", "a", "--expires-in", "9x"},
+                new String[] {"create", "--user", "a", "--expires-in", "1d", "--expires-at", "2030-01-01T00:00:00Z"},
+                new String[] {"create", "--user", "a", "--expires-at", "tomorrow"},
+                new String[] {"create", "--user", "a", "--scopes", "a b"},
+                new String[] {"refresh", "key_x"},
+                new String[] {"--table", "x;drop", "migrate"})) {
+            Result r = run(db, null, args);
+            assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", args)).doesNotContain("\tat ", "Exception");
+        }
+    }
+
+    @Test
+    void unknownIdsExit1AndUnreachableDatabasesExit3() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        assertThat(run(db, null, "migrate").exit()).isZero();
+        Result unknown = run(db, null, "revoke", "key_" + "Z".repeat(32));
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no such key");
+        assertThat(run(db, null, "verify", "pk.garbage").exit()).isEqualTo(1);
+
+        Result missingFile = run(null, null, "--jdbc-url", "jdbc:sqlite:" + dir.resolve("absent.db"), "list", "--user", "a");
+        assertThat(missingFile.exit()).isEqualTo(3);
+        assertThat(missingFile.err()).contains("no database at").doesNotContain("\tat ");
+        Result refused = run(null, null, "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/none", "list", "--user", "a");
+        assertThat(refused.exit()).isEqualTo(3);
+        assertThat(refused.err()).contains("store unavailable").doesNotContain("\tat ");
+        Result badUrl = run(null, null, "--jdbc-url", "jdbc:mysql://x/y", "migrate");
+        assertThat(badUrl.exit()).isEqualTo(2);
+        assertThat(badUrl.err()).contains("jdbc:sqlite:");
+    }
+
+    static String hex(String pepper, String secret) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(pepper.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(secret.getBytes(StandardCharsets.US_ASCII)));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.pkauth.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pkauth.ApiKeyPrincipal;
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.testing.RawHttp;
+import dev.pkauth.testing.Readme;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's Servlet snippets, run on a real Jetty. */
+class ReadmeSnippetsTest {
+    @TempDir
+    Path dir;
+
+    Server server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) server.stop();
+    }
+
+    /** The README's servlet that reads the principal. */
+    // README:servlet-principal:start
+    public static class DocsServlet extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            ApiKeyPrincipal caller = (ApiKeyPrincipal) request.getUserPrincipal();
+            if (!request.isUserInRole("docs:read")) {          // scopes are roles; * and docs:* count
+                response.sendError(403);
+                return;
+            }
+            response.getWriter().write("docs of " + caller.userId() + " via key " + caller.keyPrefix());
+        }
+    }
+    // README:servlet-principal:end
+
+    @Test
+    void embeddedJettyExampleWorks() throws Exception {
+        try (ApiKeyStore store = ApiKeyStore.builder().jdbcUrl("jdbc:sqlite:" + dir.resolve("keys.db")).pepper("p").build()) {
+            // README:jetty:start
+            ServletContextHandler context = new ServletContextHandler();
+            context.addFilter(new FilterHolder(ApiKeyFilter.builder(store).requiredScopes("docs:read").build()),
+                    "/docs/*", EnumSet.of(DispatcherType.REQUEST));
+            context.addServlet(new ServletHolder(new DocsServlet()), "/docs/*");
+            // README:jetty:end
+            server = JettyServers.start(context);
+            URI base = JettyServers.uri(server);
+            String token = store.create("alice", null, List.of("docs:read"), null).token();
+
+            assertThat(RawHttp.get(base, "/docs/x").status()).isEqualTo(401);
+            RawHttp.Response ok = RawHttp.get(base, "/docs/x", "Authorization: Bearer " + token);
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.body()).startsWith("docs of alice via key pk.key_");
+        }
+        Readme.assertShows(ReadmeSnippetsTest.class, "jetty");
+        Readme.assertShows(ReadmeSnippetsTest.class, "servlet-principal");
+    }
+
+    @Test
+    void webXmlExampleWorksWithTheContextListener() throws Exception {
+        String dbUrl = "jdbc:sqlite:" + dir.resolve("webxml.db");
+        String webXml = Readme.block("web.xml").replace("jdbc:sqlite:/var/lib/myapp/keys.db", dbUrl)
+                .replace("dev.pkauth.example.DocsServlet", DocsServlet.class.getName());
+        assertThat(webXml).contains(dbUrl);
+        Path webInf = Files.createDirectories(dir.resolve("app/WEB-INF"));
+        Files.writeString(webInf.resolve("web.xml"), webXml);
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/");
+        webapp.setWar(webInf.getParent().toString());
+        webapp.setParentLoaderPriority(true);
+        webapp.setThrowUnavailableOnStartupException(true);
+        server = JettyServers.start(webapp);
+        URI base = JettyServers.uri(server);
+
+        ApiKeyStore shared = (ApiKeyStore) webapp.getServletContext().getAttribute(ApiKeyFilter.STORE_ATTRIBUTE);
+        assertThat(shared).as("the listener published the store").isNotNull();
+        String reader = shared.create("bob", null, List.of("docs:read"), null).token();
+        String other = shared.create("bob", null, List.of("keys:write"), null).token();
+
+        assertThat(RawHttp.get(base, "/docs/1").status()).isEqualTo(401);
+        assertThat(RawHttp.get(base, "/docs/1", "Authorization: Bearer " + reader).status()).isEqualTo(200);
+        assertThat(RawHttp.get(base, "/docs/1", "Authorization: Bearer " + other).status()).isEqualTo(403);
+
+        server.stop();
+        server = null;
+        assertThat(webapp.getServletContext().getAttribute(ApiKeyFilter.STORE_ATTRIBUTE)).as("removed on stop").isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> shared.list("bob"))
+                .as("the listener closed its store").isInstanceOf(IllegalStateException.class);
+    }
+}
