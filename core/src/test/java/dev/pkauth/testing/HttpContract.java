@@ -201,6 +201,19 @@ public abstract class HttpContract {
         assertThat(other.status()).isEqualTo(401);
     }
 
+    @Test
+    void aRejectedRequestWithAnUnreadBodyClosesTheConnectionSayingSo() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            String body = "{\"title\":\"x\"}";
+            socket.getOutputStream().write(("POST /whoami HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            RawHttp.Response r = RawHttp.parse(socket.getInputStream().readAllBytes());
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+        }
+    }
+
     // --- scopes ---------------------------------------------------------------------------------
 
     @Test

@@ -64,7 +64,7 @@ public final class RawHttp {
         }
     }
 
-    static Response parse(byte[] raw) throws IOException {
+    public static Response parse(byte[] raw) throws IOException {
         String all = new String(raw, StandardCharsets.ISO_8859_1);
         int end = all.indexOf("\r\n\r\n");
         if (end < 0) throw new IOException("no complete response head: " + all);

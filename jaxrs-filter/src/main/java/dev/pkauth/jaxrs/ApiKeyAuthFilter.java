@@ -117,11 +117,11 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
         AuthOutcome outcome = auth.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION),
                 rule == DENY ? AccessRule.AUTHENTICATED : rule);
         if (outcome instanceof AuthOutcome.Rejected rejected) {
-            request.abortWith(response(rejected.failure()));
+            request.abortWith(response(rejected.failure(), request.hasEntity()));
         } else if (outcome instanceof AuthOutcome.Authenticated ok) {
             ApiKeyPrincipal principal = ok.principal();
             if (rule == DENY) {
-                request.abortWith(response(AuthFailure.insufficientScope(auth.realm(), List.of())));
+                request.abortWith(response(AuthFailure.insufficientScope(auth.realm(), List.of()), request.hasEntity()));
                 return;
             }
             request.setProperty(PRINCIPAL_PROPERTY, principal);
@@ -164,9 +164,11 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
         return null;
     }
 
-    static Response response(AuthFailure failure) {
+    /** @param unreadBody the request's body was not read: close the connection rather than leave it unusable */
+    static Response response(AuthFailure failure, boolean unreadBody) {
         Response.ResponseBuilder b = Response.status(failure.status()).entity(failure.body());
         failure.headers().forEach(b::header);
+        if (unreadBody) b.header("Connection", "close");
         return b.build();
     }
 }

@@ -126,16 +126,19 @@ public class ApiKeyFilter implements Filter {
             request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
             chain.doFilter(new ApiKeyRequest(request, principal), response);
         } else if (outcome instanceof AuthOutcome.Rejected rejected) {
-            write(response, rejected.failure());
+            // An unread body leaves the connection unusable: say so, or the client's next request on it fails.
+            boolean unreadBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+            write(response, rejected.failure(), unreadBody);
         } else {
             chain.doFilter(request, response);
         }
     }
 
-    static void write(HttpServletResponse response, AuthFailure failure) throws IOException {
+    static void write(HttpServletResponse response, AuthFailure failure, boolean closeConnection) throws IOException {
         response.resetBuffer();
         response.setStatus(failure.status());
         failure.headers().forEach(response::setHeader);
+        if (closeConnection) response.setHeader("Connection", "close");
         byte[] body = failure.body().getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

@@ -4,6 +4,7 @@ import dev.pkauth.jaxrs.RequireScopes;
 import dev.pkauth.testing.Whoami;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
@@ -17,6 +18,13 @@ public class ContractResource {
     @GET
     @Path("whoami")
     public String whoami(@Context SecurityContext sc) {
+        return json(sc);
+    }
+
+    /** POST too, so the contract can send a body to a route that needs a key. */
+    @POST
+    @Path("whoami")
+    public String postWhoami(@Context SecurityContext sc) {
         return json(sc);
     }
 
