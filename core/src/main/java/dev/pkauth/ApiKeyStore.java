@@ -2,9 +2,11 @@ package dev.pkauth;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pkauth.internal.CacheGroup;
 import dev.pkauth.internal.InMemoryKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository.Dialect;
+import dev.pkauth.internal.KeyCache;
 import dev.pkauth.internal.KeyRecord;
 import dev.pkauth.internal.KeyRepository;
 import dev.pkauth.internal.SecretHasher;
@@ -60,9 +62,14 @@ public final class ApiKeyStore implements AutoCloseable {
     private final TouchWriter touches;
     private final ExecutorService ownedExecutor;
     private final String description;
+    private final KeyCache cache;
+    private final CacheGroup peers;
+    private final AutoCloseable watch;
+    /** Ids whose re-hash under the current pepper is queued, so a hot key queues it once. */
+    private final java.util.Set<String> rehashing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ApiKeyStore(Builder b, KeyRepository repository, List<String> peppers, String description) {
+    private ApiKeyStore(Builder b, KeyRepository repository, List<String> peppers, String description, Object database) {
         this.repository = repository;
         this.hasher = new SecretHasher(peppers);
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
@@ -79,7 +86,39 @@ public final class ApiKeyStore implements AutoCloseable {
         }
         long interval = b.touchInterval != null ? b.touchInterval.toSeconds() : 60;
         this.touches = new TouchWriter(repository, executor, interval);
-        this.description = description;
+        Duration ttl = b.cacheTtl != null ? b.cacheTtl : DEFAULT_CACHE_TTL;
+        if (ttl.isZero()) {
+            this.cache = null;
+            this.peers = null;
+            this.watch = () -> {};
+            this.description = description + ", no cache";
+        } else {
+            Duration negative = b.negativeCacheTtl != null ? b.negativeCacheTtl : minimum(ttl, DEFAULT_NEGATIVE_CACHE_TTL);
+            this.cache = new KeyCache(b.cacheSize != null ? b.cacheSize : DEFAULT_CACHE_SIZE, ttl, negative, clock);
+            this.peers = CacheGroup.join(database, cache);
+            this.watch = repository.watch(cache::invalidate, cache::invalidateAll);
+            this.description = description + ", cache ttl " + ttl.toSeconds() + "s";
+        }
+    }
+
+    static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
+    static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(2);
+    static final long DEFAULT_CACHE_SIZE = 100_000;
+
+    private static Duration minimum(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private java.util.Optional<KeyRecord> lookup(String id) {
+        return cache == null ? repository.find(id) : cache.get(id, repository::find);
+    }
+
+    /**
+     * Drops a key's cached row here and in every other store of this JVM on the same table;
+     * called after every write that changes its verdict, before returning.
+     */
+    private void forget(String id) {
+        if (peers != null) peers.invalidate(id);
     }
 
     public static Builder builder() {
@@ -103,14 +142,21 @@ public final class ApiKeyStore implements AutoCloseable {
         }
         String id = Tokens.idOf(token);
         String secret = Tokens.secretOf(token);
-        KeyRecord row = repository.find(id).orElse(null);
+        KeyRecord row = lookup(id).orElse(null);
         SecretHasher.Match match = hasher.check(secret, row == null ? null : row.secretHash());
         if (row == null) return invalid(Verification.Reason.NOT_FOUND, id);
         if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, id);
-        if (match == SecretHasher.Match.PREVIOUS) {
+        if (match == SecretHasher.Match.PREVIOUS && rehashing.add(id)) {
             String oldHash = row.secretHash();
             String newHash = hasher.hash(secret);
-            touches.submit("re-hash a key under the current pepper", () -> repository.replaceHash(id, oldHash, newHash));
+            touches.submit("re-hash a key under the current pepper", () -> {
+                try {
+                    repository.replaceHash(id, oldHash, newHash);
+                    forget(id);
+                } finally {
+                    rehashing.remove(id);
+                }
+            });
         }
         long now = nowSeconds();
         if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, id);
@@ -147,6 +193,7 @@ public final class ApiKeyStore implements AutoCloseable {
         KeyRecord row = new KeyRecord(minted.id(), user, label, minted.prefix(), hasher.hash(minted.secret()), granted,
                 expires, null, now, null);
         repository.insert(row);
+        forget(row.id()); // in case this id was looked up (and found absent) before
         log.debug("pkauth: created key {} for user {}", row.prefix(), user);
         return new IssuedKey(minted.token(), toApiKey(row));
     }
@@ -182,6 +229,7 @@ public final class ApiKeyStore implements AutoCloseable {
         ensureOpen();
         Long expires = futureSeconds(expiresAt, nowSeconds());
         if (!Tokens.isWellFormedId(id) || !repository.updateExpiry(id, expires)) return Optional.empty();
+        forget(id);
         return find(id);
     }
 
@@ -213,6 +261,7 @@ public final class ApiKeyStore implements AutoCloseable {
         KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
                 hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null);
         if (!repository.rotate(id, oldExpiry, oldRevoked, successor)) return Optional.empty();
+        forget(id);
         log.debug("pkauth: rotated key {} to {}", old.prefix(), successor.prefix());
         return Optional.of(new IssuedKey(minted.token(), toApiKey(successor)));
     }
@@ -226,6 +275,7 @@ public final class ApiKeyStore implements AutoCloseable {
         ensureOpen();
         if (!Tokens.isWellFormedId(id)) return false;
         boolean revoked = repository.revoke(id, nowSeconds());
+        forget(id);
         if (revoked) log.debug("pkauth: revoked key {}", Tokens.prefixOfId(id));
         return revoked;
     }
@@ -234,7 +284,9 @@ public final class ApiKeyStore implements AutoCloseable {
     public boolean purge(String id) {
         ensureOpen();
         if (!Tokens.isWellFormedId(id)) return false;
-        return repository.delete(id);
+        boolean deleted = repository.delete(id);
+        forget(id);
+        return deleted;
     }
 
     /** Writes pending {@code last_used_at} updates now, on the calling thread. */
@@ -246,6 +298,12 @@ public final class ApiKeyStore implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        if (peers != null) peers.close();
+        try {
+            watch.close();
+        } catch (Exception e) {
+            log.debug("pkauth: stopping the change watcher: {}", e.toString());
+        }
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
             try {
@@ -318,6 +376,9 @@ public final class ApiKeyStore implements AutoCloseable {
         private Executor executor;
         private Integer poolSize;
         private Duration connectionTimeout;
+        private Duration cacheTtl;
+        private Duration negativeCacheTtl;
+        private Long cacheSize;
         private boolean migrate = true;
 
         private Builder() {}
@@ -426,6 +487,35 @@ public final class ApiKeyStore implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a verified key's row may be served from memory; default 10 s; {@link Duration#ZERO}
+         * turns the cache off. Revocations through this store take effect at once regardless; other
+         * processes' changes arrive by PostgreSQL notification or SQLite's data version within about
+         * a second, and the TTL bounds staleness should that watch be down.
+         */
+        public Builder cacheTtl(Duration ttl) {
+            requireUnset(this.cacheTtl, "cacheTtl");
+            if (ttl.isNegative()) throw new IllegalArgumentException("cacheTtl must not be negative");
+            this.cacheTtl = ttl;
+            return this;
+        }
+
+        /** How long an unknown id is remembered as unknown; default the lesser of 2 s and the TTL. */
+        public Builder negativeCacheTtl(Duration ttl) {
+            requireUnset(this.negativeCacheTtl, "negativeCacheTtl");
+            if (ttl.isNegative()) throw new IllegalArgumentException("negativeCacheTtl must not be negative");
+            this.negativeCacheTtl = ttl;
+            return this;
+        }
+
+        /** Most rows cached; default 100,000. */
+        public Builder cacheSize(long size) {
+            requireUnset(this.cacheSize, "cacheSize");
+            if (size < 1) throw new IllegalArgumentException("cacheSize must be at least 1, was " + size);
+            this.cacheSize = size;
+            return this;
+        }
+
         /** Whether {@link #build()} creates or upgrades the table; default true. */
         public Builder migrate(boolean migrate) {
             this.migrate = migrate;
@@ -455,6 +545,9 @@ public final class ApiKeyStore implements AutoCloseable {
             if (poolSize == null && s.get(Settings.POOL_SIZE) != null) {
                 poolSize(parsePositiveInt(s.get(Settings.POOL_SIZE), Settings.POOL_SIZE));
             }
+            if (cacheTtl == null && s.get(Settings.CACHE_TTL) != null) {
+                cacheTtl(Durations.parse(s.get(Settings.CACHE_TTL)));
+            }
             if (touchInterval == null && s.get(Settings.TOUCH_INTERVAL) != null) {
                 touchInterval(Durations.parse(s.get(Settings.TOUCH_INTERVAL)));
             }
@@ -462,6 +555,8 @@ public final class ApiKeyStore implements AutoCloseable {
 
             KeyRepository repository;
             String description;
+            // Stores of this JVM with equal identities share cache invalidations.
+            Object database = dataSource != null ? List.of(dataSource, table) : jdbcUrl != null ? jdbcUrl + "|" + table : new Object();
             if (inMemory) {
                 repository = new InMemoryKeyRepository();
                 description = "in-memory";
@@ -478,7 +573,7 @@ public final class ApiKeyStore implements AutoCloseable {
                     }
                 }
             }
-            return new ApiKeyStore(this, repository, peppers, description);
+            return new ApiKeyStore(this, repository, peppers, description, database);
         }
 
         private List<String> resolvePeppers(Settings s) {

@@ -197,7 +197,7 @@ public final class JdbcKeyRepository implements KeyRepository {
             try (PreparedStatement ps = c.prepareStatement(updateExpirySql)) {
                 setLong(ps, 1, expiresAt);
                 ps.setString(2, id);
-                return ps.executeUpdate() == 1;
+                return notifyIf(c, ps.executeUpdate() == 1, id);
             }
         }, "change a key's expiry");
     }
@@ -208,7 +208,7 @@ public final class JdbcKeyRepository implements KeyRepository {
             try (PreparedStatement ps = c.prepareStatement(revokeSql)) {
                 ps.setLong(1, revokedAt);
                 ps.setString(2, id);
-                return ps.executeUpdate() == 1;
+                return notifyIf(c, ps.executeUpdate() == 1, id);
             }
         }, "revoke a key");
     }
@@ -218,7 +218,7 @@ public final class JdbcKeyRepository implements KeyRepository {
         return write(c -> {
             try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
                 ps.setString(1, id);
-                return ps.executeUpdate() == 1;
+                return notifyIf(c, ps.executeUpdate() == 1, id);
             }
         }, "purge a key");
     }
@@ -230,7 +230,7 @@ public final class JdbcKeyRepository implements KeyRepository {
                 ps.setString(1, newHash);
                 ps.setString(2, id);
                 ps.setString(3, expectedHash);
-                ps.executeUpdate();
+                notifyIf(c, ps.executeUpdate() == 1, id);
                 return null;
             }
         }, "re-hash a key under the current pepper");
@@ -245,6 +245,7 @@ public final class JdbcKeyRepository implements KeyRepository {
                 end.setString(3, oldId);
                 if (end.executeUpdate() != 1) return false;
             }
+            notifyIf(c, true, oldId); // delivered at commit
             try (PreparedStatement ins = c.prepareStatement(insertSql)) {
                 ins.setString(1, replacement.id());
                 ins.setString(2, replacement.userId());
@@ -277,6 +278,32 @@ public final class JdbcKeyRepository implements KeyRepository {
             }
             return null;
         }), "record key use");
+    }
+
+    /** PostgreSQL channel that carries ids of changed keys to every process sharing the table. */
+    private String channel() {
+        String name = "pkauth_" + table.toLowerCase(Locale.ROOT);
+        return name.length() > 63 ? name.substring(0, 63) : name;
+    }
+
+    private boolean notifyIf(Connection c, boolean changed, String id) throws SQLException {
+        if (changed && dialect == Dialect.POSTGRESQL) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                ps.setString(1, channel());
+                ps.setString(2, id);
+                ps.execute();
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public AutoCloseable watch(java.util.function.Consumer<String> changed, Runnable changedAll) {
+        ChangeWatcher watcher = dialect == Dialect.POSTGRESQL
+                ? new ChangeWatcher.Notifications(dataSource, channel(), changed, changedAll)
+                : new ChangeWatcher.DataVersion(dataSource, changedAll);
+        watcher.start();
+        return watcher;
     }
 
     @Override

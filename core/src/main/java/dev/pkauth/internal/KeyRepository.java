@@ -40,6 +40,15 @@ public interface KeyRepository extends AutoCloseable {
     /** Writes {@code last_used_at} for unrevoked keys, never moving it backwards. */
     void touch(Map<String, Long> lastUsedById);
 
+    /**
+     * Starts telling {@code changed} about keys other processes changed (revoked, purged,
+     * refreshed, rotated, re-hashed), and {@code changedAll} when it may have missed some.
+     * Backends that cannot tell return a no-op; the cache TTL then bounds staleness.
+     */
+    default AutoCloseable watch(java.util.function.Consumer<String> changed, Runnable changedAll) {
+        return () -> {};
+    }
+
     @Override
     void close();
 }
