@@ -43,8 +43,10 @@ abstract class ChangeWatcher implements AutoCloseable {
         while (!closed) {
             try (Connection c = dataSource.getConnection()) {
                 prepare(c);
-                changedAll.run(); // whatever happened while not watching
-                if (failing) log.info("pkauth: watching for key changes again");
+                if (failing) {
+                    changedAll.run(); // whatever happened while not watching
+                    log.info("pkauth: watching for key changes again");
+                }
                 failing = false;
                 while (!closed) poll(c);
             } catch (SQLException | RuntimeException e) {
