@@ -7,6 +7,7 @@ import dev.pkauth.internal.InMemoryKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository.Dialect;
 import dev.pkauth.internal.KeyCache;
+import dev.pkauth.internal.KeyEntry;
 import dev.pkauth.internal.KeyRecord;
 import dev.pkauth.internal.KeyRepository;
 import dev.pkauth.internal.SecretHasher;
@@ -109,8 +110,12 @@ public final class ApiKeyStore implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private java.util.Optional<KeyRecord> lookup(String id) {
-        return cache == null ? repository.find(id) : cache.get(id, repository::find);
+    private Optional<KeyEntry> lookup(String id) {
+        return cache == null ? load(id) : cache.get(id, this::load);
+    }
+
+    private Optional<KeyEntry> load(String id) {
+        return repository.find(id).map(r -> new KeyEntry(r, SecretHasher.decode(r.secretHash()), toApiKey(r)));
     }
 
     /**
@@ -141,14 +146,14 @@ public final class ApiKeyStore implements AutoCloseable {
             return new Verification.Invalid(Verification.Reason.MALFORMED, null);
         }
         String id = Tokens.idOf(token);
-        String secret = Tokens.secretOf(token);
-        KeyRecord row = lookup(id).orElse(null);
-        SecretHasher.Match match = hasher.check(secret, row == null ? null : row.secretHash());
-        if (row == null) return invalid(Verification.Reason.NOT_FOUND, id);
+        KeyEntry entry = lookup(id).orElse(null);
+        SecretHasher.Match match = hasher.check(token, Tokens.SECRET_START, entry == null ? null : entry.hash());
+        if (entry == null) return invalid(Verification.Reason.NOT_FOUND, id);
         if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, id);
+        KeyRecord row = entry.row();
         if (match == SecretHasher.Match.PREVIOUS && rehashing.add(id)) {
             String oldHash = row.secretHash();
-            String newHash = hasher.hash(secret);
+            String newHash = hasher.hash(Tokens.secretOf(token));
             touches.submit("re-hash a key under the current pepper", () -> {
                 try {
                     repository.replaceHash(id, oldHash, newHash);
@@ -162,7 +167,7 @@ public final class ApiKeyStore implements AutoCloseable {
         if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, id);
         if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, id);
         touches.used(row, now);
-        return new Verification.Valid(toApiKey(row));
+        return new Verification.Valid(entry.metadata());
     }
 
     private static Verification.Invalid invalid(Verification.Reason reason, String id) {
@@ -328,7 +333,7 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     private long nowSeconds() {
-        return clock.instant().getEpochSecond();
+        return Math.floorDiv(clock.millis(), 1000);
     }
 
     private static Long futureSeconds(Instant at, long now) {

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Key rows by id, so a verification costs one HMAC instead of a database round trip.
+ * Key rows by id (prepared as {@link KeyEntry}s), so a verification costs one HMAC instead of a database round trip.
  *
  * <ul>
  *   <li>Entries live a fixed time after they are written, never extended by reads, so an entry
@@ -23,9 +23,9 @@ import java.util.Optional;
  * </ul>
  */
 public final class KeyCache {
-    private static final Optional<KeyRecord> ABSENT = Optional.empty();
+    private static final Optional<KeyEntry> ABSENT = Optional.empty();
 
-    private final Cache<String, Optional<KeyRecord>> cache;
+    private final Cache<String, Optional<KeyEntry>> cache;
 
     public KeyCache(long maximumSize, Duration ttl, Duration negativeTtl, Clock clock) {
         long positiveNanos = ttl.toNanos();
@@ -34,19 +34,19 @@ public final class KeyCache {
                 .maximumSize(maximumSize)
                 .ticker(ticker(clock))
                 .executor(Runnable::run)
-                .expireAfter(new Expiry<String, Optional<KeyRecord>>() {
+                .expireAfter(new Expiry<String, Optional<KeyEntry>>() {
                     @Override
-                    public long expireAfterCreate(String id, Optional<KeyRecord> row, long now) {
+                    public long expireAfterCreate(String id, Optional<KeyEntry> row, long now) {
                         return row.isPresent() ? positiveNanos : negativeNanos;
                     }
 
                     @Override
-                    public long expireAfterUpdate(String id, Optional<KeyRecord> row, long now, long current) {
+                    public long expireAfterUpdate(String id, Optional<KeyEntry> row, long now, long current) {
                         return expireAfterCreate(id, row, now);
                     }
 
                     @Override
-                    public long expireAfterRead(String id, Optional<KeyRecord> row, long now, long current) {
+                    public long expireAfterRead(String id, Optional<KeyEntry> row, long now, long current) {
                         return current;
                     }
                 })
@@ -63,8 +63,8 @@ public final class KeyCache {
     }
 
     /** The cached row for {@code id}, loading it with {@code loader} on a miss (once per id at a time). */
-    public Optional<KeyRecord> get(String id, java.util.function.Function<String, Optional<KeyRecord>> loader) {
-        Optional<KeyRecord> row = cache.get(id, loader);
+    public Optional<KeyEntry> get(String id, java.util.function.Function<String, Optional<KeyEntry>> loader) {
+        Optional<KeyEntry> row = cache.get(id, loader);
         return row == null ? ABSENT : row;
     }
 

@@ -27,7 +27,8 @@ public final class Tokens {
 
     private static final int ID_START = TOKEN_PREFIX.length();
     private static final int DOT = ID_START + ID_CHARS;
-    private static final int SECRET_START = DOT + 1;
+    /** Where the secret starts in a well-formed token. */
+    public static final int SECRET_START = DOT + 1;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final boolean[] BASE64URL = new boolean[128];

@@ -19,23 +19,23 @@ class SecretHasherTest {
     @Test
     void checkTellsCurrentFromPreviousPepper() {
         SecretHasher rotated = new SecretHasher(List.of("new", PYLON_DEV));
-        assertThat(rotated.check(SECRET, OPENSSL)).isEqualTo(SecretHasher.Match.PREVIOUS);
-        assertThat(new SecretHasher(List.of(PYLON_DEV)).check(SECRET, OPENSSL)).isEqualTo(SecretHasher.Match.CURRENT);
-        assertThat(new SecretHasher(List.of("new")).check(SECRET, OPENSSL)).isEqualTo(SecretHasher.Match.NONE);
+        assertThat(rotated.check(SECRET, 0, SecretHasher.decode(OPENSSL))).isEqualTo(SecretHasher.Match.PREVIOUS);
+        assertThat(new SecretHasher(List.of(PYLON_DEV)).check(SECRET, 0, SecretHasher.decode(OPENSSL))).isEqualTo(SecretHasher.Match.CURRENT);
+        assertThat(new SecretHasher(List.of("new")).check(SECRET, 0, SecretHasher.decode(OPENSSL))).isEqualTo(SecretHasher.Match.NONE);
     }
 
     @Test
     void uppercaseStoredHexStillMatches() {
-        assertThat(new SecretHasher(List.of(PYLON_DEV)).check(SECRET, OPENSSL.toUpperCase())).isEqualTo(SecretHasher.Match.CURRENT);
+        assertThat(new SecretHasher(List.of(PYLON_DEV)).check(SECRET, 0, SecretHasher.decode(OPENSSL.toUpperCase()))).isEqualTo(SecretHasher.Match.CURRENT);
     }
 
     @Test
     void unusableStoredHashesNeverMatch() {
         SecretHasher h = new SecretHasher(List.of(PYLON_DEV));
-        assertThat(h.check(SECRET, null)).isEqualTo(SecretHasher.Match.NONE);
-        assertThat(h.check(SECRET, "")).isEqualTo(SecretHasher.Match.NONE);
-        assertThat(h.check(SECRET, "zz" + OPENSSL.substring(2))).isEqualTo(SecretHasher.Match.NONE);
-        assertThat(h.check(SECRET, "0".repeat(64))).isEqualTo(SecretHasher.Match.NONE);
+        assertThat(h.check(SECRET, 0, SecretHasher.decode(null))).isEqualTo(SecretHasher.Match.NONE);
+        assertThat(h.check(SECRET, 0, SecretHasher.decode(""))).isEqualTo(SecretHasher.Match.NONE);
+        assertThat(h.check(SECRET, 0, SecretHasher.decode("zz" + OPENSSL.substring(2)))).isEqualTo(SecretHasher.Match.NONE);
+        assertThat(h.check(SECRET, 0, SecretHasher.decode("0".repeat(64)))).isEqualTo(SecretHasher.Match.NONE);
     }
 
     @Test
