@@ -103,6 +103,7 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
+    static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofMillis(750);
     static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(2);
     static final long DEFAULT_CACHE_SIZE = 100_000;
 
@@ -382,6 +383,7 @@ public final class ApiKeyStore implements AutoCloseable {
         private Integer poolSize;
         private Duration connectionTimeout;
         private Duration cacheTtl;
+        private Duration queryTimeout;
         private Duration negativeCacheTtl;
         private Long cacheSize;
         private boolean migrate = true;
@@ -476,7 +478,11 @@ public final class ApiKeyStore implements AutoCloseable {
             return this;
         }
 
-        /** Connections in the pool the store makes; default 4 on SQLite (one writer), 10 on PostgreSQL. */
+        /**
+         * Connections for requests in the pool the store makes; default 4 on SQLite (one writer), 10 on
+         * PostgreSQL. With the cache on, the pool has one more, held by the change watcher. A
+         * {@link #dataSource(DataSource)} of the application's own lends the watcher one of its connections.
+         */
         public Builder poolSize(int size) {
             requireUnset(this.poolSize, "poolSize");
             if (size < 1) throw new IllegalArgumentException("poolSize must be at least 1, was " + size);
@@ -521,6 +527,18 @@ public final class ApiKeyStore implements AutoCloseable {
             return this;
         }
 
+        /**
+         * On PostgreSQL, the longest a statement may run (lock waits included) before the store
+         * answers unavailable instead of holding the request; default 750 ms, {@link Duration#ZERO}
+         * for none. Applies to the pool the store makes; schema migration is exempt.
+         */
+        public Builder queryTimeout(Duration timeout) {
+            requireUnset(this.queryTimeout, "queryTimeout");
+            if (timeout.isNegative()) throw new IllegalArgumentException("queryTimeout must not be negative");
+            this.queryTimeout = timeout;
+            return this;
+        }
+
         /** Whether {@link #build()} creates or upgrades the table; default true. */
         public Builder migrate(boolean migrate) {
             this.migrate = migrate;
@@ -549,6 +567,9 @@ public final class ApiKeyStore implements AutoCloseable {
             if (table == null) table = Validation.table(s.get(Settings.TABLE, "pkauth_api_keys"));
             if (poolSize == null && s.get(Settings.POOL_SIZE) != null) {
                 poolSize(parsePositiveInt(s.get(Settings.POOL_SIZE), Settings.POOL_SIZE));
+            }
+            if (queryTimeout == null && s.get(Settings.QUERY_TIMEOUT) != null) {
+                queryTimeout(Durations.parseMillis(s.get(Settings.QUERY_TIMEOUT)));
             }
             if (cacheTtl == null && s.get(Settings.CACHE_TTL) != null) {
                 cacheTtl(Durations.parse(s.get(Settings.CACHE_TTL)));
@@ -618,6 +639,8 @@ public final class ApiKeyStore implements AutoCloseable {
             config.setPoolName("pkauth");
             config.setJdbcUrl(jdbcUrl);
             config.setConnectionTimeout(connectionTimeout != null ? connectionTimeout.toMillis() : 1000);
+            // The cache's change watcher holds one connection for good; do not take it from the requests.
+            int watcher = cacheTtl == null || !cacheTtl.isZero() ? 1 : 0;
             if (jdbcUser != null) config.setUsername(jdbcUser);
             if (jdbcPassword != null) config.setPassword(jdbcPassword);
             if (dialect == Dialect.SQLITE) {
@@ -626,11 +649,13 @@ public final class ApiKeyStore implements AutoCloseable {
                     throw new IllegalStateException("an in-memory SQLite URL gives every pooled connection its own "
                             + "empty database; use a file (jdbc:sqlite:keys.db) or inMemory()");
                 }
-                config.setMaximumPoolSize(poolSize != null ? poolSize : 4);
+                config.setMaximumPoolSize((poolSize != null ? poolSize : 4) + watcher);
                 config.addDataSourceProperty("journal_mode", "WAL");
                 config.addDataSourceProperty("busy_timeout", "5000");
             } else {
-                config.setMaximumPoolSize(poolSize != null ? poolSize : 10);
+                config.setMaximumPoolSize((poolSize != null ? poolSize : 10) + watcher);
+                long timeoutMs = (queryTimeout != null ? queryTimeout : DEFAULT_QUERY_TIMEOUT).toMillis();
+                if (timeoutMs > 0) config.addDataSourceProperty("options", "-c statement_timeout=" + timeoutMs);
             }
             config.setMinimumIdle(1);
             HikariDataSource pool;

@@ -9,6 +9,19 @@ import java.time.Duration;
 public final class Durations {
     private Durations() {}
 
+    /** Like {@link #parse} but also takes milliseconds: {@code 750ms}. */
+    public static Duration parseMillis(String text) {
+        if (text != null && text.endsWith("ms") && text.length() > 2 && text.length() <= 12) {
+            try {
+                long ms = Long.parseLong(text.substring(0, text.length() - 2));
+                if (ms >= 0 && Character.isDigit(text.charAt(0))) return Duration.ofMillis(ms);
+            } catch (NumberFormatException ignored) {
+                // reported by parse
+            }
+        }
+        return parse(text);
+    }
+
     /** @throws IllegalArgumentException with what was wrong and an example */
     public static Duration parse(String text) {
         if (text == null || text.length() < 2 || text.length() > 12) throw bad(text);

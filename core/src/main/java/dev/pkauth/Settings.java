@@ -29,10 +29,11 @@ public final class Settings {
     public static final String POOL_SIZE = "pool-size";
     public static final String TOUCH_INTERVAL = "touch-interval";
     public static final String CACHE_TTL = "cache-ttl";
+    public static final String QUERY_TIMEOUT = "query-timeout";
 
     private static final String[] KNOWN = {
         JDBC_URL, JDBC_USER, JDBC_PASSWORD, TABLE, PEPPER, PEPPER_PREVIOUS, REQUIRE_PEPPER, REALM, POOL_SIZE,
-        TOUCH_INTERVAL, CACHE_TTL
+        TOUCH_INTERVAL, CACHE_TTL, QUERY_TIMEOUT
     };
 
     private final UnaryOperator<String> lookup;

@@ -25,11 +25,13 @@ public final class BearerAuthenticator {
     static final String EXPIRED_KEY = "the API key has expired";
     static final String REVOKED_KEY = "the API key has been revoked";
     /** Seconds a client should wait after a 503. */
-    static final int RETRY_AFTER_SECONDS = 5;
+    public static final int RETRY_AFTER_SECONDS = 5;
 
     private final ApiKeyStore store;
     private final String realm;
     private final AuthOutcome missing;
+    /** Set while the store is failing, so an outage logs two lines, not one per request. */
+    private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
 
     public BearerAuthenticator(ApiKeyStore store, String realm) {
         this.store = Objects.requireNonNull(store, "store");
@@ -59,9 +61,12 @@ public final class BearerAuthenticator {
         try {
             verification = store.verify(token);
         } catch (StoreUnavailableException e) {
-            log.warn("pkauth: key store unavailable, answering 503: {}", e.getMessage());
+            if (failing.compareAndSet(false, true)) {
+                log.warn("pkauth: key store unavailable, answering 503 until it is back: {}", e.getMessage());
+            }
             return new AuthOutcome.Rejected(AuthFailure.unavailable(RETRY_AFTER_SECONDS));
         }
+        if (failing.get() && failing.compareAndSet(true, false)) log.info("pkauth: key store available again");
         if (verification instanceof Verification.Invalid invalid) {
             String description = switch (invalid.reason()) {
                 case EXPIRED -> EXPIRED_KEY;

@@ -120,18 +120,24 @@ public final class JdbcKeyRepository implements KeyRepository {
                 + "revoked_at " + integer + ")";
         String index = "CREATE INDEX IF NOT EXISTS " + table + "_user_id_idx ON " + table + " (user_id)";
         withWriteLock(() -> {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.execute(ddl);
-                s.execute(index);
-                if (!columnsOf(c).contains("revoked_at")) {
-                    // A Pylon-shaped table has the first nine columns only.
-                    String add = dialect == Dialect.POSTGRESQL
-                            ? "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS revoked_at BIGINT"
-                            : "ALTER TABLE " + table + " ADD COLUMN revoked_at INTEGER";
-                    s.execute(add);
-                    log.info("pkauth: added column revoked_at to table {}", table);
-                }
-                return null;
+            try (Connection c = dataSource.getConnection()) {
+                return inTransaction(c, () -> {
+                    try (Statement s = c.createStatement()) {
+                        // Request statements are bounded by statement_timeout; building an index on a large table is not.
+                        if (dialect == Dialect.POSTGRESQL) s.execute("SET LOCAL statement_timeout = 0");
+                        s.execute(ddl);
+                        s.execute(index);
+                        if (!columnsOf(c).contains("revoked_at")) {
+                            // A Pylon-shaped table has the first nine columns only.
+                            String add = dialect == Dialect.POSTGRESQL
+                                    ? "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS revoked_at BIGINT"
+                                    : "ALTER TABLE " + table + " ADD COLUMN revoked_at INTEGER";
+                            s.execute(add);
+                            log.info("pkauth: added column revoked_at to table {}", table);
+                        }
+                        return null;
+                    }
+                });
             }
         }, "migrate table " + table);
     }
@@ -148,21 +154,25 @@ public final class JdbcKeyRepository implements KeyRepository {
     @Override
     public void insert(KeyRecord k) {
         write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-                ps.setString(1, k.id());
-                ps.setString(2, k.userId());
-                ps.setString(3, k.name());
-                ps.setString(4, k.prefix());
-                ps.setString(5, k.secretHash());
-                ps.setString(6, k.scopesColumn());
-                setLong(ps, 7, k.expiresAt());
-                setLong(ps, 8, k.lastUsedAt());
-                ps.setLong(9, k.createdAt());
-                setLong(ps, 10, k.revokedAt());
-                ps.executeUpdate();
-                return null;
-            }
+            insert(c, k);
+            return null;
         }, "create a key");
+    }
+
+    private void insert(Connection c, KeyRecord k) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+            ps.setString(1, k.id());
+            ps.setString(2, k.userId());
+            ps.setString(3, k.name());
+            ps.setString(4, k.prefix());
+            ps.setString(5, k.secretHash());
+            ps.setString(6, k.scopesColumn());
+            setLong(ps, 7, k.expiresAt());
+            setLong(ps, 8, k.lastUsedAt());
+            ps.setLong(9, k.createdAt());
+            setLong(ps, 10, k.revokedAt());
+            ps.executeUpdate();
+        }
     }
 
     @Override
@@ -246,19 +256,7 @@ public final class JdbcKeyRepository implements KeyRepository {
                 if (end.executeUpdate() != 1) return false;
             }
             notifyIf(c, true, oldId); // delivered at commit
-            try (PreparedStatement ins = c.prepareStatement(insertSql)) {
-                ins.setString(1, replacement.id());
-                ins.setString(2, replacement.userId());
-                ins.setString(3, replacement.name());
-                ins.setString(4, replacement.prefix());
-                ins.setString(5, replacement.secretHash());
-                ins.setString(6, replacement.scopesColumn());
-                setLong(ins, 7, replacement.expiresAt());
-                setLong(ins, 8, null);
-                ins.setLong(9, replacement.createdAt());
-                setLong(ins, 10, null);
-                ins.executeUpdate();
-            }
+            insert(c, replacement);
             return true;
         }), "rotate a key");
     }

@@ -214,6 +214,52 @@ public abstract class HttpContract {
         }
     }
 
+    /**
+     * Hostile headers never get a 5xx and never a 200. {@code -Dpkauth.flood=10000} for the
+     * dedicated run; 500 a deployment in {@code mvn verify}.
+     */
+    @Test
+    void malformedAuthorizationHeadersNeverGet5xxOr200() {
+        int count = Integer.getInteger("pkauth.flood", 500);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        String good = key().token();
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            String[] headers = hostileHeaders(random, good);
+            RawHttp.Response r = RawHttp.get(base, "/whoami", headers);
+            statuses.merge(r.status(), 1, Integer::sum);
+            assertThat(r.status()).as(String.join(" | ", headers)).isNotEqualTo(200).isLessThan(500);
+        }
+        org.slf4j.LoggerFactory.getLogger(HttpContract.class).info("{} hostile requests: {}", count, statuses);
+    }
+
+    /** Random bytes, huge values, controls, non-ASCII, many headers and half-valid pk shapes. */
+    static String[] hostileHeaders(java.util.SplittableRandom random, String good) {
+        int kind = random.nextInt(7);
+        String value = switch (kind) {
+            case 0 -> randomChars(random, 1 + random.nextInt(200), 0x20, 0xff);
+            case 1 -> "Bearer " + randomChars(random, 1000 + random.nextInt(12000), 0x21, 0x7e);
+            case 2 -> "Bearer " + good.substring(0, random.nextInt(good.length())) + randomChars(random, random.nextInt(5), 0x20, 0x7e);
+            case 3 -> "Bearer pk.key_" + randomChars(random, 32, 0x21, 0x7e) + "." + randomChars(random, 43, 0x21, 0x7e);
+            case 4 -> "Bearer " + good.substring(0, 40) + randomChars(random, 43, 0x80, 0xff);
+            case 5 -> "Bearer\t" + good + randomChars(random, 3, 0x01, 0x1f).replace('\r', ' ').replace('\n', ' ');
+            default -> null;
+        };
+        if (("Bearer " + good).equals(value)) value += "!"; // a truncation that grew back into the key is not hostile
+        if (value == null) {
+            String[] many = new String[2 + random.nextInt(20)];
+            for (int i = 0; i < many.length; i++) many[i] = "Authorization: Bearer " + (i == 0 ? good : randomChars(random, 20, 0x21, 0x7e));
+            return many;
+        }
+        return new String[] {"Authorization: " + value};
+    }
+
+    static String randomChars(java.util.SplittableRandom random, int n, int from, int to) {
+        StringBuilder b = new StringBuilder(n);
+        for (int i = 0; i < n; i++) b.append((char) (from + random.nextInt(to - from + 1)));
+        return b.toString();
+    }
+
     // --- scopes ---------------------------------------------------------------------------------
 
     @Test

@@ -27,8 +27,14 @@ public record TestDatabase(Backend backend, String jdbcUrl, String user, String 
         };
     }
 
+    /** A builder on this table with this database's pepper. */
     public ApiKeyStore.Builder builder() {
-        ApiKeyStore.Builder b = ApiKeyStore.builder().jdbcUrl(jdbcUrl).table(table).pepper(pepper);
+        return builderWithoutPepper().pepper(pepper);
+    }
+
+    /** A builder on this table whose pepper the caller chooses. */
+    public ApiKeyStore.Builder builderWithoutPepper() {
+        ApiKeyStore.Builder b = ApiKeyStore.builder().jdbcUrl(jdbcUrl).table(table);
         if (user != null) b.credentials(user, password);
         return b;
     }

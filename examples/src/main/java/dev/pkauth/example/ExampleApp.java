@@ -4,6 +4,7 @@ import dev.pkauth.ApiKeyStore;
 import dev.pkauth.IssuedKey;
 import dev.pkauth.Settings;
 import dev.pkauth.jaxrs.ApiKeyAuthFilter;
+import dev.pkauth.jaxrs.StoreUnavailableMapper;
 import dev.pkauth.servlet.ApiKeyFilter;
 import jakarta.servlet.DispatcherType;
 import java.io.PrintStream;
@@ -64,8 +65,8 @@ public final class ExampleApp {
         root.addServlet(new ServletHolder(new HealthServlet()), "/health");
         root.addServlet(new ServletHolder(new WhoamiServlet()), "/servlet/whoami");
         // JAX-RS filter, registered by class: it finds the store in the ServletContext attribute.
-        ResourceConfig api = new ResourceConfig(ApiKeyAuthFilter.class, WhoamiResource.class, DocsResource.class,
-                KeysResource.class)
+        ResourceConfig api = new ResourceConfig(ApiKeyAuthFilter.class, StoreUnavailableMapper.class, WhoamiResource.class,
+                DocsResource.class, KeysResource.class)
                 .property(ApiKeyAuthFilter.REALM_PROPERTY, realm)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         ServletHolder jersey = new ServletHolder(new ServletContainer(api));

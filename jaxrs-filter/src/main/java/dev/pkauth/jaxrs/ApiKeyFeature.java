@@ -30,6 +30,7 @@ public final class ApiKeyFeature implements Feature {
     @Override
     public boolean configure(FeatureContext context) {
         context.register(new ApiKeyAuthFilter(store, realm));
+        context.register(StoreUnavailableMapper.class);
         return true;
     }
 }
