@@ -1,11 +1,10 @@
 package dev.pkauth;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pkauth.internal.CacheGroup;
 import dev.pkauth.internal.InMemoryKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository;
-import dev.pkauth.internal.JdbcKeyRepository.Dialect;
+import dev.pkauth.internal.JdbcPools;
 import dev.pkauth.internal.KeyCache;
 import dev.pkauth.internal.KeyEntry;
 import dev.pkauth.internal.KeyRecord;
@@ -14,8 +13,6 @@ import dev.pkauth.internal.SecretHasher;
 import dev.pkauth.internal.Tokens;
 import dev.pkauth.internal.TouchWriter;
 import dev.pkauth.internal.Validation;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -632,64 +629,16 @@ public final class ApiKeyStore implements AutoCloseable {
         }
 
         private JdbcKeyRepository fromUrl() {
-            Dialect dialect = Dialect.ofUrl(jdbcUrl).orElseThrow(() -> new IllegalStateException(
-                    "unsupported JDBC URL: expected jdbc:sqlite:… or jdbc:postgresql://…, got "
-                            + Validation.printable(redactUrl(jdbcUrl))));
-            HikariConfig config = new HikariConfig();
-            config.setPoolName("pkauth");
-            config.setJdbcUrl(jdbcUrl);
-            config.setConnectionTimeout(connectionTimeout != null ? connectionTimeout.toMillis() : 1000);
             // The cache's change watcher holds one connection for good; do not take it from the requests.
             int watcher = cacheTtl == null || !cacheTtl.isZero() ? 1 : 0;
-            if (jdbcUser != null) config.setUsername(jdbcUser);
-            if (jdbcPassword != null) config.setPassword(jdbcPassword);
-            if (dialect == Dialect.SQLITE) {
-                String path = jdbcUrl.substring("jdbc:sqlite:".length());
-                if (path.isEmpty() || path.contains(":memory:") || path.contains("mode=memory")) {
-                    throw new IllegalStateException("an in-memory SQLite URL gives every pooled connection its own "
-                            + "empty database; use a file (jdbc:sqlite:keys.db) or inMemory()");
-                }
-                config.setMaximumPoolSize((poolSize != null ? poolSize : 4) + watcher);
-                config.addDataSourceProperty("journal_mode", "WAL");
-                config.addDataSourceProperty("busy_timeout", "5000");
-            } else {
-                config.setMaximumPoolSize((poolSize != null ? poolSize : 10) + watcher);
-                long timeoutMs = (queryTimeout != null ? queryTimeout : DEFAULT_QUERY_TIMEOUT).toMillis();
-                if (timeoutMs > 0) config.addDataSourceProperty("options", "-c statement_timeout=" + timeoutMs);
-            }
-            config.setMinimumIdle(1);
-            HikariDataSource pool;
-            try {
-                pool = new HikariDataSource(config);
-            } catch (RuntimeException e) {
-                throw new StoreUnavailableException("could not open the key database " + redactUrl(jdbcUrl) + ": "
-                        + rootMessage(e), e);
-            }
-            return new JdbcKeyRepository(pool, pool, dialect, table);
+            HikariDataSource pool = JdbcPools.open(new JdbcPools.Spec(jdbcUrl, jdbcUser, jdbcPassword, poolSize, watcher,
+                    connectionTimeout != null ? connectionTimeout : Duration.ofSeconds(1),
+                    queryTimeout != null ? queryTimeout : DEFAULT_QUERY_TIMEOUT));
+            return new JdbcKeyRepository(pool, pool, JdbcPools.dialectOf(jdbcUrl), table);
         }
 
         private JdbcKeyRepository fromDataSource() {
-            String product;
-            try (Connection c = dataSource.getConnection()) {
-                product = c.getMetaData().getDatabaseProductName();
-            } catch (SQLException e) {
-                throw new StoreUnavailableException("could not connect through the given DataSource: " + e.getMessage(), e);
-            }
-            Dialect dialect = Dialect.ofProductName(product).orElseThrow(() -> new IllegalStateException(
-                    "unsupported database " + product + ": pkauth speaks SQLite and PostgreSQL"));
-            return new JdbcKeyRepository(dataSource, null, dialect, table);
-        }
-
-        private static String rootMessage(Throwable e) {
-            Throwable t = e;
-            while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-            return t.getMessage() != null ? t.getMessage() : t.toString();
-        }
-
-        /** Drops query parameters (where a password may sit) from a URL meant for a message. */
-        static String redactUrl(String url) {
-            int q = url.indexOf('?');
-            return q < 0 ? url : url.substring(0, q) + "?…";
+            return new JdbcKeyRepository(dataSource, null, JdbcPools.dialectOf(dataSource), table);
         }
 
         private static String requirePepperValue(String pepper) {

@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,8 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,20 +22,11 @@ import org.slf4j.LoggerFactory;
  * The key table over JDBC, on SQLite or PostgreSQL. Every {@link SQLException} becomes a
  * {@link StoreUnavailableException}: a database that cannot answer never looks like a bad key.
  */
-public final class JdbcKeyRepository implements KeyRepository {
+public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private static final Logger log = LoggerFactory.getLogger(JdbcKeyRepository.class);
     private static final String COLUMNS =
             "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at";
 
-    private final DataSource dataSource;
-    private final AutoCloseable owned;
-    private final Dialect dialect;
-    private final String table;
-    /**
-     * SQLite has one writer per database. Writers of this process queue here instead of spinning
-     * in SQLite's busy handler; {@code busy_timeout} still covers other processes (the CLI).
-     */
-    private final Lock writeLock;
 
     private final String insertSql;
     private final String findSql;
@@ -56,11 +44,7 @@ public final class JdbcKeyRepository implements KeyRepository {
      *     application owns the data source
      */
     public JdbcKeyRepository(DataSource dataSource, AutoCloseable owned, Dialect dialect, String table) {
-        this.dataSource = dataSource;
-        this.owned = owned;
-        this.dialect = dialect;
-        this.table = table;
-        this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : NoLock.INSTANCE;
+        super(dataSource, owned, dialect, table);
         insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         findSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
         listSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE user_id = ? ORDER BY created_at DESC, id";
@@ -98,10 +82,6 @@ public final class JdbcKeyRepository implements KeyRepository {
             if (p.contains("postgres")) return Optional.of(POSTGRESQL);
             return Optional.empty();
         }
-    }
-
-    public Dialect dialect() {
-        return dialect;
     }
 
     @Override
@@ -305,82 +285,8 @@ public final class JdbcKeyRepository implements KeyRepository {
     }
 
     @Override
-    public void close() {
-        if (owned == null) return;
-        try {
-            owned.close();
-        } catch (Exception e) {
-            log.warn("pkauth: closing the connection pool failed: {}", e.toString());
-        }
-    }
-
-    @Override
     public String toString() {
         return "JdbcKeyRepository[" + dialect + ", table=" + table + "]";
-    }
-
-    // --- plumbing -------------------------------------------------------------------------
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface SqlBody<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T read(SqlWork<T> work, String what) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw unavailable(what, e);
-        }
-    }
-
-    private <T> T write(SqlWork<T> work, String what) {
-        return withWriteLock(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                return work.run(c);
-            }
-        }, what);
-    }
-
-    private <T> T withWriteLock(SqlBody<T> body, String what) {
-        writeLock.lock();
-        try {
-            return body.run();
-        } catch (SQLException e) {
-            throw unavailable(what, e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private static <T> T inTransaction(Connection c, SqlBody<T> body) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
-            T result = body.run();
-            c.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        } finally {
-            c.setAutoCommit(auto);
-        }
-    }
-
-    private StoreUnavailableException unavailable(String what, SQLException e) {
-        // Driver messages name tables and SQL states, never bound parameter values.
-        return new StoreUnavailableException("could not " + what + " (" + dialect.name().toLowerCase(Locale.ROOT)
-                + ", table " + table + "): " + e.getMessage(), e);
     }
 
     private static KeyRecord row(ResultSet rs) throws SQLException {
@@ -397,29 +303,4 @@ public final class JdbcKeyRepository implements KeyRepository {
                 getLong(rs, 10));
     }
 
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s;
-    }
-
-    private static Long getLong(ResultSet rs, int column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
-        if (value == null) ps.setNull(index, Types.BIGINT);
-        else ps.setLong(index, value);
-    }
-
-    /** The lock PostgreSQL needs: none, since it has row-level locking. */
-    private enum NoLock implements Lock {
-        INSTANCE;
-
-        @Override public void lock() {}
-        @Override public void lockInterruptibly() {}
-        @Override public boolean tryLock() { return true; }
-        @Override public boolean tryLock(long time, java.util.concurrent.TimeUnit unit) { return true; }
-        @Override public void unlock() {}
-        @Override public java.util.concurrent.locks.Condition newCondition() { throw new UnsupportedOperationException(); }
-    }
 }

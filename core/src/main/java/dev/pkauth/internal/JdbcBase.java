@@ -1,0 +1,146 @@
+package dev.pkauth.internal;
+
+import dev.pkauth.StoreUnavailableException;
+import dev.pkauth.internal.JdbcKeyRepository.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Locale;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What pkauth's JDBC tables share: connections, SQLite's single-writer queue, transactions, and
+ * turning every {@link SQLException} into a {@link StoreUnavailableException}.
+ */
+abstract class JdbcBase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JdbcBase.class);
+
+    final DataSource dataSource;
+    private final AutoCloseable owned;
+    final Dialect dialect;
+    final String table;
+    /**
+     * SQLite has one writer per database. Writers of this process queue here instead of spinning
+     * in SQLite's busy handler; {@code busy_timeout} still covers other processes (the CLI).
+     */
+    private final Lock writeLock;
+
+    /** @param owned closed with this repository (the pool it made), or {@code null} when the application owns the data source */
+    JdbcBase(DataSource dataSource, AutoCloseable owned, Dialect dialect, String table) {
+        this.dataSource = dataSource;
+        this.owned = owned;
+        this.dialect = dialect;
+        this.table = table;
+        this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : NoLock.INSTANCE;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public void close() {
+        if (owned == null) return;
+        try {
+            owned.close();
+        } catch (Exception e) {
+            log.warn("pkauth: closing the connection pool failed: {}", e.toString());
+        }
+    }
+
+    // --- plumbing -------------------------------------------------------------------------
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface SqlBody<T> {
+        T run() throws SQLException;
+    }
+
+    <T> T read(SqlWork<T> work, String what) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw unavailable(what, e);
+        }
+    }
+
+    <T> T write(SqlWork<T> work, String what) {
+        return withWriteLock(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                return work.run(c);
+            }
+        }, what);
+    }
+
+    <T> T withWriteLock(SqlBody<T> body, String what) {
+        writeLock.lock();
+        try {
+            return body.run();
+        } catch (SQLException e) {
+            throw unavailable(what, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    static <T> T inTransaction(Connection c, SqlBody<T> body) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            T result = body.run();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    StoreUnavailableException unavailable(String what, SQLException e) {
+        // Driver messages name tables and SQL states, never bound parameter values.
+        return new StoreUnavailableException("could not " + what + " (" + dialect.name().toLowerCase(Locale.ROOT)
+                + ", table " + table + "): " + e.getMessage(), e);
+    }
+
+    static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    static Long getLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) ps.setNull(index, Types.BIGINT);
+        else ps.setLong(index, value);
+    }
+
+    /** The lock PostgreSQL needs: none, since it has row-level locking. */
+    private enum NoLock implements Lock {
+        INSTANCE;
+
+        @Override public void lock() {}
+        @Override public void lockInterruptibly() {}
+        @Override public boolean tryLock() { return true; }
+        @Override public boolean tryLock(long time, java.util.concurrent.TimeUnit unit) { return true; }
+        @Override public void unlock() {}
+        @Override public java.util.concurrent.locks.Condition newCondition() { throw new UnsupportedOperationException(); }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.pkauth.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pkauth.StoreUnavailableException;
+import dev.pkauth.internal.JdbcKeyRepository.Dialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/** The pools pkauth's stores make, configured once for SQLite and PostgreSQL. */
+public final class JdbcPools {
+    private JdbcPools() {}
+
+    /**
+     * @param poolSize connections for requests, or {@code null} for the default (SQLite 4, PostgreSQL 10)
+     * @param extra connections held for good by a background task (the change watcher)
+     * @param queryTimeout PostgreSQL {@code statement_timeout}; zero for none
+     */
+    public record Spec(String url, String user, String password, Integer poolSize, int extra, Duration connectionTimeout,
+            Duration queryTimeout) {
+        @Override
+        public String toString() {
+            return "Spec[" + redact(url) + ", user=" + user + ", password=" + (password == null ? "none" : "<redacted>") + "]";
+        }
+    }
+
+    public static Dialect dialectOf(String url) {
+        return Dialect.ofUrl(url).orElseThrow(() -> new IllegalStateException(
+                "unsupported JDBC URL: expected jdbc:sqlite:… or jdbc:postgresql://…, got " + Validation.printable(redact(url))));
+    }
+
+    public static HikariDataSource open(Spec spec) {
+        Dialect dialect = dialectOf(spec.url());
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("pkauth");
+        config.setJdbcUrl(spec.url());
+        config.setConnectionTimeout(spec.connectionTimeout().toMillis());
+        if (spec.user() != null) config.setUsername(spec.user());
+        if (spec.password() != null) config.setPassword(spec.password());
+        if (dialect == Dialect.SQLITE) {
+            String path = spec.url().substring("jdbc:sqlite:".length());
+            if (path.isEmpty() || path.contains(":memory:") || path.contains("mode=memory")) {
+                throw new IllegalStateException("an in-memory SQLite URL gives every pooled connection its own "
+                        + "empty database; use a file (jdbc:sqlite:keys.db) or inMemory()");
+            }
+            config.setMaximumPoolSize((spec.poolSize() != null ? spec.poolSize() : 4) + spec.extra());
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("busy_timeout", "5000");
+        } else {
+            config.setMaximumPoolSize((spec.poolSize() != null ? spec.poolSize() : 10) + spec.extra());
+            long timeoutMs = spec.queryTimeout().toMillis();
+            if (timeoutMs > 0) config.addDataSourceProperty("options", "-c statement_timeout=" + timeoutMs);
+        }
+        config.setMinimumIdle(1);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("could not open the database " + redact(spec.url()) + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** The dialect of a data source the application owns. */
+    public static Dialect dialectOf(DataSource dataSource) {
+        String product;
+        try (Connection c = dataSource.getConnection()) {
+            product = c.getMetaData().getDatabaseProductName();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("could not connect through the given DataSource: " + e.getMessage(), e);
+        }
+        return Dialect.ofProductName(product).orElseThrow(() -> new IllegalStateException(
+                "unsupported database " + product + ": pkauth speaks SQLite and PostgreSQL"));
+    }
+
+    /** Drops query parameters (where a password may sit) from a URL meant for a message. */
+    public static String redact(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q) + "?…";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+}
