@@ -30,10 +30,13 @@ public final class Settings {
     public static final String TOUCH_INTERVAL = "touch-interval";
     public static final String CACHE_TTL = "cache-ttl";
     public static final String QUERY_TIMEOUT = "query-timeout";
+    public static final String ACCOUNT_TABLE = "account-table";
+    public static final String ACCOUNT_KEY = "account-key";
+    public static final String ACCOUNT_KEY_PREVIOUS = "account-key-previous";
 
     private static final String[] KNOWN = {
         JDBC_URL, JDBC_USER, JDBC_PASSWORD, TABLE, PEPPER, PEPPER_PREVIOUS, REQUIRE_PEPPER, REALM, POOL_SIZE,
-        TOUCH_INTERVAL, CACHE_TTL, QUERY_TIMEOUT
+        TOUCH_INTERVAL, CACHE_TTL, QUERY_TIMEOUT, ACCOUNT_TABLE, ACCOUNT_KEY, ACCOUNT_KEY_PREVIOUS
     };
 
     private final UnaryOperator<String> lookup;

@@ -70,7 +70,12 @@ final class Output {
                 k.statusAt(now).name().toLowerCase(Locale.ROOT)
             });
         }
-        int[] widths = new int[HEADERS.length];
+        return align(rows);
+    }
+
+    /** Rows padded to aligned columns, the first row being the header. */
+    static String align(List<String[]> rows) {
+        int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) for (int i = 0; i < row.length; i++) widths[i] = Math.max(widths[i], row[i].length());
         StringBuilder out = new StringBuilder();
         for (String[] row : rows) {

@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             PkauthCli.Create.class, PkauthCli.ListKeys.class, PkauthCli.Show.class, PkauthCli.Revoke.class,
             PkauthCli.Purge.class, PkauthCli.Refresh.class, PkauthCli.Rotate.class, PkauthCli.Verify.class,
-            PkauthCli.Migrate.class, CommandLine.HelpCommand.class
+            PkauthCli.Migrate.class, Accounts.class, CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:rejected or not found", "2:usage error", "3:store unavailable"})
@@ -81,6 +81,10 @@ public final class PkauthCli {
                 err.println("pkauth: " + e.getMessage());
                 return USAGE;
             }
+            if (e instanceof dev.pkauth.PkauthException) {
+                err.println("pkauth: " + e.getMessage());
+                return REJECTED;
+            }
             err.println("pkauth: unexpected error: " + e);
             return REJECTED;
         });
@@ -92,9 +96,14 @@ public final class PkauthCli {
         }
     }
 
-    /** Opens the store named by the options, the environment, or the default. */
+    /** Opens the key store named by the options, the environment, or the default. */
     ApiKeyStore open(boolean mayCreateDatabase) {
-        Map<String, String> given = new HashMap<>();
+        return ApiKeyStore.builder().settings(settings(mayCreateDatabase, Map.of())).clock(clock).build();
+    }
+
+    /** The options, then the environment, then the defaults; refuses a SQLite file that does not exist unless allowed. */
+    Settings settings(boolean mayCreateDatabase, Map<String, String> more) {
+        Map<String, String> given = new HashMap<>(more);
         if (jdbcUrl != null) given.put(Settings.JDBC_URL, jdbcUrl);
         if (table != null) given.put(Settings.TABLE, table);
         Settings settings = Settings.of(given).orElse(Settings.fromEnvironment(environment))
@@ -107,7 +116,7 @@ public final class PkauthCli {
                         + " (check --jdbc-url, or run 'pkauth migrate' to create it)", null);
             }
         }
-        return ApiKeyStore.builder().settings(settings).clock(clock).build();
+        return settings;
     }
 
     abstract static class Base implements Callable<Integer> {

@@ -96,6 +96,30 @@ class CliIT {
         assertThat(run(db, null, "show", id).exit()).isEqualTo(1);
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
+    void accountsListShowsLinksButNeverTokensOrHashes(Backend backend) throws Exception {
+        TestDatabase db = TestDatabase.create(backend, dir);
+        String table = db.table() + "_acc";
+        String hash = "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
+        dev.pkauth.accounts.AccountStore.Builder b = dev.pkauth.accounts.AccountStore.builder().jdbcUrl(db.jdbcUrl()).table(table);
+        if (db.user() != null) b.credentials(db.user(), db.password());
+        try (dev.pkauth.accounts.AccountStore accounts = b.build()) {
+            accounts.link(dev.pkauth.accounts.AccountLink.of("alice", "github", "583231").accessToken("gho_secret_token")
+                    .refreshToken("ghr_secret").scope("read:user").build());
+            accounts.link(dev.pkauth.accounts.AccountLink.of("alice", "credential", "alice").passwordHash(hash).build());
+        }
+        Result table1 = run(db, null, "accounts", "list", "--user", "alice", "--accounts-table", table);
+        assertThat(table1.exit()).as(table1.err()).isZero();
+        assertThat(table1.out()).contains("PROVIDER", "github", "583231", "read:user", "credential", "access refresh", "password");
+        Result json = run(db, null, "accounts", "list", "--user", "alice", "--accounts-table", table, "--json");
+        assertThat(json.out()).contains("\"provider_id\" : \"github\"", "\"has_password\" : true");
+        for (Result r : List.of(table1, json)) {
+            assertThat(r.out() + r.err()).doesNotContain("gho_secret_token", "ghr_secret", hash);
+        }
+        assertThat(run(db, null, "accounts", "list").exit()).isEqualTo(2);
+    }
+
     @Test
     void usageErrorsExit2WithOneLineAndNoStackTrace() throws Exception {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);

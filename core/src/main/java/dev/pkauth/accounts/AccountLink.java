@@ -1,0 +1,98 @@
+package dev.pkauth.accounts;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What {@link AccountStore#link} writes: the identity and the provider's current tokens.
+ *
+ * <pre>{@code
+ * AccountLink link = AccountLink.of("alice", "github", "583231")
+ *         .accessToken(tokens.access()).scope("read:user").build();
+ * }</pre>
+ * {@link #toString()} shows no token and no password hash.
+ */
+public record AccountLink(
+        String userId,
+        String providerId,
+        String accountId,
+        String accessToken,
+        String refreshToken,
+        String idToken,
+        Instant accessTokenExpiresAt,
+        Instant refreshTokenExpiresAt,
+        String scope,
+        String passwordHash) {
+
+    public static Builder of(String userId, String providerId, String accountId) {
+        return new Builder(userId, providerId, accountId);
+    }
+
+    @Override
+    public String toString() {
+        return "AccountLink[userId=" + userId + ", provider=" + providerId + ", account=" + accountId + ", tokens=<redacted>]";
+    }
+
+    /** Builds an {@link AccountLink}; every token is optional. */
+    public static final class Builder {
+        private final String userId;
+        private final String providerId;
+        private final String accountId;
+        private String accessToken;
+        private String refreshToken;
+        private String idToken;
+        private Instant accessTokenExpiresAt;
+        private Instant refreshTokenExpiresAt;
+        private String scope;
+        private String passwordHash;
+
+        private Builder(String userId, String providerId, String accountId) {
+            this.userId = Objects.requireNonNull(userId, "userId");
+            this.providerId = Objects.requireNonNull(providerId, "providerId");
+            this.accountId = Objects.requireNonNull(accountId, "accountId");
+        }
+
+        public Builder accessToken(String token) {
+            this.accessToken = token;
+            return this;
+        }
+
+        public Builder accessToken(String token, Instant expiresAt) {
+            this.accessToken = token;
+            this.accessTokenExpiresAt = expiresAt;
+            return this;
+        }
+
+        public Builder refreshToken(String token) {
+            this.refreshToken = token;
+            return this;
+        }
+
+        public Builder refreshToken(String token, Instant expiresAt) {
+            this.refreshToken = token;
+            this.refreshTokenExpiresAt = expiresAt;
+            return this;
+        }
+
+        public Builder idToken(String token) {
+            this.idToken = token;
+            return this;
+        }
+
+        public Builder scope(String scope) {
+            this.scope = scope;
+            return this;
+        }
+
+        /** A bcrypt ({@code $2b$…}) or Argon2 ({@code $argon2id$…}) hash; a plaintext password is refused. */
+        public Builder passwordHash(String hash) {
+            this.passwordHash = hash;
+            return this;
+        }
+
+        public AccountLink build() {
+            return new AccountLink(userId, providerId, accountId, accessToken, refreshToken, idToken, accessTokenExpiresAt,
+                    refreshTokenExpiresAt, scope, passwordHash);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package dev.pkauth.accounts;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pkauth.Settings;
+import dev.pkauth.StoreUnavailableException;
+import dev.pkauth.internal.AccountRecord;
+import dev.pkauth.internal.AccountRepository;
+import dev.pkauth.internal.InMemoryAccountRepository;
+import dev.pkauth.internal.JdbcAccountRepository;
+import dev.pkauth.internal.JdbcPools;
+import dev.pkauth.internal.TokenCipher;
+import dev.pkauth.internal.Validation;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * Linked accounts per user (better-auth's {@code account} table), on SQLite or PostgreSQL.
+ * Provider tokens are stored encrypted (AES-256-GCM) when an account key is configured; rows
+ * written in plaintext by others still read. A database that cannot answer throws
+ * {@link StoreUnavailableException}: failures never turn into {@code false} or an empty list.
+ *
+ * <pre>{@code
+ * try (AccountStore accounts = AccountStore.builder().jdbcUrl("jdbc:sqlite:app.db")
+ *         .encryptionKey(System.getenv("PKAUTH_ACCOUNT_KEY")).build()) {
+ *     accounts.link(AccountLink.of("alice", "github", "583231").accessToken("gho_…").build());
+ *     Optional<LinkedAccount> github = accounts.find("github", "583231");
+ * }
+ * }</pre>
+ */
+public final class AccountStore implements AutoCloseable {
+    /** bcrypt ({@code $2a$}, {@code $2b$}, {@code $2y$}) or PHC-format Argon2. */
+    private static final Pattern PASSWORD_HASH = Pattern.compile(
+            "\\$2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}|\\$argon2(id|i|d)\\$v=\\d+\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_FIELD_CHARS = 255;
+    private static final int MAX_PAGE = 1000;
+
+    private final AccountRepository repository;
+    private final TokenCipher cipher;
+    private final Clock clock;
+    private final String description;
+
+    private AccountStore(AccountRepository repository, TokenCipher cipher, Clock clock, String description) {
+        this.repository = repository;
+        this.cipher = cipher;
+        this.clock = clock;
+        this.description = description;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Links an identity to a user, or re-links it: an existing {@code (provider, account)} keeps its
+     * id and creation time and takes the given user, tokens, expiries, scope and password hash.
+     *
+     * @throws IllegalArgumentException for empty ids, over-long values, or a password that is not a hash
+     */
+    public LinkedAccount link(AccountLink link) {
+        Objects.requireNonNull(link, "link");
+        String user = Validation.userId(link.userId());
+        String provider = field(link.providerId(), "provider id");
+        String account = field(link.accountId(), "account id");
+        if (link.passwordHash() != null && !PASSWORD_HASH.matcher(link.passwordHash()).matches()) {
+            throw new IllegalArgumentException("the password column holds only a bcrypt or Argon2 hash "
+                    + "($2b$… or $argon2id$…), never a plaintext password: hash it first");
+        }
+        if (link.scope() != null && link.scope().length() > 4096) throw new IllegalArgumentException("scope is longer than 4096 characters");
+        long now = Math.floorDiv(clock.millis(), 1000);
+        AccountRecord stored = repository.upsert(new AccountRecord(newId(), user, provider, account,
+                cipher.seal(link.accessToken(), context(provider, account, "access_token")),
+                cipher.seal(link.refreshToken(), context(provider, account, "refresh_token")),
+                cipher.seal(link.idToken(), context(provider, account, "id_token")),
+                seconds(link.accessTokenExpiresAt()), seconds(link.refreshTokenExpiresAt()), link.scope(), link.passwordHash(),
+                now, now));
+        return open(stored);
+    }
+
+    /** The identity {@code accountId} at {@code providerId}, if linked. */
+    public Optional<LinkedAccount> find(String providerId, String accountId) {
+        return repository.find(field(providerId, "provider id"), field(accountId, "account id")).map(this::open);
+    }
+
+    /** Every identity linked to the user, by provider. */
+    public List<LinkedAccount> list(String userId) {
+        return open(repository.listByUser(Validation.userId(userId)));
+    }
+
+    /**
+     * One page of all linked accounts, by id, for administration.
+     *
+     * @param afterId the last id of the previous page, or {@code null} for the first
+     * @param limit 1 to 1000
+     */
+    public List<LinkedAccount> listAll(String afterId, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1 to " + MAX_PAGE + ", was " + limit);
+        return open(repository.listAll(afterId, limit));
+    }
+
+    /** Removes a link. @return true when it existed */
+    public boolean unlink(String providerId, String accountId) {
+        return repository.delete(field(providerId, "provider id"), field(accountId, "account id"));
+    }
+
+    @Override
+    public void close() {
+        repository.close();
+    }
+
+    @Override
+    public String toString() {
+        return "AccountStore[" + description + (cipher.encrypts() ? ", tokens encrypted" : ", tokens in plaintext") + "]";
+    }
+
+    private List<LinkedAccount> open(List<AccountRecord> rows) {
+        List<LinkedAccount> out = new ArrayList<>(rows.size());
+        for (AccountRecord r : rows) out.add(open(r));
+        return List.copyOf(out);
+    }
+
+    private LinkedAccount open(AccountRecord r) {
+        return new LinkedAccount(r.id(), r.userId(), r.providerId(), r.accountId(),
+                cipher.open(r.accessToken(), context(r.providerId(), r.accountId(), "access_token")),
+                cipher.open(r.refreshToken(), context(r.providerId(), r.accountId(), "refresh_token")),
+                cipher.open(r.idToken(), context(r.providerId(), r.accountId(), "id_token")),
+                instant(r.accessTokenExpiresAt()), instant(r.refreshTokenExpiresAt()), r.scope(), r.password(),
+                Instant.ofEpochSecond(r.createdAt()), Instant.ofEpochSecond(r.updatedAt()));
+    }
+
+    private static String context(String provider, String account, String column) {
+        return provider + "\u0000" + account + "\u0000" + column;
+    }
+
+    private static String field(String value, String name) {
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(name + " must not be empty");
+        if (value.length() > MAX_FIELD_CHARS) throw new IllegalArgumentException(name + " is longer than " + MAX_FIELD_CHARS + " characters");
+        return value;
+    }
+
+    private static String newId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return "acc_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static Long seconds(Instant t) {
+        return t == null ? null : t.getEpochSecond();
+    }
+
+    private static Instant instant(Long s) {
+        return s == null ? null : Instant.ofEpochSecond(s);
+    }
+
+    /** Configures an {@link AccountStore}; explicit calls win over {@link #settings(Settings)}. */
+    public static final class Builder {
+        private Settings settings = Settings.of(Map.of());
+        private boolean inMemory;
+        private String jdbcUrl;
+        private String jdbcUser;
+        private String jdbcPassword;
+        private DataSource dataSource;
+        private String table;
+        private final List<byte[]> keys = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** Reads {@code jdbc-url}, {@code jdbc-user}, {@code jdbc-password}, {@code account-table}, {@code account-key}, {@code account-key-previous}. */
+        public Builder settings(Settings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        public Builder inMemory() {
+            this.inMemory = true;
+            return this;
+        }
+
+        public Builder jdbcUrl(String url) {
+            this.jdbcUrl = Objects.requireNonNull(url, "jdbcUrl");
+            return this;
+        }
+
+        public Builder credentials(String user, String password) {
+            this.jdbcUser = user;
+            this.jdbcPassword = password;
+            return this;
+        }
+
+        /** A data source the application owns (and closes). */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /** Default {@code pkauth_accounts}; {@code _pylon_accounts} reads a Pylon table as it is. */
+        public Builder table(String table) {
+            this.table = Validation.table(table);
+            return this;
+        }
+
+        /**
+         * The current 256-bit key (base64) for provider tokens at rest; {@code null} leaves tokens in
+         * plaintext. Call again for previous keys, newest first: they still decrypt.
+         */
+        public Builder encryptionKey(String base64) {
+            if (base64 != null && !base64.isBlank()) keys.add(TokenCipher.parseKey(base64, "the account key"));
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public AccountStore build() {
+            int backends = (inMemory ? 1 : 0) + (jdbcUrl != null ? 1 : 0) + (dataSource != null ? 1 : 0);
+            if (backends > 1) throw new IllegalStateException("choose one of inMemory(), jdbcUrl(…), dataSource(…)");
+            if (backends == 0) {
+                jdbcUrl = settings.get(Settings.JDBC_URL);
+                if (jdbcUrl == null) {
+                    throw new IllegalStateException("no backend: call jdbcUrl(…), dataSource(…) or inMemory(), or set "
+                            + Settings.environmentName(Settings.JDBC_URL));
+                }
+                if (jdbcUser == null) {
+                    jdbcUser = settings.get(Settings.JDBC_USER);
+                    jdbcPassword = settings.get(Settings.JDBC_PASSWORD);
+                }
+            }
+            if (table == null) table = Validation.table(settings.get(Settings.ACCOUNT_TABLE, "pkauth_accounts"));
+            if (keys.isEmpty()) {
+                encryptionKey(settings.get(Settings.ACCOUNT_KEY));
+                String previous = settings.get(Settings.ACCOUNT_KEY_PREVIOUS);
+                if (previous != null) Arrays.stream(previous.split(",")).forEach(this::encryptionKey);
+            }
+            TokenCipher cipher = new TokenCipher(keys);
+            if (inMemory) return new AccountStore(new InMemoryAccountRepository(), cipher, clock, "in-memory");
+            JdbcAccountRepository repository;
+            if (dataSource != null) {
+                repository = new JdbcAccountRepository(dataSource, null, JdbcPools.dialectOf(dataSource), table);
+            } else {
+                HikariDataSource pool = JdbcPools.open(new JdbcPools.Spec(jdbcUrl, jdbcUser, jdbcPassword, null, 0,
+                        Duration.ofSeconds(1), Duration.ofSeconds(5)));
+                repository = new JdbcAccountRepository(pool, pool, JdbcPools.dialectOf(jdbcUrl), table);
+            }
+            try {
+                repository.migrate();
+            } catch (RuntimeException e) {
+                repository.close();
+                throw e;
+            }
+            return new AccountStore(repository, cipher, clock,
+                    repository.dialect().name().toLowerCase(java.util.Locale.ROOT) + ", table=" + table);
+        }
+    }
+}

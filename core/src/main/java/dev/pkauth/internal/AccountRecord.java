@@ -1,0 +1,26 @@
+package dev.pkauth.internal;
+
+/**
+ * One row of the linked-accounts table as stored (tokens possibly encrypted), times in Unix
+ * seconds. {@link #toString()} leaves out tokens and the password hash.
+ */
+public record AccountRecord(
+        String id,
+        String userId,
+        String providerId,
+        String accountId,
+        String accessToken,
+        String refreshToken,
+        String idToken,
+        Long accessTokenExpiresAt,
+        Long refreshTokenExpiresAt,
+        String scope,
+        String password,
+        long createdAt,
+        long updatedAt) {
+
+    @Override
+    public String toString() {
+        return "AccountRecord[id=" + id + ", userId=" + userId + ", provider=" + providerId + ", account=" + accountId + "]";
+    }
+}

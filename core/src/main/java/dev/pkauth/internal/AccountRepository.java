@@ -1,0 +1,29 @@
+package dev.pkauth.internal;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Storage of linked accounts. Failures are {@link dev.pkauth.StoreUnavailableException}s, never empty answers. */
+public interface AccountRepository extends AutoCloseable {
+    void migrate();
+
+    /**
+     * Inserts {@code account}, or, when {@code (provider_id, account_id)} exists, updates that row's
+     * user, tokens, expiries, scope, password and {@code updated_at}, keeping its id and {@code created_at}.
+     *
+     * @return the row as stored
+     */
+    AccountRecord upsert(AccountRecord account);
+
+    Optional<AccountRecord> find(String providerId, String accountId);
+
+    List<AccountRecord> listByUser(String userId);
+
+    /** Up to {@code limit} rows ordered by id, after {@code afterId} ({@code null}: from the start). */
+    List<AccountRecord> listAll(String afterId, int limit);
+
+    boolean delete(String providerId, String accountId);
+
+    @Override
+    void close();
+}

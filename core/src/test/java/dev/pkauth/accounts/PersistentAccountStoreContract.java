@@ -1,0 +1,145 @@
+package dev.pkauth.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pkauth.PkauthException;
+import dev.pkauth.StoreUnavailableException;
+import dev.pkauth.testing.Backend;
+import dev.pkauth.testing.PostgresSupport;
+import dev.pkauth.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Base64;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What only a database shows: encryption at rest, plaintext rows, key rotation, Pylon tables, failures. */
+abstract class PersistentAccountStoreContract extends AccountStoreContract {
+    static final String KEY_A = Base64.getEncoder().encodeToString(new byte[32]);
+    static final String KEY_B = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+
+    TestDatabase db;
+    String table;
+
+    abstract Backend backend();
+
+    @BeforeEach
+    @Override
+    void open() {
+        db = TestDatabase.create(backend(), dir);
+        table = PostgresSupport.uniqueTable("accounts");
+        super.open();
+    }
+
+    @Override
+    AccountStore.Builder builder() {
+        AccountStore.Builder b = AccountStore.builder().jdbcUrl(db.jdbcUrl()).table(table);
+        if (db.user() != null) b.credentials(db.user(), db.password());
+        return b;
+    }
+
+    String raw(String column, String accountId) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + column + " FROM " + table + " WHERE account_id = '" + accountId + "'")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void withAKeyTokensAreEncryptedAtRestAndReadBackPlain() throws Exception {
+        try (AccountStore encrypted = builder().encryptionKey(KEY_A).build()) {
+            encrypted.link(AccountLink.of("alice", "github", "1").accessToken("gho_plain").refreshToken("ghr_plain")
+                    .idToken("id_plain").build());
+            for (String column : new String[] {"access_token", "refresh_token", "id_token"}) {
+                assertThat(raw(column, "1")).startsWith("pkenc:v1:").doesNotContain("plain");
+            }
+            assertThat(encrypted.find("github", "1").orElseThrow().accessToken()).isEqualTo("gho_plain");
+            assertThat(encrypted.toString()).contains("encrypted");
+        }
+    }
+
+    @Test
+    void plaintextRowsStillReadAfterAKeyIsSet() throws Exception {
+        accounts.link(AccountLink.of("alice", "github", "1").accessToken("written-in-plaintext").build());
+        assertThat(raw("access_token", "1")).isEqualTo("written-in-plaintext");
+        try (AccountStore encrypted = builder().encryptionKey(KEY_A).build()) {
+            assertThat(encrypted.find("github", "1").orElseThrow().accessToken()).isEqualTo("written-in-plaintext");
+        }
+    }
+
+    @Test
+    void keysRotateAndAMissingKeyIsAClearError() {
+        try (AccountStore underA = builder().encryptionKey(KEY_A).build()) {
+            underA.link(AccountLink.of("alice", "github", "1").accessToken("token-under-a").build());
+        }
+        try (AccountStore rotated = builder().encryptionKey(KEY_B).encryptionKey(KEY_A).build()) {
+            assertThat(rotated.find("github", "1").orElseThrow().accessToken()).isEqualTo("token-under-a");
+            rotated.link(AccountLink.of("bob", "github", "2").accessToken("token-under-b").build());
+        }
+        try (AccountStore onlyB = builder().encryptionKey(KEY_B).build()) {
+            assertThat(onlyB.find("github", "2").orElseThrow().accessToken()).isEqualTo("token-under-b");
+            assertThatThrownBy(() -> onlyB.find("github", "1")).isInstanceOf(PkauthException.class)
+                    .isNotInstanceOf(StoreUnavailableException.class).hasMessageContaining("PKAUTH_ACCOUNT_KEY_PREVIOUS");
+        }
+    }
+
+    @Test
+    void aCiphertextMovedToAnotherRowFailsAuthentication() throws Exception {
+        try (AccountStore encrypted = builder().encryptionKey(KEY_A).build()) {
+            encrypted.link(AccountLink.of("alice", "github", "1").accessToken("alice-token").build());
+            encrypted.link(AccountLink.of("mallory", "github", "2").accessToken("mallory-token").build());
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("UPDATE " + table + " SET access_token = '" + raw("access_token", "1") + "' WHERE account_id = '2'");
+            }
+            assertThatThrownBy(() -> encrypted.find("github", "2")).isInstanceOf(PkauthException.class).hasMessageContaining("tampered");
+        }
+    }
+
+    @Test
+    void badAccountKeysAreRefused() {
+        assertThatThrownBy(() -> builder().encryptionKey("not base64!")).hasMessageContaining("openssl rand -base64 32");
+        assertThatThrownBy(() -> builder().encryptionKey(Base64.getEncoder().encodeToString(new byte[16]))).hasMessageContaining("32 bytes");
+    }
+
+    @Test
+    void aPylonShapedTableIsReadAsItIs() throws Exception {
+        String pylon = "_pylon_accounts_" + ProcessHandle.current().pid() + "_" + backend().name().toLowerCase();
+        String integer = backend() == Backend.SQLITE ? "INTEGER" : "BIGINT";
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + pylon);
+            s.execute("CREATE TABLE " + pylon + " (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, provider_id TEXT NOT NULL, "
+                    + "account_id TEXT NOT NULL, access_token TEXT, refresh_token TEXT, id_token TEXT, access_token_expires_at "
+                    + integer + ", refresh_token_expires_at " + integer + ", scope TEXT, password TEXT, created_at " + integer
+                    + " NOT NULL, updated_at " + integer + " NOT NULL, UNIQUE (provider_id, account_id))");
+            s.execute("INSERT INTO " + pylon + " VALUES ('pylon-row-1', 'u1', 'google', 'g-77', 'ya29.token', NULL, NULL, "
+                    + "1767225600, NULL, 'openid email', NULL, 1767000000, 1767100000)");
+        }
+        AccountStore.Builder b = AccountStore.builder().jdbcUrl(db.jdbcUrl()).table(pylon).encryptionKey(KEY_A);
+        if (db.user() != null) b.credentials(db.user(), db.password());
+        try (AccountStore p = b.build()) {
+            LinkedAccount a = p.find("google", "g-77").orElseThrow();
+            assertThat(a.id()).isEqualTo("pylon-row-1");
+            assertThat(a.userId()).isEqualTo("u1");
+            assertThat(a.accessToken()).isEqualTo("ya29.token");
+            assertThat(a.scope()).isEqualTo("openid email");
+            assertThat(a.accessTokenExpiresAt().getEpochSecond()).isEqualTo(1767225600L);
+            assertThat(p.list("u1")).containsExactly(a);
+        }
+    }
+
+    @Test
+    void aDatabaseErrorSurfacesAsUnavailableNeverAsFalseOrEmpty() throws Exception {
+        accounts.link(AccountLink.of("alice", "github", "1").build());
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE " + table);
+        }
+        assertThatThrownBy(() -> accounts.find("github", "1")).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> accounts.list("alice")).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> accounts.unlink("github", "1")).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> accounts.link(AccountLink.of("alice", "github", "2").build())).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> accounts.listAll(null, 10)).isInstanceOf(StoreUnavailableException.class);
+    }
+}
