@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,18 +49,10 @@ public final class JdbcAccountRepository extends JdbcBase implements AccountRepo
                 + "access_token_expires_at " + integer + ", refresh_token_expires_at " + integer + ", scope TEXT, password TEXT, "
                 + "created_at " + integer + " NOT NULL, updated_at " + integer + " NOT NULL, UNIQUE (provider_id, account_id))";
         String index = "CREATE INDEX IF NOT EXISTS " + table + "_user_id_idx ON " + table + " (user_id)";
-        withWriteLock(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                return inTransaction(c, () -> {
-                    try (Statement s = c.createStatement()) {
-                        if (dialect == Dialect.POSTGRESQL) s.execute("SET LOCAL statement_timeout = 0");
-                        s.execute(ddl);
-                        s.execute(index);
-                    }
-                    return null;
-                });
-            }
-        }, "migrate table " + table);
+        migrateWith((c, s) -> {
+            s.execute(ddl);
+            s.execute(index);
+        });
     }
 
     @Override

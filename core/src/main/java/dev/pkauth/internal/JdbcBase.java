@@ -44,6 +44,30 @@ abstract class JdbcBase implements AutoCloseable {
         return dialect;
     }
 
+    /** Schema statements, given a connection and a statement on it. */
+    @FunctionalInterface
+    interface SchemaWork {
+        void run(Connection c, java.sql.Statement s) throws SQLException;
+    }
+
+    /**
+     * Runs schema changes in one transaction, in the write queue, exempt from PostgreSQL's
+     * statement_timeout (request statements are bounded by it; building an index on a large table is not).
+     */
+    void migrateWith(SchemaWork work) {
+        withWriteLock(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                return inTransaction(c, () -> {
+                    try (java.sql.Statement s = c.createStatement()) {
+                        if (dialect == Dialect.POSTGRESQL) s.execute("SET LOCAL statement_timeout = 0");
+                        work.run(c, s);
+                    }
+                    return null;
+                });
+            }
+        }, "migrate table " + table);
+    }
+
     @Override
     public void close() {
         if (owned == null) return;

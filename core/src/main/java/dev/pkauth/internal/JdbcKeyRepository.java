@@ -99,27 +99,18 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 + "created_at " + integer + " NOT NULL, "
                 + "revoked_at " + integer + ")";
         String index = "CREATE INDEX IF NOT EXISTS " + table + "_user_id_idx ON " + table + " (user_id)";
-        withWriteLock(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                return inTransaction(c, () -> {
-                    try (Statement s = c.createStatement()) {
-                        // Request statements are bounded by statement_timeout; building an index on a large table is not.
-                        if (dialect == Dialect.POSTGRESQL) s.execute("SET LOCAL statement_timeout = 0");
-                        s.execute(ddl);
-                        s.execute(index);
-                        if (!columnsOf(c).contains("revoked_at")) {
-                            // A Pylon-shaped table has the first nine columns only.
-                            String add = dialect == Dialect.POSTGRESQL
-                                    ? "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS revoked_at BIGINT"
-                                    : "ALTER TABLE " + table + " ADD COLUMN revoked_at INTEGER";
-                            s.execute(add);
-                            log.info("pkauth: added column revoked_at to table {}", table);
-                        }
-                        return null;
-                    }
-                });
+        migrateWith((c, s) -> {
+            s.execute(ddl);
+            s.execute(index);
+            if (!columnsOf(c).contains("revoked_at")) {
+                // A Pylon-shaped table has the first nine columns only.
+                String add = dialect == Dialect.POSTGRESQL
+                        ? "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS revoked_at BIGINT"
+                        : "ALTER TABLE " + table + " ADD COLUMN revoked_at INTEGER";
+                s.execute(add);
+                log.info("pkauth: added column revoked_at to table {}", table);
             }
-        }, "migrate table " + table);
+        });
     }
 
     private Set<String> columnsOf(Connection c) throws SQLException {
