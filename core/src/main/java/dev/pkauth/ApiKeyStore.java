@@ -1,10 +1,9 @@
 package dev.pkauth;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.pkauth.internal.CacheGroup;
+import dev.pkauth.internal.DatabaseTarget;
 import dev.pkauth.internal.InMemoryKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository;
-import dev.pkauth.internal.JdbcPools;
 import dev.pkauth.internal.KeyCache;
 import dev.pkauth.internal.KeyEntry;
 import dev.pkauth.internal.KeyRecord;
@@ -113,7 +112,10 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     private Optional<KeyEntry> load(String id) {
-        return repository.find(id).map(r -> new KeyEntry(r, SecretHasher.decode(r.secretHash()), toApiKey(r)));
+        return repository.find(id).map(r -> {
+            ApiKey key = toApiKey(r);
+            return new KeyEntry(r, SecretHasher.decode(r.secretHash()), key, key.toPrincipal());
+        });
     }
 
     /**
@@ -165,7 +167,7 @@ public final class ApiKeyStore implements AutoCloseable {
         if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, id);
         if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, id);
         touches.used(row, now);
-        return new Verification.Valid(entry.metadata());
+        return new Verification.Valid(entry.metadata(), entry.principal());
     }
 
     private static Verification.Invalid invalid(Verification.Reason reason, String id) {
@@ -365,11 +367,7 @@ public final class ApiKeyStore implements AutoCloseable {
      */
     public static final class Builder {
         private Settings settings;
-        private boolean inMemory;
-        private String jdbcUrl;
-        private String jdbcUser;
-        private String jdbcPassword;
-        private DataSource dataSource;
+        private final DatabaseTarget target = new DatabaseTarget();
         private String table;
         private String pepper;
         private List<String> previousPeppers;
@@ -396,30 +394,25 @@ public final class ApiKeyStore implements AutoCloseable {
 
         /** Keys in memory only: for tests and throwaway processes. */
         public Builder inMemory() {
-            requireNoBackend();
-            this.inMemory = true;
+            target.inMemory();
             return this;
         }
 
         /** {@code jdbc:sqlite:path} or {@code jdbc:postgresql://…}; the store makes and owns a pool. */
         public Builder jdbcUrl(String url) {
-            requireNoBackend();
-            this.jdbcUrl = Objects.requireNonNull(url, "jdbcUrl");
+            target.jdbcUrl(url);
             return this;
         }
 
         /** Credentials for {@link #jdbcUrl(String)}. */
         public Builder credentials(String user, String password) {
-            requireUnset(this.jdbcUser, "credentials");
-            this.jdbcUser = Objects.requireNonNull(user, "user");
-            this.jdbcPassword = password;
+            target.credentials(user, password);
             return this;
         }
 
         /** A data source the application owns (and closes); SQLite or PostgreSQL. */
         public Builder dataSource(DataSource dataSource) {
-            requireNoBackend();
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            target.dataSource(dataSource);
             return this;
         }
 
@@ -550,17 +543,7 @@ public final class ApiKeyStore implements AutoCloseable {
          */
         public ApiKeyStore build() {
             Settings s = settings != null ? settings : Settings.of(java.util.Map.of());
-            if (!inMemory && jdbcUrl == null && dataSource == null) {
-                jdbcUrl = s.get(Settings.JDBC_URL);
-                if (jdbcUrl == null) {
-                    throw new IllegalStateException("no backend: call jdbcUrl(…), dataSource(…) or inMemory(), "
-                            + "or set " + Settings.environmentName(Settings.JDBC_URL));
-                }
-                if (jdbcUser == null && s.get(Settings.JDBC_USER) != null) {
-                    jdbcUser = s.get(Settings.JDBC_USER);
-                    jdbcPassword = s.get(Settings.JDBC_PASSWORD);
-                }
-            }
+            target.resolve(s);
             if (table == null) table = Validation.table(s.get(Settings.TABLE, "pkauth_api_keys"));
             if (poolSize == null && s.get(Settings.POOL_SIZE) != null) {
                 poolSize(parsePositiveInt(s.get(Settings.POOL_SIZE), Settings.POOL_SIZE));
@@ -578,13 +561,16 @@ public final class ApiKeyStore implements AutoCloseable {
 
             KeyRepository repository;
             String description;
-            // Stores of this JVM with equal identities share cache invalidations.
-            Object database = dataSource != null ? List.of(dataSource, table) : jdbcUrl != null ? jdbcUrl + "|" + table : new Object();
-            if (inMemory) {
+            if (target.isInMemory()) {
                 repository = new InMemoryKeyRepository();
                 description = "in-memory";
             } else {
-                JdbcKeyRepository jdbc = dataSource != null ? fromDataSource() : fromUrl();
+                // The cache's change watcher holds one connection for good; do not take it from the requests.
+                int watcher = cacheTtl == null || !cacheTtl.isZero() ? 1 : 0;
+                DatabaseTarget.Opened db = target.open(poolSize, watcher,
+                        connectionTimeout != null ? connectionTimeout : Duration.ofSeconds(1),
+                        queryTimeout != null ? queryTimeout : DEFAULT_QUERY_TIMEOUT);
+                JdbcKeyRepository jdbc = new JdbcKeyRepository(db.dataSource(), db.owned(), db.dialect(), table);
                 repository = jdbc;
                 description = jdbc.dialect().name().toLowerCase(java.util.Locale.ROOT) + ", table=" + table;
                 if (migrate) {
@@ -596,7 +582,8 @@ public final class ApiKeyStore implements AutoCloseable {
                     }
                 }
             }
-            return new ApiKeyStore(this, repository, peppers, description, database);
+            // Stores of this JVM with equal identities share cache invalidations.
+            return new ApiKeyStore(this, repository, peppers, description, target.identity(table));
         }
 
         private List<String> resolvePeppers(Settings s) {
@@ -628,19 +615,6 @@ public final class ApiKeyStore implements AutoCloseable {
             return all;
         }
 
-        private JdbcKeyRepository fromUrl() {
-            // The cache's change watcher holds one connection for good; do not take it from the requests.
-            int watcher = cacheTtl == null || !cacheTtl.isZero() ? 1 : 0;
-            HikariDataSource pool = JdbcPools.open(new JdbcPools.Spec(jdbcUrl, jdbcUser, jdbcPassword, poolSize, watcher,
-                    connectionTimeout != null ? connectionTimeout : Duration.ofSeconds(1),
-                    queryTimeout != null ? queryTimeout : DEFAULT_QUERY_TIMEOUT));
-            return new JdbcKeyRepository(pool, pool, JdbcPools.dialectOf(jdbcUrl), table);
-        }
-
-        private JdbcKeyRepository fromDataSource() {
-            return new JdbcKeyRepository(dataSource, null, JdbcPools.dialectOf(dataSource), table);
-        }
-
         private static String requirePepperValue(String pepper) {
             if (pepper == null || pepper.isEmpty()) throw new IllegalArgumentException("a pepper must not be empty");
             return pepper;
@@ -654,12 +628,6 @@ public final class ApiKeyStore implements AutoCloseable {
                 // reported below
             }
             throw new IllegalArgumentException(name + " must be a positive integer, was " + Validation.printable(value));
-        }
-
-        private void requireNoBackend() {
-            if (inMemory || jdbcUrl != null || dataSource != null) {
-                throw new IllegalStateException("a backend was already chosen: use one of inMemory(), jdbcUrl(…), dataSource(…)");
-            }
         }
 
         private static void requireUnset(Object current, String option) {

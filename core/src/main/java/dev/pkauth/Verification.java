@@ -16,15 +16,16 @@ public sealed interface Verification {
 
     boolean isValid();
 
-    /** The key verified: right secret, not revoked, not expired. */
-    record Valid(ApiKey key) implements Verification {
+    /**
+     * The key verified: right secret, not revoked, not expired.
+     *
+     * @param key the key's metadata
+     * @param principal what a request authenticated with it carries
+     */
+    record Valid(ApiKey key, ApiKeyPrincipal principal) implements Verification {
         @Override
         public boolean isValid() {
             return true;
-        }
-
-        public ApiKeyPrincipal principal() {
-            return key.toPrincipal();
         }
     }
 
@@ -38,11 +39,6 @@ public sealed interface Verification {
         @Override
         public boolean isValid() {
             return false;
-        }
-
-        /** True when the presented secret was right and the key is merely expired or revoked. */
-        public boolean secretWasRight() {
-            return reason == Reason.EXPIRED || reason == Reason.REVOKED;
         }
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -316,9 +315,5 @@ abstract class ApiKeyStoreContract {
     static String withWrongSecret(String token) {
         char c = token.charAt(82);
         return token.substring(0, 82) + (c == 'A' ? 'B' : 'A');
-    }
-
-    static Optional<Verification.Valid> valid(Verification v) {
-        return v instanceof Verification.Valid ok ? Optional.of(ok) : Optional.empty();
     }
 }

@@ -6,7 +6,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** Real databases for benchmarks: a SQLite file in a temp directory, or one embedded PostgreSQL per JVM. */
 final class BenchDatabases {
@@ -45,13 +44,5 @@ final class BenchDatabases {
             c.setMaximumPoolSize(10);
         }
         return new HikariDataSource(c);
-    }
-
-    static Path tempFile(String name) {
-        try {
-            return Files.createTempDirectory("pkauth-bench-").resolve(name);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

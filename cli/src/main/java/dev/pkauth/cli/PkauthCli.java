@@ -98,7 +98,9 @@ public final class PkauthCli {
 
     /** Opens the key store named by the options, the environment, or the default. */
     ApiKeyStore open(boolean mayCreateDatabase) {
-        return ApiKeyStore.builder().settings(settings(mayCreateDatabase, Map.of())).clock(clock).build();
+        // A one-shot command has nothing to cache: no cache, so no watcher thread holding a connection.
+        return ApiKeyStore.builder().settings(settings(mayCreateDatabase, Map.of())).clock(clock)
+                .cacheTtl(java.time.Duration.ZERO).build();
     }
 
     /** The options, then the environment, then the defaults; refuses a SQLite file that does not exist unless allowed. */

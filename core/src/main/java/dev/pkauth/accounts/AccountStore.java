@@ -1,13 +1,12 @@
 package dev.pkauth.accounts;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.pkauth.Settings;
 import dev.pkauth.StoreUnavailableException;
 import dev.pkauth.internal.AccountRecord;
+import dev.pkauth.internal.DatabaseTarget;
 import dev.pkauth.internal.AccountRepository;
 import dev.pkauth.internal.InMemoryAccountRepository;
 import dev.pkauth.internal.JdbcAccountRepository;
-import dev.pkauth.internal.JdbcPools;
 import dev.pkauth.internal.TokenCipher;
 import dev.pkauth.internal.Validation;
 import java.security.SecureRandom;
@@ -166,11 +165,7 @@ public final class AccountStore implements AutoCloseable {
     /** Configures an {@link AccountStore}; explicit calls win over {@link #settings(Settings)}. */
     public static final class Builder {
         private Settings settings = Settings.of(Map.of());
-        private boolean inMemory;
-        private String jdbcUrl;
-        private String jdbcUser;
-        private String jdbcPassword;
-        private DataSource dataSource;
+        private final DatabaseTarget target = new DatabaseTarget();
         private String table;
         private final List<byte[]> keys = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
@@ -184,24 +179,23 @@ public final class AccountStore implements AutoCloseable {
         }
 
         public Builder inMemory() {
-            this.inMemory = true;
+            target.inMemory();
             return this;
         }
 
         public Builder jdbcUrl(String url) {
-            this.jdbcUrl = Objects.requireNonNull(url, "jdbcUrl");
+            target.jdbcUrl(url);
             return this;
         }
 
         public Builder credentials(String user, String password) {
-            this.jdbcUser = user;
-            this.jdbcPassword = password;
+            target.credentials(user, password);
             return this;
         }
 
         /** A data source the application owns (and closes). */
         public Builder dataSource(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            target.dataSource(dataSource);
             return this;
         }
 
@@ -226,19 +220,7 @@ public final class AccountStore implements AutoCloseable {
         }
 
         public AccountStore build() {
-            int backends = (inMemory ? 1 : 0) + (jdbcUrl != null ? 1 : 0) + (dataSource != null ? 1 : 0);
-            if (backends > 1) throw new IllegalStateException("choose one of inMemory(), jdbcUrl(…), dataSource(…)");
-            if (backends == 0) {
-                jdbcUrl = settings.get(Settings.JDBC_URL);
-                if (jdbcUrl == null) {
-                    throw new IllegalStateException("no backend: call jdbcUrl(…), dataSource(…) or inMemory(), or set "
-                            + Settings.environmentName(Settings.JDBC_URL));
-                }
-                if (jdbcUser == null) {
-                    jdbcUser = settings.get(Settings.JDBC_USER);
-                    jdbcPassword = settings.get(Settings.JDBC_PASSWORD);
-                }
-            }
+            target.resolve(settings);
             if (table == null) table = Validation.table(settings.get(Settings.ACCOUNT_TABLE, "pkauth_accounts"));
             if (keys.isEmpty()) {
                 encryptionKey(settings.get(Settings.ACCOUNT_KEY));
@@ -246,15 +228,9 @@ public final class AccountStore implements AutoCloseable {
                 if (previous != null) Arrays.stream(previous.split(",")).forEach(this::encryptionKey);
             }
             TokenCipher cipher = new TokenCipher(keys);
-            if (inMemory) return new AccountStore(new InMemoryAccountRepository(), cipher, clock, "in-memory");
-            JdbcAccountRepository repository;
-            if (dataSource != null) {
-                repository = new JdbcAccountRepository(dataSource, null, JdbcPools.dialectOf(dataSource), table);
-            } else {
-                HikariDataSource pool = JdbcPools.open(new JdbcPools.Spec(jdbcUrl, jdbcUser, jdbcPassword, null, 0,
-                        Duration.ofSeconds(1), Duration.ofSeconds(5)));
-                repository = new JdbcAccountRepository(pool, pool, JdbcPools.dialectOf(jdbcUrl), table);
-            }
+            if (target.isInMemory()) return new AccountStore(new InMemoryAccountRepository(), cipher, clock, "in-memory");
+            DatabaseTarget.Opened db = target.open(null, 0, Duration.ofSeconds(1), Duration.ofSeconds(5));
+            JdbcAccountRepository repository = new JdbcAccountRepository(db.dataSource(), db.owned(), db.dialect(), table);
             try {
                 repository.migrate();
             } catch (RuntimeException e) {

@@ -29,7 +29,13 @@ public final class BearerAuthenticator {
 
     private final ApiKeyStore store;
     private final String realm;
+    private static final AuthOutcome ANONYMOUS = new AuthOutcome.Anonymous();
+    private static final AuthOutcome UNAVAILABLE = new AuthOutcome.Rejected(AuthFailure.unavailable(RETRY_AFTER_SECONDS));
+    // The answers that do not depend on the request, built once rather than per rejected request.
     private final AuthOutcome missing;
+    private final AuthOutcome invalidKey;
+    private final AuthOutcome expiredKey;
+    private final AuthOutcome revokedKey;
     /** Set while the store is failing, so an outage logs two lines, not one per request. */
     private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -37,6 +43,9 @@ public final class BearerAuthenticator {
         this.store = Objects.requireNonNull(store, "store");
         this.realm = Validation.realm(realm);
         this.missing = new AuthOutcome.Rejected(AuthFailure.missingCredentials(this.realm));
+        this.invalidKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, INVALID_KEY));
+        this.expiredKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, EXPIRED_KEY));
+        this.revokedKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, REVOKED_KEY));
     }
 
     public String realm() {
@@ -51,7 +60,7 @@ public final class BearerAuthenticator {
     public AuthOutcome authenticate(List<String> authorizationHeaders, AccessRule rule) {
         BearerCredentials credentials = BearerCredentials.parse(authorizationHeaders);
         if (credentials instanceof BearerCredentials.Absent) {
-            return rule.anonymous() ? new AuthOutcome.Anonymous() : missing;
+            return rule.anonymous() ? ANONYMOUS : missing;
         }
         if (credentials instanceof BearerCredentials.Malformed m) {
             return new AuthOutcome.Rejected(AuthFailure.invalidRequest(realm, m.description()));
@@ -64,16 +73,15 @@ public final class BearerAuthenticator {
             if (failing.compareAndSet(false, true)) {
                 log.warn("pkauth: key store unavailable, answering 503 until it is back: {}", e.getMessage());
             }
-            return new AuthOutcome.Rejected(AuthFailure.unavailable(RETRY_AFTER_SECONDS));
+            return UNAVAILABLE;
         }
         if (failing.get() && failing.compareAndSet(true, false)) log.info("pkauth: key store available again");
         if (verification instanceof Verification.Invalid invalid) {
-            String description = switch (invalid.reason()) {
-                case EXPIRED -> EXPIRED_KEY;
-                case REVOKED -> REVOKED_KEY;
-                default -> INVALID_KEY;
+            return switch (invalid.reason()) {
+                case EXPIRED -> expiredKey;
+                case REVOKED -> revokedKey;
+                default -> invalidKey;
             };
-            return new AuthOutcome.Rejected(AuthFailure.invalidToken(realm, description));
         }
         ApiKeyPrincipal principal = ((Verification.Valid) verification).principal();
         AuthFailure denied = authorize(principal, rule);
@@ -90,10 +98,5 @@ public final class BearerAuthenticator {
         required.addAll(rule.anyOf());
         log.debug("pkauth: key {} lacks scope(s) among {}", principal.keyPrefix(), required);
         return AuthFailure.insufficientScope(realm, required);
-    }
-
-    /** The challenge for a request that needs a key but brought none. */
-    public AuthFailure missingCredentials() {
-        return ((AuthOutcome.Rejected) missing).failure();
     }
 }

@@ -75,8 +75,4 @@ public final class KeyCache {
     public void invalidateAll() {
         cache.invalidateAll();
     }
-
-    public long size() {
-        return cache.estimatedSize();
-    }
 }

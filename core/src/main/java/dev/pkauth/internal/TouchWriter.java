@@ -105,9 +105,4 @@ public final class TouchWriter {
         closed = true;
         flush();
     }
-
-    /** Number of keys waiting to be written (for tests and metrics). */
-    public int pendingCount() {
-        return pending.size();
-    }
 }

@@ -1,0 +1,87 @@
+package dev.pkauth.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pkauth.Settings;
+import dev.pkauth.internal.JdbcKeyRepository.Dialect;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Where a store keeps its table, as its builder was told: memory, a JDBC URL the store pools
+ * itself, or a {@link DataSource} the application owns. Shared by every store's builder.
+ */
+public final class DatabaseTarget {
+    private boolean inMemory;
+    private String url;
+    private String user;
+    private String password;
+    private DataSource dataSource;
+
+    /** A data source ready for a repository, and what to close with it ({@code null}: the application's). */
+    public record Opened(DataSource dataSource, AutoCloseable owned, Dialect dialect) {}
+
+    public void inMemory() {
+        requireNone();
+        inMemory = true;
+    }
+
+    public void jdbcUrl(String url) {
+        requireNone();
+        this.url = Objects.requireNonNull(url, "jdbcUrl");
+    }
+
+    public void dataSource(DataSource dataSource) {
+        requireNone();
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    public void credentials(String user, String password) {
+        if (this.user != null) throw new IllegalStateException("credentials was already set");
+        this.user = Objects.requireNonNull(user, "user");
+        this.password = password;
+    }
+
+    private void requireNone() {
+        if (inMemory || url != null || dataSource != null) {
+            throw new IllegalStateException("a backend was already chosen: use one of inMemory(), jdbcUrl(…), dataSource(…)");
+        }
+    }
+
+    /** With no backend chosen, takes {@code jdbc-url} (and its credentials) from {@code settings}. */
+    public void resolve(Settings settings) {
+        if (inMemory || url != null || dataSource != null) return;
+        url = settings.get(Settings.JDBC_URL);
+        if (url == null) {
+            throw new IllegalStateException("no backend: call jdbcUrl(…), dataSource(…) or inMemory(), or set "
+                    + Settings.environmentName(Settings.JDBC_URL));
+        }
+        if (user == null && settings.get(Settings.JDBC_USER) != null) {
+            user = settings.get(Settings.JDBC_USER);
+            password = settings.get(Settings.JDBC_PASSWORD);
+        }
+    }
+
+    public boolean isInMemory() {
+        return inMemory;
+    }
+
+    /** Equal for stores on the same table of the same database in this JVM; unique in memory. */
+    public Object identity(String table) {
+        if (dataSource != null) return List.of(dataSource, table);
+        return url != null ? url + "|" + table : new Object();
+    }
+
+    /**
+     * The application's data source as it is, or a pool the caller owns.
+     *
+     * @param extra connections held for good by a background task (the change watcher)
+     */
+    public Opened open(Integer poolSize, int extra, Duration connectionTimeout, Duration queryTimeout) {
+        if (dataSource != null) return new Opened(dataSource, null, JdbcPools.dialectOf(dataSource));
+        HikariDataSource pool = JdbcPools.open(new JdbcPools.Spec(url, user, password, poolSize, extra, connectionTimeout,
+                queryTimeout));
+        return new Opened(pool, pool, JdbcPools.dialectOf(url));
+    }
+}
