@@ -16,6 +16,8 @@ import java.util.List;
  * @param lastUsedAt latest recorded use (debounced), or {@code null}
  * @param createdAt when it was minted
  * @param revokedAt when it was revoked, or {@code null} while active
+ * @param createdBy the id of the key that minted this one, or {@code null} when an operator or the
+ *     application minted it
  */
 public record ApiKey(
         String id,
@@ -26,7 +28,8 @@ public record ApiKey(
         Instant expiresAt,
         Instant lastUsedAt,
         Instant createdAt,
-        Instant revokedAt) {
+        Instant revokedAt,
+        String createdBy) {
 
     public ApiKey {
         scopes = List.copyOf(scopes);

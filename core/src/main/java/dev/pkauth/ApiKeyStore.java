@@ -55,6 +55,8 @@ public final class ApiKeyStore implements AutoCloseable {
 
     private final KeyRepository repository;
     private final SecretHasher hasher;
+    private final boolean rehashAllowed;
+    private final int maxKeysPerUser;
     private final Clock clock;
     private final TouchWriter touches;
     private final ExecutorService ownedExecutor;
@@ -69,6 +71,9 @@ public final class ApiKeyStore implements AutoCloseable {
     private ApiKeyStore(Builder b, KeyRepository repository, List<String> peppers, String description, Object database) {
         this.repository = repository;
         this.hasher = new SecretHasher(peppers);
+        // A key verified under a previous pepper moves to the current one, never to the public development pepper.
+        this.rehashAllowed = !peppers.get(0).equals(DEVELOPMENT_PEPPER);
+        this.maxKeysPerUser = b.maxKeysPerUser != null ? b.maxKeysPerUser : DEFAULT_MAX_KEYS_PER_USER;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         Executor executor = b.executor;
         if (executor == null) {
@@ -102,6 +107,11 @@ public final class ApiKeyStore implements AutoCloseable {
     static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofMillis(750);
     static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(2);
     static final long DEFAULT_CACHE_SIZE = 100_000;
+    /** The largest page {@link #list(String, boolean, int, String)} returns. */
+    public static final int MAX_PAGE_SIZE = 500;
+    static final int DEFAULT_MAX_KEYS_PER_USER = 100;
+    /** A required pepper is at least this many bytes (UTF-8): as much entropy as the HMAC's output. */
+    static final int MIN_REQUIRED_PEPPER_BYTES = 32;
 
     private static Duration minimum(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
@@ -151,7 +161,7 @@ public final class ApiKeyStore implements AutoCloseable {
         if (entry == null) return invalid(Verification.Reason.NOT_FOUND, id);
         if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, id);
         KeyRecord row = entry.row();
-        if (match == SecretHasher.Match.PREVIOUS && rehashing.add(id)) {
+        if (match == SecretHasher.Match.PREVIOUS && rehashAllowed && rehashing.add(id)) {
             String oldHash = row.secretHash();
             String newHash = hasher.hash(Tokens.secretOf(token));
             touches.submit("re-hash a key under the current pepper", () -> {
@@ -179,27 +189,73 @@ public final class ApiKeyStore implements AutoCloseable {
     // --- management -----------------------------------------------------------------------
 
     /**
-     * Mints a key. The returned token is the only copy: it is not stored and cannot be shown again.
+     * Mints a key for a user, as an operator or the application itself would. The returned token
+     * is the only copy: it is not stored and cannot be shown again.
      *
      * @param userId the owner; non-empty
      * @param name a label for the owner ("CI"), at most 200 characters; {@code null} for none
      * @param scopes scopes granted; trimmed, non-empty, no commas or whitespace
      * @param expiresAt when it stops working (in the future), or {@code null} for never
      * @throws IllegalArgumentException when an argument is invalid; the message says which
+     * @throws IllegalStateException when the user already has {@link Builder#maxKeysPerUser the most
+     *     active keys} allowed
      */
     public IssuedKey create(String userId, String name, Collection<String> scopes, Instant expiresAt) {
         ensureOpen();
-        String user = Validation.userId(userId);
+        return mint(Validation.userId(userId), null, name, scopes, expiresAt);
+    }
+
+    /**
+     * Mints a key on behalf of the key a request was authenticated with: self-service. A key can
+     * only mint keys that are weaker and shorter-lived than itself, and dies with them: the new
+     * key belongs to the same user, may hold only scopes the minting key holds, expires no later
+     * than it (a later or missing expiry is capped), and is revoked whenever the minting key is.
+     *
+     * <pre>{@code
+     * ApiKeyPrincipal caller = ...; // from the request
+     * IssuedKey laptop = store.create(caller, "laptop", List.of("docs:read"), Instant.now().plus(Duration.ofDays(30)));
+     * }</pre>
+     *
+     * @param minter the principal of the key asking
+     * @throws SecurityException when a scope is asked for that the minting key does not hold
+     * @throws IllegalStateException when the minting key is no longer active, or its user already
+     *     has the most active keys allowed
+     * @throws IllegalArgumentException when an argument is invalid
+     */
+    public IssuedKey create(ApiKeyPrincipal minter, String name, Collection<String> scopes, Instant expiresAt) {
+        ensureOpen();
+        Objects.requireNonNull(minter, "minter");
+        List<String> notHeld = Validation.scopes(scopes).stream().filter(scope -> !minter.hasScope(scope)).toList();
+        if (!notHeld.isEmpty()) {
+            throw new SecurityException("a key cannot grant scopes it lacks: " + String.join(" ", notHeld));
+        }
+        return mint(minter.userId(), minter.keyId(), name, scopes, expiresAt);
+    }
+
+    private IssuedKey mint(String user, String parentId, String name, Collection<String> scopes, Instant expiresAt) {
         String label = Validation.name(name);
         List<String> granted = Validation.scopes(scopes);
         long now = nowSeconds();
         Long expires = futureSeconds(expiresAt, now);
         Tokens.Minted minted = Tokens.mint();
-        KeyRecord row = new KeyRecord(minted.id(), user, label, minted.prefix(), hasher.hash(minted.secret()), granted,
-                expires, null, now, null);
-        repository.insert(row);
+        KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), hasher.hash(minted.secret()), granted,
+                expires, null, now, null, parentId);
+        KeyRecord row = repository.create(draft, now, maxKeysPerUser, (parent, d) -> {
+            if (d.createdBy() == null) return d;
+            if (parent == null || !parent.activeAt(now) || !parent.userId().equals(d.userId())) {
+                throw new IllegalStateException("the key minting this one is no longer active");
+            }
+            // Never outlive the parent: the stored row is the authority, not the request's principal.
+            if (parent.expiresAt() != null && (d.expiresAt() == null || d.expiresAt() > parent.expiresAt())) {
+                return d.withExpiresAt(parent.expiresAt());
+            }
+            return d;
+        }).orElseThrow(() -> new IllegalStateException("user " + user + " already has " + maxKeysPerUser
+                + " active keys, the most allowed (" + Settings.environmentName(Settings.MAX_KEYS_PER_USER)
+                + "); revoke one first"));
         forget(row.id()); // in case this id was looked up (and found absent) before
-        log.debug("pkauth: created key {} for user {}", row.prefix(), user);
+        log.debug("pkauth: created key {} for user {}{}", row.prefix(), user,
+                parentId == null ? "" : " minted by " + Tokens.prefixOfId(parentId));
         return new IssuedKey(minted.token(), toApiKey(row));
     }
 
@@ -210,18 +266,64 @@ public final class ApiKeyStore implements AutoCloseable {
         return repository.find(id).map(ApiKeyStore::toApiKey);
     }
 
-    /** The user's unrevoked keys (expired ones included), newest first. */
+    /**
+     * All the user's unrevoked keys (expired ones included), newest first, read page by page.
+     * For HTTP answers use {@link #list(String, boolean, int, String)}, which returns one page.
+     */
     public List<ApiKey> list(String userId) {
         return list(userId, false);
     }
 
-    /** The user's keys, newest first; revoked ones too when {@code includeRevoked}. */
+    /** All the user's keys, newest first, read page by page; revoked ones too when {@code includeRevoked}. */
     public List<ApiKey> list(String userId, boolean includeRevoked) {
+        List<ApiKey> all = new ArrayList<>();
+        String after = null;
+        do {
+            KeyPage page = list(userId, includeRevoked, MAX_PAGE_SIZE, after);
+            all.addAll(page.keys());
+            after = page.next();
+        } while (after != null);
+        return List.copyOf(all);
+    }
+
+    /**
+     * One page of the user's keys, newest first (keyset pagination: a page costs an index range
+     * scan however many keys come before it).
+     *
+     * @param limit the page size, 1 to {@value #MAX_PAGE_SIZE}
+     * @param after {@link KeyPage#next()} of the previous page, or {@code null} for the first
+     * @throws IllegalArgumentException when the limit is out of range or the cursor is not one this store gave
+     */
+    public KeyPage list(String userId, boolean includeRevoked, int limit, String after) {
         ensureOpen();
-        List<KeyRecord> rows = repository.listByUser(Validation.userId(userId), includeRevoked);
-        List<ApiKey> out = new ArrayList<>(rows.size());
-        for (KeyRecord r : rows) out.add(toApiKey(r));
-        return List.copyOf(out);
+        String user = Validation.userId(userId);
+        if (limit < 1 || limit > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("page size must be between 1 and " + MAX_PAGE_SIZE + ", was " + limit);
+        }
+        Long afterCreatedAt = null;
+        String afterId = null;
+        if (after != null) {
+            int dot = after.indexOf('.');
+            try {
+                afterCreatedAt = Long.parseLong(after.substring(0, Math.max(dot, 0)));
+            } catch (NumberFormatException e) {
+                afterCreatedAt = null;
+            }
+            afterId = dot < 0 ? null : after.substring(dot + 1);
+            if (afterCreatedAt == null || !Tokens.isWellFormedId(afterId)) {
+                throw new IllegalArgumentException("not a page cursor: " + Validation.printable(after));
+            }
+        }
+        // One more than asked says whether another page follows.
+        List<KeyRecord> rows = repository.listByUser(user, includeRevoked, limit + 1, afterCreatedAt, afterId);
+        List<ApiKey> keys = new ArrayList<>(Math.min(rows.size(), limit));
+        for (int i = 0; i < rows.size() && i < limit; i++) keys.add(toApiKey(rows.get(i)));
+        String next = null;
+        if (rows.size() > limit) {
+            KeyRecord last = rows.get(limit - 1);
+            next = last.createdAt() + "." + last.id();
+        }
+        return new KeyPage(keys, next);
     }
 
     /**
@@ -263,8 +365,13 @@ public final class ApiKeyStore implements AutoCloseable {
             oldExpiry = oldExpiry == null ? end : Math.min(oldExpiry, end);
         }
         Tokens.Minted minted = Tokens.mint();
+        if (old.createdBy() != null) {
+            // The successor takes the old key's place in the lineage, so it too never outlives its parent.
+            Long parentExpiry = repository.find(old.createdBy()).map(KeyRecord::expiresAt).orElse(null);
+            if (parentExpiry != null && (newExpiry == null || newExpiry > parentExpiry)) newExpiry = parentExpiry;
+        }
         KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
-                hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null);
+                hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy());
         if (!repository.rotate(id, oldExpiry, oldRevoked, successor)) return Optional.empty();
         forget(id);
         log.debug("pkauth: rotated key {} to {}", old.prefix(), successor.prefix());
@@ -272,17 +379,24 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     /**
-     * Revokes a key: it fails verification from now on, and its row stays for audit.
+     * Revokes a key and every key minted from it, transitively, in one transaction: they fail
+     * verification from now on, in this process at once and in others as soon as the change
+     * reaches them. Rows stay for audit.
      *
-     * @return true when this call revoked it; false when unknown or already revoked
+     * @return true when this call revoked the key itself; false when unknown or already revoked
+     *     (keys minted from an already revoked key are still revoked)
      */
     public boolean revoke(String id) {
         ensureOpen();
         if (!Tokens.isWellFormedId(id)) return false;
-        boolean revoked = repository.revoke(id, nowSeconds());
+        List<String> revoked = repository.revokeTree(id, nowSeconds());
         forget(id);
-        if (revoked) log.debug("pkauth: revoked key {}", Tokens.prefixOfId(id));
-        return revoked;
+        for (String r : revoked) forget(r);
+        if (!revoked.isEmpty()) {
+            log.debug("pkauth: revoked key {} and {} key(s) minted from it", Tokens.prefixOfId(id),
+                    revoked.size() - (revoked.contains(id) ? 1 : 0));
+        }
+        return revoked.contains(id);
     }
 
     /** Deletes a key's row for good. @return true when it existed */
@@ -354,7 +468,7 @@ public final class ApiKeyStore implements AutoCloseable {
     private static ApiKey toApiKey(KeyRecord r) {
         return new ApiKey(r.id(), r.userId(), r.name(), r.prefix().isEmpty() ? Tokens.prefixOfId(r.id()) : r.prefix(),
                 r.scopes(), instant(r.expiresAt()), instant(r.lastUsedAt()), Instant.ofEpochSecond(r.createdAt()),
-                instant(r.revokedAt()));
+                instant(r.revokedAt()), r.createdBy());
     }
 
     private static Instant instant(Long seconds) {
@@ -381,6 +495,7 @@ public final class ApiKeyStore implements AutoCloseable {
         private Duration queryTimeout;
         private Duration negativeCacheTtl;
         private Long cacheSize;
+        private Integer maxKeysPerUser;
         private boolean migrate = true;
 
         private Builder() {}
@@ -469,9 +584,12 @@ public final class ApiKeyStore implements AutoCloseable {
         }
 
         /**
-         * Connections for requests in the pool the store makes; default 4 on SQLite (one writer), 10 on
-         * PostgreSQL. With the cache on, the pool has one more, held by the change watcher. A
-         * {@link #dataSource(DataSource)} of the application's own lends the watcher one of its connections.
+         * Connections for verification lookups in the pool the store makes; default 4 on SQLite, 10 on
+         * PostgreSQL. With the cache on, that pool has one more, held by the change watcher.
+         * Management calls (create, list, revoke…) use a second pool of their own (2 connections on
+         * SQLite, 4 on PostgreSQL), so a burst of them cannot starve verification. A
+         * {@link #dataSource(DataSource)} of the application's own serves both, and lends the
+         * watcher one of its connections.
          */
         public Builder poolSize(int size) {
             requireUnset(this.poolSize, "poolSize");
@@ -529,6 +647,18 @@ public final class ApiKeyStore implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The most active (unrevoked, unexpired) keys one user may hold; default
+         * {@value ApiKeyStore#DEFAULT_MAX_KEYS_PER_USER}. Creating another is refused with an
+         * {@link IllegalStateException}, so one client cannot fill the table.
+         */
+        public Builder maxKeysPerUser(int max) {
+            requireUnset(this.maxKeysPerUser, "maxKeysPerUser");
+            if (max < 1) throw new IllegalArgumentException("maxKeysPerUser must be at least 1, was " + max);
+            this.maxKeysPerUser = max;
+            return this;
+        }
+
         /** Whether {@link #build()} creates or upgrades the table; default true. */
         public Builder migrate(boolean migrate) {
             this.migrate = migrate;
@@ -547,6 +677,9 @@ public final class ApiKeyStore implements AutoCloseable {
             if (table == null) table = Validation.table(s.get(Settings.TABLE, "pkauth_api_keys"));
             if (poolSize == null && s.get(Settings.POOL_SIZE) != null) {
                 poolSize(parsePositiveInt(s.get(Settings.POOL_SIZE), Settings.POOL_SIZE));
+            }
+            if (maxKeysPerUser == null && s.get(Settings.MAX_KEYS_PER_USER) != null) {
+                maxKeysPerUser(parsePositiveInt(s.get(Settings.MAX_KEYS_PER_USER), s.describe(Settings.MAX_KEYS_PER_USER)));
             }
             if (queryTimeout == null && s.get(Settings.QUERY_TIMEOUT) != null) {
                 queryTimeout(Durations.parseMillis(s.get(Settings.QUERY_TIMEOUT)));
@@ -569,8 +702,8 @@ public final class ApiKeyStore implements AutoCloseable {
                 int watcher = cacheTtl == null || !cacheTtl.isZero() ? 1 : 0;
                 DatabaseTarget.Opened db = target.open(poolSize, watcher,
                         connectionTimeout != null ? connectionTimeout : Duration.ofSeconds(1),
-                        queryTimeout != null ? queryTimeout : DEFAULT_QUERY_TIMEOUT);
-                JdbcKeyRepository jdbc = new JdbcKeyRepository(db.dataSource(), db.owned(), db.dialect(), table);
+                        queryTimeout != null ? queryTimeout : DEFAULT_QUERY_TIMEOUT, true);
+                JdbcKeyRepository jdbc = new JdbcKeyRepository(db.dataSource(), db.lookups(), db.owned(), db.dialect(), table);
                 repository = jdbc;
                 description = jdbc.dialect().name().toLowerCase(java.util.Locale.ROOT) + ", table=" + table;
                 if (migrate) {
@@ -586,26 +719,55 @@ public final class ApiKeyStore implements AutoCloseable {
             return new ApiKeyStore(this, repository, peppers, description, target.identity(table));
         }
 
+        /**
+         * The current pepper first, then previous ones. Refuses what would silently weaken keys: a
+         * required pepper that is missing, public or short; previous peppers without a current one
+         * (they would re-hash every used key under the public development pepper); whitespace
+         * around a pepper (one reader trims it, another does not, and they disagree on every key).
+         */
         private List<String> resolvePeppers(Settings s) {
-            String current = pepper != null ? pepper : s.get(Settings.PEPPER);
+            String current = pepper != null ? pepper : checkedPepper(s.raw(Settings.PEPPER), s.describe(Settings.PEPPER));
             List<String> previous = previousPeppers;
             if (previous == null) {
-                String csv = s.get(Settings.PEPPER_PREVIOUS);
-                previous = csv == null ? List.of() : Arrays.stream(csv.split(","))
-                        .map(String::strip).filter(p -> !p.isEmpty()).toList();
-            }
-            boolean require = requirePepper != null ? requirePepper
-                    : Boolean.parseBoolean(s.get(Settings.REQUIRE_PEPPER, "false"));
-            if (current == null) {
-                if (require) {
-                    throw new IllegalStateException("no pepper is set and a pepper is required: set "
-                            + Settings.environmentName(Settings.PEPPER) + " (or call pepper(…)) to a long random secret");
+                String csv = s.raw(Settings.PEPPER_PREVIOUS);
+                List<String> list = new ArrayList<>();
+                if (csv != null) {
+                    for (String p : csv.split(",", -1)) {
+                        list.add(checkedPepper(p, s.describe(Settings.PEPPER_PREVIOUS)
+                                + " (separate peppers with commas only)"));
+                    }
                 }
+                previous = list;
+            }
+            boolean require = requirePepper != null ? requirePepper : s.getBoolean(Settings.REQUIRE_PEPPER, false);
+            String pepperName = Settings.environmentName(Settings.PEPPER);
+            if (current == null && !previous.isEmpty()) {
+                throw new IllegalStateException("previous peppers are set but no current pepper: set " + pepperName
+                        + " (or call pepper(…)); without it every used key would be re-hashed under the public "
+                        + "development pepper");
+            }
+            if (require) {
+                if (current == null) {
+                    throw new IllegalStateException("no pepper is set and a pepper is required: set " + pepperName
+                            + " (or call pepper(…)) to a random secret of at least " + MIN_REQUIRED_PEPPER_BYTES
+                            + " bytes, e.g. openssl rand -base64 48");
+                }
+                if (current.equals(DEVELOPMENT_PEPPER)) {
+                    throw new IllegalStateException("a pepper is required but " + pepperName
+                            + " is the public development pepper: set it to a random secret");
+                }
+                int bytes = current.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (bytes < MIN_REQUIRED_PEPPER_BYTES) {
+                    throw new IllegalStateException("a pepper is required but " + pepperName + " is only " + bytes
+                            + " bytes long: use a random secret of at least " + MIN_REQUIRED_PEPPER_BYTES
+                            + " bytes, e.g. openssl rand -base64 48");
+                }
+            }
+            if (current == null) {
                 if (warnedDevelopmentPepper.compareAndSet(false, true)) {
                     log.warn("pkauth: no pepper is set ({}); using the public development pepper. Keys minted now "
                             + "are NOT safe for production. Set {} and {}=true in production.",
-                            Settings.environmentName(Settings.PEPPER), Settings.environmentName(Settings.PEPPER),
-                            Settings.environmentName(Settings.REQUIRE_PEPPER));
+                            pepperName, pepperName, Settings.environmentName(Settings.REQUIRE_PEPPER));
                 }
                 current = DEVELOPMENT_PEPPER;
             }
@@ -617,6 +779,22 @@ public final class ApiKeyStore implements AutoCloseable {
 
         private static String requirePepperValue(String pepper) {
             if (pepper == null || pepper.isEmpty()) throw new IllegalArgumentException("a pepper must not be empty");
+            try {
+                return checkedPepper(pepper, "pepper");
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
+
+        /** {@code null} stays null (unset); whitespace around a pepper is refused, never trimmed. */
+        private static String checkedPepper(String pepper, String what) {
+            if (pepper == null) return null;
+            if (pepper.isEmpty()) throw new IllegalStateException(what + ": a pepper must not be empty");
+            if (!pepper.equals(pepper.strip())) {
+                throw new IllegalStateException(what + ": the pepper has leading or trailing whitespace (a newline "
+                        + "from a file or an echo?); remove it, since readers that trim and readers that do not would "
+                        + "hash keys differently");
+            }
             return pepper;
         }
 

@@ -33,10 +33,11 @@ public final class Settings {
     public static final String ACCOUNT_TABLE = "account-table";
     public static final String ACCOUNT_KEY = "account-key";
     public static final String ACCOUNT_KEY_PREVIOUS = "account-key-previous";
+    public static final String MAX_KEYS_PER_USER = "max-keys-per-user";
 
     private static final String[] KNOWN = {
         JDBC_URL, JDBC_USER, JDBC_PASSWORD, TABLE, PEPPER, PEPPER_PREVIOUS, REQUIRE_PEPPER, REALM, POOL_SIZE,
-        TOUCH_INTERVAL, CACHE_TTL, QUERY_TIMEOUT, ACCOUNT_TABLE, ACCOUNT_KEY, ACCOUNT_KEY_PREVIOUS
+        TOUCH_INTERVAL, CACHE_TTL, QUERY_TIMEOUT, ACCOUNT_TABLE, ACCOUNT_KEY, ACCOUNT_KEY_PREVIOUS, MAX_KEYS_PER_USER
     };
 
     private final UnaryOperator<String> lookup;
@@ -82,6 +83,48 @@ public final class Settings {
     public String get(String name, String fallback) {
         String v = get(name);
         return v == null ? fallback : v;
+    }
+
+    /**
+     * The value of {@code name} exactly as given (not stripped), or {@code null} when unset or
+     * empty. For secrets such as the pepper, where a stray space or newline must be refused rather
+     * than silently trimmed by one reader and kept by another.
+     */
+    public String raw(String name) {
+        String v = lookup.apply(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    /**
+     * A boolean setting: {@code true/false}, {@code 1/0}, {@code yes/no} or {@code on/off} (any
+     * case); {@code fallback} when unset.
+     *
+     * @throws IllegalStateException naming the setting when the value is anything else
+     */
+    public boolean getBoolean(String name, boolean fallback) {
+        String v = get(name);
+        return v == null ? fallback : parseBoolean(v, describe(name));
+    }
+
+    /**
+     * Parses a boolean the way every pkauth setting, init-param and flag does: {@code true/false},
+     * {@code 1/0}, {@code yes/no}, {@code on/off} in any case.
+     *
+     * @param what names the setting in the error message ({@code PKAUTH_REQUIRE_PEPPER})
+     * @throws IllegalStateException when the value is none of those
+     */
+    public static boolean parseBoolean(String value, String what) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalStateException(what + " must be true or false (or 1/0, yes/no, on/off), was "
+                    + dev.pkauth.internal.Validation.printable(value));
+        };
+    }
+
+    /** How a user would name {@code name} in this source: {@code PKAUTH_PEPPER} in the environment. */
+    public String describe(String name) {
+        return source.startsWith("environment") ? environmentName(name) : name + " (" + environmentName(name) + ")";
     }
 
     /** These settings, and {@code other} for names these leave unset. */

@@ -71,7 +71,7 @@ class ApiKeyStoreBuilderTest {
         String url = "jdbc:sqlite:" + dir.resolve("env.db");
         Settings env = Settings.fromEnvironment(Map.of(
                 "PKAUTH_JDBC_URL", url, "PKAUTH_TABLE", "env_keys", "PKAUTH_PEPPER", "current",
-                "PKAUTH_PEPPER_PREVIOUS", "old1, old2", "PKAUTH_TOUCH_INTERVAL", "5m"));
+                "PKAUTH_PEPPER_PREVIOUS", "old1,old2", "PKAUTH_TOUCH_INTERVAL", "5m"));
         assertThat(env.toString()).contains("jdbc-url", "pepper").doesNotContain("current", "old1");
 
         String token;

@@ -302,6 +302,176 @@ abstract class ApiKeyStoreContract {
         assertThatThrownBy(() -> store.verify("x")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
+    // --- lineage: keys minted by keys (security review, finding 1) --------------------------
+
+    ApiKeyPrincipal principalOf(IssuedKey issued) {
+        return ((Verification.Valid) store.verify(issued.token())).principal();
+    }
+
+    @Test
+    void aKeyMintedByAKeyRecordsItsParentAndBelongsToTheSameUser() {
+        IssuedKey parent = store.create("alice", "parent", List.of("docs:read", "keys:write"), null);
+
+        IssuedKey child = store.create(principalOf(parent), "child", List.of("docs:read"), null);
+
+        assertThat(child.key().createdBy()).isEqualTo(parent.key().id());
+        assertThat(child.key().userId()).isEqualTo("alice");
+        assertThat(store.find(child.key().id()).orElseThrow().createdBy()).isEqualTo(parent.key().id());
+        assertThat(parent.key().createdBy()).as("minted by the application").isNull();
+    }
+
+    @Test
+    void aChildNeverOutlivesItsParent() {
+        IssuedKey parent = store.create("alice", null, List.of("docs:read"), inDays(1));
+
+        IssuedKey forever = store.create(principalOf(parent), null, List.of(), null);
+        IssuedKey longer = store.create(principalOf(parent), null, List.of(), inDays(30));
+        IssuedKey shorter = store.create(principalOf(parent), null, List.of(), clock.instant().plusSeconds(60));
+
+        assertThat(forever.key().expiresAt()).isEqualTo(inDays(1));
+        assertThat(longer.key().expiresAt()).isEqualTo(inDays(1));
+        assertThat(shorter.key().expiresAt()).isEqualTo(clock.instant().plusSeconds(60));
+    }
+
+    @Test
+    void aNeverExpiringParentAllowsAnyExpiry() {
+        IssuedKey parent = store.create("alice", null, List.of(), null);
+
+        assertThat(store.create(principalOf(parent), null, List.of(), null).key().expiresAt()).isNull();
+        assertThat(store.create(principalOf(parent), null, List.of(), inDays(900)).key().expiresAt()).isEqualTo(inDays(900));
+    }
+
+    @Test
+    void aKeyCannotGrantAScopeItLacks() {
+        IssuedKey parent = store.create("alice", null, List.of("docs:read", "billing:*"), null);
+        ApiKeyPrincipal p = principalOf(parent);
+
+        assertThatThrownBy(() -> store.create(p, null, List.of("docs:write"), null))
+                .isInstanceOf(SecurityException.class).hasMessageContaining("docs:write");
+        assertThat(store.create(p, null, List.of("billing:read"), null).key().scopes()).containsExactly("billing:read");
+        assertThat(store.list("alice")).hasSize(2);
+    }
+
+    @Test
+    void revokingAKeyRevokesEveryKeyMintedFromItTransitively() {
+        IssuedKey root = store.create("alice", null, List.of(), null);
+        IssuedKey child = store.create(principalOf(root), null, List.of(), null);
+        IssuedKey grandchild = store.create(principalOf(child), null, List.of(), null);
+        IssuedKey sibling = store.create("alice", null, List.of(), null);
+        assertThat(store.verify(grandchild.token()).isValid()).as("cached before the revoke").isTrue();
+
+        assertThat(store.revoke(root.key().id())).isTrue();
+
+        assertThat(reason(root.token())).isEqualTo(Reason.REVOKED);
+        assertThat(reason(child.token())).isEqualTo(Reason.REVOKED);
+        assertThat(reason(grandchild.token())).isEqualTo(Reason.REVOKED);
+        assertThat(store.verify(sibling.token()).isValid()).isTrue();
+    }
+
+    @Test
+    void aRevokedKeyCanMintNothing() {
+        IssuedKey parent = store.create("alice", null, List.of(), null);
+        ApiKeyPrincipal p = principalOf(parent);
+        store.revoke(parent.key().id());
+
+        assertThatThrownBy(() -> store.create(p, null, List.of(), null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no longer active");
+        assertThat(store.list("alice")).isEmpty();
+    }
+
+    @Test
+    void rotatingAKeyMovesItsChildrenToTheSuccessor() {
+        IssuedKey parent = store.create("alice", null, List.of(), null);
+        IssuedKey child = store.create(principalOf(parent), null, List.of(), null);
+
+        IssuedKey successor = store.rotate(parent.key().id(), Duration.ZERO).orElseThrow();
+
+        assertThat(store.verify(child.token()).isValid()).as("the rotation did not revoke the child").isTrue();
+        assertThat(store.find(child.key().id()).orElseThrow().createdBy()).isEqualTo(successor.key().id());
+        store.revoke(successor.key().id());
+        assertThat(reason(child.token())).isEqualTo(Reason.REVOKED);
+    }
+
+    @Test
+    void aRotatedChildKeepsItsParentAndItsCap() {
+        Instant parentExpiry = inDays(7);
+        IssuedKey parent = store.create("alice", null, List.of(), parentExpiry);
+        IssuedKey child = store.create(principalOf(parent), null, List.of(), inDays(5));
+        clock.advance(Duration.ofDays(4));
+
+        IssuedKey successor = store.rotate(child.key().id(), Duration.ZERO).orElseThrow();
+
+        assertThat(successor.key().createdBy()).isEqualTo(parent.key().id());
+        assertThat(successor.key().expiresAt()).as("day 4 + a 5-day lifetime, capped at the parent's day 7")
+                .isEqualTo(parentExpiry);
+    }
+
+    // --- bounded management (security review, finding 3) -----------------------------------
+
+    @Test
+    void aUserCannotHoldMoreActiveKeysThanTheCap() {
+        store.close();
+        store = backend().newBuilder(dir).clock(clock).executor(Runnable::run).pepper("contract-pepper")
+                .maxKeysPerUser(3).build();
+        IssuedKey a = store.create("alice", null, List.of(), null);
+        store.create("alice", null, List.of(), null);
+        IssuedKey c = store.create("alice", null, List.of(), clock.instant().plusSeconds(5));
+
+        assertThatThrownBy(() -> store.create("alice", null, List.of(), null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has 3 active keys");
+        assertThatThrownBy(() -> store.create(principalOf(a), null, List.of(), null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("PKAUTH_MAX_KEYS_PER_USER");
+        assertThat(store.create("bob", null, List.of(), null)).as("another user is not affected").isNotNull();
+
+        store.revoke(a.key().id());
+        store.create("alice", null, List.of(), null);
+        clock.advance(Duration.ofSeconds(6)); // c expires: it no longer counts
+        store.create("alice", null, List.of(), null);
+        assertThat(store.list("alice")).hasSize(4);
+        assertThat(c.key().id()).isNotNull();
+    }
+
+    @Test
+    void listingIsPagedNewestFirstWithACursor() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(0, store.create("alice", "k" + i, List.of(), null).key().id());
+            if (i % 2 == 0) clock.advance(Duration.ofSeconds(1)); // some share a second: the id breaks the tie
+        }
+        store.create("bob", null, List.of(), null);
+
+        List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            KeyPage page = store.list("alice", false, 3, after);
+            assertThat(page.keys()).hasSizeLessThanOrEqualTo(3);
+            page.keys().forEach(k -> seen.add(k.id()));
+            after = page.next();
+            pages++;
+        } while (after != null);
+
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).hasSize(7).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+        List<ApiKey> all = store.list("alice");
+        assertThat(all).extracting(ApiKey::id).containsExactlyElementsOf(seen);
+        for (int i = 1; i < all.size(); i++) {
+            assertThat(all.get(i).createdAt()).isBeforeOrEqualTo(all.get(i - 1).createdAt());
+        }
+    }
+
+    @Test
+    void pageSizesAndCursorsAreChecked() {
+        assertThatThrownBy(() -> store.list("alice", false, 0, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.list("alice", false, ApiKeyStore.MAX_PAGE_SIZE + 1, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("500");
+        assertThatThrownBy(() -> store.list("alice", false, 10, "x.key_y"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
+        assertThatThrownBy(() -> store.list("alice", false, 10, "12"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
+        assertThat(store.list("alice", false, 10, null).next()).isNull();
+    }
+
     Instant lastUsed(IssuedKey issued) {
         return store.find(issued.key().id()).map(ApiKey::lastUsedAt).orElse(null);
     }

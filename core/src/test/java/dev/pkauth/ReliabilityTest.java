@@ -73,7 +73,7 @@ class ReliabilityTest {
     @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
     void parallelCreateRotateAndRevokeOnOneUserLoseAndDuplicateNothing(Backend backend) throws Exception {
         TestDatabase db = TestDatabase.create(backend, dir);
-        try (ApiKeyStore store = db.builder().build()) {
+        try (ApiKeyStore store = db.builder().maxKeysPerUser(1000).build()) {
             int threads = 8;
             int rounds = 15;
             Set<String> created = ConcurrentHashMap.newKeySet();
@@ -143,7 +143,8 @@ class ReliabilityTest {
     /** Child process of the crash test: creates keys until killed, printing each token once its create returned. */
     public static final class CreateBurst {
         public static void main(String[] args) {
-            try (ApiKeyStore store = ApiKeyStore.builder().jdbcUrl(args[0]).pepper("burst").build()) {
+            try (ApiKeyStore store = ApiKeyStore.builder().jdbcUrl(args[0]).pepper("burst")
+                    .maxKeysPerUser(Integer.MAX_VALUE).build()) {
                 for (int i = 0; ; i++) {
                     System.out.println(store.create("burst", "k" + i, List.of(), null).token());
                     System.out.flush();

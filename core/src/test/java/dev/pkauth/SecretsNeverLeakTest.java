@@ -95,7 +95,7 @@ class SecretsNeverLeakTest {
                 texts.add(store.toString());
                 texts.add(Settings.fromEnvironment(Map.of("PKAUTH_PEPPER", db.pepper())).toString());
                 texts.add(Tokens.mint().toString());
-                texts.add(new KeyRecord("key_x", "u", "", "", "ab".repeat(32), List.of(), null, null, 0, null).toString());
+                texts.add(new KeyRecord("key_x", "u", "", "", "ab".repeat(32), List.of(), null, null, 0, null, null).toString());
                 store.flush();
 
                 try (Connection conn = db.connect(); var s = conn.createStatement()) {

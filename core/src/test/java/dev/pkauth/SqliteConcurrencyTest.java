@@ -24,7 +24,7 @@ class SqliteConcurrencyTest {
     void manyThreadsCreatingAndVerifyingOnOneFileLoseNothingAndNeverSeeBusy() throws Exception {
         int threads = 8;
         int perThread = 40;
-        try (ApiKeyStore a = Backend.SQLITE.builderFor(dir, "keys").pepper("p").touchInterval(java.time.Duration.ZERO).build();
+        try (ApiKeyStore a = Backend.SQLITE.builderFor(dir, "keys").pepper("p").touchInterval(java.time.Duration.ZERO).maxKeysPerUser(1000).build();
              ApiKeyStore b = Backend.SQLITE.builderFor(dir, "keys").pepper("p").touchInterval(java.time.Duration.ZERO).build()) {
             Set<String> tokens = ConcurrentHashMap.newKeySet();
             CountDownLatch start = new CountDownLatch(1);

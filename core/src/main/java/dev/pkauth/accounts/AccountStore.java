@@ -229,7 +229,7 @@ public final class AccountStore implements AutoCloseable {
             }
             TokenCipher cipher = new TokenCipher(keys);
             if (target.isInMemory()) return new AccountStore(new InMemoryAccountRepository(), cipher, clock, "in-memory");
-            DatabaseTarget.Opened db = target.open(null, 0, Duration.ofSeconds(1), Duration.ofSeconds(5));
+            DatabaseTarget.Opened db = target.open(null, 0, Duration.ofSeconds(1), Duration.ofSeconds(5), false);
             JdbcAccountRepository repository = new JdbcAccountRepository(db.dataSource(), db.owned(), db.dialect(), table);
             try {
                 repository.migrate();

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A daemon thread that hears of key changes made by other processes, so their cached rows are
- * dropped: PostgreSQL {@code LISTEN} on the table's channel, or SQLite's {@code data_version}
- * (which moves whenever another connection commits). It holds one pooled connection, reconnects
+ * dropped one by one: PostgreSQL {@code LISTEN} on the table's channel, or SQLite's change table
+ * (read when {@code data_version} says another connection committed). It holds one pooled connection, reconnects
  * after a failure, and drops the whole cache whenever it may have missed something.
  */
 abstract class ChangeWatcher implements AutoCloseable {
@@ -114,30 +114,57 @@ abstract class ChangeWatcher implements AutoCloseable {
         }
     }
 
-    /** SQLite: {@code PRAGMA data_version} changes when any other connection commits. */
-    static final class DataVersion extends ChangeWatcher {
+    /**
+     * SQLite: triggers append the id of every changed key to a change table. When
+     * {@code PRAGMA data_version} says another connection committed, the new rows are read and
+     * each id invalidated. Sequence numbers are consecutive (AUTOINCREMENT, single writer), so a
+     * gap means the table was pruned past what this watcher had read: then everything is dropped.
+     */
+    static final class ChangeLog extends ChangeWatcher {
+        private final String changes;
+        private final Consumer<String> changed;
         private long version = Long.MIN_VALUE;
+        private long seen;
 
-        DataVersion(DataSource dataSource, Runnable changedAll) {
-            super(dataSource, changedAll, "pkauth-data-version");
+        ChangeLog(DataSource dataSource, String changes, Consumer<String> changed, Runnable changedAll) {
+            super(dataSource, changedAll, "pkauth-change-log");
+            this.changes = changes;
+            this.changed = changed;
         }
 
         @Override
         void prepare(Connection c) throws SQLException {
-            version = read(c);
+            version = dataVersion(c);
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT coalesce(max(seq), 0) FROM " + changes)) {
+                rs.next();
+                seen = rs.getLong(1);
+            }
         }
 
         @Override
         void poll(Connection c) throws SQLException {
             sleep(POLL_MILLIS);
-            long now = read(c);
-            if (now != version) {
-                version = now;
-                changedAll.run();
+            long now = dataVersion(c);
+            if (now == version) return;
+            version = now;
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, key_id FROM " + changes + " WHERE seq > ? ORDER BY seq")) {
+                ps.setLong(1, seen);
+                try (ResultSet rs = ps.executeQuery()) {
+                    boolean first = true;
+                    while (rs.next()) {
+                        long seq = rs.getLong(1);
+                        if (first && seq != seen + 1) changedAll.run(); // pruned past what was read
+                        first = false;
+                        seen = seq;
+                        changed.accept(rs.getString(2));
+                    }
+                }
             }
         }
 
-        private static long read(Connection c) throws SQLException {
+        private static long dataVersion(Connection c) throws SQLException {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA data_version")) {
                 rs.next();
                 return rs.getLong(1);

@@ -19,8 +19,12 @@ public final class DatabaseTarget {
     private String password;
     private DataSource dataSource;
 
-    /** A data source ready for a repository, and what to close with it ({@code null}: the application's). */
-    public record Opened(DataSource dataSource, AutoCloseable owned, Dialect dialect) {}
+    /**
+     * Data sources ready for a repository: one for management, one for verification lookups (the
+     * same one when the application gave its own), and what to close with them ({@code null}: the
+     * application's).
+     */
+    public record Opened(DataSource dataSource, DataSource lookups, AutoCloseable owned, Dialect dialect) {}
 
     public void inMemory() {
         requireNone();
@@ -74,14 +78,42 @@ public final class DatabaseTarget {
     }
 
     /**
-     * The application's data source as it is, or a pool the caller owns.
+     * The application's data source as it is, or two pools the caller owns: one for verification
+     * lookups, one for management, so a burst of management calls cannot take the connections a
+     * verification needs.
      *
-     * @param extra connections held for good by a background task (the change watcher)
+     * @param poolSize connections for verification lookups, or {@code null} for the default
+     * @param extra connections held for good by a background task (the change watcher), added to the lookup pool
+     * @param separateLookups false for a table with no hot path (linked accounts): one pool serves all
      */
-    public Opened open(Integer poolSize, int extra, Duration connectionTimeout, Duration queryTimeout) {
-        if (dataSource != null) return new Opened(dataSource, null, JdbcPools.dialectOf(dataSource));
-        HikariDataSource pool = JdbcPools.open(new JdbcPools.Spec(url, user, password, poolSize, extra, connectionTimeout,
-                queryTimeout));
-        return new Opened(pool, pool, JdbcPools.dialectOf(url));
+    public Opened open(Integer poolSize, int extra, Duration connectionTimeout, Duration queryTimeout,
+            boolean separateLookups) {
+        if (dataSource != null) {
+            return new Opened(dataSource, dataSource, null, JdbcPools.dialectOf(dataSource));
+        }
+        Dialect dialect = JdbcPools.dialectOf(url);
+        if (!separateLookups) {
+            HikariDataSource pool = JdbcPools.open(new JdbcPools.Spec("pkauth", url, user, password, poolSize, extra,
+                    connectionTimeout, queryTimeout));
+            return new Opened(pool, pool, pool, dialect);
+        }
+        HikariDataSource lookups = JdbcPools.open(new JdbcPools.Spec("pkauth-verify", url, user, password, poolSize, extra,
+                connectionTimeout, queryTimeout));
+        HikariDataSource management;
+        try {
+            management = JdbcPools.open(new JdbcPools.Spec("pkauth-manage", url, user, password,
+                    JdbcPools.managementPoolSize(dialect), 0, connectionTimeout, queryTimeout));
+        } catch (RuntimeException e) {
+            lookups.close();
+            throw e;
+        }
+        AutoCloseable both = () -> {
+            try {
+                management.close();
+            } finally {
+                lookups.close();
+            }
+        };
+        return new Opened(management, lookups, both, dialect);
     }
 }

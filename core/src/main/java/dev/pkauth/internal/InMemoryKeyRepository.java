@@ -1,23 +1,37 @@
 package dev.pkauth.internal;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BinaryOperator;
 
-/** Keys in a map: for tests and ephemeral processes. Nothing survives {@link #close()}. */
+/**
+ * Keys in a map: for tests and ephemeral processes. Nothing survives {@link #close()}. Reads are
+ * lock-free; writes that must see a consistent set of rows (create, revoke, rotate) take this
+ * object's lock.
+ */
 public final class InMemoryKeyRepository implements KeyRepository {
+    private static final Comparator<KeyRecord> NEWEST_FIRST =
+            Comparator.comparingLong(KeyRecord::createdAt).thenComparing(KeyRecord::id).reversed();
+
     private final Map<String, KeyRecord> rows = new ConcurrentHashMap<>();
 
     @Override
     public void migrate() {}
 
     @Override
-    public void insert(KeyRecord key) {
-        if (rows.putIfAbsent(key.id(), key) != null) {
-            throw new IllegalStateException("duplicate key id " + key.id());
-        }
+    public synchronized Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit) {
+        KeyRecord parent = draft.createdBy() == null ? null : rows.get(draft.createdBy());
+        KeyRecord row = fit.apply(parent != null && parent.revokedAt() == null ? parent : null, draft);
+        long active = rows.values().stream().filter(r -> r.userId().equals(row.userId()) && r.activeAt(now)).count();
+        if (active >= maxActive) return Optional.empty();
+        if (rows.putIfAbsent(row.id(), row) != null) throw new IllegalStateException("duplicate key id " + row.id());
+        return Optional.of(row);
     }
 
     @Override
@@ -26,11 +40,14 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public List<KeyRecord> listByUser(String userId, boolean includeRevoked) {
+    public List<KeyRecord> listByUser(String userId, boolean includeRevoked, int limit, Long afterCreatedAt, String afterId) {
         return rows.values().stream()
                 .filter(r -> r.userId().equals(userId))
                 .filter(r -> includeRevoked || r.revokedAt() == null)
-                .sorted(Comparator.comparingLong(KeyRecord::createdAt).reversed().thenComparing(KeyRecord::id))
+                .filter(r -> afterId == null || r.createdAt() < afterCreatedAt
+                        || (r.createdAt() == afterCreatedAt && r.id().compareTo(afterId) < 0))
+                .sorted(NEWEST_FIRST)
+                .limit(limit)
                 .toList();
     }
 
@@ -46,14 +63,22 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public boolean revoke(String id, long revokedAt) {
-        boolean[] changed = {false};
-        rows.computeIfPresent(id, (k, r) -> {
-            if (r.revokedAt() != null) return r;
-            changed[0] = true;
-            return r.withRevokedAt(revokedAt);
-        });
-        return changed[0];
+    public synchronized List<String> revokeTree(String id, long revokedAt) {
+        List<String> revoked = new ArrayList<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(id));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            String next = todo.poll();
+            if (!seen.add(next)) continue;
+            KeyRecord r = rows.get(next);
+            if (r == null) continue;
+            if (r.revokedAt() == null) {
+                rows.put(next, r.withRevokedAt(revokedAt));
+                revoked.add(next);
+            }
+            for (KeyRecord child : rows.values()) if (next.equals(child.createdBy())) todo.add(child.id());
+        }
+        return List.copyOf(revoked);
     }
 
     @Override
@@ -70,8 +95,11 @@ public final class InMemoryKeyRepository implements KeyRepository {
     public synchronized boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement) {
         KeyRecord old = rows.get(oldId);
         if (old == null || old.revokedAt() != null) return false;
-        insert(replacement);
+        if (rows.putIfAbsent(replacement.id(), replacement) != null) {
+            throw new IllegalStateException("duplicate key id " + replacement.id());
+        }
         rows.put(oldId, old.withExpiresAt(oldExpiresAt).withRevokedAt(oldRevokedAt));
+        rows.replaceAll((k, r) -> oldId.equals(r.createdBy()) ? r.withCreatedBy(replacement.id()) : r);
         return true;
     }
 

@@ -117,7 +117,31 @@ abstract class JdbcBase implements AutoCloseable {
         }
     }
 
-    static <T> T inTransaction(Connection c, SqlBody<T> body) throws SQLException {
+    /**
+     * Runs {@code body} in one transaction. On SQLite the transaction begins IMMEDIATE, taking the
+     * write lock up front: a deferred one that reads first (a count, a parent row) and writes
+     * after fails with SQLITE_BUSY_SNAPSHOT, unretried, when another connection wrote in between.
+     */
+    <T> T inTransaction(Connection c, SqlBody<T> body) throws SQLException {
+        if (dialect == Dialect.SQLITE && c.getAutoCommit()) {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+            }
+            try {
+                T result = body.run();
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("COMMIT");
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("ROLLBACK");
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BinaryOperator;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,40 +22,60 @@ import org.slf4j.LoggerFactory;
 /**
  * The key table over JDBC, on SQLite or PostgreSQL. Every {@link SQLException} becomes a
  * {@link StoreUnavailableException}: a database that cannot answer never looks like a bad key.
+ *
+ * <p>Verification lookups use their own connections ({@code lookups}), so a burst of management
+ * calls (lists, creates, sweeps) can slow management but never starve verification.
+ *
+ * <p>Every change to a key's verdict reaches the other processes sharing the table through
+ * triggers the migration installs, whoever makes it (this library, another process, or SQL typed
+ * by an operator): on PostgreSQL a {@code pg_notify} with the key's id, on SQLite a row in a small
+ * change table that the watcher reads.
  */
 public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private static final Logger log = LoggerFactory.getLogger(JdbcKeyRepository.class);
     private static final String COLUMNS =
-            "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at";
+            "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at, created_by";
+    /** Columns whose change can change a verification's answer; last_used_at is not one of them. */
+    private static final String VERDICT_COLUMNS = "user_id, name, secret_hash, scopes, expires_at, revoked_at";
+    /** The SQLite change table keeps about this many recent ids; a watcher further behind drops its whole cache. */
+    static final int CHANGE_LOG_ROWS = 10_000;
 
-
+    private final DataSource lookups;
     private final String insertSql;
     private final String findSql;
+    private final String countActiveSql;
     private final String listSql;
-    private final String listActiveSql;
     private final String updateExpirySql;
-    private final String revokeSql;
+    private final String revokeTreeSql;
     private final String deleteSql;
     private final String replaceHashSql;
     private final String endSql;
+    private final String adoptSql;
     private final String touchSql;
 
     /**
-     * @param owned closed with this repository (the pool it made), or {@code null} when the
+     * @param lookups connections for verification lookups; may be {@code dataSource} itself
+     * @param owned closed with this repository (the pools it made), or {@code null} when the
      *     application owns the data source
      */
-    public JdbcKeyRepository(DataSource dataSource, AutoCloseable owned, Dialect dialect, String table) {
+    public JdbcKeyRepository(DataSource dataSource, DataSource lookups, AutoCloseable owned, Dialect dialect, String table) {
         super(dataSource, owned, dialect, table);
-        insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        this.lookups = lookups;
+        insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         findSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
-        listSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE user_id = ? ORDER BY created_at DESC, id";
-        listActiveSql = "SELECT " + COLUMNS + " FROM " + table
-                + " WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id";
+        countActiveSql = "SELECT count(*) FROM " + table
+                + " WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
+        listSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE user_id = ?";
         updateExpirySql = "UPDATE " + table + " SET expires_at = ? WHERE id = ? AND revoked_at IS NULL";
-        revokeSql = "UPDATE " + table + " SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+        // The key and everything minted from it, however deep; revoked keys are walked through, not re-stamped.
+        revokeTreeSql = "WITH RECURSIVE tree(id) AS (SELECT id FROM " + table + " WHERE id = ?"
+                + " UNION SELECT k.id FROM " + table + " k JOIN tree ON k.created_by = tree.id)"
+                + " UPDATE " + table + " SET revoked_at = ? WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL"
+                + " RETURNING id";
         deleteSql = "DELETE FROM " + table + " WHERE id = ?";
         replaceHashSql = "UPDATE " + table + " SET secret_hash = ? WHERE id = ? AND secret_hash = ?";
         endSql = "UPDATE " + table + " SET expires_at = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+        adoptSql = "UPDATE " + table + " SET created_by = ? WHERE created_by = ?";
         touchSql = "UPDATE " + table + " SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL"
                 + " AND (last_used_at IS NULL OR last_used_at < ?)";
     }
@@ -97,20 +118,73 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 + "expires_at " + integer + ", "
                 + "last_used_at " + integer + ", "
                 + "created_at " + integer + " NOT NULL, "
-                + "revoked_at " + integer + ")";
-        String index = "CREATE INDEX IF NOT EXISTS " + table + "_user_id_idx ON " + table + " (user_id)";
+                + "revoked_at " + integer + ", "
+                + "created_by TEXT)";
         migrateWith((c, s) -> {
-            s.execute(ddl);
-            s.execute(index);
-            if (!columnsOf(c).contains("revoked_at")) {
-                // A Pylon-shaped table has the first nine columns only.
-                String add = dialect == Dialect.POSTGRESQL
-                        ? "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS revoked_at BIGINT"
-                        : "ALTER TABLE " + table + " ADD COLUMN revoked_at INTEGER";
-                s.execute(add);
-                log.info("pkauth: added column revoked_at to table {}", table);
+            if (dialect == Dialect.POSTGRESQL) {
+                // Instances starting together would race to add the same column or trigger.
+                s.execute("SELECT pg_advisory_xact_lock(hashtextextended('pkauth-migrate:" + table + "', 0))");
             }
+            s.execute(ddl);
+            s.execute("CREATE INDEX IF NOT EXISTS " + table + "_user_id_idx ON " + table + " (user_id)");
+            // A Pylon-shaped table has the first nine columns only; earlier pkauth tables lack created_by.
+            Set<String> columns = columnsOf(c);
+            addColumnIfMissing(s, columns, "revoked_at", integer);
+            addColumnIfMissing(s, columns, "created_by", "TEXT");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("created_by_idx") + " ON " + table + " (created_by)");
+            if (dialect == Dialect.POSTGRESQL) installNotifyTrigger(c, s);
+            else installChangeLog(s);
         });
+    }
+
+    private void addColumnIfMissing(Statement s, Set<String> columns, String column, String type) throws SQLException {
+        if (columns.contains(column)) return;
+        s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+        log.info("pkauth: added column {} to table {}", column, table);
+    }
+
+    /** PostgreSQL: a row trigger sends the changed key's id on the table's channel. */
+    private void installNotifyTrigger(Connection c, Statement s) throws SQLException {
+        String function = name("notify");
+        String trigger = name("changed");
+        // The channel and names derive from the validated table name, so splicing them is safe.
+        s.execute("CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS $pkauth$ "
+                + "BEGIN PERFORM pg_notify('" + channel() + "', OLD.id); RETURN NULL; END $pkauth$");
+        boolean present;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM pg_trigger WHERE tgname = ? AND tgrelid = to_regclass(?)")) {
+            ps.setString(1, trigger.toLowerCase(Locale.ROOT));
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                present = rs.next();
+            }
+        }
+        if (!present) {
+            s.execute("CREATE TRIGGER " + trigger + " AFTER UPDATE OF " + VERDICT_COLUMNS + " OR DELETE ON " + table
+                    + " FOR EACH ROW EXECUTE PROCEDURE " + function + "()");
+        }
+    }
+
+    /** SQLite: triggers append changed ids to a change table, pruned to about {@link #CHANGE_LOG_ROWS} rows. */
+    private void installChangeLog(Statement s) throws SQLException {
+        String changes = changeTable();
+        s.execute("CREATE TABLE IF NOT EXISTS " + changes + " (seq INTEGER PRIMARY KEY AUTOINCREMENT, key_id TEXT NOT NULL)");
+        String record = " BEGIN INSERT INTO " + changes + " (key_id) VALUES (OLD.id);"
+                + " DELETE FROM " + changes + " WHERE seq <= (SELECT max(seq) FROM " + changes + ") - " + CHANGE_LOG_ROWS
+                + "; END";
+        s.execute("CREATE TRIGGER IF NOT EXISTS " + name("changed") + " AFTER UPDATE OF " + VERDICT_COLUMNS + " ON "
+                + table + " FOR EACH ROW" + record);
+        s.execute("CREATE TRIGGER IF NOT EXISTS " + name("deleted") + " AFTER DELETE ON " + table + " FOR EACH ROW" + record);
+    }
+
+    String changeTable() {
+        return name("changes");
+    }
+
+    /** {@code <table>_<suffix>}, the table part shortened so the name fits PostgreSQL's 63 characters. */
+    private String name(String suffix) {
+        int room = 63 - suffix.length() - 1;
+        return (table.length() > room ? table.substring(0, room) : table) + "_" + suffix;
     }
 
     private Set<String> columnsOf(Connection c) throws SQLException {
@@ -123,11 +197,44 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public void insert(KeyRecord k) {
-        write(c -> {
-            insert(c, k);
-            return null;
-        }, "create a key");
+    public Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit) {
+        return write(c -> inTransaction(c, () -> {
+            KeyRecord parent = draft.createdBy() == null ? null : lockActiveParent(c, draft.createdBy());
+            KeyRecord row = fit.apply(parent, draft);
+            if (dialect == Dialect.POSTGRESQL) {
+                // Serialises creates of one user across processes, so the count below stays exact.
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                    ps.setString(1, table + ":" + row.userId()); // unambiguous: a table name has no colon
+                    ps.execute();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(countActiveSql)) {
+                ps.setString(1, row.userId());
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) >= maxActive) return Optional.<KeyRecord>empty();
+                }
+            }
+            insert(c, row);
+            return Optional.of(row);
+        }), "create a key");
+    }
+
+    /**
+     * The parent row if it is unrevoked, locked until commit so that a concurrent revoke of it
+     * waits for this insert (and then revokes the new key too) or makes this insert see it revoked.
+     */
+    private KeyRecord lockActiveParent(Connection c, String parentId) throws SQLException {
+        String sql = findSql + (dialect == Dialect.POSTGRESQL ? " FOR SHARE" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, parentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                KeyRecord parent = row(rs);
+                return parent.revokedAt() == null ? parent : null;
+            }
+        }
     }
 
     private void insert(Connection c, KeyRecord k) throws SQLException {
@@ -142,27 +249,39 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             setLong(ps, 8, k.lastUsedAt());
             ps.setLong(9, k.createdAt());
             setLong(ps, 10, k.revokedAt());
+            ps.setString(11, k.createdBy());
             ps.executeUpdate();
         }
     }
 
     @Override
     public Optional<KeyRecord> find(String id) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(findSql)) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(row(rs)) : Optional.<KeyRecord>empty();
-                }
+        try (Connection c = lookups.getConnection(); PreparedStatement ps = c.prepareStatement(findSql)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
-        }, "look up a key");
+        } catch (SQLException e) {
+            throw unavailable("look up a key", e);
+        }
     }
 
     @Override
-    public List<KeyRecord> listByUser(String userId, boolean includeRevoked) {
+    public List<KeyRecord> listByUser(String userId, boolean includeRevoked, int limit, Long afterCreatedAt, String afterId) {
+        StringBuilder sql = new StringBuilder(listSql);
+        if (!includeRevoked) sql.append(" AND revoked_at IS NULL");
+        if (afterId != null) sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(includeRevoked ? listSql : listActiveSql)) {
-                ps.setString(1, userId);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                ps.setString(i++, userId);
+                if (afterId != null) {
+                    ps.setLong(i++, afterCreatedAt);
+                    ps.setLong(i++, afterCreatedAt);
+                    ps.setString(i++, afterId);
+                }
+                ps.setInt(i, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     List<KeyRecord> out = new ArrayList<>();
                     while (rs.next()) out.add(row(rs));
@@ -178,20 +297,32 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             try (PreparedStatement ps = c.prepareStatement(updateExpirySql)) {
                 setLong(ps, 1, expiresAt);
                 ps.setString(2, id);
-                return notifyIf(c, ps.executeUpdate() == 1, id);
+                return ps.executeUpdate() == 1;
             }
         }, "change a key's expiry");
     }
 
     @Override
-    public boolean revoke(String id, long revokedAt) {
-        return write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(revokeSql)) {
-                ps.setLong(1, revokedAt);
-                ps.setString(2, id);
-                return notifyIf(c, ps.executeUpdate() == 1, id);
-            }
-        }, "revoke a key");
+    public List<String> revokeTree(String id, long revokedAt) {
+        return write(c -> inTransaction(c, () -> {
+            List<String> revoked = new ArrayList<>();
+            // On PostgreSQL, a key minted concurrently from a key in the tree holds a lock on its
+            // parent row that the first pass waits for; the next pass (a new snapshot) then sees it.
+            // Passes repeat until one revokes nothing.
+            List<String> pass;
+            do {
+                pass = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(revokeTreeSql)) {
+                    ps.setString(1, id);
+                    ps.setLong(2, revokedAt);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) pass.add(rs.getString(1));
+                    }
+                }
+                revoked.addAll(pass);
+            } while (!pass.isEmpty() && dialect == Dialect.POSTGRESQL);
+            return List.copyOf(revoked);
+        }), "revoke a key");
     }
 
     @Override
@@ -199,7 +330,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         return write(c -> {
             try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
                 ps.setString(1, id);
-                return notifyIf(c, ps.executeUpdate() == 1, id);
+                return ps.executeUpdate() == 1;
             }
         }, "purge a key");
     }
@@ -211,8 +342,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 ps.setString(1, newHash);
                 ps.setString(2, id);
                 ps.setString(3, expectedHash);
-                notifyIf(c, ps.executeUpdate() == 1, id);
-                return null;
+                return ps.executeUpdate();
             }
         }, "re-hash a key under the current pepper");
     }
@@ -226,8 +356,12 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 end.setString(3, oldId);
                 if (end.executeUpdate() != 1) return false;
             }
-            notifyIf(c, true, oldId); // delivered at commit
             insert(c, replacement);
+            try (PreparedStatement adopt = c.prepareStatement(adoptSql)) {
+                adopt.setString(1, replacement.id());
+                adopt.setString(2, oldId);
+                adopt.executeUpdate();
+            }
             return true;
         }), "rotate a key");
     }
@@ -255,22 +389,11 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         return name.length() > 63 ? name.substring(0, 63) : name;
     }
 
-    private boolean notifyIf(Connection c, boolean changed, String id) throws SQLException {
-        if (changed && dialect == Dialect.POSTGRESQL) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                ps.setString(1, channel());
-                ps.setString(2, id);
-                ps.execute();
-            }
-        }
-        return changed;
-    }
-
     @Override
     public AutoCloseable watch(java.util.function.Consumer<String> changed, Runnable changedAll) {
         ChangeWatcher watcher = dialect == Dialect.POSTGRESQL
-                ? new ChangeWatcher.Notifications(dataSource, channel(), changed, changedAll)
-                : new ChangeWatcher.DataVersion(dataSource, changedAll);
+                ? new ChangeWatcher.Notifications(lookups, channel(), changed, changedAll)
+                : new ChangeWatcher.ChangeLog(lookups, changeTable(), changed, changedAll);
         watcher.start();
         return watcher;
     }
@@ -291,7 +414,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 getLong(rs, 7),
                 getLong(rs, 8),
                 rs.getLong(9),
-                getLong(rs, 10));
+                getLong(rs, 10),
+                rs.getString(11));
     }
-
 }

@@ -18,12 +18,17 @@ public final class JdbcPools {
      * @param extra connections held for good by a background task (the change watcher)
      * @param queryTimeout PostgreSQL {@code statement_timeout}; zero for none
      */
-    public record Spec(String url, String user, String password, Integer poolSize, int extra, Duration connectionTimeout,
+    public record Spec(String poolName, String url, String user, String password, Integer poolSize, int extra, Duration connectionTimeout,
             Duration queryTimeout) {
         @Override
         public String toString() {
             return "Spec[" + redact(url) + ", user=" + user + ", password=" + (password == null ? "none" : "<redacted>") + "]";
         }
+    }
+
+    /** Connections for management calls (list, create, revoke, sweeps) in the pool of their own. */
+    public static int managementPoolSize(Dialect dialect) {
+        return dialect == Dialect.SQLITE ? 2 : 4;
     }
 
     public static Dialect dialectOf(String url) {
@@ -34,7 +39,7 @@ public final class JdbcPools {
     public static HikariDataSource open(Spec spec) {
         Dialect dialect = dialectOf(spec.url());
         HikariConfig config = new HikariConfig();
-        config.setPoolName("pkauth");
+        config.setPoolName(spec.poolName());
         config.setJdbcUrl(spec.url());
         config.setConnectionTimeout(spec.connectionTimeout().toMillis());
         if (spec.user() != null) config.setUsername(spec.user());

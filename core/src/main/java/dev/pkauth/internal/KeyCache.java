@@ -18,14 +18,17 @@ import java.util.Optional;
  *   <li>Rows, not verdicts, are cached: every hit still checks the secret and re-checks expiry
  *       against the clock.</li>
  *   <li>Concurrent misses for one id make one query ({@link Cache#get} computes once per key).</li>
- *   <li>{@link #invalidate} waits for an in-flight load of that id, so after it returns no row
- *       read before a revocation can be served.</li>
+ *   <li>A load that was in flight when any invalidation happened is used for the request that
+ *       made it but never stored: Caffeine's {@code invalidateAll} does not wait for loads in
+ *       flight, and without this a row read just before a revocation could be put back and served
+ *       for the whole TTL. Each invalidation moves a generation counter; a load stores its row
+ *       only if the generation it started under is still current.</li>
  * </ul>
  */
 public final class KeyCache {
-    private static final Optional<KeyEntry> ABSENT = Optional.empty();
-
     private final Cache<String, Optional<KeyEntry>> cache;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
 
     public KeyCache(long maximumSize, Duration ttl, Duration negativeTtl, Clock clock) {
         long positiveNanos = ttl.toNanos();
@@ -64,15 +67,39 @@ public final class KeyCache {
 
     /** The cached row for {@code id}, loading it with {@code loader} on a miss (once per id at a time). */
     public Optional<KeyEntry> get(String id, java.util.function.Function<String, Optional<KeyEntry>> loader) {
-        Optional<KeyEntry> row = cache.get(id, loader);
-        return row == null ? ABSENT : row;
+        Optional<KeyEntry> cached = cache.getIfPresent(id);
+        if (cached != null) return cached;
+        // The loaded row travels to this thread even when it must not be stored (Caffeine stores
+        // nothing when the mapping function returns null).
+        Object[] loaded = new Object[1];
+        Optional<KeyEntry> row = cache.get(id, key -> {
+            long started = generation.get();
+            misses.increment();
+            Optional<KeyEntry> value = loader.apply(key);
+            loaded[0] = value;
+            return generation.get() == started ? value : null;
+        });
+        if (row != null) return row;
+        @SuppressWarnings("unchecked")
+        Optional<KeyEntry> own = (Optional<KeyEntry>) loaded[0];
+        // Null without a load of our own: we waited on another thread's discarded load; read afresh.
+        if (own != null) return own;
+        misses.increment();
+        return loader.apply(id);
+    }
+
+    /** Loads made so far: the misses that reached the database. */
+    public long misses() {
+        return misses.sum();
     }
 
     public void invalidate(String id) {
+        generation.incrementAndGet();
         cache.invalidate(id);
     }
 
     public void invalidateAll() {
+        generation.incrementAndGet();
         cache.invalidateAll();
     }
 }

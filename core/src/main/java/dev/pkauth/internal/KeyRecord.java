@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One row of the key table, times in Unix seconds ({@code null} = absent).
- * {@link #toString()} leaves out the hash.
+ * {@code createdBy} is the id of the key that minted this one, {@code null} when an operator or
+ * the application minted it. {@link #toString()} leaves out the hash.
  */
 public record KeyRecord(
         String id,
@@ -16,26 +17,36 @@ public record KeyRecord(
         Long expiresAt,
         Long lastUsedAt,
         long createdAt,
-        Long revokedAt) {
+        Long revokedAt,
+        String createdBy) {
 
     public KeyRecord {
         scopes = List.copyOf(scopes);
     }
 
     public KeyRecord withSecretHash(String hash) {
-        return new KeyRecord(id, userId, name, prefix, hash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt);
+        return new KeyRecord(id, userId, name, prefix, hash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy);
     }
 
     public KeyRecord withExpiresAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, at, lastUsedAt, createdAt, revokedAt);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, at, lastUsedAt, createdAt, revokedAt, createdBy);
     }
 
     public KeyRecord withLastUsedAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy);
     }
 
     public KeyRecord withRevokedAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, at);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, at, createdBy);
+    }
+
+    public KeyRecord withCreatedBy(String parent) {
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, parent);
+    }
+
+    /** Unrevoked and not expired at {@code now} (Unix seconds). */
+    public boolean activeAt(long now) {
+        return revokedAt == null && (expiresAt == null || expiresAt > now);
     }
 
     /** Scopes as stored: comma-separated, {@code null} when there are none. */
@@ -56,6 +67,6 @@ public record KeyRecord(
     @Override
     public String toString() {
         return "KeyRecord[id=" + id + ", userId=" + userId + ", prefix=" + prefix + ", scopes=" + scopes
-                + ", expiresAt=" + expiresAt + ", revokedAt=" + revokedAt + "]";
+                + ", expiresAt=" + expiresAt + ", revokedAt=" + revokedAt + ", createdBy=" + createdBy + "]";
     }
 }

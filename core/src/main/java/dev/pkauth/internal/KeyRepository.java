@@ -3,6 +3,7 @@ package dev.pkauth.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BinaryOperator;
 
 /**
  * Storage of key rows. Implementations throw {@link dev.pkauth.StoreUnavailableException} when
@@ -10,21 +11,39 @@ import java.util.Optional;
  */
 public interface KeyRepository extends AutoCloseable {
 
-    /** Creates the table and index when absent and upgrades an older table; idempotent. */
+    /** Creates the table, indexes and change triggers when absent and upgrades an older table; idempotent. */
     void migrate();
 
-    void insert(KeyRecord key);
+    /**
+     * Inserts a new key in one transaction with the checks that must hold when it commits. When
+     * {@code draft.createdBy()} is set, that parent row is locked against a concurrent revoke and
+     * handed to {@code fit} ({@code null} when it is gone or revoked), which returns the row to
+     * insert or throws. The user's active keys (unrevoked, unexpired at {@code now}) are counted
+     * under a per-user lock, and nothing is inserted when there are {@code maxActive} already.
+     *
+     * @param fit (parent or {@code null}, draft) → the row to insert
+     * @return the inserted row, or empty when the user already has {@code maxActive} active keys
+     */
+    Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit);
 
     Optional<KeyRecord> find(String id);
 
-    /** The user's keys, newest first. */
-    List<KeyRecord> listByUser(String userId, boolean includeRevoked);
+    /**
+     * One page of the user's keys, newest first ({@code created_at} then {@code id}, both
+     * descending), starting after the key at ({@code afterCreatedAt}, {@code afterId}) when given.
+     */
+    List<KeyRecord> listByUser(String userId, boolean includeRevoked, int limit, Long afterCreatedAt, String afterId);
 
     /** Sets {@code expires_at} on an unrevoked key; false when no such unrevoked key exists. */
     boolean updateExpiry(String id, Long expiresAt);
 
-    /** Sets {@code revoked_at} once; false when the key is unknown or already revoked. */
-    boolean revoke(String id, long revokedAt);
+    /**
+     * Revokes the key and every key minted from it, transitively, in one transaction.
+     *
+     * @return the ids this call revoked (keys already revoked are left as they are, but their
+     *     descendants are still revoked)
+     */
+    List<String> revokeTree(String id, long revokedAt);
 
     boolean delete(String id);
 
@@ -32,8 +51,9 @@ public interface KeyRepository extends AutoCloseable {
     void replaceHash(String id, String expectedHash, String newHash);
 
     /**
-     * Inserts {@code replacement} and ends {@code oldId} (new expiry or revocation) atomically;
-     * false (and nothing written) when {@code oldId} is unknown or revoked.
+     * Inserts {@code replacement}, ends {@code oldId} (new expiry or revocation) and moves the keys
+     * {@code oldId} minted to {@code replacement}, atomically; false (and nothing written) when
+     * {@code oldId} is unknown or revoked.
      */
     boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement);
 
@@ -41,9 +61,10 @@ public interface KeyRepository extends AutoCloseable {
     void touch(Map<String, Long> lastUsedById);
 
     /**
-     * Starts telling {@code changed} about keys other processes changed (revoked, purged,
-     * refreshed, rotated, re-hashed), and {@code changedAll} when it may have missed some.
-     * Backends that cannot tell return a no-op; the cache TTL then bounds staleness.
+     * Starts telling {@code changed} about keys changed by anyone sharing the table (other
+     * processes, other stores, or SQL typed by an operator): revoked, purged, refreshed, rotated,
+     * re-hashed; and {@code changedAll} when it may have missed some. Backends that cannot tell
+     * return a no-op; the cache TTL then bounds staleness.
      */
     default AutoCloseable watch(java.util.function.Consumer<String> changed, Runnable changedAll) {
         return () -> {};

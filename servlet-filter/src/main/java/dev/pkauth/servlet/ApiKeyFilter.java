@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,12 +158,11 @@ public class ApiKeyFilter implements Filter {
 
     private static boolean parseBoolean(String value, String name) throws ServletException {
         if (value == null || value.isBlank()) return false;
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ServletException("init-param " + name + " must be true or false, was "
-                    + Validation.printable(value));
-        };
+        try {
+            return Settings.parseBoolean(value, "init-param " + name);
+        } catch (IllegalStateException e) {
+            throw new ServletException(e.getMessage(), e);
+        }
     }
 
     static List<String> parseScopes(String value) {

@@ -1,0 +1,104 @@
+package dev.pkauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pkauth.testing.Backend;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The review's pepper findings: each case here was accepted, silently, before the fix. */
+class PepperPolicyTest {
+    static final String STRONG = "0123456789abcdef0123456789abcdef-strong";
+
+    @TempDir
+    Path dir;
+
+    static ApiKeyStore fromEnv(Map<String, String> env) {
+        return ApiKeyStore.builder().inMemory().settings(Settings.fromEnvironment(env)).build();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "yes", "on", "TRUE", "On"})
+    void everySpellingOfTrueRequiresAPepper(String spelling) {
+        assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_REQUIRE_PEPPER", spelling)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no pepper is set and a pepper is required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ture", "y", "enabled", "2"})
+    void aBooleanThatIsNeitherTrueNorFalseStopsStartupNamingTheSetting(String value) {
+        assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_REQUIRE_PEPPER", value)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PKAUTH_REQUIRE_PEPPER must be true or false");
+    }
+
+    @Test
+    void aRequiredPepperMustNotBeTheDevelopmentPepper() {
+        assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_REQUIRE_PEPPER", "true",
+                        "PKAUTH_PEPPER", ApiKeyStore.DEVELOPMENT_PEPPER)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("public development pepper");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x", "0123456789abcdef0123456789abcde"})
+    void aRequiredPepperMustBeAtLeast32Bytes(String shortPepper) {
+        assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_REQUIRE_PEPPER", "true", "PKAUTH_PEPPER", shortPepper)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least 32 bytes");
+        assertThatThrownBy(() -> ApiKeyStore.builder().inMemory().requirePepper(true).pepper(shortPepper).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least 32 bytes");
+    }
+
+    @Test
+    void aRequiredPepperOf32BytesStarts() {
+        try (ApiKeyStore store = fromEnv(Map.of("PKAUTH_REQUIRE_PEPPER", "yes", "PKAUTH_PEPPER", STRONG))) {
+            assertThat(store.verify(store.create("alice", null, List.of(), null).token()).isValid()).isTrue();
+        }
+    }
+
+    @Test
+    void previousPeppersWithoutACurrentOneAlwaysFail() {
+        assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_PEPPER_PREVIOUS", "old-pepper")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no current pepper").hasMessageContaining("PKAUTH_PEPPER");
+        assertThatThrownBy(() -> ApiKeyStore.builder().inMemory().previousPeppers("old-pepper").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no current pepper");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {STRONG + "\n", " " + STRONG, STRONG + "\t"})
+    void aPepperWithSurroundingWhitespaceIsRefusedNotTrimmed(String pepper) {
+        assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_PEPPER", pepper)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PKAUTH_PEPPER").hasMessageContaining("whitespace")
+                .hasMessageNotContaining(STRONG);
+        assertThatThrownBy(() -> ApiKeyStore.builder().inMemory().pepper(pepper))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whitespace");
+        assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_PEPPER", STRONG, "PKAUTH_PEPPER_PREVIOUS", "a," + pepper)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("PKAUTH_PEPPER_PREVIOUS");
+    }
+
+    @Test
+    void reHashingNeverMovesAKeyToTheDevelopmentPepper() throws Exception {
+        String table = dev.pkauth.testing.PostgresSupport.uniqueTable("keys");
+        IssuedKey issued;
+        try (ApiKeyStore store = Backend.SQLITE.builderFor(dir, table).pepper(STRONG).build()) {
+            issued = store.create("alice", null, List.of(), null);
+        }
+        // Misconfigured: the real pepper demoted to "previous" under the development pepper.
+        try (ApiKeyStore store = Backend.SQLITE.builderFor(dir, table).executor(Runnable::run)
+                .pepper(ApiKeyStore.DEVELOPMENT_PEPPER).previousPeppers(STRONG).build()) {
+            assertThat(store.verify(issued.token()).isValid()).isTrue();
+            store.flush();
+        }
+        try (ApiKeyStore store = Backend.SQLITE.builderFor(dir, table).pepper(STRONG).build()) {
+            assertThat(store.verify(issued.token()).isValid()).as("still hashed under the real pepper").isTrue();
+        }
+    }
+}
