@@ -136,6 +136,11 @@ public final class ApiKeyStore implements AutoCloseable {
         if (peers != null) peers.invalidate(id);
     }
 
+    /** Lookups that reached the database through the cache so far (tests measure invalidation with it). */
+    long cacheMisses() {
+        return cache == null ? 0 : cache.misses();
+    }
+
     public static Builder builder() {
         return new Builder();
     }

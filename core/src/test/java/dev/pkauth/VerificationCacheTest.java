@@ -200,7 +200,6 @@ class VerificationCacheTest {
              ApiKeyStore second = pgBuilder(db, otherSpelling).cacheTtl(Duration.ofHours(1)).build()) {
             IssuedKey k = first.create("alice", null, List.of(), null);
             assertThat(second.verify(k.token()).isValid()).isTrue();
-            Thread.sleep(300); // the listener is up
 
             first.revoke(k.key().id());
 
@@ -215,17 +214,38 @@ class VerificationCacheTest {
         try (ApiKeyStore first = db.builder().cacheTtl(Duration.ofHours(1)).build();
              ApiKeyStore second = pgBuilder(db, otherSpelling).cacheTtl(Duration.ofHours(1)).build()) {
             IssuedKey k = first.create("alice", null, List.of(), null);
-            Thread.sleep(300);
-            try (Connection c = db.connect(); var s = c.createStatement()) {
-                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"pkauth_"
-                        + db.table().toLowerCase() + "\"%'");
+            List<Integer> killed = new ArrayList<>();
+            try (Connection c = db.connect(); var s = c.createStatement();
+                 var rs = s.executeQuery("SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"pkauth_"
+                        + db.table().toLowerCase() + "\"%'")) {
+                while (rs.next()) killed.add(rs.getInt(1));
             }
-            Thread.sleep(1_500); // reconnect backoff is 1 s
+            assertThat(killed).as("both stores' listeners").hasSize(2);
+            awaitListeners(db, 2, killed); // each reconnects after its backoff
             assertThat(second.verify(k.token()).isValid()).isTrue();
 
             first.revoke(k.key().id());
 
             assertThat(awaitInvalid(second, k.token())).isLessThan(5_000);
+        }
+    }
+
+    /** Waits until {@code n} sessions LISTEN on the table's channel (a condition, not a guess at time). */
+    static void awaitListeners(TestDatabase db, int n, List<Integer> notThese) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        try (Connection c = db.connect(); var ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()"
+                        + " AND NOT (pid = ANY (?))")) {
+            ps.setString(1, "LISTEN \"pkauth_" + db.table().toLowerCase() + "\"%");
+            ps.setArray(2, c.createArrayOf("integer", notThese.toArray()));
+            while (true) {
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) >= n) return;
+                }
+                assertThat(System.nanoTime()).as("listeners back within 10 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
         }
     }
 

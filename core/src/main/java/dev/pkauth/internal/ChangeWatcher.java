@@ -25,6 +25,8 @@ abstract class ChangeWatcher implements AutoCloseable {
     final DataSource dataSource;
     final Runnable changedAll;
     private final Thread thread;
+    /** Counted down once the first watch is in place (or the first attempt failed). */
+    private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
 
     ChangeWatcher(DataSource dataSource, Runnable changedAll, String name) {
@@ -34,8 +36,20 @@ abstract class ChangeWatcher implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /**
+     * Starts watching and returns once the watch is in place, so that no change made after the
+     * store is built can slip by unseen (a change before it finds nothing cached). Gives up
+     * waiting after a few seconds; the thread keeps trying in the background.
+     */
     void start() {
         thread.start();
+        try {
+            if (!ready.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                log.warn("pkauth: the watch for key changes is not up yet; cached keys expire by their TTL meanwhile");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void run() {
@@ -43,6 +57,7 @@ abstract class ChangeWatcher implements AutoCloseable {
         while (!closed) {
             try (Connection c = dataSource.getConnection()) {
                 prepare(c);
+                ready.countDown();
                 if (failing) {
                     changedAll.run(); // whatever happened while not watching
                     log.info("pkauth: watching for key changes again");
@@ -50,6 +65,7 @@ abstract class ChangeWatcher implements AutoCloseable {
                 failing = false;
                 while (!closed) poll(c);
             } catch (SQLException | RuntimeException e) {
+                ready.countDown();
                 if (closed) return;
                 changedAll.run();
                 if (!failing) log.warn("pkauth: lost the watch for key changes of other processes, retrying: {}", e.getMessage());
