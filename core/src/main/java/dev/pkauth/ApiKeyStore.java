@@ -202,8 +202,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * @param scopes scopes granted; trimmed, non-empty, no commas or whitespace
      * @param expiresAt when it stops working (in the future), or {@code null} for never
      * @throws IllegalArgumentException when an argument is invalid; the message says which
-     * @throws IllegalStateException when the user already has {@link Builder#maxKeysPerUser the most
-     *     active keys} allowed
+     * @throws KeyLimitExceededException when the user already has {@link Builder#maxKeysPerUser the
+     *     most active keys} allowed
      */
     public IssuedKey create(String userId, String name, Collection<String> scopes, Instant expiresAt) {
         ensureOpen();
@@ -223,8 +223,8 @@ public final class ApiKeyStore implements AutoCloseable {
      *
      * @param minter the principal of the key asking
      * @throws SecurityException when a scope is asked for that the minting key does not hold
-     * @throws IllegalStateException when the minting key is no longer active, or its user already
-     *     has the most active keys allowed
+     * @throws IllegalStateException when the minting key is no longer active
+     * @throws KeyLimitExceededException when its user already has the most active keys allowed
      * @throws IllegalArgumentException when an argument is invalid
      */
     public IssuedKey create(ApiKeyPrincipal minter, String name, Collection<String> scopes, Instant expiresAt) {
@@ -255,7 +255,7 @@ public final class ApiKeyStore implements AutoCloseable {
                 return d.withExpiresAt(parent.expiresAt());
             }
             return d;
-        }).orElseThrow(() -> new IllegalStateException("user " + user + " already has " + maxKeysPerUser
+        }).orElseThrow(() -> new KeyLimitExceededException("user " + user + " already has " + maxKeysPerUser
                 + " active keys, the most allowed (" + Settings.environmentName(Settings.MAX_KEYS_PER_USER)
                 + "); revoke one first"));
         forget(row.id()); // in case this id was looked up (and found absent) before

@@ -418,7 +418,7 @@ abstract class ApiKeyStoreContract {
         IssuedKey c = store.create("alice", null, List.of(), clock.instant().plusSeconds(5));
 
         assertThatThrownBy(() -> store.create("alice", null, List.of(), null))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has 3 active keys");
+                .isInstanceOf(KeyLimitExceededException.class).hasMessageContaining("already has 3 active keys");
         assertThatThrownBy(() -> store.create(principalOf(a), null, List.of(), null))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("PKAUTH_MAX_KEYS_PER_USER");
         assertThat(store.create("bob", null, List.of(), null)).as("another user is not affected").isNotNull();

@@ -16,7 +16,7 @@ import java.util.Map;
 /** How keys look on a terminal and in JSON. Nothing here can print a secret: keys carry none. */
 final class Output {
     static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-    private static final String[] HEADERS = {"ID", "PREFIX", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "STATUS"};
+    private static final String[] HEADERS = {"ID", "PREFIX", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "STATUS", "MINTED BY"};
 
     private Output() {}
 
@@ -39,6 +39,7 @@ final class Output {
         m.put("expires_at", iso(k.expiresAt()));
         m.put("last_used_at", iso(k.lastUsedAt()));
         m.put("revoked_at", iso(k.revokedAt()));
+        m.put("created_by", k.createdBy());
         m.put("status", k.statusAt(now).name().toLowerCase(Locale.ROOT));
         return m;
     }
@@ -67,7 +68,8 @@ final class Output {
                 k.scopes().isEmpty() ? "-" : String.join(",", k.scopes()),
                 relative(k.createdAt(), now), k.expiresAt() == null ? "never" : relative(k.expiresAt(), now),
                 k.lastUsedAt() == null ? "never" : relative(k.lastUsedAt(), now),
-                k.statusAt(now).name().toLowerCase(Locale.ROOT)
+                k.statusAt(now).name().toLowerCase(Locale.ROOT),
+                k.createdBy() == null ? "-" : k.createdBy()
             });
         }
         return align(rows);

@@ -77,6 +77,10 @@ public final class PkauthCli {
                 err.println("pkauth: store unavailable: " + e.getMessage());
                 return UNAVAILABLE;
             }
+            if (e instanceof dev.pkauth.KeyLimitExceededException) {
+                err.println("pkauth: " + e.getMessage());
+                return REJECTED;
+            }
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 err.println("pkauth: " + e.getMessage());
                 return USAGE;
@@ -180,15 +184,32 @@ public final class PkauthCli {
         @Option(names = "--user", required = true) String user;
         @Option(names = "--all", description = "include revoked keys") boolean all;
         @Option(names = "--json", description = "JSON instead of a table") boolean json;
+        @Option(names = "--limit", paramLabel = "N",
+                description = "one page of at most N keys (1 to 500); the command for the next page is printed on stderr")
+        Integer limit;
+        @Option(names = "--after", paramLabel = "CURSOR", description = "the page after this cursor (from a previous --limit)")
+        String after;
 
         @Override
         public Integer call() {
             try (ApiKeyStore store = root.open(false)) {
-                List<ApiKey> keys = store.list(user, all);
+                List<ApiKey> keys;
+                String next = null;
+                if (limit == null && after == null) {
+                    keys = store.list(user, all);
+                } else {
+                    dev.pkauth.KeyPage page = store.list(user, all, limit == null ? 100 : limit, after);
+                    keys = page.keys();
+                    next = page.next();
+                }
                 Instant now = now();
                 if (json) out().println(Output.json(keys.stream().map(k -> Output.key(k, now)).toList()));
                 else if (keys.isEmpty()) err().println("No " + (all ? "" : "active ") + "keys for " + user + ".");
                 else out().print(Output.table(keys, now));
+                if (next != null) {
+                    err().println("More keys: pkauth list --user " + user + (all ? " --all" : "") + " --limit "
+                            + (limit == null ? 100 : limit) + " --after " + next);
+                }
                 return OK;
             }
         }

@@ -62,11 +62,15 @@ public final class ExampleApp {
         root.addFilter(RequestLogFilter.class, "/*", requests);
         // Servlet filter, configured in code.
         root.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm(realm).build()), "/servlet/*", requests);
+        // Every /api path needs a key before routing, so unauthenticated callers cannot discover
+        // routes (404 against 401). The JAX-RS filter then applies each resource's scopes; the
+        // second verification is a cache hit.
+        root.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm(realm).build()), "/api/*", requests);
         root.addServlet(new ServletHolder(new HealthServlet()), "/health");
         root.addServlet(new ServletHolder(new WhoamiServlet()), "/servlet/whoami");
         // JAX-RS filter, registered by class: it finds the store in the ServletContext attribute.
         ResourceConfig api = new ResourceConfig(ApiKeyAuthFilter.class, StoreUnavailableMapper.class, WhoamiResource.class,
-                DocsResource.class, KeysResource.class)
+                DocsResource.class, KeysResource.class, BodyLimit.class)
                 .property(ApiKeyAuthFilter.REALM_PROPERTY, realm)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         ServletHolder jersey = new ServletHolder(new ServletContainer(api));
@@ -133,7 +137,7 @@ public final class ExampleApp {
 
     /** On first start, mints the demo user's key and shows it once with ready-to-paste curl lines. */
     static void printDemoKey(ApiKeyStore store, String base, String jdbcUrl, PrintStream out) {
-        if (!store.list(DEMO_USER, true).isEmpty()) {
+        if (!store.list(DEMO_USER, true, 1, null).keys().isEmpty()) {
             out.println("The demo key was shown on first start. Mint another with the CLI:");
             out.println("  java -jar cli/target/pkauth-cli.jar --jdbc-url " + jdbcUrl
                     + " create --user demo --scopes docs:read,keys:write");

@@ -46,6 +46,7 @@ final class Json {
         m.put("expires_at", k.expiresAt() == null ? null : k.expiresAt().toString());
         m.put("last_used_at", k.lastUsedAt() == null ? null : k.lastUsedAt().toString());
         m.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
+        m.put("created_by", k.createdBy());
         return m;
     }
 

@@ -6,17 +6,21 @@ import dev.pkauth.ApiKey;
 import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.IssuedKey;
+import dev.pkauth.KeyLimitExceededException;
+import dev.pkauth.KeyPage;
 import dev.pkauth.jaxrs.ApiKeyPrincipals;
 import dev.pkauth.jaxrs.RequireScopes;
 import dev.pkauth.servlet.ApiKeyFilter;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -29,8 +33,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Self-service keys over HTTP. Everyone may list their own keys; creating and revoking need
- * {@code keys:write}; a new key never gets a scope its creator lacks; another user's key is 404.
+ * Self-service keys over HTTP. Everyone may list their own keys (in pages); creating and revoking
+ * need {@code keys:write}; a key mints only keys weaker and shorter-lived than itself, which die
+ * with it; another user's key is 404.
  */
 @Path("keys")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,6 +48,8 @@ public class KeysResource {
     @Context
     private SecurityContext security;
 
+    private static final String EXPECTED = "{\"name\":\"…\",\"scopes\":[\"…\"],\"expires_in_seconds\":N}";
+
     /** The body of {@code POST /api/keys}. */
     record NewKey(String name, List<String> scopes, @JsonProperty("expires_in_seconds") Long expiresInSeconds) {}
 
@@ -50,14 +57,28 @@ public class KeysResource {
         return (ApiKeyStore) servletContext.getAttribute(ApiKeyFilter.STORE_ATTRIBUTE);
     }
 
+    /** {@code GET /api/keys?limit=&after=}: one page of the caller's keys, newest first, and the next page's cursor. */
     @GET
-    public String list() {
+    public Response list(@QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("after") String after) {
         ApiKeyPrincipal caller = ApiKeyPrincipals.require(security);
+        KeyPage page;
+        try {
+            page = store().list(caller.userId(), false, limit, after);
+        } catch (IllegalArgumentException e) {
+            return ApiErrors.badRequest(e.getMessage());
+        }
         List<Map<String, Object>> keys = new ArrayList<>();
-        for (ApiKey k : store().list(caller.userId())) keys.add(Json.key(k));
-        return Json.write(Map.of("keys", keys));
+        for (ApiKey k : page.keys()) keys.add(Json.key(k));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("keys", keys);
+        out.put("next", page.next());
+        return Response.ok(Json.write(out)).build();
     }
 
+    /**
+     * Mints a key on behalf of the caller's key: the store makes it weaker and shorter-lived than
+     * the caller's key, and revokes it with it.
+     */
     @POST
     @RequireScopes("keys:write")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -67,15 +88,9 @@ public class KeysResource {
         try {
             request = Json.MAPPER.readValue(body == null || body.isBlank() ? "{}" : body, NewKey.class);
         } catch (JsonProcessingException e) {
-            return ApiErrors.badRequest(Json.describe(e)
-                    + "; expected {\"name\":\"…\",\"scopes\":[\"…\"],\"expires_in_seconds\":N}");
+            return ApiErrors.badRequest(Json.describe(e) + "; expected " + EXPECTED);
         }
-        List<String> scopes = request.scopes() == null ? List.of() : request.scopes();
-        List<String> notHeld = scopes.stream().filter(s -> s == null || !caller.hasScope(s)).toList();
-        if (!notHeld.isEmpty()) {
-            return ApiErrors.of(Response.Status.FORBIDDEN, "insufficient_scope",
-                    "a key cannot be given scopes its creator lacks: " + String.join(" ", notHeld));
-        }
+        if (request == null) return ApiErrors.badRequest("the body is null; expected " + EXPECTED);
         Instant expiresAt = null;
         Long seconds = request.expiresInSeconds();
         if (seconds != null) {
@@ -86,7 +101,12 @@ public class KeysResource {
         }
         IssuedKey issued;
         try {
-            issued = store().create(caller.userId(), request.name(), scopes, expiresAt);
+            issued = store().create(caller, request.name(), request.scopes() == null ? List.of() : request.scopes(),
+                    expiresAt);
+        } catch (SecurityException e) {
+            return ApiErrors.of(Response.Status.FORBIDDEN, "insufficient_scope", e.getMessage());
+        } catch (KeyLimitExceededException e) {
+            return ApiErrors.of(Response.Status.CONFLICT, "too_many_keys", e.getMessage());
         } catch (IllegalArgumentException e) {
             return ApiErrors.badRequest(e.getMessage());
         }

@@ -52,6 +52,12 @@ class ExampleAppIT {
     }
 
     Running start(TestDatabase db) throws Exception {
+        return start(db, Map.of());
+    }
+
+    Path stderr;
+
+    Running start(TestDatabase db, Map<String, String> extraEnv) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("example.jar"));
         Map<String, String> env = pb.environment();
@@ -62,7 +68,9 @@ class ExampleAppIT {
         env.put("PKAUTH_PEPPER", db.pepper());
         if (db.user() != null) env.put("PKAUTH_JDBC_USER", db.user());
         if (db.password() != null) env.put("PKAUTH_JDBC_PASSWORD", db.password());
-        pb.redirectError(dir.resolve("stderr-" + System.nanoTime() + ".log").toFile());
+        env.putAll(extraEnv);
+        stderr = dir.resolve("stderr-" + System.nanoTime() + ".log");
+        pb.redirectError(stderr.toFile());
         Process process = pb.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -163,5 +171,133 @@ class ExampleAppIT {
             assertThat(side.find(laptopId)).get().satisfies(k -> assertThat(k.revokedAt()).isNotNull());
             assertThat(side.find(demo.substring(3, 39))).get().satisfies(k -> assertThat(k.lastUsedAt()).isNotNull());
         }
+    }
+
+    static String stringField(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(null|\"([^\"]*)\")").matcher(json);
+        if (!m.find()) throw new AssertionError("no " + name + " in " + json);
+        return m.group(2);
+    }
+
+    /** Security review finding 1, over HTTP: a 5-second key minted a never-expiring one that outlived it. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
+    void keysMintedByKeysAreWeakerShorterLivedAndDieWithTheirParent(Backend backend) throws Exception {
+        TestDatabase db = TestDatabase.create(backend, dir);
+        app = start(db);
+        String demo = demoKey(app.stdout());
+
+        HttpResponse<String> child = call("POST", "/api/keys", demo,
+                "{\"name\":\"ci\",\"scopes\":[\"keys:write\",\"docs:read\"],\"expires_in_seconds\":3600}");
+        assertThat(child.statusCode()).as(child.body()).isEqualTo(201);
+        String childToken = field(child.body(), "token");
+        String childId = field(child.body(), "id");
+        assertThat(stringField(child.body(), "created_by")).isEqualTo(demo.substring(3, 39));
+
+        HttpResponse<String> grandchild = call("POST", "/api/keys", childToken, "{\"name\":\"forever?\"}");
+        assertThat(grandchild.statusCode()).as(grandchild.body()).isEqualTo(201);
+        String grandchildToken = field(grandchild.body(), "token");
+        assertThat(stringField(grandchild.body(), "expires_at")).as("capped at the parent's expiry")
+                .isEqualTo(stringField(child.body(), "expires_at"));
+        assertThat(stringField(grandchild.body(), "created_by")).isEqualTo(childId);
+        assertThat(call("POST", "/api/keys", childToken, "{\"scopes\":[\"docs:write\"]}").statusCode())
+                .as("a scope the minting key lacks").isEqualTo(403);
+
+        assertThat(call("DELETE", "/api/keys/" + childId, demo, null).statusCode()).isEqualTo(204);
+
+        assertThat(call("GET", "/api/whoami", grandchildToken, null).statusCode()).as("died with its parent").isEqualTo(401);
+        assertThat(call("GET", "/servlet/whoami", grandchildToken, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/whoami", demo, null).statusCode()).as("the parent's parent lives").isEqualTo(200);
+    }
+
+    /** Security review finding 3 and 7, over HTTP. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
+    void managementIsBoundedAndRoutesAreNotDiscoverable(Backend backend) throws Exception {
+        TestDatabase db = TestDatabase.create(backend, dir);
+        app = start(db, Map.of("PKAUTH_MAX_KEYS_PER_USER", "4"));
+        String demo = demoKey(app.stdout());
+
+        // Bodies are bounded before they are read: declared (Content-Length) and chunked alike.
+        String big = "{\"name\":\"" + "x".repeat(300_000) + "\"}";
+        HttpResponse<String> declared = call("POST", "/api/keys", demo, big);
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(declared.body()).startsWith("{\"error\":\"invalid_request\"");
+        HttpRequest chunked = HttpRequest.newBuilder(app.base().resolve("/api/keys"))
+                .header("Authorization", "Bearer " + demo).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build();
+        assertThat(http.send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(413);
+        HttpResponse<String> nullBody = call("POST", "/api/keys", demo, "null");
+        assertThat(nullBody.statusCode()).isEqualTo(400);
+        assertThat(nullBody.body()).contains("invalid_request");
+
+        // A per-user cap: the demo key plus three more, then 409.
+        for (int i = 0; i < 3; i++) assertThat(call("POST", "/api/keys", demo, "{}").statusCode()).isEqualTo(201);
+        HttpResponse<String> full = call("POST", "/api/keys", demo, "{}");
+        assertThat(full.statusCode()).isEqualTo(409);
+        assertThat(full.body()).contains("\"error\":\"too_many_keys\"", "PKAUTH_MAX_KEYS_PER_USER");
+
+        // Lists come in pages.
+        HttpResponse<String> first = call("GET", "/api/keys?limit=3", demo, null);
+        assertThat(first.statusCode()).isEqualTo(200);
+        String next = stringField(first.body(), "next");
+        assertThat(next).isNotNull();
+        HttpResponse<String> second = call("GET", "/api/keys?limit=3&after=" + next, demo, null);
+        assertThat(stringField(second.body(), "next")).isNull();
+        assertThat(second.body().split("\"id\":", -1)).hasSize(2); // 4 keys: 3 + 1
+        assertThat(call("GET", "/api/keys?limit=0", demo, null).statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/keys?limit=501", demo, null).statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/keys?after=nonsense", demo, null).statusCode()).isEqualTo(400);
+
+        // No route discovery without a key.
+        assertThat(call("GET", "/api/nonexistent", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/nonexistent", demo, null).statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * Security review finding 5: with every logger at TRACE, Jetty logged the Authorization
+     * header and the PostgreSQL driver the bound secret_hash. The example's logging setup caps
+     * them; this runs a representative workload at TRACE and greps everything the process wrote.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
+    void atTraceNothingTheProcessWritesHoldsASecretOrHash(Backend backend) throws Exception {
+        TestDatabase db = TestDatabase.create(backend, dir);
+        app = start(db, Map.of("PKAUTH_ROOT_LOG_LEVEL", "TRACE", "PKAUTH_LOG_LEVEL", "TRACE"));
+        String demo = demoKey(app.stdout());
+        List<String> tokens = new java.util.ArrayList<>(List.of(demo));
+
+        for (String route : List.of("/api/whoami", "/servlet/whoami", "/webxml/whoami", "/api/docs")) {
+            assertThat(call("GET", route, demo, null).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> created = call("POST", "/api/keys", demo, "{\"name\":\"t\",\"scopes\":[\"docs:read\"]}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String minted = field(created.body(), "token");
+        tokens.add(minted);
+        assertThat(call("GET", "/api/whoami", minted, null).statusCode()).isEqualTo(200);
+        String wrongSecret = minted.substring(0, 82) + (minted.charAt(82) == 'A' ? 'B' : 'A');
+        tokens.add(wrongSecret);
+        assertThat(call("GET", "/api/whoami", wrongSecret, null).statusCode()).isEqualTo(401);
+        assertThat(call("DELETE", "/api/keys/" + field(created.body(), "id"), demo, null).statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/api/whoami", minted, null).statusCode()).isEqualTo(401);
+        app.stop();
+
+        String everything = String.join("\n", app.stdout()) + "\n" + java.nio.file.Files.readString(stderr);
+        assertThat(everything).as("verbose logging really was on").contains(" DEBUG ");
+        String printedOnce = "  PKAUTH_DEMO_KEY=" + demo; // shown to the operator on purpose, once
+        String logs = everything.replace(printedOnce, "").replaceAll("curl -H 'Authorization: Bearer [^']+'", "curl");
+        for (String token : tokens) {
+            String secret = token.substring(40);
+            String hash = java.util.HexFormat.of().formatHex(hmac(db.pepper(), secret));
+            assertThat(logs).doesNotContain(secret).doesNotContain(hash).doesNotContain(hash.toUpperCase(java.util.Locale.ROOT));
+        }
+        assertThat(logs).doesNotContain(db.pepper());
+    }
+
+    static byte[] hmac(String pepper, String secret) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(pepper.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return mac.doFinal(secret.getBytes(StandardCharsets.US_ASCII));
     }
 }
