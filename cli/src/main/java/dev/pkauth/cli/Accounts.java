@@ -2,7 +2,7 @@ package dev.pkauth.cli;
 
 import dev.pkauth.Settings;
 import dev.pkauth.accounts.AccountStore;
-import dev.pkauth.accounts.LinkedAccount;
+import dev.pkauth.accounts.AccountSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,10 +39,11 @@ final class Accounts {
             PkauthCli root = accounts.root;
             Settings settings = root.settings(false, table == null ? Map.of() : Map.of(Settings.ACCOUNT_TABLE, table));
             try (AccountStore store = AccountStore.builder().settings(settings).build()) {
-                List<LinkedAccount> list = store.list(user);
+                // Summaries: no token is decrypted, so no account key is needed to look.
+                List<AccountSummary> list = store.summaries(user);
                 if (json) {
                     List<Map<String, Object>> out = new ArrayList<>();
-                    for (LinkedAccount a : list) out.add(view(a));
+                    for (AccountSummary a : list) out.add(view(a));
                     spec.commandLine().getOut().println(Output.json(out));
                 } else if (list.isEmpty()) {
                     spec.commandLine().getErr().println("No linked accounts for " + user + ".");
@@ -54,28 +55,29 @@ final class Accounts {
         }
     }
 
-    static Map<String, Object> view(LinkedAccount a) {
+    static Map<String, Object> view(AccountSummary a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
         m.put("user_id", a.userId());
         m.put("provider_id", a.providerId());
         m.put("account_id", a.accountId());
         m.put("scope", a.scope());
-        m.put("has_access_token", a.accessToken() != null);
-        m.put("has_refresh_token", a.refreshToken() != null);
-        m.put("has_password", a.passwordHash() != null);
+        m.put("has_access_token", a.hasAccessToken());
+        m.put("has_refresh_token", a.hasRefreshToken());
+        m.put("has_id_token", a.hasIdToken());
+        m.put("has_password", a.hasPassword());
         m.put("access_token_expires_at", a.accessTokenExpiresAt() == null ? null : a.accessTokenExpiresAt().toString());
         m.put("created_at", a.createdAt().toString());
         m.put("updated_at", a.updatedAt().toString());
         return m;
     }
 
-    static String table(List<LinkedAccount> list, Instant now) {
+    static String table(List<AccountSummary> list, Instant now) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID", "PROVIDER", "ACCOUNT", "SCOPE", "TOKENS", "ACCESS EXPIRES", "UPDATED"});
-        for (LinkedAccount a : list) {
-            String tokens = (a.accessToken() != null ? "access " : "") + (a.refreshToken() != null ? "refresh " : "")
-                    + (a.idToken() != null ? "id " : "") + (a.passwordHash() != null ? "password" : "");
+        for (AccountSummary a : list) {
+            String tokens = (a.hasAccessToken() ? "access " : "") + (a.hasRefreshToken() ? "refresh " : "")
+                    + (a.hasIdToken() ? "id " : "") + (a.hasPassword() ? "password" : "");
             rows.add(new String[] {a.id(), a.providerId(), a.accountId(), a.scope() == null ? "-" : a.scope(),
                 tokens.isBlank() ? "-" : tokens.strip(),
                 a.accessTokenExpiresAt() == null ? "-" : Output.relative(a.accessTokenExpiresAt(), now),

@@ -8,6 +8,7 @@ import dev.pkauth.internal.AccountRepository;
 import dev.pkauth.internal.InMemoryAccountRepository;
 import dev.pkauth.internal.JdbcAccountRepository;
 import dev.pkauth.internal.TokenCipher;
+import dev.pkauth.internal.TokenCipher.Binding;
 import dev.pkauth.internal.Validation;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -25,8 +26,9 @@ import javax.sql.DataSource;
 
 /**
  * Linked accounts per user (better-auth's {@code account} table), on SQLite or PostgreSQL.
- * Provider tokens are stored encrypted (AES-256-GCM) when an account key is configured; rows
- * written in plaintext by others still read. A database that cannot answer throws
+ * Provider tokens are stored encrypted (AES-256-GCM) when an account key is configured, bound to
+ * their row and user; plaintext rows are then refused unless {@link Builder#readPlaintextTokens}
+ * allows them. A database that cannot answer throws
  * {@link StoreUnavailableException}: failures never turn into {@code false} or an empty list.
  *
  * <pre>{@code
@@ -38,6 +40,8 @@ import javax.sql.DataSource;
  * }</pre>
  */
 public final class AccountStore implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AccountStore.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean warnedPlaintext = new java.util.concurrent.atomic.AtomicBoolean();
     /** bcrypt ({@code $2a$}, {@code $2b$}, {@code $2y$}) or PHC-format Argon2. */
     private static final Pattern PASSWORD_HASH = Pattern.compile(
             "\\$2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}|\\$argon2(id|i|d)\\$v=\\d+\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+");
@@ -62,12 +66,29 @@ public final class AccountStore implements AutoCloseable {
     }
 
     /**
-     * Links an identity to a user, or re-links it: an existing {@code (provider, account)} keeps its
-     * id and creation time and takes the given user, tokens, expiries, scope and password hash.
+     * Links an identity to a user, or updates the user's link: an existing {@code (provider,
+     * account)} of the same user keeps its id and creation time and takes the given tokens,
+     * expiries, scope and password hash.
      *
      * @throws IllegalArgumentException for empty ids, over-long values, or a password that is not a hash
+     * @throws IllegalStateException when the identity is linked to another user: moving it is
+     *     {@link #relink(AccountLink)}, never a side effect of linking
      */
     public LinkedAccount link(AccountLink link) {
+        return upsert(link, false);
+    }
+
+    /**
+     * Links an identity to the given user even when another user holds it now (an account merge,
+     * a support action): the explicit form of moving an identity between users.
+     *
+     * @throws IllegalArgumentException as {@link #link(AccountLink)}
+     */
+    public LinkedAccount relink(AccountLink link) {
+        return upsert(link, true);
+    }
+
+    private LinkedAccount upsert(AccountLink link, boolean moveUser) {
         Objects.requireNonNull(link, "link");
         String user = Validation.userId(link.userId());
         String provider = field(link.providerId(), "provider id");
@@ -79,17 +100,31 @@ public final class AccountStore implements AutoCloseable {
         if (link.scope() != null && link.scope().length() > 4096) throw new IllegalArgumentException("scope is longer than 4096 characters");
         long now = Math.floorDiv(clock.millis(), 1000);
         AccountRecord stored = repository.upsert(new AccountRecord(newId(), user, provider, account,
-                cipher.seal(link.accessToken(), context(provider, account, "access_token")),
-                cipher.seal(link.refreshToken(), context(provider, account, "refresh_token")),
-                cipher.seal(link.idToken(), context(provider, account, "id_token")),
+                cipher.seal(link.accessToken(), new Binding(user, provider, account, "access_token")),
+                cipher.seal(link.refreshToken(), new Binding(user, provider, account, "refresh_token")),
+                cipher.seal(link.idToken(), new Binding(user, provider, account, "id_token")),
                 seconds(link.accessTokenExpiresAt()), seconds(link.refreshTokenExpiresAt()), link.scope(), link.passwordHash(),
-                now, now));
+                now, now), moveUser);
         return open(stored);
     }
 
     /** The identity {@code accountId} at {@code providerId}, if linked. */
     public Optional<LinkedAccount> find(String providerId, String accountId) {
         return repository.find(field(providerId, "provider id"), field(accountId, "account id")).map(this::open);
+    }
+
+    /**
+     * What is linked to the user, without decrypting anything: for operators and tools that hold
+     * no account key (which tokens are present, not what they are).
+     */
+    public List<AccountSummary> summaries(String userId) {
+        List<AccountSummary> out = new ArrayList<>();
+        for (AccountRecord r : repository.listByUser(Validation.userId(userId))) {
+            out.add(new AccountSummary(r.id(), r.userId(), r.providerId(), r.accountId(), r.scope(),
+                    r.accessToken() != null, r.refreshToken() != null, r.idToken() != null, r.password() != null,
+                    instant(r.accessTokenExpiresAt()), Instant.ofEpochSecond(r.createdAt()), Instant.ofEpochSecond(r.updatedAt())));
+        }
+        return List.copyOf(out);
     }
 
     /** Every identity linked to the user, by provider. */
@@ -131,15 +166,11 @@ public final class AccountStore implements AutoCloseable {
 
     private LinkedAccount open(AccountRecord r) {
         return new LinkedAccount(r.id(), r.userId(), r.providerId(), r.accountId(),
-                cipher.open(r.accessToken(), context(r.providerId(), r.accountId(), "access_token")),
-                cipher.open(r.refreshToken(), context(r.providerId(), r.accountId(), "refresh_token")),
-                cipher.open(r.idToken(), context(r.providerId(), r.accountId(), "id_token")),
+                cipher.open(r.accessToken(), new Binding(r.userId(), r.providerId(), r.accountId(), "access_token")),
+                cipher.open(r.refreshToken(), new Binding(r.userId(), r.providerId(), r.accountId(), "refresh_token")),
+                cipher.open(r.idToken(), new Binding(r.userId(), r.providerId(), r.accountId(), "id_token")),
                 instant(r.accessTokenExpiresAt()), instant(r.refreshTokenExpiresAt()), r.scope(), r.password(),
                 Instant.ofEpochSecond(r.createdAt()), Instant.ofEpochSecond(r.updatedAt()));
-    }
-
-    private static String context(String provider, String account, String column) {
-        return provider + "\u0000" + account + "\u0000" + column;
     }
 
     private static String field(String value, String name) {
@@ -169,8 +200,19 @@ public final class AccountStore implements AutoCloseable {
         private String table;
         private final List<byte[]> keys = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private boolean readPlaintext;
 
         private Builder() {}
+
+        /**
+         * With an account key set, still read tokens stored in plaintext (rows of a Pylon table
+         * being migrated) instead of refusing them; linking such an account again encrypts it.
+         * Off by default: anyone able to write the table could plant a plaintext token.
+         */
+        public Builder readPlaintextTokens(boolean read) {
+            this.readPlaintext = read;
+            return this;
+        }
 
         /** Reads {@code jdbc-url}, {@code jdbc-user}, {@code jdbc-password}, {@code account-table}, {@code account-key}, {@code account-key-previous}. */
         public Builder settings(Settings settings) {
@@ -227,7 +269,12 @@ public final class AccountStore implements AutoCloseable {
                 String previous = settings.get(Settings.ACCOUNT_KEY_PREVIOUS);
                 if (previous != null) Arrays.stream(previous.split(",")).forEach(this::encryptionKey);
             }
-            TokenCipher cipher = new TokenCipher(keys);
+            TokenCipher cipher = new TokenCipher(keys, readPlaintext);
+            if (!cipher.encrypts() && warnedPlaintext.compareAndSet(false, true)) {
+                log.warn("pkauth: no account key is set ({}): linked accounts' provider tokens are stored in plain text. "
+                        + "Set it to a 256-bit key (openssl rand -base64 32) to encrypt them.",
+                        Settings.environmentName(Settings.ACCOUNT_KEY));
+            }
             if (target.isInMemory()) return new AccountStore(new InMemoryAccountRepository(), cipher, clock, "in-memory");
             DatabaseTarget.Opened db = target.open(null, 0, Duration.ofSeconds(1), Duration.ofSeconds(5), false);
             JdbcAccountRepository repository = new JdbcAccountRepository(db.dataSource(), db.owned(), db.dialect(), table);

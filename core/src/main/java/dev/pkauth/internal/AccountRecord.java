@@ -23,4 +23,10 @@ public record AccountRecord(
     public String toString() {
         return "AccountRecord[id=" + id + ", userId=" + userId + ", provider=" + providerId + ", account=" + accountId + "]";
     }
+
+    /** Linking an identity that another user holds is a re-link, and must be asked for as one. */
+    static IllegalStateException linkedElsewhere(AccountRecord a) {
+        return new IllegalStateException(a.providerId() + " account " + a.accountId()
+                + " is linked to another user; AccountStore.relink(…) moves it explicitly");
+    }
 }

@@ -11,9 +11,11 @@ public interface AccountRepository extends AutoCloseable {
      * Inserts {@code account}, or, when {@code (provider_id, account_id)} exists, updates that row's
      * user, tokens, expiries, scope, password and {@code updated_at}, keeping its id and {@code created_at}.
      *
+     * @param moveUser whether an existing row of another user may be given to this one; when not,
+     *     such a row is left alone and {@link IllegalStateException} thrown
      * @return the row as stored
      */
-    AccountRecord upsert(AccountRecord account);
+    AccountRecord upsert(AccountRecord account, boolean moveUser);
 
     Optional<AccountRecord> find(String providerId, String accountId);
 

@@ -18,7 +18,9 @@ public final class InMemoryAccountRepository implements AccountRepository {
     public void migrate() {}
 
     @Override
-    public AccountRecord upsert(AccountRecord a) {
+    public synchronized AccountRecord upsert(AccountRecord a, boolean moveUser) {
+        AccountRecord existing = rows.get(key(a.providerId(), a.accountId()));
+        if (existing != null && !moveUser && !existing.userId().equals(a.userId())) throw AccountRecord.linkedElsewhere(a);
         return rows.merge(key(a.providerId(), a.accountId()), a, (old, fresh) -> new AccountRecord(old.id(), fresh.userId(),
                 fresh.providerId(), fresh.accountId(), fresh.accessToken(), fresh.refreshToken(), fresh.idToken(),
                 fresh.accessTokenExpiresAt(), fresh.refreshTokenExpiresAt(), fresh.scope(), fresh.password(),

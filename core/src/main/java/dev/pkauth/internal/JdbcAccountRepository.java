@@ -56,11 +56,15 @@ public final class JdbcAccountRepository extends JdbcBase implements AccountRepo
     }
 
     @Override
-    public AccountRecord upsert(AccountRecord a) {
+    public AccountRecord upsert(AccountRecord a, boolean moveUser) {
         return write(c -> {
             for (int attempt = 1; ; attempt++) {
                 try {
                     return inTransaction(c, () -> {
+                        AccountRecord existing = findOn(c, a.providerId(), a.accountId()).orElse(null);
+                        if (existing != null && !moveUser && !existing.userId().equals(a.userId())) {
+                            throw AccountRecord.linkedElsewhere(a);
+                        }
                         try (PreparedStatement up = c.prepareStatement(updateSql)) {
                             up.setString(1, a.userId());
                             up.setString(2, a.accessToken());

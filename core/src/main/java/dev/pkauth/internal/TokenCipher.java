@@ -14,14 +14,38 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM for provider tokens at rest: {@code pkenc:v1:<key id>:<base64url(nonce ‖ ciphertext ‖ tag)>}.
+ * AES-256-GCM for provider tokens at rest: {@code pkenc:v2:<key id>:<base64url(nonce ‖ ciphertext ‖ tag)>}.
  * The key id (8 characters of the key's SHA-256) picks the key among the current and previous
- * ones, so keys can rotate; a value without the prefix is plaintext written by someone else and
- * reads as it is. The associated data binds a ciphertext to its provider, account and column, so
- * it cannot be moved to another row or column.
+ * ones, so keys can rotate. The associated data binds a ciphertext to its row's user, provider,
+ * account and column, each length-prefixed, so it cannot be moved to another row, another column,
+ * or (by changing {@code user_id}) to another user; no choice of ids (NUL included) makes two
+ * rows' bindings equal. {@code pkenc:v1:} values (provider, account and column joined by NUL)
+ * still read; linking again re-seals them as v2.
+ *
+ * <p>With a key configured, a value without a prefix is plaintext that someone wrote behind the
+ * store's back: it is refused unless the store was told to read plaintext (a Pylon table).
  */
 public final class TokenCipher {
-    public static final String PREFIX = "pkenc:v1:";
+    public static final String PREFIX = "pkenc:v2:";
+    private static final String PREFIX_V1 = "pkenc:v1:";
+
+    /** What a ciphertext is bound to: the row and column it was written for. */
+    public record Binding(String userId, String providerId, String accountId, String column) {
+        /** Length-prefixed UTF-8 of each field: unambiguous whatever the fields contain. */
+        byte[] v2() {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (String f : new String[] {userId, providerId, accountId, column}) {
+                byte[] bytes = f.getBytes(StandardCharsets.UTF_8);
+                out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+                out.writeBytes(bytes);
+            }
+            return out.toByteArray();
+        }
+
+        byte[] v1() {
+            return (providerId + "\u0000" + accountId + "\u0000" + column).getBytes(StandardCharsets.UTF_8);
+        }
+    }
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,9 +60,14 @@ public final class TokenCipher {
     }
 
     private final List<Key> keys;
+    private final boolean readPlaintext;
 
-    /** @param keys raw 32-byte keys, the current one first; empty: store and read plaintext only */
-    public TokenCipher(List<byte[]> keys) {
+    /**
+     * @param keys raw 32-byte keys, the current one first; empty: store and read plaintext only
+     * @param readPlaintext with keys, still read values stored without encryption (a Pylon table)
+     */
+    public TokenCipher(List<byte[]> keys, boolean readPlaintext) {
+        this.readPlaintext = readPlaintext;
         List<Key> list = new ArrayList<>();
         for (byte[] k : keys) {
             if (k.length != 32) throw new IllegalArgumentException("an account key must be 32 bytes (256 bits), was " + k.length);
@@ -68,7 +97,7 @@ public final class TokenCipher {
     }
 
     /** Encrypts under the current key, or returns {@code plain} when no key is configured. */
-    public String seal(String plain, String context) {
+    public String seal(String plain, Binding binding) {
         if (plain == null || keys.isEmpty()) return plain;
         Key key = keys.get(0);
         byte[] nonce = new byte[NONCE_BYTES];
@@ -76,7 +105,7 @@ public final class TokenCipher {
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.ENCRYPT_MODE, key.spec(), new GCMParameterSpec(TAG_BITS, nonce));
-            c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            c.updateAAD(binding.v2());
             byte[] sealed = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
             return PREFIX + key.id() + ":" + B64.encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
                     .put(nonce).put(sealed).array());
@@ -85,12 +114,24 @@ public final class TokenCipher {
         }
     }
 
-    /** Decrypts a sealed value; plaintext (no prefix) comes back as it is. */
-    public String open(String stored, String context) {
-        if (stored == null || !stored.startsWith(PREFIX)) return stored;
-        int colon = stored.indexOf(':', PREFIX.length());
+    /**
+     * Decrypts a sealed value. Plaintext (no prefix) comes back as it is when no key is configured
+     * or plaintext reads were allowed, and is refused otherwise.
+     */
+    public String open(String stored, Binding binding) {
+        if (stored == null) return null;
+        boolean v2 = stored.startsWith(PREFIX);
+        if (!v2 && !stored.startsWith(PREFIX_V1)) {
+            if (keys.isEmpty() || readPlaintext) return stored;
+            throw new PkauthException("an account token (" + binding.column() + " of " + binding.providerId()
+                    + " account " + binding.accountId() + ") is stored in plaintext although an account key is set: "
+                    + "refusing it, since anyone able to write the table could have put it there. Link the account "
+                    + "again to encrypt it, or allow plaintext while migrating (AccountStore.Builder.readPlaintextTokens)");
+        }
+        int start = v2 ? PREFIX.length() : PREFIX_V1.length();
+        int colon = stored.indexOf(':', start);
         if (colon < 0) throw new PkauthException("an encrypted account token is malformed");
-        String id = stored.substring(PREFIX.length(), colon);
+        String id = stored.substring(start, colon);
         Key key = keys.stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow(() -> new PkauthException(
                 "an account token is encrypted with key " + id + ", which is not configured (set PKAUTH_ACCOUNT_KEY, "
                         + "or keep the old key in PKAUTH_ACCOUNT_KEY_PREVIOUS)"));
@@ -98,7 +139,7 @@ public final class TokenCipher {
             byte[] all = B64D.decode(stored.substring(colon + 1));
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key.spec(), new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
-            c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            c.updateAAD(v2 ? binding.v2() : binding.v1());
             return new String(c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new PkauthException("an encrypted account token failed authentication (tampered, moved, or wrong key " + id + ")");

@@ -70,11 +70,30 @@ abstract class AccountStoreContract {
     }
 
     @Test
-    void relinkingRefreshesTokensAndUserButKeepsTheIdAndCreationTime() {
+    void linkingAgainRefreshesTokensButKeepsTheIdAndCreationTime() {
         LinkedAccount first = accounts.link(AccountLink.of("alice", "github", "583231").accessToken("old").scope("a").build());
         clock.advance(Duration.ofMinutes(5));
 
-        LinkedAccount second = accounts.link(AccountLink.of("alice2", "github", "583231").accessToken("new").scope("a b").build());
+        LinkedAccount second = accounts.link(AccountLink.of("alice", "github", "583231").accessToken("new").scope("a b").build());
+
+        assertThat(second.id()).isEqualTo(first.id());
+        assertThat(second.createdAt()).isEqualTo(first.createdAt());
+        assertThat(second.updatedAt()).isEqualTo(clock.instant());
+        assertThat(second.accessToken()).isEqualTo("new");
+        assertThat(second.scope()).isEqualTo("a b");
+        assertThat(accounts.find("github", "583231")).contains(second);
+    }
+
+    @Test
+    void anIdentityOfAnotherUserMovesOnlyByAnExplicitRelink() {
+        LinkedAccount first = accounts.link(AccountLink.of("alice", "github", "583231").accessToken("old").scope("a").build());
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThatThrownBy(() -> accounts.link(AccountLink.of("mallory", "github", "583231").accessToken("evil").build()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("relink");
+        assertThat(accounts.find("github", "583231").orElseThrow().accessToken()).as("untouched").isEqualTo("old");
+
+        LinkedAccount second = accounts.relink(AccountLink.of("alice2", "github", "583231").accessToken("new").scope("a b").build());
 
         assertThat(second.id()).isEqualTo(first.id());
         assertThat(second.createdAt()).isEqualTo(first.createdAt());

@@ -54,7 +54,7 @@ abstract class PersistentAccountStoreContract extends AccountStoreContract {
             encrypted.link(AccountLink.of("alice", "github", "1").accessToken("gho_plain").refreshToken("ghr_plain")
                     .idToken("id_plain").build());
             for (String column : new String[] {"access_token", "refresh_token", "id_token"}) {
-                assertThat(raw(column, "1")).startsWith("pkenc:v1:").doesNotContain("plain");
+                assertThat(raw(column, "1")).startsWith("pkenc:v2:").doesNotContain("plain");
             }
             assertThat(encrypted.find("github", "1").orElseThrow().accessToken()).isEqualTo("gho_plain");
             assertThat(encrypted.toString()).contains("encrypted");
@@ -62,11 +62,47 @@ abstract class PersistentAccountStoreContract extends AccountStoreContract {
     }
 
     @Test
-    void plaintextRowsStillReadAfterAKeyIsSet() throws Exception {
+    void withAKeyAPlaintextTokenIsRefusedUnlessPlaintextReadsAreAllowed() throws Exception {
         accounts.link(AccountLink.of("alice", "github", "1").accessToken("written-in-plaintext").build());
         assertThat(raw("access_token", "1")).isEqualTo("written-in-plaintext");
         try (AccountStore encrypted = builder().encryptionKey(KEY_A).build()) {
-            assertThat(encrypted.find("github", "1").orElseThrow().accessToken()).isEqualTo("written-in-plaintext");
+            assertThatThrownBy(() -> encrypted.find("github", "1")).isInstanceOf(PkauthException.class)
+                    .hasMessageContaining("plaintext").hasMessageNotContaining("written-in-plaintext");
+            assertThat(encrypted.summaries("alice")).singleElement().satisfies(a -> assertThat(a.hasAccessToken()).isTrue());
+        }
+        try (AccountStore migrating = builder().encryptionKey(KEY_A).readPlaintextTokens(true).build()) {
+            LinkedAccount read = migrating.find("github", "1").orElseThrow();
+            assertThat(read.accessToken()).isEqualTo("written-in-plaintext");
+            migrating.link(AccountLink.of("alice", "github", "1").accessToken(read.accessToken()).build());
+        }
+        assertThat(raw("access_token", "1")).as("linking again encrypted it").startsWith("pkenc:v2:");
+    }
+
+    @Test
+    void aCiphertextGivenToAnotherUserFailsAuthentication() throws Exception {
+        try (AccountStore encrypted = builder().encryptionKey(KEY_A).build()) {
+            encrypted.link(AccountLink.of("alice", "github", "1").accessToken("alice-token").build());
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("UPDATE " + table + " SET user_id = 'mallory' WHERE account_id = '1'");
+            }
+            assertThatThrownBy(() -> encrypted.list("mallory")).isInstanceOf(PkauthException.class).hasMessageContaining("tampered");
+        }
+    }
+
+    @Test
+    void summariesNeedNoKey() {
+        try (AccountStore encrypted = builder().encryptionKey(KEY_A).build()) {
+            encrypted.link(AccountLink.of("alice", "github", "1").accessToken("secret-token").scope("repo").build());
+        }
+        try (AccountStore keyless = builder().build()) {
+            assertThatThrownBy(() -> keyless.list("alice")).isInstanceOf(PkauthException.class);
+            assertThat(keyless.summaries("alice")).singleElement().satisfies(a -> {
+                assertThat(a.providerId()).isEqualTo("github");
+                assertThat(a.scope()).isEqualTo("repo");
+                assertThat(a.hasAccessToken()).isTrue();
+                assertThat(a.hasRefreshToken()).isFalse();
+                assertThat(a.toString()).doesNotContain("secret-token").doesNotContain("pkenc");
+            });
         }
     }
 
@@ -117,7 +153,8 @@ abstract class PersistentAccountStoreContract extends AccountStoreContract {
             s.execute("INSERT INTO " + pylon + " VALUES ('pylon-row-1', 'u1', 'google', 'g-77', 'ya29.token', NULL, NULL, "
                     + "1767225600, NULL, 'openid email', NULL, 1767000000, 1767100000)");
         }
-        AccountStore.Builder b = AccountStore.builder().jdbcUrl(db.jdbcUrl()).table(pylon).encryptionKey(KEY_A);
+        AccountStore.Builder b = AccountStore.builder().jdbcUrl(db.jdbcUrl()).table(pylon).encryptionKey(KEY_A)
+                .readPlaintextTokens(true); // Pylon writes tokens in plaintext
         if (db.user() != null) b.credentials(db.user(), db.password());
         try (AccountStore p = b.build()) {
             LinkedAccount a = p.find("google", "g-77").orElseThrow();
