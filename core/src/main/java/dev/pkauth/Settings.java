@@ -124,14 +124,15 @@ public final class Settings {
 
     /** How a user would name {@code name} in this source: {@code PKAUTH_PEPPER} in the environment. */
     public String describe(String name) {
-        return source.startsWith("environment") ? environmentName(name) : name + " (" + environmentName(name) + ")";
+        return source.equals("environment") ? environmentName(name) : environmentName(name) + " (" + name + ")";
     }
 
     /** These settings, and {@code other} for names these leave unset. */
     public Settings orElse(Settings other) {
+        // Values pass through as given, so raw(…) of the whole sees what the source held.
         return new Settings(name -> {
-            String v = get(name);
-            return v != null ? v : other.get(name);
+            String v = lookup.apply(name);
+            return v != null && !v.isBlank() ? v : other.lookup.apply(name);
         }, source + "+" + other.source);
     }
 

@@ -85,6 +85,14 @@ class PepperPolicyTest {
     }
 
     @Test
+    void layeredSettingsKeepTheRawPepperSoEveryReaderRefusesTheSameWhitespace() {
+        Settings layered = Settings.of(Map.of("table", "t")).orElse(Settings.fromEnvironment(Map.of("PKAUTH_PEPPER", STRONG + "\n")));
+        assertThat(layered.raw(Settings.PEPPER)).endsWith("\n");
+        assertThatThrownBy(() -> ApiKeyStore.builder().inMemory().settings(layered).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("whitespace");
+    }
+
+    @Test
     void reHashingNeverMovesAKeyToTheDevelopmentPepper() throws Exception {
         String table = dev.pkauth.testing.PostgresSupport.uniqueTable("keys");
         IssuedKey issued;

@@ -24,6 +24,11 @@ class CliIT {
     record Result(int exit, String out, String err) {}
 
     Result run(TestDatabase db, String stdin, String... args) throws IOException, InterruptedException {
+        return runWith(db, Map.of(), stdin, args);
+    }
+
+    Result runWith(TestDatabase db, Map<String, String> extraEnv, String stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("cli.jar")));
         command.addAll(List.of(args));
@@ -36,6 +41,7 @@ class CliIT {
             env.put("PKAUTH_PEPPER", db.pepper());
             if (db.user() != null) env.put("PKAUTH_JDBC_USER", db.user());
         }
+        env.putAll(extraEnv);
         pb.directory(dir.toFile());
         Process p = pb.start();
         if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
@@ -162,5 +168,36 @@ class CliIT {
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(pepper.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return java.util.HexFormat.of().formatHex(mac.doFinal(secret.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** Security review findings 2 and 3, as an operator meets them. */
+    @org.junit.jupiter.api.Test
+    void theKeyCapPagedListsAndPepperMistakesAreClearAtTheCommandLine() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        Map<String, String> capTwo = Map.of("PKAUTH_MAX_KEYS_PER_USER", "2");
+        assertThat(runWith(db, capTwo, null, "create", "--user", "alice", "--name", "one").exit()).isZero();
+        assertThat(runWith(db, capTwo, null, "create", "--user", "alice", "--name", "two").exit()).isZero();
+        Result full = runWith(db, capTwo, null, "create", "--user", "alice");
+        assertThat(full.exit()).as(full.err()).isEqualTo(1);
+        assertThat(full.err()).contains("already has 2 active keys", "PKAUTH_MAX_KEYS_PER_USER");
+        assertThat(full.out()).isEmpty();
+
+        Result page = run(db, null, "list", "--user", "alice", "--limit", "1");
+        assertThat(page.exit()).isZero();
+        assertThat(page.out()).contains("two", "MINTED BY").doesNotContain("one");
+        java.util.regex.Matcher next = java.util.regex.Pattern.compile("--after (\\S+)").matcher(page.err());
+        assertThat(next.find()).as(page.err()).isTrue();
+        Result second = run(db, null, "list", "--user", "alice", "--limit", "1", "--after", next.group(1));
+        assertThat(second.out()).contains("one").doesNotContain("two");
+        assertThat(second.err()).doesNotContain("--after");
+
+        Result newline = runWith(db, Map.of("PKAUTH_PEPPER", db.pepper() + "\n"), null, "create", "--user", "bob");
+        assertThat(newline.exit()).isEqualTo(2);
+        assertThat(newline.err()).contains("PKAUTH_PEPPER", "whitespace").doesNotContain(db.pepper());
+        Result required = runWith(db, Map.of("PKAUTH_REQUIRE_PEPPER", "1", "PKAUTH_PEPPER", "short"), null, "list", "--user", "x");
+        assertThat(required.exit()).isEqualTo(2);
+        assertThat(required.err()).contains("at least 32 bytes");
+        Result typo = runWith(db, Map.of("PKAUTH_REQUIRE_PEPPER", "ture"), null, "list", "--user", "x");
+        assertThat(typo.err()).contains("PKAUTH_REQUIRE_PEPPER", "must be true or false", "ture");
     }
 }
