@@ -1,5 +1,7 @@
 package dev.pkauth;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,5 +39,25 @@ class ReadmeExampleTest {
     @Test
     void theReadmeShowsTheExampleVerbatim() {
         dev.pkauth.testing.Readme.assertShows(ReadmeExampleTest.class, "store");
+        dev.pkauth.testing.Readme.assertShows(ReadmeExampleTest.class, "lineage");
+    }
+
+    @Test
+    void theLineageExampleRuns() {
+        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("a-long-random-server-secret").build()) {
+            String token = store.create("alice", "CI", List.of("docs:read", "keys:write"),
+                    java.time.Instant.now().plus(Duration.ofDays(7))).token();
+            // README:lineage:start
+            ApiKeyPrincipal caller = ((Verification.Valid) store.verify(token)).principal(); // the request's key
+            IssuedKey laptop = store.create(caller, "laptop", List.of("docs:read"), null);
+            // laptop: same user, scopes a subset of the caller's (else SecurityException), expiry capped
+            // at the caller's, created_by = the caller's key id. Revoking the caller revokes laptop too:
+            store.revoke(caller.keyId());
+            // README:lineage:end
+            assertThat(laptop.key().createdBy()).isEqualTo(caller.keyId());
+            assertThat(laptop.key().expiresAt()).isEqualTo(caller.expiresAt());
+            assertThat(store.verify(laptop.token()))
+                    .isEqualTo(new Verification.Invalid(Verification.Reason.REVOKED, laptop.key().prefix()));
+        }
     }
 }

@@ -35,6 +35,8 @@ public class UncachedVerifyBenchmark {
     String token;
     String id;
     String select;
+    String unknownId;
+    String wrongSecret;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -42,6 +44,8 @@ public class UncachedVerifyBenchmark {
         store = ApiKeyStore.builder().dataSource(pool).pepper(BenchDatabases.PEPPER).cacheTtl(Duration.ZERO).build();
         token = store.create("bench", "bench", List.of("docs:read"), null).token();
         id = token.substring(3, 39);
+        unknownId = "pk.key_" + "A".repeat(32) + token.substring(39);
+        wrongSecret = token.substring(0, 82) + (token.charAt(82) == 'A' ? 'B' : 'A');
         select = "SELECT id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at"
                 + " FROM pkauth_api_keys WHERE id = ?";
     }
@@ -66,5 +70,17 @@ public class UncachedVerifyBenchmark {
     @Benchmark
     public Verification uncachedVerify() {
         return store.verify(token);
+    }
+
+    /** Timing, uncached: a well-formed id that is in no row (the index probe finds nothing). */
+    @Benchmark
+    public Verification uncachedUnknownId() {
+        return store.verify(unknownId);
+    }
+
+    /** Timing, uncached: the row is found and the HMAC compared, and it does not match. */
+    @Benchmark
+    public Verification uncachedWrongSecret() {
+        return store.verify(wrongSecret);
     }
 }
