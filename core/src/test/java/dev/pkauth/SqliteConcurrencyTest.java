@@ -25,7 +25,7 @@ class SqliteConcurrencyTest {
         int threads = 8;
         int perThread = 40;
         try (ApiKeyStore a = Backend.SQLITE.builderFor(dir, "keys").pepper("p").touchInterval(java.time.Duration.ZERO).maxKeysPerUser(1000).build();
-             ApiKeyStore b = Backend.SQLITE.builderFor(dir, "keys").pepper("p").touchInterval(java.time.Duration.ZERO).build()) {
+             ApiKeyStore b = Backend.SQLITE.builderFor(dir, "keys").pepper("p").touchInterval(java.time.Duration.ZERO).maxKeysPerUser(1000).build()) {
             Set<String> tokens = ConcurrentHashMap.newKeySet();
             CountDownLatch start = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
