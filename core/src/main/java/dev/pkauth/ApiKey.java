@@ -18,6 +18,8 @@ import java.util.List;
  * @param revokedAt when it was revoked, or {@code null} while active
  * @param createdBy the id of the key that minted this one, or {@code null} when an operator or the
  *     application minted it
+ * @param limits its rate limit, credits (what was left when read) and refill; {@link UsageLimits#NONE}
+ *     when it has none
  */
 public record ApiKey(
         String id,
@@ -29,10 +31,12 @@ public record ApiKey(
         Instant lastUsedAt,
         Instant createdAt,
         Instant revokedAt,
-        String createdBy) {
+        String createdBy,
+        UsageLimits limits) {
 
     public ApiKey {
         scopes = List.copyOf(scopes);
+        if (limits == null) limits = UsageLimits.NONE;
     }
 
     /** What a key is at a given instant. */
@@ -46,6 +50,6 @@ public record ApiKey(
 
     /** The principal a request authenticated with this key carries. */
     public ApiKeyPrincipal toPrincipal() {
-        return new ApiKeyPrincipal(userId, id, name, scopes, expiresAt);
+        return new ApiKeyPrincipal(userId, id, name, scopes, expiresAt, limits);
     }
 }

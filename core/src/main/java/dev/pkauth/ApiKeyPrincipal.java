@@ -20,13 +20,32 @@ public final class ApiKeyPrincipal implements Principal {
     private final String keyName;
     private final List<String> scopes;
     private final Instant expiresAt;
+    private final UsageLimits limits;
 
     public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt) {
+        this(userId, keyId, keyName, scopes, expiresAt, UsageLimits.NONE);
+    }
+
+    /**
+     * @param limits the key's usage limits as verified (credits: what was left when its row was read)
+     */
+    public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt,
+            UsageLimits limits) {
         this.userId = Objects.requireNonNull(userId, "userId");
         this.keyId = Objects.requireNonNull(keyId, "keyId");
         this.keyName = keyName == null ? "" : keyName;
         this.scopes = List.copyOf(scopes);
         this.expiresAt = expiresAt;
+        this.limits = limits == null ? UsageLimits.NONE : limits;
+    }
+
+    /**
+     * The key's rate limit, credits and refill, for host policies (a plan's quota, say). Credits
+     * here are what was left when the row was read; {@link ApiKeyStore#admit} and
+     * {@link ApiKeyStore#consume} answer with what is left now.
+     */
+    public UsageLimits limits() {
+        return limits;
     }
 
     /** The user id. */

@@ -2,6 +2,7 @@ package dev.pkauth;
 
 import dev.pkauth.internal.CacheGroup;
 import dev.pkauth.internal.DatabaseTarget;
+import dev.pkauth.internal.FixedWindows;
 import dev.pkauth.internal.InMemoryKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository;
 import dev.pkauth.internal.KeyCache;
@@ -57,6 +58,12 @@ public final class ApiKeyStore implements AutoCloseable {
     private final SecretHasher hasher;
     private final boolean rehashAllowed;
     private final int maxKeysPerUser;
+    /** Per-key windows counted in this process (SQLite, in memory); PostgreSQL counts them in the database. */
+    private final FixedWindows rateWindows;
+    private final UsageLimits.RateLimit defaultRateLimit;
+    /** Rejected keys per client address, or {@code null} when that budget is off. */
+    private final FixedWindows failedByAddress;
+    private final UsageLimits.RateLimit failedAuthLimit;
     private final Clock clock;
     private final TouchWriter touches;
     private final ExecutorService ownedExecutor;
@@ -75,6 +82,10 @@ public final class ApiKeyStore implements AutoCloseable {
         this.rehashAllowed = !peppers.get(0).equals(DEVELOPMENT_PEPPER);
         this.maxKeysPerUser = b.maxKeysPerUser != null ? b.maxKeysPerUser : DEFAULT_MAX_KEYS_PER_USER;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+        this.defaultRateLimit = b.defaultRateLimit;
+        this.rateWindows = new FixedWindows(MAX_TRACKED, this.clock, true);
+        this.failedAuthLimit = b.failedAuthLimit != null ? b.failedAuthLimit.orElse(null) : DEFAULT_FAILED_AUTH_LIMIT;
+        this.failedByAddress = failedAuthLimit == null ? null : new FixedWindows(MAX_TRACKED, this.clock, false);
         Executor executor = b.executor;
         if (executor == null) {
             ownedExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -107,6 +118,10 @@ public final class ApiKeyStore implements AutoCloseable {
     static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofMillis(750);
     static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(2);
     static final long DEFAULT_CACHE_SIZE = 100_000;
+    /** Rejected keys a client address may present per window before lookups stop: 20 a minute. */
+    static final UsageLimits.RateLimit DEFAULT_FAILED_AUTH_LIMIT = new UsageLimits.RateLimit(20, Duration.ofMinutes(1));
+    /** Most keys and addresses whose windows are remembered; beyond it the least recent are forgotten. */
+    static final long MAX_TRACKED = 100_000;
     /** The largest page {@link #list(String, boolean, int, String)} returns. */
     public static final int MAX_PAGE_SIZE = 500;
     static final int DEFAULT_MAX_KEYS_PER_USER = 100;
@@ -185,6 +200,118 @@ public final class ApiKeyStore implements AutoCloseable {
         return new Verification.Valid(entry.metadata(), entry.principal());
     }
 
+    /**
+     * Verifies a token presented by {@code clientAddress}, within that address's budget of
+     * rejected keys ({@code failed-auth-limit}, default 20 a minute). Once an address is over it,
+     * keys already in memory are still checked (they cost no database work, and a client behind a
+     * shared NAT keeps its working key), and anything that would need a lookup is answered
+     * {@link Verification.Throttled} until the window ends. Rejected keys count against the
+     * address; a right key never does, so nobody is locked out by someone else's guesses except
+     * for keys not yet in memory.
+     *
+     * @param clientAddress the address the container reports ({@code getRemoteAddr()}); {@code null} skips the budget
+     * @throws StoreUnavailableException when the backend cannot answer
+     */
+    public Verification verify(String token, String clientAddress) {
+        if (failedByAddress == null || clientAddress == null) return verify(token);
+        long now = nowSeconds();
+        FixedWindows.Window w = failedByAddress.peek(clientAddress, now);
+        if (w != null && w.hits() >= failedAuthLimit.requests()
+                && !(Tokens.isWellFormed(token) && cache != null && cache.contains(Tokens.idOf(token)))) {
+            return new Verification.Throttled(Math.max(1, w.end() - now));
+        }
+        Verification v = verify(token);
+        if (!v.isValid()) failedByAddress.hit(clientAddress, failedAuthLimit.window().toSeconds(), now);
+        return v;
+    }
+
+    // --- usage limits -----------------------------------------------------------------------
+
+    /**
+     * Meters one request of an authenticated and authorized key: its rate limit (or the store's
+     * default), then one credit. Filters call it after the scopes check, so a refused scope
+     * spends nothing. A key without limits costs nothing here: no database work, no allocation.
+     *
+     * <p>On PostgreSQL the window and the credits are shared by every process on the database,
+     * in one round trip; on SQLite and in memory the window is this process's, and credits are
+     * spent in the database (exact across processes).
+     *
+     * @throws StoreUnavailableException when the database cannot answer
+     */
+    public Usage admit(ApiKeyPrincipal principal) {
+        ensureOpen();
+        UsageLimits l = principal.limits();
+        UsageLimits.RateLimit rate = l.rateLimit() != null ? l.rateLimit() : defaultRateLimit;
+        if (rate == null && l.credits() == null) return Usage.UNLIMITED;
+        return meter(principal.keyId(), rate, l.credits() == null ? 0 : 1);
+    }
+
+    /**
+     * Spends {@code credits} of the key's credits for a unit of the host's own (an expensive call
+     * costs 5, say), without counting a request against its rate limit. Refused, with nothing
+     * spent, when fewer are left. A key with unlimited credits is always allowed.
+     *
+     * <pre>{@code
+     * Usage usage = store.consume(principal, 5);
+     * if (usage instanceof Usage.Exhausted e) return status(429).header("Retry-After", e.retryAfterSeconds());
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code credits} is below 1
+     */
+    public Usage consume(ApiKeyPrincipal principal, long credits) {
+        ensureOpen();
+        if (credits < 1) throw new IllegalArgumentException("credits to consume must be at least 1, was " + credits);
+        if (principal.limits().credits() == null) return Usage.UNLIMITED;
+        return meter(principal.keyId(), null, credits);
+    }
+
+    private Usage meter(String id, UsageLimits.RateLimit rate, long cost) {
+        long now = nowSeconds();
+        Usage.RateState state = null;
+        KeyRepository.Spend spend = null;
+        if (repository.sharesWindows()) {
+            long window = rate == null ? 0 : rate.window().toSeconds();
+            KeyRepository.Admission a = repository.admit(id, rate == null ? null : rate.requests(),
+                    rate == null ? 0 : FixedWindows.windowStart(now, window), cost, now);
+            if (rate != null) {
+                long start = FixedWindows.windowStart(now, window);
+                state = rateState(rate, a.hits(), start + window, now);
+                if (a.hits() > rate.requests()) return new Usage.RateLimited(state);
+            }
+            spend = a.spend();
+        } else {
+            if (rate != null) {
+                FixedWindows.Window w = rateWindows.hit(id, rate.window().toSeconds(), now);
+                state = rateState(rate, w.hits(), w.end(), now);
+                if (w.hits() > rate.requests()) return new Usage.RateLimited(state);
+            }
+            if (cost > 0) spend = repository.spend(id, cost, now);
+        }
+        if (spend == null) return new Usage.Allowed(state, null);
+        if (!spend.spent()) return new Usage.Exhausted(state, repository.secondsToRefill(id, now));
+        return new Usage.Allowed(state, spend.remaining());
+    }
+
+    private static Usage.RateState rateState(UsageLimits.RateLimit rate, long hits, long end, long now) {
+        return new Usage.RateState(rate.requests(), rate.window().toSeconds(), Math.max(0, rate.requests() - hits),
+                Math.max(1, end - now));
+    }
+
+    /**
+     * Sets a key's limits: rate limit, credits (as given) and refill (its clock restarting now).
+     * Takes effect at once here and, like a revocation, in other processes as soon as the change
+     * reaches them.
+     *
+     * @return the updated key, or empty when there is no such unrevoked key
+     */
+    public Optional<ApiKey> limits(String id, UsageLimits limits) {
+        ensureOpen();
+        Objects.requireNonNull(limits, "limits");
+        if (!Tokens.isWellFormedId(id) || !repository.setLimits(id, limits, nowSeconds())) return Optional.empty();
+        forget(id);
+        return find(id);
+    }
+
     private static Verification.Invalid invalid(Verification.Reason reason, String id) {
         String prefix = Tokens.prefixOfId(id);
         log.debug("pkauth: rejected key {}: {}", prefix, reason);
@@ -206,8 +333,17 @@ public final class ApiKeyStore implements AutoCloseable {
      *     most active keys} allowed
      */
     public IssuedKey create(String userId, String name, Collection<String> scopes, Instant expiresAt) {
+        return create(userId, name, scopes, expiresAt, UsageLimits.NONE);
+    }
+
+    /**
+     * Mints a key with usage limits (rate limit, credits, refill).
+     *
+     * @see #create(String, String, Collection, Instant)
+     */
+    public IssuedKey create(String userId, String name, Collection<String> scopes, Instant expiresAt, UsageLimits limits) {
         ensureOpen();
-        return mint(Validation.userId(userId), null, name, scopes, expiresAt);
+        return mint(Validation.userId(userId), null, name, scopes, expiresAt, Objects.requireNonNull(limits, "limits"));
     }
 
     /**
@@ -228,23 +364,42 @@ public final class ApiKeyStore implements AutoCloseable {
      * @throws IllegalArgumentException when an argument is invalid
      */
     public IssuedKey create(ApiKeyPrincipal minter, String name, Collection<String> scopes, Instant expiresAt) {
+        // With no limits asked for, a limited key's child gets the same limits as the key (credits as last read).
+        return create(minter, name, scopes, expiresAt, minter.limits());
+    }
+
+    /**
+     * Mints a key with usage limits on behalf of a key. The limits may be no looser than the
+     * minting key's ({@link UsageLimits#withinOf}): a limited key cannot mint an unlimited one.
+     *
+     * @throws SecurityException when a scope or a limit would be looser than the minting key's
+     * @see #create(ApiKeyPrincipal, String, Collection, Instant)
+     */
+    public IssuedKey create(ApiKeyPrincipal minter, String name, Collection<String> scopes, Instant expiresAt,
+            UsageLimits limits) {
         ensureOpen();
         Objects.requireNonNull(minter, "minter");
+        Objects.requireNonNull(limits, "limits");
+        if (!limits.withinOf(minter.limits())) {
+            throw new SecurityException("a key cannot mint a key with looser usage limits than its own (" + minter.limits()
+                    + ")");
+        }
         List<String> notHeld = Validation.scopes(scopes).stream().filter(scope -> !minter.hasScope(scope)).toList();
         if (!notHeld.isEmpty()) {
             throw new SecurityException("a key cannot grant scopes it lacks: " + String.join(" ", notHeld));
         }
-        return mint(minter.userId(), minter.keyId(), name, scopes, expiresAt);
+        return mint(minter.userId(), minter.keyId(), name, scopes, expiresAt, limits);
     }
 
-    private IssuedKey mint(String user, String parentId, String name, Collection<String> scopes, Instant expiresAt) {
+    private IssuedKey mint(String user, String parentId, String name, Collection<String> scopes, Instant expiresAt,
+            UsageLimits limits) {
         String label = Validation.name(name);
         List<String> granted = Validation.scopes(scopes);
         long now = nowSeconds();
         Long expires = futureSeconds(expiresAt, now);
         Tokens.Minted minted = Tokens.mint();
         KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), hasher.hash(minted.secret()), granted,
-                expires, null, now, null, parentId);
+                expires, null, now, null, parentId, limits, limits.refill() == null ? null : now);
         KeyRecord row = repository.create(draft, now, maxKeysPerUser, (parent, d) -> {
             if (d.createdBy() == null) return d;
             if (parent == null || !parent.activeAt(now) || !parent.userId().equals(d.userId())) {
@@ -376,7 +531,8 @@ public final class ApiKeyStore implements AutoCloseable {
             if (parentExpiry != null && (newExpiry == null || newExpiry > parentExpiry)) newExpiry = parentExpiry;
         }
         KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
-                hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy());
+                hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy(), old.limits(),
+                old.lastRefillAt());
         if (!repository.rotate(id, oldExpiry, oldRevoked, successor)) return Optional.empty();
         forget(id);
         log.debug("pkauth: rotated key {} to {}", old.prefix(), successor.prefix());
@@ -473,7 +629,7 @@ public final class ApiKeyStore implements AutoCloseable {
     private static ApiKey toApiKey(KeyRecord r) {
         return new ApiKey(r.id(), r.userId(), r.name(), r.prefix().isEmpty() ? Tokens.prefixOfId(r.id()) : r.prefix(),
                 r.scopes(), instant(r.expiresAt()), instant(r.lastUsedAt()), Instant.ofEpochSecond(r.createdAt()),
-                instant(r.revokedAt()), r.createdBy());
+                instant(r.revokedAt()), r.createdBy(), r.limits());
     }
 
     private static Instant instant(Long seconds) {
@@ -501,6 +657,8 @@ public final class ApiKeyStore implements AutoCloseable {
         private Duration negativeCacheTtl;
         private Long cacheSize;
         private Integer maxKeysPerUser;
+        private UsageLimits.RateLimit defaultRateLimit;
+        private Optional<UsageLimits.RateLimit> failedAuthLimit;
         private boolean migrate = true;
 
         private Builder() {}
@@ -664,6 +822,26 @@ public final class ApiKeyStore implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The rate limit of keys that have none of their own; default none ({@code default-rate-limit}).
+         */
+        public Builder defaultRateLimit(UsageLimits.RateLimit limit) {
+            requireUnset(this.defaultRateLimit, "defaultRateLimit");
+            this.defaultRateLimit = Objects.requireNonNull(limit, "limit");
+            return this;
+        }
+
+        /**
+         * How many rejected keys one client address may present per window before keys that need a
+         * lookup are refused unseen ({@link #verify(String, String)}); default 20 a minute,
+         * {@code null} for no such budget ({@code failed-auth-limit}, {@code off}).
+         */
+        public Builder failedAuthLimit(UsageLimits.RateLimit limit) {
+            requireUnset(this.failedAuthLimit, "failedAuthLimit");
+            this.failedAuthLimit = Optional.ofNullable(limit);
+            return this;
+        }
+
         /** Whether {@link #build()} creates or upgrades the table; default true. */
         public Builder migrate(boolean migrate) {
             this.migrate = migrate;
@@ -685,6 +863,13 @@ public final class ApiKeyStore implements AutoCloseable {
             }
             if (maxKeysPerUser == null && s.get(Settings.MAX_KEYS_PER_USER) != null) {
                 maxKeysPerUser(parsePositiveInt(s.get(Settings.MAX_KEYS_PER_USER), s.describe(Settings.MAX_KEYS_PER_USER)));
+            }
+            if (defaultRateLimit == null && s.get(Settings.DEFAULT_RATE_LIMIT) != null) {
+                defaultRateLimit(parseLimit(s, Settings.DEFAULT_RATE_LIMIT));
+            }
+            if (failedAuthLimit == null && s.get(Settings.FAILED_AUTH_LIMIT) != null) {
+                String v = s.get(Settings.FAILED_AUTH_LIMIT);
+                failedAuthLimit(v.equalsIgnoreCase("off") ? null : parseLimit(s, Settings.FAILED_AUTH_LIMIT));
             }
             if (queryTimeout == null && s.get(Settings.QUERY_TIMEOUT) != null) {
                 queryTimeout(Durations.parseMillis(s.get(Settings.QUERY_TIMEOUT)));
@@ -801,6 +986,14 @@ public final class ApiKeyStore implements AutoCloseable {
                         + "hash keys differently");
             }
             return pepper;
+        }
+
+        private static UsageLimits.RateLimit parseLimit(Settings s, String name) {
+            try {
+                return UsageLimits.RateLimit.parse(s.get(name));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(s.describe(name) + ": " + e.getMessage(), e);
+            }
         }
 
         private static int parsePositiveInt(String value, String name) {

@@ -42,6 +42,15 @@ public final class Durations {
         };
     }
 
+    /** The largest whole unit that says {@code d} exactly: {@code 30d}, {@code 1h}, {@code 90s}. */
+    public static String format(Duration d) {
+        long s = d.toSeconds();
+        if (s != 0 && s % 86_400 == 0) return s / 86_400 + "d";
+        if (s != 0 && s % 3600 == 0) return s / 3600 + "h";
+        if (s != 0 && s % 60 == 0) return s / 60 + "m";
+        return s + "s";
+    }
+
     private static IllegalArgumentException bad(String text) {
         return new IllegalArgumentException("invalid duration " + (text == null ? "null" : dev.pkauth.internal.Validation.printable(text))
                 + ": use a whole number with s, m, h or d, such as 90d or 24h");

@@ -34,10 +34,13 @@ public final class Settings {
     public static final String ACCOUNT_KEY = "account-key";
     public static final String ACCOUNT_KEY_PREVIOUS = "account-key-previous";
     public static final String MAX_KEYS_PER_USER = "max-keys-per-user";
+    public static final String DEFAULT_RATE_LIMIT = "default-rate-limit";
+    public static final String FAILED_AUTH_LIMIT = "failed-auth-limit";
 
     private static final String[] KNOWN = {
         JDBC_URL, JDBC_USER, JDBC_PASSWORD, TABLE, PEPPER, PEPPER_PREVIOUS, REQUIRE_PEPPER, REALM, POOL_SIZE,
-        TOUCH_INTERVAL, CACHE_TTL, QUERY_TIMEOUT, ACCOUNT_TABLE, ACCOUNT_KEY, ACCOUNT_KEY_PREVIOUS, MAX_KEYS_PER_USER
+        TOUCH_INTERVAL, CACHE_TTL, QUERY_TIMEOUT, ACCOUNT_TABLE, ACCOUNT_KEY, ACCOUNT_KEY_PREVIOUS, MAX_KEYS_PER_USER,
+        DEFAULT_RATE_LIMIT, FAILED_AUTH_LIMIT
     };
 
     private final UnaryOperator<String> lookup;

@@ -2,7 +2,9 @@ package dev.pkauth;
 
 /**
  * The answer to {@link ApiKeyStore#verify(String)}: the key is {@link Valid}, or {@link Invalid}
- * with a reason. A store that cannot answer throws {@link StoreUnavailableException} instead.
+ * with a reason; {@link ApiKeyStore#verify(String, String)} may also answer {@link Throttled}
+ * for a client address over its budget of rejected keys. A store that cannot answer throws
+ * {@link StoreUnavailableException} instead.
  *
  * <pre>{@code
  * switch (store.verify(token)) {
@@ -36,6 +38,19 @@ public sealed interface Verification {
      * @param prefix the display prefix of the presented key, or {@code null} when it was malformed
      */
     record Invalid(Reason reason, String prefix) implements Verification {
+        @Override
+        public boolean isValid() {
+            return false;
+        }
+    }
+
+    /**
+     * Not checked: the client address has had too many rejected keys in the current window
+     * ({@code failed-auth-limit}), and this key is not one already in memory. No lookup was made.
+     *
+     * @param retryAfterSeconds seconds until the address's window ends
+     */
+    record Throttled(long retryAfterSeconds) implements Verification {
         @Override
         public boolean isValid() {
             return false;

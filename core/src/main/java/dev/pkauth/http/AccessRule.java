@@ -9,14 +9,21 @@ import java.util.List;
  * @param anonymous requests without credentials pass unauthenticated (a presented key is still checked)
  * @param allOf scopes that must all be held
  * @param anyOf scopes of which one must be held (for {@code @RolesAllowed}); empty means no such rule
+ * @param denyAll no key passes ({@code @DenyAll}): a valid key gets 403 and spends nothing
  */
-public record AccessRule(boolean anonymous, List<String> allOf, List<String> anyOf) {
+public record AccessRule(boolean anonymous, List<String> allOf, List<String> anyOf, boolean denyAll) {
     public static final AccessRule AUTHENTICATED = new AccessRule(false, List.of(), List.of());
     public static final AccessRule ANONYMOUS = new AccessRule(true, List.of(), List.of());
+    public static final AccessRule DENY_ALL = new AccessRule(false, List.of(), List.of(), true);
 
     public AccessRule {
         allOf = List.copyOf(allOf);
         anyOf = List.copyOf(anyOf);
+        if (denyAll && anonymous) throw new IllegalArgumentException("a rule cannot both deny all and allow anonymous access");
+    }
+
+    public AccessRule(boolean anonymous, List<String> allOf, List<String> anyOf) {
+        this(anonymous, allOf, anyOf, false);
     }
 
     public static AccessRule requireScopes(List<String> scopes) {

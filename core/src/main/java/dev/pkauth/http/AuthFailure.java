@@ -1,5 +1,6 @@
 package dev.pkauth.http;
 
+import dev.pkauth.Usage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.Map;
  * An HTTP answer refusing a request: status, headers and a small JSON body, the RFC 6750 way.
  * Adapters copy {@link #headers()} and {@link #body()} onto their response as they are.
  *
- * @param status 400, 401, 403 or 503
+ * @param status 400, 401, 403, 429 or 503
  * @param error the error code ({@code invalid_token}, …)
  * @param description a fixed, human-readable explanation (never request input)
  * @param headers {@code WWW-Authenticate} (absent on 503), {@code Cache-Control: no-store},
@@ -49,6 +50,46 @@ public record AuthFailure(int status, String error, String description, Map<Stri
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Retry-After", Integer.toString(retryAfterSeconds));
         return build(503, h, "temporarily_unavailable", "the API key could not be checked; try again shortly");
+    }
+
+    /** 429 with {@code Retry-After} and no challenge: the client address has had too many rejected keys. */
+    public static AuthFailure tooManyFailedAttempts(long retryAfterSeconds) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Retry-After", Long.toString(retryAfterSeconds));
+        return build(429, h, "too_many_failed_attempts",
+                "too many invalid API keys from this address; try again after the Retry-After delay");
+    }
+
+    /** 429 with {@code Retry-After}, {@code RateLimit-Policy} and {@code RateLimit}, no challenge: the key's rate limit. */
+    public static AuthFailure rateLimited(Usage.RateState rate) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Retry-After", Long.toString(rate.resetSeconds()));
+        h.putAll(rateLimitHeaders(rate));
+        return build(429, h, "rate_limited", "the API key's rate limit is reached; try again after the Retry-After delay");
+    }
+
+    /**
+     * 429, no challenge: the key has no credits left; {@code Retry-After} until the next refill
+     * when there is one, and the rate headers when the key has a rate limit.
+     */
+    public static AuthFailure usageExceeded(Usage.RateState rate, Long retryAfterSeconds) {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (retryAfterSeconds != null) h.put("Retry-After", Long.toString(retryAfterSeconds));
+        if (rate != null) h.putAll(rateLimitHeaders(rate));
+        return build(429, h, "usage_exceeded", retryAfterSeconds != null
+                ? "the API key has no credits left until its next refill"
+                : "the API key has no credits left");
+    }
+
+    /**
+     * {@code RateLimit-Policy: "key";q=<limit>;w=<window>} and {@code RateLimit: "key";r=<remaining>;t=<reset>}
+     * (IETF httpapi-ratelimit-headers draft), for every answer to a rate-limited key.
+     */
+    public static Map<String, String> rateLimitHeaders(Usage.RateState rate) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("RateLimit-Policy", "\"key\";q=" + rate.limit() + ";w=" + rate.windowSeconds());
+        h.put("RateLimit", "\"key\";r=" + rate.remaining() + ";t=" + rate.resetSeconds());
+        return h;
     }
 
     private static AuthFailure of(int status, String challenge, String error, String description) {

@@ -3,6 +3,7 @@ package dev.pkauth.http;
 import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.StoreUnavailableException;
+import dev.pkauth.Usage;
 import dev.pkauth.Verification;
 import dev.pkauth.internal.Validation;
 import java.util.ArrayList;
@@ -58,6 +59,19 @@ public final class BearerAuthenticator {
      * key is bad instead of silently acting anonymously.
      */
     public AuthOutcome authenticate(List<String> authorizationHeaders, AccessRule rule) {
+        return authenticate(authorizationHeaders, rule, null);
+    }
+
+    /**
+     * Decides a request: the Bearer header; the client address's budget of rejected keys (429
+     * before any lookup once it is spent); the key; the rule's scopes (403); then the key's usage
+     * limits (429), which a refused request never spends.
+     *
+     * @param clientAddress the address the container reports, or {@code null} to skip the
+     *     per-address budget; proxies are the container's business (configure it to report the
+     *     client's address, e.g. Jetty's {@code ForwardedRequestCustomizer})
+     */
+    public AuthOutcome authenticate(List<String> authorizationHeaders, AccessRule rule, String clientAddress) {
         BearerCredentials credentials = BearerCredentials.parse(authorizationHeaders);
         if (credentials instanceof BearerCredentials.Absent) {
             return rule.anonymous() ? ANONYMOUS : missing;
@@ -68,7 +82,7 @@ public final class BearerAuthenticator {
         String token = ((BearerCredentials.Token) credentials).value();
         Verification verification;
         try {
-            verification = store.verify(token);
+            verification = store.verify(token, clientAddress);
         } catch (StoreUnavailableException e) {
             if (failing.compareAndSet(false, true)) {
                 log.warn("pkauth: key store unavailable, answering 503 until it is back: {}", e.getMessage());
@@ -76,6 +90,10 @@ public final class BearerAuthenticator {
             return UNAVAILABLE;
         }
         if (failing.get() && failing.compareAndSet(true, false)) log.info("pkauth: key store available again");
+        if (verification instanceof Verification.Throttled throttled) {
+            log.debug("pkauth: refused a key unseen: too many rejected keys from this address");
+            return new AuthOutcome.Rejected(AuthFailure.tooManyFailedAttempts(throttled.retryAfterSeconds()));
+        }
         if (verification instanceof Verification.Invalid invalid) {
             return switch (invalid.reason()) {
                 case EXPIRED -> expiredKey;
@@ -85,11 +103,32 @@ public final class BearerAuthenticator {
         }
         ApiKeyPrincipal principal = ((Verification.Valid) verification).principal();
         AuthFailure denied = authorize(principal, rule);
-        return denied == null ? new AuthOutcome.Authenticated(principal) : new AuthOutcome.Rejected(denied);
+        if (denied != null) return new AuthOutcome.Rejected(denied);
+        Usage usage;
+        try {
+            usage = store.admit(principal);
+        } catch (StoreUnavailableException e) {
+            if (failing.compareAndSet(false, true)) {
+                log.warn("pkauth: key store unavailable, answering 503 until it is back: {}", e.getMessage());
+            }
+            return UNAVAILABLE;
+        }
+        if (usage == Usage.UNLIMITED) return new AuthOutcome.Authenticated(principal);
+        if (usage instanceof Usage.RateLimited limited) {
+            log.debug("pkauth: key {} is over its rate limit", principal.keyPrefix());
+            return new AuthOutcome.Rejected(AuthFailure.rateLimited(limited.rate()));
+        }
+        if (usage instanceof Usage.Exhausted exhausted) {
+            log.debug("pkauth: key {} has no credits left", principal.keyPrefix());
+            return new AuthOutcome.Rejected(AuthFailure.usageExceeded(exhausted.rate(), exhausted.retryAfterSeconds()));
+        }
+        return new AuthOutcome.Authenticated(principal,
+                usage.rate() == null ? java.util.Map.of() : AuthFailure.rateLimitHeaders(usage.rate()));
     }
 
     /** The 403 to answer when {@code principal} does not satisfy {@code rule}, or {@code null}. */
     public AuthFailure authorize(ApiKeyPrincipal principal, AccessRule rule) {
+        if (rule.denyAll()) return AuthFailure.insufficientScope(realm, List.of());
         boolean allowed = principal.hasAllScopes(rule.allOf())
                 && (rule.anyOf().isEmpty() || rule.anyOf().stream().anyMatch(principal::hasScope));
         if (allowed) return null;

@@ -104,6 +104,42 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
+    public synchronized Spend spend(String id, long cost, long now) {
+        KeyRecord r = rows.get(id);
+        if (r == null || r.limits().credits() == null) return new Spend(false, null);
+        dev.pkauth.UsageLimits l = r.limits();
+        long credits = l.credits();
+        Long refilledAt = r.lastRefillAt();
+        if (l.refill() != null) {
+            long since = refilledAt != null ? refilledAt : r.createdAt();
+            long interval = l.refill().interval().toSeconds();
+            if (now >= since + interval) {
+                credits = l.refill().amount();
+                refilledAt = now - Math.floorMod(now - since, interval);
+            }
+        }
+        if (credits < cost) return new Spend(false, credits);
+        rows.put(id, r.withLimits(new dev.pkauth.UsageLimits(l.rateLimit(), credits - cost, l.refill()), refilledAt));
+        return new Spend(true, credits - cost);
+    }
+
+    @Override
+    public Long secondsToRefill(String id, long now) {
+        KeyRecord r = rows.get(id);
+        if (r == null || r.limits().refill() == null) return null;
+        long since = r.lastRefillAt() != null ? r.lastRefillAt() : r.createdAt();
+        return Math.max(1, since + r.limits().refill().interval().toSeconds() - now);
+    }
+
+    @Override
+    public synchronized boolean setLimits(String id, dev.pkauth.UsageLimits limits, long now) {
+        KeyRecord r = rows.get(id);
+        if (r == null || r.revokedAt() != null) return false;
+        rows.put(id, r.withLimits(limits, limits.refill() == null ? null : now));
+        return true;
+    }
+
+    @Override
     public void touch(Map<String, Long> lastUsedById) {
         lastUsedById.forEach((id, at) -> rows.computeIfPresent(id, (k, r) ->
                 r.revokedAt() == null && (r.lastUsedAt() == null || r.lastUsedAt() < at) ? r.withLastUsedAt(at) : r));

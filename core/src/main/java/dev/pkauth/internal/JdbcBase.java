@@ -99,8 +99,13 @@ abstract class JdbcBase implements AutoCloseable {
     }
 
     <T> T write(SqlWork<T> work, String what) {
+        return write(dataSource, work, what);
+    }
+
+    /** A write on the request path, through {@code pool} (the verification pool) rather than management's. */
+    <T> T write(DataSource pool, SqlWork<T> work, String what) {
         return withWriteLock(() -> {
-            try (Connection c = dataSource.getConnection()) {
+            try (Connection c = pool.getConnection()) {
                 return work.run(c);
             }
         }, what);

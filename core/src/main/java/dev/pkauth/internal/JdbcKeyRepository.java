@@ -34,9 +34,18 @@ import org.slf4j.LoggerFactory;
 public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private static final Logger log = LoggerFactory.getLogger(JdbcKeyRepository.class);
     private static final String COLUMNS =
-            "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at, created_by";
-    /** Columns whose change can change a verification's answer; last_used_at is not one of them. */
-    private static final String VERDICT_COLUMNS = "user_id, name, secret_hash, scopes, expires_at, revoked_at";
+            "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at, created_by,"
+            + " rate_limit, rate_window, credits, refill_amount, refill_interval, last_refill_at";
+    /**
+     * Columns whose change can change a verification's answer or a key's limits. Not last_used_at,
+     * and not credits or last_refill_at, which every metered request moves: setting limits also
+     * sets rate_limit, so it is reported.
+     */
+    private static final String VERDICT_COLUMNS = "user_id, name, secret_hash, scopes, expires_at, revoked_at, rate_limit,"
+            + " rate_window, refill_amount, refill_interval";
+    /** Credits refilled when due, as one expression; {@code ?} is now. */
+    private static final String REFILL_DUE =
+            "(refill_interval IS NOT NULL AND ? >= coalesce(last_refill_at, created_at) + refill_interval)";
     /** The SQLite change table keeps about this many recent ids; a watcher further behind drops its whole cache. */
     static final int CHANGE_LOG_ROWS = 10_000;
 
@@ -52,6 +61,9 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private final String endSql;
     private final String adoptSql;
     private final String touchSql;
+    private final String spendSql;
+    private final String setLimitsSql;
+    private final String hitSql;
 
     /**
      * @param lookups connections for verification lookups; may be {@code dataSource} itself
@@ -61,7 +73,21 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     public JdbcKeyRepository(DataSource dataSource, DataSource lookups, AutoCloseable owned, Dialect dialect, String table) {
         super(dataSource, owned, dialect, table);
         this.lookups = lookups;
-        insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        // Parameters: now, cost, now, now, now, id, now, cost.
+        spendSql = "UPDATE " + table + " SET credits = CASE WHEN " + REFILL_DUE + " THEN refill_amount ELSE credits END - ?,"
+                + " last_refill_at = CASE WHEN " + REFILL_DUE + " THEN ? - ((? - coalesce(last_refill_at, created_at))"
+                + " % refill_interval) ELSE last_refill_at END"
+                + " WHERE id = ? AND credits IS NOT NULL AND CASE WHEN " + REFILL_DUE
+                + " THEN refill_amount ELSE credits END >= ?";
+        setLimitsSql = "UPDATE " + table + " SET rate_limit = ?, rate_window = ?, credits = ?, refill_amount = ?,"
+                + " refill_interval = ?, last_refill_at = ? WHERE id = ? AND revoked_at IS NULL";
+        String usage = name("usage");
+        // Parameters: id, window start. Hits only ever move to a later window, whatever an instance's clock says.
+        hitSql = "INSERT INTO " + usage + " AS u (key_id, window_start, hits) VALUES (?, ?, 1)"
+                + " ON CONFLICT (key_id) DO UPDATE SET"
+                + " hits = CASE WHEN u.window_start >= EXCLUDED.window_start THEN u.hits + 1 ELSE 1 END,"
+                + " window_start = GREATEST(u.window_start, EXCLUDED.window_start)";
         findSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
         countActiveSql = "SELECT count(*) FROM " + table
                 + " WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
@@ -120,6 +146,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 + "created_at " + integer + " NOT NULL, "
                 + "revoked_at " + integer + ", "
                 + "created_by TEXT)";
+        // The usage columns are added below, like any upgrade, so one path serves new and old tables.
         migrateWith((c, s) -> {
             if (dialect == Dialect.POSTGRESQL) {
                 // Instances starting together would race to add the same column or trigger.
@@ -131,6 +158,17 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             Set<String> columns = columnsOf(c);
             addColumnIfMissing(s, columns, "revoked_at", integer);
             addColumnIfMissing(s, columns, "created_by", "TEXT");
+            for (String usageColumn : new String[] {"rate_limit", "rate_window"}) {
+                addColumnIfMissing(s, columns, usageColumn, "INTEGER");
+            }
+            for (String usageColumn : new String[] {"credits", "refill_amount", "refill_interval", "last_refill_at"}) {
+                addColumnIfMissing(s, columns, usageColumn, integer);
+            }
+            if (dialect == Dialect.POSTGRESQL) {
+                // Rate-limit windows every instance shares: one row per limited key.
+                s.execute("CREATE TABLE IF NOT EXISTS " + name("usage")
+                        + " (key_id TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits BIGINT NOT NULL)");
+            }
             s.execute("CREATE INDEX IF NOT EXISTS " + name("created_by_idx") + " ON " + table + " (created_by)");
             if (dialect == Dialect.POSTGRESQL) installNotifyTrigger(c, s);
             else installChangeLog(s);
@@ -250,6 +288,13 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             ps.setLong(9, k.createdAt());
             setLong(ps, 10, k.revokedAt());
             ps.setString(11, k.createdBy());
+            dev.pkauth.UsageLimits l = k.limits();
+            setLong(ps, 12, l.rateLimit() == null ? null : (long) l.rateLimit().requests());
+            setLong(ps, 13, l.rateLimit() == null ? null : l.rateLimit().window().toSeconds());
+            setLong(ps, 14, l.credits());
+            setLong(ps, 15, l.refill() == null ? null : l.refill().amount());
+            setLong(ps, 16, l.refill() == null ? null : l.refill().interval().toSeconds());
+            setLong(ps, 17, k.lastRefillAt());
             ps.executeUpdate();
         }
     }
@@ -383,6 +428,108 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         }), "record key use");
     }
 
+    @Override
+    public Spend spend(String id, long cost, long now) {
+        return write(lookups, c -> {
+            try (PreparedStatement ps = c.prepareStatement(spendSql + " RETURNING credits")) {
+                bindSpend(ps, 1, id, cost, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new Spend(true, rs.getLong(1)) : new Spend(false, null);
+                }
+            }
+        }, "spend credits");
+    }
+
+    private static int bindSpend(PreparedStatement ps, int from, String id, long cost, long now) throws SQLException {
+        int i = from;
+        ps.setLong(i++, now);
+        ps.setLong(i++, cost);
+        ps.setLong(i++, now);
+        ps.setLong(i++, now);
+        ps.setLong(i++, now);
+        ps.setString(i++, id);
+        ps.setLong(i++, now);
+        ps.setLong(i++, cost);
+        return i;
+    }
+
+    @Override
+    public Long secondsToRefill(String id, long now) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT refill_interval, coalesce(last_refill_at, created_at) FROM "
+                    + table + " WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return null;
+                    Long interval = getLong(rs, 1);
+                    return interval == null ? null : Math.max(1, rs.getLong(2) + interval - now);
+                }
+            }
+        }, "read a key's refill");
+    }
+
+    @Override
+    public boolean setLimits(String id, dev.pkauth.UsageLimits l, long now) {
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(setLimitsSql)) {
+                setLong(ps, 1, l.rateLimit() == null ? null : (long) l.rateLimit().requests());
+                setLong(ps, 2, l.rateLimit() == null ? null : l.rateLimit().window().toSeconds());
+                setLong(ps, 3, l.credits());
+                setLong(ps, 4, l.refill() == null ? null : l.refill().amount());
+                setLong(ps, 5, l.refill() == null ? null : l.refill().interval().toSeconds());
+                setLong(ps, 6, l.refill() == null ? null : now);
+                ps.setString(7, id);
+                return ps.executeUpdate() == 1;
+            }
+        }, "set a key's limits");
+    }
+
+    @Override
+    public boolean sharesWindows() {
+        return dialect == Dialect.POSTGRESQL;
+    }
+
+    @Override
+    public Admission admit(String id, Integer limit, long windowStart, long cost, long now) {
+        return write(lookups, c -> {
+            if (limit == null) {
+                // Credits only: the conditional UPDATE alone.
+                try (PreparedStatement ps = c.prepareStatement(spendSql + " RETURNING credits")) {
+                    bindSpend(ps, 1, id, cost, now);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return new Admission(0, rs.next() ? new Spend(true, rs.getLong(1)) : new Spend(false, null));
+                    }
+                }
+            }
+            if (cost == 0) {
+                try (PreparedStatement ps = c.prepareStatement(hitSql + " RETURNING hits")) {
+                    ps.setString(1, id);
+                    ps.setLong(2, windowStart);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return new Admission(rs.getLong(1), null);
+                    }
+                }
+            }
+            // Both in one statement: the window's hit, then the spend only if the window allows it.
+            String sql = "WITH w AS (" + hitSql + " RETURNING hits), c AS (" + spendSql
+                    + " AND (SELECT hits FROM w) <= ? RETURNING credits)"
+                    + " SELECT (SELECT hits FROM w), (SELECT count(*) FROM c), (SELECT credits FROM c)";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, id);
+                ps.setLong(2, windowStart);
+                int next = bindSpend(ps, 3, id, cost, now);
+                ps.setLong(next, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long hits = rs.getLong(1);
+                    boolean spent = rs.getLong(2) == 1;
+                    return new Admission(hits, hits > limit ? null : new Spend(spent, spent ? rs.getLong(3) : null));
+                }
+            }
+        }, "meter a key's use");
+    }
+
     /** PostgreSQL channel that carries ids of changed keys to every process sharing the table. */
     private String channel() {
         String name = "pkauth_" + table.toLowerCase(Locale.ROOT);
@@ -415,6 +562,20 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 getLong(rs, 8),
                 rs.getLong(9),
                 getLong(rs, 10),
-                rs.getString(11));
+                rs.getString(11),
+                limits(getLong(rs, 12), getLong(rs, 13), getLong(rs, 14), getLong(rs, 15), getLong(rs, 16)),
+                getLong(rs, 17));
+    }
+
+    /** Limits as stored; a half-set pair (a limit without its window) reads as no limit rather than failing verification. */
+    private static dev.pkauth.UsageLimits limits(Long rate, Long window, Long credits, Long refillAmount, Long refillInterval) {
+        dev.pkauth.UsageLimits.RateLimit r = rate != null && window != null && rate >= 1 && window >= 1
+                ? new dev.pkauth.UsageLimits.RateLimit((int) Math.min(rate, Integer.MAX_VALUE), java.time.Duration.ofSeconds(window))
+                : null;
+        Long c = credits == null ? null : Math.max(0, credits);
+        dev.pkauth.UsageLimits.Refill f = c != null && refillAmount != null && refillInterval != null && refillAmount >= 1
+                && refillInterval >= 1 ? new dev.pkauth.UsageLimits.Refill(refillAmount, java.time.Duration.ofSeconds(refillInterval))
+                : null;
+        return r == null && c == null ? dev.pkauth.UsageLimits.NONE : new dev.pkauth.UsageLimits(r, c, f);
     }
 }

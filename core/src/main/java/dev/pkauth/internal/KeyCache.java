@@ -57,7 +57,7 @@ public final class KeyCache {
     }
 
     /** A ticker that follows the store's clock, so tests move time without sleeping. */
-    private static Ticker ticker(Clock clock) {
+    static Ticker ticker(Clock clock) {
         if (clock.equals(Clock.systemUTC())) return Ticker.systemTicker();
         return () -> {
             java.time.Instant now = clock.instant();
@@ -86,6 +86,11 @@ public final class KeyCache {
         if (own != null) return own;
         misses.increment();
         return loader.apply(id);
+    }
+
+    /** Whether {@code id} is in memory now (found or known absent), without loading it. */
+    public boolean contains(String id) {
+        return cache.getIfPresent(id) != null;
     }
 
     /** Loads made so far: the misses that reached the database. */

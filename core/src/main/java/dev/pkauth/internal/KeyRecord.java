@@ -18,30 +18,45 @@ public record KeyRecord(
         Long lastUsedAt,
         long createdAt,
         Long revokedAt,
-        String createdBy) {
+        String createdBy,
+        dev.pkauth.UsageLimits limits,
+        Long lastRefillAt) {
 
     public KeyRecord {
         scopes = List.copyOf(scopes);
+        if (limits == null) limits = dev.pkauth.UsageLimits.NONE;
+    }
+
+    /** A row with no usage limits. */
+    public KeyRecord(String id, String userId, String name, String prefix, String secretHash, List<String> scopes,
+            Long expiresAt, Long lastUsedAt, long createdAt, Long revokedAt, String createdBy) {
+        this(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy,
+                dev.pkauth.UsageLimits.NONE, null);
+    }
+
+    public KeyRecord withLimits(dev.pkauth.UsageLimits l, Long refilledAt) {
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt,
+                createdBy, l, refilledAt);
     }
 
     public KeyRecord withSecretHash(String hash) {
-        return new KeyRecord(id, userId, name, prefix, hash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy);
+        return new KeyRecord(id, userId, name, prefix, hash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt);
     }
 
     public KeyRecord withExpiresAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, at, lastUsedAt, createdAt, revokedAt, createdBy);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, at, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt);
     }
 
     public KeyRecord withLastUsedAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy, limits, lastRefillAt);
     }
 
     public KeyRecord withRevokedAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, at, createdBy);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, at, createdBy, limits, lastRefillAt);
     }
 
     public KeyRecord withCreatedBy(String parent) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, parent);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, parent, limits, lastRefillAt);
     }
 
     /** Unrevoked and not expired at {@code now} (Unix seconds). */
@@ -67,6 +82,6 @@ public record KeyRecord(
     @Override
     public String toString() {
         return "KeyRecord[id=" + id + ", userId=" + userId + ", prefix=" + prefix + ", scopes=" + scopes
-                + ", expiresAt=" + expiresAt + ", revokedAt=" + revokedAt + ", createdBy=" + createdBy + "]";
+                + ", expiresAt=" + expiresAt + ", revokedAt=" + revokedAt + ", createdBy=" + createdBy + ", limits=" + limits + "]";
     }
 }

@@ -57,6 +57,43 @@ public interface KeyRepository extends AutoCloseable {
      */
     boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement);
 
+    /** After spending credits: whether they were spent (nothing changes when not enough were left), and what is left. */
+    record Spend(boolean spent, Long remaining) {}
+
+    /**
+     * Spends {@code cost} credits atomically, first refilling them when a refill is due (the
+     * refill clock advances by whole intervals). Not spent when fewer than {@code cost} are left.
+     */
+    Spend spend(String id, long cost, long now);
+
+    /** Seconds until the key's next refill at {@code now}, or {@code null} when it has none. */
+    Long secondsToRefill(String id, long now);
+
+    /**
+     * Sets an unrevoked key's limits; credits as given, the refill clock restarting at {@code now}.
+     * False when there is no such unrevoked key.
+     */
+    boolean setLimits(String id, dev.pkauth.UsageLimits limits, long now);
+
+    /**
+     * Whether rate-limit windows live in the database, shared by every process (PostgreSQL): then
+     * {@link #admit} counts them; otherwise the store counts them in its own process.
+     */
+    default boolean sharesWindows() {
+        return false;
+    }
+
+    /** A shared window's hits including this one, and the spend ({@code null} when nothing was to be spent). */
+    record Admission(long hits, Spend spend) {}
+
+    /**
+     * In one round trip: counts a hit in the key's shared window (when {@code limit} is set) and,
+     * when the window still allows it and {@code cost > 0}, spends credits as {@link #spend}.
+     */
+    default Admission admit(String id, Integer limit, long windowStart, long cost, long now) {
+        throw new UnsupportedOperationException("windows are counted in process for " + this);
+    }
+
     /** Writes {@code last_used_at} for unrevoked keys, never moving it backwards. */
     void touch(Map<String, Long> lastUsedById);
 

@@ -68,6 +68,25 @@ public abstract class HttpContract {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A loopback address no earlier test of this JVM used: a client with a fresh budget of rejected keys. */
+    protected static String newClient() {
+        int n = CLIENTS.getAndIncrement();
+        return "127.0." + (n / 250 % 250) + "." + (n % 250 + 2);
+    }
+
+    /** Each test is its own client, as separate users would be: one test's rejected keys never throttle another's. */
+    @org.junit.jupiter.api.BeforeEach
+    void aClientOfItsOwn() {
+        RawHttp.from(newClient());
+    }
+
+    @AfterAll
+    void backToTheDefaultAddress() {
+        RawHttp.from(null);
+    }
+
     protected IssuedKey key(String... scopes) {
         return store.create("alice", "contract", List.of(scopes), null);
     }
@@ -307,6 +326,76 @@ public abstract class HttpContract {
     }
 
     // --- the store goes away (last: it breaks the table) -----------------------------------------
+
+    // --- usage limits -----------------------------------------------------------------------
+
+    /** The default budget (20 rejected keys a minute per address) in front of every lookup. */
+    @Test
+    void anAddressOverItsBudgetOfRejectedKeysGets429AndKeysInMemoryStillPass() {
+        IssuedKey known = key();
+        assertThat(RawHttp.get(base, "/whoami", bearer(known.token())).status()).as("now in the deployment's cache").isEqualTo(200);
+        IssuedKey unseen = key(); // never looked up by the deployment
+        String flooder = newClient();
+        RawHttp.from(flooder);
+        String guess = "pk.key_" + "G".repeat(32) + known.token().substring(39);
+        for (int i = 0; i < 20; i++) {
+            RawHttp.Response r = RawHttp.get(base, "/whoami", bearer(guess.substring(0, 8) + (char) ('a' + i) + guess.substring(9)));
+            assertThat(r.status()).as("rejected key " + (i + 1) + " of the budget").isEqualTo(401);
+        }
+
+        RawHttp.Response throttled = RawHttp.get(base, "/whoami", bearer(guess));
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(Integer.parseInt(throttled.header("Retry-After"))).isBetween(1, 60);
+        assertThat(throttled.header("WWW-Authenticate")).isNull();
+        assertErrorBody(throttled, "too_many_failed_attempts");
+        assertThat(RawHttp.get(base, "/whoami", bearer(known.token())).status()).as("a key in memory costs no lookup").isEqualTo(200);
+        assertThat(RawHttp.get(base, "/whoami", bearer(unseen.token())).status()).as("a lookup is refused").isEqualTo(429);
+
+        RawHttp.from(newClient());
+        assertThat(RawHttp.get(base, "/whoami", bearer(unseen.token())).status()).as("another address").isEqualTo(200);
+    }
+
+    @Test
+    void aRateLimitedKeyCarriesRateLimitHeadersAndGets429WhenItsWindowIsUsed() {
+        IssuedKey k = key();
+        store.limits(k.key().id(), dev.pkauth.UsageLimits.NONE.withRateLimit(dev.pkauth.UsageLimits.RateLimit.parse("3/1d")));
+        // A day-long window aligned to midnight UTC: at most one boundary can fall inside this test,
+        // so the first 429 comes after 3 to 6 passed requests.
+        int passed = 0;
+        RawHttp.Response r;
+        while ((r = RawHttp.get(base, "/whoami", bearer(k.token()))).status() == 200) {
+            passed++;
+            assertThat(r.header("RateLimit-Policy")).isEqualTo("\"key\";q=3;w=86400");
+            assertThat(r.header("RateLimit")).matches("\"key\";r=[0-2];t=\\d+");
+            assertThat(passed).as("passed requests before the limit").isLessThanOrEqualTo(6);
+        }
+        assertThat(passed).isBetween(3, 6);
+        assertThat(r.status()).isEqualTo(429);
+        assertThat(r.header("WWW-Authenticate")).isNull();
+        assertThat(r.header("RateLimit-Policy")).isEqualTo("\"key\";q=3;w=86400");
+        assertThat(r.header("RateLimit")).matches("\"key\";r=0;t=\\d+");
+        assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(1L, 86_400L);
+        assertErrorBody(r, "rate_limited");
+    }
+
+    @Test
+    void aKeyOutOfCreditsGets429UsageExceededAndARefusedScopeSpendsNothing() {
+        IssuedKey k = key("docs:read");
+        store.limits(k.key().id(), dev.pkauth.UsageLimits.NONE.withCredits(2));
+
+        assertThat(RawHttp.get(base, "/scoped", bearer(k.token())).status()).as("lacks docs:write").isEqualTo(403);
+        assertThat(RawHttp.get(base, "/whoami", bearer(k.token())).status()).isEqualTo(200);
+        RawHttp.Response second = RawHttp.get(base, "/whoami", bearer(k.token()));
+        assertThat(second.status()).as("the 403 spent nothing").isEqualTo(200);
+        assertThat(second.header("RateLimit")).as("no rate limit, no rate headers").isNull();
+        RawHttp.Response out = RawHttp.get(base, "/whoami", bearer(k.token()));
+
+        assertThat(out.status()).isEqualTo(429);
+        assertThat(out.header("Retry-After")).as("no refill, no retry").isNull();
+        assertThat(out.header("WWW-Authenticate")).isNull();
+        assertErrorBody(out, "usage_exceeded");
+        assertThat(store.find(k.key().id()).orElseThrow().limits().credits()).isZero();
+    }
 
     @Test
     @Order(Integer.MAX_VALUE)

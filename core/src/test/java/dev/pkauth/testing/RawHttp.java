@@ -20,6 +20,21 @@ import java.util.Map;
 public final class RawHttp {
     private RawHttp() {}
 
+    /** The local address requests come from; {@code null} lets the system choose (127.0.0.1). */
+    private static volatile java.net.InetAddress source;
+
+    /**
+     * Sends later requests from {@code address}, a loopback address such as {@code 127.0.0.7}
+     * (Linux answers on all of 127.0.0.0/8): each looks like a client of its own to the server.
+     */
+    public static void from(String address) {
+        try {
+            source = address == null ? null : java.net.InetAddress.getByName(address);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     public record Response(int status, Map<String, List<String>> headers, String body) {
         /** The only value of a header (case-insensitive name), or {@code null}. */
         public String header(String name) {
@@ -52,7 +67,8 @@ public final class RawHttp {
             head.append("Content-Length: ").append(bodyBytes.length).append("\r\n");
         }
         head.append("\r\n");
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+        try (Socket socket = source == null ? new Socket(base.getHost(), base.getPort())
+                : new Socket(base.getHost(), base.getPort(), source, 0)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));

@@ -12,9 +12,12 @@ import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Configuration;
 import jakarta.ws.rs.core.Context;
@@ -47,14 +50,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
-public class ApiKeyAuthFilter implements ContainerRequestFilter {
+public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerResponseFilter {
     /** Application property and ServletContext attribute holding the {@link ApiKeyStore}. */
     public static final String STORE_PROPERTY = "dev.pkauth.store";
     /** Application property naming the realm; default {@code api}. */
     public static final String REALM_PROPERTY = "dev.pkauth.realm";
     /** Request property holding the {@link ApiKeyPrincipal}. */
     public static final String PRINCIPAL_PROPERTY = "dev.pkauth.principal";
-    private static final AccessRule DENY = new AccessRule(false, List.of(), List.of());
+    /** Request property carrying headers for the response of a passed request (a rate-limited key's RateLimit headers). */
+    static final String RESPONSE_HEADERS_PROPERTY = "dev.pkauth.response-headers";
 
     @Context
     private ResourceInfo resourceInfo;
@@ -64,6 +68,8 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
     private Providers providers;
     @Context
     private ServletContext servletContext;
+    @Context
+    private HttpServletRequest servletRequest;
 
     private volatile BearerAuthenticator authenticator;
     private final Map<Method, AccessRule> rules = new ConcurrentHashMap<>();
@@ -114,19 +120,33 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
             auth = authenticator;
         }
         AccessRule rule = ruleFor(resourceInfo == null ? null : resourceInfo.getResourceMethod());
-        AuthOutcome outcome = auth.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION),
-                rule == DENY ? AccessRule.AUTHENTICATED : rule);
+        AuthOutcome outcome = auth.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION), rule,
+                clientAddress());
         if (outcome instanceof AuthOutcome.Rejected rejected) {
             request.abortWith(response(rejected.failure(), request.hasEntity()));
         } else if (outcome instanceof AuthOutcome.Authenticated ok) {
             ApiKeyPrincipal principal = ok.principal();
-            if (rule == DENY) {
-                request.abortWith(response(AuthFailure.insufficientScope(auth.realm(), List.of()), request.hasEntity()));
-                return;
-            }
             request.setProperty(PRINCIPAL_PROPERTY, principal);
+            if (!ok.headers().isEmpty()) request.setProperty(RESPONSE_HEADERS_PROPERTY, ok.headers());
             boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
             request.setSecurityContext(new ApiKeySecurityContext(principal, secure));
+        }
+    }
+
+    /** Adds what the decision asked for to a passed request's response. */
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (request.getProperty(RESPONSE_HEADERS_PROPERTY) instanceof Map<?, ?> headers) {
+            headers.forEach((name, value) -> response.getHeaders().putSingle((String) name, value));
+        }
+    }
+
+    /** The client's address as the servlet container reports it; {@code null} outside one. */
+    private String clientAddress() {
+        try {
+            return servletRequest == null ? null : servletRequest.getRemoteAddr();
+        } catch (RuntimeException notInAServletContainer) {
+            return null;
         }
     }
 
@@ -143,7 +163,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
     static AccessRule ruleOf(Method method, Class<?> type) {
         Annotation base = securityAnnotation(method);
         if (base == null && type != null) base = securityAnnotation(type);
-        if (base instanceof DenyAll) return DENY;
+        if (base instanceof DenyAll) return AccessRule.DENY_ALL;
         List<String> all = new ArrayList<>();
         boolean methodPermitsAll = method.isAnnotationPresent(PermitAll.class);
         if (type != null && type.isAnnotationPresent(RequireScopes.class) && !methodPermitsAll) {

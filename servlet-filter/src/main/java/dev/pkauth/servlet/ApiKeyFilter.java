@@ -119,9 +119,10 @@ public class ApiKeyFilter implements Filter {
         }
         if (authenticator == null) throw new ServletException("ApiKeyFilter was not initialised");
         List<String> headers = Collections.list(request.getHeaders("Authorization"));
-        AuthOutcome outcome = authenticator.authenticate(headers, rule);
+        AuthOutcome outcome = authenticator.authenticate(headers, rule, request.getRemoteAddr());
         if (outcome instanceof AuthOutcome.Authenticated ok) {
             ApiKeyPrincipal principal = ok.principal();
+            ok.headers().forEach(response::setHeader);
             request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
             chain.doFilter(new ApiKeyRequest(request, principal), response);
         } else if (outcome instanceof AuthOutcome.Rejected rejected) {

@@ -1,0 +1,154 @@
+package dev.pkauth;
+
+import java.time.Duration;
+
+/**
+ * What a key may use: a rate limit (requests per window), credits (uses left), and a refill of
+ * the credits. Every part is optional; {@link #NONE} is a key with no limits.
+ *
+ * <pre>{@code
+ * UsageLimits limits = UsageLimits.NONE
+ *         .withRateLimit(RateLimit.parse("100/1m"))
+ *         .withCredits(1000)
+ *         .withRefill(Refill.parse("1000/30d"));
+ * store.create("alice", "CI", List.of("docs:read"), null, limits);
+ * }</pre>
+ *
+ * <p>Read back from a key ({@link ApiKey#limits()}), {@link #credits()} is what was left when the
+ * row was read.
+ *
+ * @param rateLimit requests per window, or {@code null} for no per-key limit (a store-wide
+ *     default may apply)
+ * @param credits uses left, or {@code null} for unlimited; one is spent by each request that
+ *     passes authentication and authorization
+ * @param refill credits are reset to {@code refill.amount()} every {@code refill.interval()}, or
+ *     {@code null} for never; needs credits
+ */
+public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
+    /** No limits. */
+    public static final UsageLimits NONE = new UsageLimits(null, null, null);
+
+    public UsageLimits {
+        if (credits != null && credits < 0) throw new IllegalArgumentException("credits must not be negative, was " + credits);
+        if (refill != null && credits == null) {
+            throw new IllegalArgumentException("a refill needs credits to refill: set credits too");
+        }
+    }
+
+    public UsageLimits withRateLimit(RateLimit limit) {
+        return new UsageLimits(limit, credits, refill);
+    }
+
+    public UsageLimits withCredits(long credits) {
+        return new UsageLimits(rateLimit, credits, refill);
+    }
+
+    /** Credits, starting full when none were set. */
+    public UsageLimits withRefill(Refill refill) {
+        return new UsageLimits(rateLimit, credits == null && refill != null ? Long.valueOf(refill.amount()) : credits, refill);
+    }
+
+    /** True when a request with this key costs anything to meter. */
+    public boolean isLimited() {
+        return rateLimit != null || credits != null;
+    }
+
+    /**
+     * True when these limits allow no more than {@code other}: for keys minted by keys, which may
+     * never be looser than the key minting them. A rate limit no faster, credits no more, a refill
+     * no faster; where {@code other} has a limit, so must these.
+     */
+    public boolean withinOf(UsageLimits other) {
+        if (other.rateLimit != null && (rateLimit == null || rateLimit.fasterThan(other.rateLimit))) return false;
+        if (other.credits != null && (credits == null || credits > other.credits)) return false;
+        // Where the parent's credits are limited, a child's refill may not outpace the parent's.
+        boolean refillTooFast = refill != null && other.credits != null
+                && (other.refill == null || refill.fasterThan(other.refill));
+        return !refillTooFast;
+    }
+
+    /**
+     * At most {@code requests} requests per {@code window} (whole seconds, at least one).
+     *
+     * @param requests 1 or more
+     * @param window 1 second or more, whole seconds
+     */
+    public record RateLimit(int requests, Duration window) {
+        public RateLimit {
+            if (requests < 1) throw new IllegalArgumentException("a rate limit allows at least 1 request, was " + requests);
+            window = wholeSeconds(window, "rate limit window");
+        }
+
+        /** {@code 100/1m}, {@code 10/1s}, {@code 5000/1h}, {@code 20/30s}. */
+        public static RateLimit parse(String text) {
+            String[] parts = split(text, "rate limit", "100/1m");
+            return new RateLimit(positiveInt(parts[0], "rate limit", "100/1m"), Durations.parse(parts[1]));
+        }
+
+        boolean fasterThan(RateLimit other) {
+            // requests / window > other.requests / other.window, without division
+            return (long) requests * other.window.toSeconds() > (long) other.requests * window.toSeconds();
+        }
+
+        @Override
+        public String toString() {
+            return requests + "/" + Durations.format(window);
+        }
+    }
+
+    /**
+     * Credits reset to {@code amount} every {@code interval}.
+     *
+     * @param amount 1 or more
+     * @param interval 1 second or more, whole seconds
+     */
+    public record Refill(long amount, Duration interval) {
+        public Refill {
+            if (amount < 1) throw new IllegalArgumentException("a refill gives at least 1 credit, was " + amount);
+            interval = wholeSeconds(interval, "refill interval");
+        }
+
+        /** {@code 1000/30d}. */
+        public static Refill parse(String text) {
+            String[] parts = split(text, "refill", "1000/30d");
+            return new Refill(positiveInt(parts[0], "refill", "1000/30d"), Durations.parse(parts[1]));
+        }
+
+        boolean fasterThan(Refill other) {
+            return amount * other.interval.toSeconds() > other.amount * interval.toSeconds();
+        }
+
+        @Override
+        public String toString() {
+            return amount + "/" + Durations.format(interval);
+        }
+    }
+
+    private static Duration wholeSeconds(Duration d, String what) {
+        if (d == null || d.toSeconds() < 1 || d.toNanos() % 1_000_000_000L != 0) {
+            throw new IllegalArgumentException(what + " must be a whole number of seconds, at least 1s, was " + d);
+        }
+        return d;
+    }
+
+    private static String[] split(String text, String what, String example) {
+        String t = text == null ? "" : text.strip();
+        int slash = t.indexOf('/');
+        if (slash <= 0 || slash == t.length() - 1 || t.indexOf('/', slash + 1) >= 0) {
+            throw new IllegalArgumentException(what + " must look like " + example + ", was "
+                    + dev.pkauth.internal.Validation.printable(t));
+        }
+        return new String[] {t.substring(0, slash), t.substring(slash + 1)};
+    }
+
+    private static int positiveInt(String s, String what, String example) {
+        try {
+            int n = Integer.parseInt(s);
+            if (n >= 1) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(what + " must look like " + example + " with a positive count, was "
+                + dev.pkauth.internal.Validation.printable(s));
+    }
+}
