@@ -16,7 +16,7 @@ import java.util.Map;
 /** How keys look on a terminal and in JSON. Nothing here can print a secret: keys carry none. */
 final class Output {
     static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-    private static final String[] HEADERS = {"ID", "PREFIX", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "STATUS", "MINTED BY"};
+    private static final String[] HEADERS = {"ID", "PREFIX", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "STATUS", "LIMITS", "MINTED BY"};
 
     private Output() {}
 
@@ -40,6 +40,9 @@ final class Output {
         m.put("last_used_at", iso(k.lastUsedAt()));
         m.put("revoked_at", iso(k.revokedAt()));
         m.put("created_by", k.createdBy());
+        m.put("rate_limit", k.limits().rateLimit() == null ? null : k.limits().rateLimit().toString());
+        m.put("credits", k.limits().credits());
+        m.put("refill", k.limits().refill() == null ? null : k.limits().refill().toString());
         m.put("status", k.statusAt(now).name().toLowerCase(Locale.ROOT));
         return m;
     }
@@ -69,10 +72,20 @@ final class Output {
                 relative(k.createdAt(), now), k.expiresAt() == null ? "never" : relative(k.expiresAt(), now),
                 k.lastUsedAt() == null ? "never" : relative(k.lastUsedAt(), now),
                 k.statusAt(now).name().toLowerCase(Locale.ROOT),
+                limits(k.limits()),
                 k.createdBy() == null ? "-" : k.createdBy()
             });
         }
         return align(rows);
+    }
+
+    /** "100/1m, 998 credits, refill 1000/30d", or "-". */
+    static String limits(dev.pkauth.UsageLimits l) {
+        List<String> parts = new ArrayList<>();
+        if (l.rateLimit() != null) parts.add(l.rateLimit().toString());
+        if (l.credits() != null) parts.add(l.credits() + (l.credits() == 1 ? " credit" : " credits"));
+        if (l.refill() != null) parts.add("refill " + l.refill());
+        return parts.isEmpty() ? "-" : String.join(", ", parts);
     }
 
     /** Rows padded to aligned columns, the first row being the header. */

@@ -5,6 +5,7 @@ import dev.pkauth.ApiKeyStore;
 import dev.pkauth.Durations;
 import dev.pkauth.IssuedKey;
 import dev.pkauth.Settings;
+import dev.pkauth.UsageLimits;
 import dev.pkauth.StoreUnavailableException;
 import dev.pkauth.Verification;
 import java.io.BufferedReader;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "pkauth", mixinStandardHelpOptions = true, version = "pkauth 0.1.0",
         description = "Manage pkauth API keys. Options fall back to PKAUTH_* environment variables.",
         subcommands = {
-            PkauthCli.Create.class, PkauthCli.ListKeys.class, PkauthCli.Show.class, PkauthCli.Revoke.class,
+            PkauthCli.Create.class, PkauthCli.ListKeys.class, PkauthCli.Show.class, PkauthCli.Limits.class, PkauthCli.Revoke.class,
             PkauthCli.Purge.class, PkauthCli.Refresh.class, PkauthCli.Rotate.class, PkauthCli.Verify.class,
             PkauthCli.Migrate.class, Accounts.class, CommandLine.HelpCommand.class
         },
@@ -156,6 +157,9 @@ public final class PkauthCli {
         @Option(names = "--name", description = "label, such as CI") String name;
         @Option(names = "--scopes", split = ",", paramLabel = "a,b", description = "comma-separated scopes") List<String> scopes;
         @ArgGroup(exclusive = true) Expiry expiry;
+        @Option(names = "--rate-limit", paramLabel = "N/D", description = "at most N requests per D: 100/1m") String rateLimit;
+        @Option(names = "--credits", paramLabel = "N", description = "uses allowed; one per request") Long credits;
+        @Option(names = "--refill", paramLabel = "N/D", description = "reset credits to N every D: 1000/30d") String refill;
 
         static final class Expiry {
             @Option(names = "--expires-in", paramLabel = "D", description = "lifetime: 90d, 24h, 30m, 45s") String in;
@@ -166,7 +170,10 @@ public final class PkauthCli {
         public Integer call() {
             Instant expiresAt = expiry == null ? null : expiry.in != null ? now().plus(Durations.parse(expiry.in)) : parseInstant(expiry.at);
             try (ApiKeyStore store = root.open(true)) {
-                IssuedKey issued = store.create(user, name, scopes == null ? List.of() : scopes, expiresAt);
+                UsageLimits limits = new UsageLimits(rateLimit == null ? null : UsageLimits.RateLimit.parse(rateLimit),
+                        credits, null);
+                if (refill != null) limits = limits.withRefill(UsageLimits.Refill.parse(refill));
+                IssuedKey issued = store.create(user, name, scopes == null ? List.of() : scopes, expiresAt, limits);
                 out().println(issued.token());
                 out().flush();
                 ApiKey k = issued.key();
@@ -210,6 +217,49 @@ public final class PkauthCli {
                     err().println("More keys: pkauth list --user " + user + (all ? " --all" : "") + " --limit "
                             + (limit == null ? 100 : limit) + " --after " + next);
                 }
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "limits", mixinStandardHelpOptions = true,
+            description = "Change a key's usage limits; parts not named stay as they are. Prints the key.")
+    static final class Limits extends Base {
+        @Parameters(paramLabel = "ID") String id;
+        @ArgGroup(exclusive = true) Rate rate;
+        @ArgGroup(exclusive = true) Credits credits;
+        @ArgGroup(exclusive = true) RefillOption refill;
+
+        static final class Rate {
+            @Option(names = "--rate-limit", paramLabel = "N/D", description = "at most N requests per D: 100/1m") String limit;
+            @Option(names = "--no-rate-limit", description = "remove the key's rate limit") boolean none;
+        }
+
+        static final class Credits {
+            @Option(names = "--credits", paramLabel = "N", description = "set the credits left to N") Long amount;
+            @Option(names = "--unlimited", description = "no credits: unlimited use (removes any refill)") boolean unlimited;
+        }
+
+        static final class RefillOption {
+            @Option(names = "--refill", paramLabel = "N/D", description = "reset credits to N every D: 1000/30d") String refill;
+            @Option(names = "--no-refill", description = "stop refilling") boolean none;
+        }
+
+        @Override
+        public Integer call() {
+            try (ApiKeyStore store = root.open(false)) {
+                Optional<ApiKey> key = store.find(id);
+                if (key.isEmpty()) return notFound(id);
+                UsageLimits l = key.get().limits();
+                UsageLimits.RateLimit r = rate == null ? l.rateLimit() : rate.none ? null : UsageLimits.RateLimit.parse(rate.limit);
+                Long c = credits == null ? l.credits() : credits.unlimited ? null : credits.amount;
+                UsageLimits.Refill f = refill == null ? l.refill() : refill.none ? null : UsageLimits.Refill.parse(refill.refill);
+                if (c == null) f = null;
+                UsageLimits next = new UsageLimits(r, c, null);
+                if (f != null) next = next.withRefill(f);
+                Optional<ApiKey> updated = store.limits(id, next);
+                if (updated.isEmpty()) return notFound(id);
+                out().print(Output.table(List.of(updated.get()), now()));
                 return OK;
             }
         }

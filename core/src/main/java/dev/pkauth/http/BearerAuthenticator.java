@@ -72,6 +72,10 @@ public final class BearerAuthenticator {
      *     client's address, e.g. Jetty's {@code ForwardedRequestCustomizer})
      */
     public AuthOutcome authenticate(List<String> authorizationHeaders, AccessRule rule, String clientAddress) {
+        return decide(authorizationHeaders, rule, clientAddress, true);
+    }
+
+    private AuthOutcome decide(List<String> authorizationHeaders, AccessRule rule, String clientAddress, boolean meter) {
         BearerCredentials credentials = BearerCredentials.parse(authorizationHeaders);
         if (credentials instanceof BearerCredentials.Absent) {
             return rule.anonymous() ? ANONYMOUS : missing;
@@ -104,6 +108,7 @@ public final class BearerAuthenticator {
         ApiKeyPrincipal principal = ((Verification.Valid) verification).principal();
         AuthFailure denied = authorize(principal, rule);
         if (denied != null) return new AuthOutcome.Rejected(denied);
+        if (!meter) return new AuthOutcome.Authenticated(principal);
         Usage usage;
         try {
             usage = store.admit(principal);
@@ -124,6 +129,15 @@ public final class BearerAuthenticator {
         }
         return new AuthOutcome.Authenticated(principal,
                 usage.rate() == null ? java.util.Map.of() : AuthFailure.rateLimitHeaders(usage.rate()));
+    }
+
+    /**
+     * Only whether the request carries a valid key: the rejections of {@link #authenticate} up to
+     * and including the key's verification, with no scopes checked and nothing metered. For
+     * answering a path that matches no resource as a protected one would (no route discovery).
+     */
+    public AuthOutcome check(List<String> authorizationHeaders, String clientAddress) {
+        return decide(authorizationHeaders, AccessRule.AUTHENTICATED, clientAddress, false);
     }
 
     /** The 403 to answer when {@code principal} does not satisfy {@code rule}, or {@code null}. */

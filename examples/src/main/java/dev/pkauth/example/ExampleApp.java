@@ -62,15 +62,11 @@ public final class ExampleApp {
         root.addFilter(RequestLogFilter.class, "/*", requests);
         // Servlet filter, configured in code.
         root.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm(realm).build()), "/servlet/*", requests);
-        // Every /api path needs a key before routing, so unauthenticated callers cannot discover
-        // routes (404 against 401). The JAX-RS filter then applies each resource's scopes; the
-        // second verification is a cache hit.
-        root.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm(realm).build()), "/api/*", requests);
         root.addServlet(new ServletHolder(new HealthServlet()), "/health");
         root.addServlet(new ServletHolder(new WhoamiServlet()), "/servlet/whoami");
         // JAX-RS filter, registered by class: it finds the store in the ServletContext attribute.
         ResourceConfig api = new ResourceConfig(ApiKeyAuthFilter.class, StoreUnavailableMapper.class, WhoamiResource.class,
-                DocsResource.class, KeysResource.class, BodyLimit.class)
+                DocsResource.class, KeysResource.class, BodyLimit.class, UnknownRoute.class)
                 .property(ApiKeyAuthFilter.REALM_PROPERTY, realm)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         ServletHolder jersey = new ServletHolder(new ServletContainer(api));

@@ -47,6 +47,15 @@ final class Json {
         m.put("last_used_at", k.lastUsedAt() == null ? null : k.lastUsedAt().toString());
         m.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
         m.put("created_by", k.createdBy());
+        dev.pkauth.UsageLimits l = k.limits();
+        Map<String, Object> rate = null;
+        if (l.rateLimit() != null) {
+            rate = new LinkedHashMap<>();
+            rate.put("requests", l.rateLimit().requests());
+            rate.put("window_seconds", l.rateLimit().window().toSeconds());
+        }
+        m.put("rate_limit", rate);
+        m.put("credits", l.credits());
         return m;
     }
 

@@ -8,6 +8,7 @@ import dev.pkauth.ApiKeyStore;
 import dev.pkauth.IssuedKey;
 import dev.pkauth.KeyLimitExceededException;
 import dev.pkauth.KeyPage;
+import dev.pkauth.UsageLimits;
 import dev.pkauth.jaxrs.ApiKeyPrincipals;
 import dev.pkauth.jaxrs.RequireScopes;
 import dev.pkauth.servlet.ApiKeyFilter;
@@ -48,10 +49,15 @@ public class KeysResource {
     @Context
     private SecurityContext security;
 
-    private static final String EXPECTED = "{\"name\":\"…\",\"scopes\":[\"…\"],\"expires_in_seconds\":N}";
+    private static final String EXPECTED = "{\"name\":\"…\",\"scopes\":[\"…\"],\"expires_in_seconds\":N,"
+            + "\"rate_limit\":{\"requests\":N,\"window_seconds\":S},\"credits\":N}";
 
     /** The body of {@code POST /api/keys}. */
-    record NewKey(String name, List<String> scopes, @JsonProperty("expires_in_seconds") Long expiresInSeconds) {}
+    record NewKey(String name, List<String> scopes, @JsonProperty("expires_in_seconds") Long expiresInSeconds,
+            @JsonProperty("rate_limit") NewRateLimit rateLimit, Long credits) {}
+
+    /** {@code "rate_limit":{"requests":N,"window_seconds":S}} */
+    record NewRateLimit(Integer requests, @JsonProperty("window_seconds") Long windowSeconds) {}
 
     private ApiKeyStore store() {
         return (ApiKeyStore) servletContext.getAttribute(ApiKeyFilter.STORE_ATTRIBUTE);
@@ -101,8 +107,17 @@ public class KeysResource {
         }
         IssuedKey issued;
         try {
+            UsageLimits limits = caller.limits();
+            if (request.rateLimit() != null || request.credits() != null) {
+                NewRateLimit r = request.rateLimit();
+                if (r != null && (r.requests() == null || r.windowSeconds() == null)) {
+                    return ApiErrors.badRequest("rate_limit needs requests and window_seconds");
+                }
+                limits = new UsageLimits(r == null ? null : new UsageLimits.RateLimit(r.requests(),
+                        java.time.Duration.ofSeconds(r.windowSeconds())), request.credits(), null);
+            }
             issued = store().create(caller, request.name(), request.scopes() == null ? List.of() : request.scopes(),
-                    expiresAt);
+                    expiresAt, limits);
         } catch (SecurityException e) {
             return ApiErrors.of(Response.Status.FORBIDDEN, "insufficient_scope", e.getMessage());
         } catch (KeyLimitExceededException e) {

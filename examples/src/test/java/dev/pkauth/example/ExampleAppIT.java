@@ -208,6 +208,24 @@ class ExampleAppIT {
         assertThat(call("GET", "/api/whoami", grandchildToken, null).statusCode()).as("died with its parent").isEqualTo(401);
         assertThat(call("GET", "/servlet/whoami", grandchildToken, null).statusCode()).isEqualTo(401);
         assertThat(call("GET", "/api/whoami", demo, null).statusCode()).as("the parent's parent lives").isEqualTo(200);
+
+        // Usage limits: set at creation, shown, enforced with headers, never loosened by a child.
+        HttpResponse<String> metered = call("POST", "/api/keys", demo, "{\"scopes\":[\"keys:write\"],"
+                + "\"rate_limit\":{\"requests\":3,\"window_seconds\":86400},\"credits\":5}");
+        assertThat(metered.statusCode()).as(metered.body()).isEqualTo(201);
+        assertThat(metered.body()).contains("\"rate_limit\":{\"requests\":3,\"window_seconds\":86400}", "\"credits\":5");
+        String meteredToken = field(metered.body(), "token");
+        HttpResponse<String> used = call("GET", "/api/whoami", meteredToken, null);
+        assertThat(used.statusCode()).isEqualTo(200);
+        assertThat(used.headers().firstValue("RateLimit-Policy")).hasValue("\"key\";q=3;w=86400");
+        // The resource refuses a looser child after the filter admitted the request: it counts.
+        assertThat(call("POST", "/api/keys", meteredToken, "{\"credits\":6}").statusCode()).as("looser credits").isEqualTo(403);
+        HttpResponse<String> inherited = call("POST", "/api/keys", meteredToken, "{}");
+        assertThat(inherited.statusCode()).isEqualTo(201);
+        assertThat(inherited.body()).as("a child of a limited key is limited").contains("\"requests\":3");
+        HttpResponse<String> limited = call("GET", "/api/whoami", meteredToken, null);
+        assertThat(limited.statusCode()).as("fourth request in a 3-per-day window").isEqualTo(429);
+        assertThat(limited.body()).contains("\"error\":\"rate_limited\"");
     }
 
     /** Security review finding 3 and 7, over HTTP. */

@@ -1,0 +1,62 @@
+package dev.pkauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pkauth.internal.FixedWindows;
+import dev.pkauth.testing.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tier 1: floods of guessed keys never reach the database, and cost bounded memory. */
+class FailedAuthFloodTest {
+    @TempDir
+    Path dir;
+
+    final MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
+
+    @Test
+    void tenThousandDistinctUnknownIdsFromOneAddressCostAtMostTheBudgetInLookups() {
+        VerificationCacheTest.CountingSqlite db = new VerificationCacheTest.CountingSqlite(dir.resolve("keys.db"));
+        try (ApiKeyStore store = ApiKeyStore.builder().dataSource(db.dataSource).pepper("p").clock(clock)
+                .executor(Runnable::run).build()) {
+            IssuedKey legit = store.create("alice", null, List.of(), null);
+            int before = db.lookups.get();
+            String tail = legit.token().substring(39);
+            int throttled = 0;
+            for (int i = 0; i < 10_000; i++) {
+                String id = String.format("%032d", i).replace('0', 'A');
+                Verification v = store.verify("pk.key_" + id + tail, "203.0.113.9");
+                if (v instanceof Verification.Throttled) throttled++;
+                else assertThat(((Verification.Invalid) v).reason()).isEqualTo(Verification.Reason.NOT_FOUND);
+            }
+
+            assertThat(db.lookups.get() - before).as("database lookups for 10,000 guesses").isLessThanOrEqualTo(20);
+            assertThat(throttled).isEqualTo(10_000 - 20);
+            assertThat(store.verify(legit.token(), "198.51.100.1").isValid()).as("another address").isTrue();
+
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(store.verify(legit.token(), "203.0.113.9").isValid()).as("the window has passed").isTrue();
+        }
+    }
+
+    @Test
+    void theBudgetCanBeTurnedOff() {
+        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p")
+                .settings(Settings.of(java.util.Map.of(Settings.FAILED_AUTH_LIMIT, "off"))).build()) {
+            String unknown = "pk.key_" + "A".repeat(32) + "." + "B".repeat(43);
+            for (int i = 0; i < 100; i++) {
+                assertThat(store.verify(unknown, "203.0.113.9")).isInstanceOf(Verification.Invalid.class);
+            }
+        }
+    }
+
+    @Test
+    void aFloodOfDistinctAddressesKeepsBoundedMemory() {
+        FixedWindows windows = new FixedWindows(1_000, clock, false);
+        for (int i = 0; i < 50_000; i++) windows.hit("198.18." + (i >> 8 & 0xff) + "." + (i & 0xff) + "#" + i, 60, 0);
+        assertThat(windows.size()).isLessThanOrEqualTo(1_000);
+    }
+}
