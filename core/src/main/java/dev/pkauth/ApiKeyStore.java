@@ -3,6 +3,7 @@ package dev.pkauth;
 import dev.pkauth.internal.CacheGroup;
 import dev.pkauth.internal.DatabaseTarget;
 import dev.pkauth.internal.FixedWindows;
+import dev.pkauth.internal.WindowLeases;
 import dev.pkauth.internal.InMemoryKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository;
 import dev.pkauth.internal.KeyCache;
@@ -60,6 +61,8 @@ public final class ApiKeyStore implements AutoCloseable {
     private final int maxKeysPerUser;
     /** Per-key windows counted in this process (SQLite, in memory); PostgreSQL counts them in the database. */
     private final FixedWindows rateWindows;
+    /** PostgreSQL: this instance's leases of the shared windows. */
+    private final WindowLeases leases;
     private final UsageLimits.RateLimit defaultRateLimit;
     /** Rejected keys per client address, or {@code null} when that budget is off. */
     private final FixedWindows failedByAddress;
@@ -84,6 +87,7 @@ public final class ApiKeyStore implements AutoCloseable {
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.defaultRateLimit = b.defaultRateLimit;
         this.rateWindows = new FixedWindows(MAX_TRACKED, this.clock, true);
+        this.leases = new WindowLeases(MAX_TRACKED, this.clock);
         this.failedAuthLimit = b.failedAuthLimit != null ? b.failedAuthLimit.orElse(null) : DEFAULT_FAILED_AUTH_LIMIT;
         this.failedByAddress = failedAuthLimit == null ? null : new FixedWindows(MAX_TRACKED, this.clock, false);
         Executor executor = b.executor;
@@ -232,9 +236,10 @@ public final class ApiKeyStore implements AutoCloseable {
      * default), then one credit. Filters call it after the scopes check, so a refused scope
      * spends nothing. A key without limits costs nothing here: no database work, no allocation.
      *
-     * <p>On PostgreSQL the window and the credits are shared by every process on the database,
-     * in one round trip; on SQLite and in memory the window is this process's, and credits are
-     * spent in the database (exact across processes).
+     * <p>On PostgreSQL the window is shared by every process on the database, leased in chunks
+     * (one round trip per chunk; never over the limit, see {@link WindowLeases}); on SQLite and in
+     * memory it is this process's. Credits are spent in the database, one conditional UPDATE per
+     * request, exact across processes on every backend.
      *
      * @throws StoreUnavailableException when the database cannot answer
      */
@@ -268,26 +273,24 @@ public final class ApiKeyStore implements AutoCloseable {
     private Usage meter(String id, UsageLimits.RateLimit rate, long cost) {
         long now = nowSeconds();
         Usage.RateState state = null;
-        KeyRepository.Spend spend = null;
-        if (repository.sharesWindows()) {
-            long window = rate == null ? 0 : rate.window().toSeconds();
-            KeyRepository.Admission a = repository.admit(id, rate == null ? null : rate.requests(),
-                    rate == null ? 0 : FixedWindows.windowStart(now, window), cost, now);
-            if (rate != null) {
-                long start = FixedWindows.windowStart(now, window);
-                state = rateState(rate, a.hits(), start + window, now);
-                if (a.hits() > rate.requests()) return new Usage.RateLimited(state);
+        if (rate != null) {
+            long window = rate.window().toSeconds();
+            long hits;
+            long end;
+            if (repository.sharesWindows()) {
+                WindowLeases.Decision d = leases.admit(id, rate.requests(), window, now, repository::leaseHits);
+                end = d.end();
+                hits = d.allowed() ? rate.requests() - d.remaining() : rate.requests() + 1L;
+            } else {
+                FixedWindows.Hit hit = rateWindows.hit(id, window, now);
+                end = hit.end();
+                hits = hit.hits();
             }
-            spend = a.spend();
-        } else {
-            if (rate != null) {
-                FixedWindows.Window w = rateWindows.hit(id, rate.window().toSeconds(), now);
-                state = rateState(rate, w.hits(), w.end(), now);
-                if (w.hits() > rate.requests()) return new Usage.RateLimited(state);
-            }
-            if (cost > 0) spend = repository.spend(id, cost, now);
+            state = rateState(rate, hits, end, now);
+            if (hits > rate.requests()) return new Usage.RateLimited(state);
         }
-        if (spend == null) return new Usage.Allowed(state, null);
+        if (cost == 0) return new Usage.Allowed(state, null);
+        KeyRepository.Spend spend = repository.spend(id, cost, now);
         if (!spend.spent()) return new Usage.Exhausted(state, repository.secondsToRefill(id, now));
         return new Usage.Allowed(state, spend.remaining());
     }

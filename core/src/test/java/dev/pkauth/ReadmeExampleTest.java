@@ -40,6 +40,33 @@ class ReadmeExampleTest {
     void theReadmeShowsTheExampleVerbatim() {
         dev.pkauth.testing.Readme.assertShows(ReadmeExampleTest.class, "store");
         dev.pkauth.testing.Readme.assertShows(ReadmeExampleTest.class, "lineage");
+        dev.pkauth.testing.Readme.assertShows(ReadmeExampleTest.class, "usage");
+    }
+
+    @Test
+    void theUsageLimitsExampleRuns() {
+        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("a-long-random-server-secret").build()) {
+            // README:usage:start
+            IssuedKey metered = store.create("alice", "partner", List.of("docs:read"), null, UsageLimits.NONE
+                    .withRateLimit(UsageLimits.RateLimit.parse("100/1m"))   // per key; see also PKAUTH_DEFAULT_RATE_LIMIT
+                    .withCredits(1000)
+                    .withRefill(UsageLimits.Refill.parse("1000/30d")));
+            ApiKeyPrincipal caller = ((Verification.Valid) store.verify(metered.token())).principal();
+
+            Usage usage = store.admit(caller);          // what the filters do after the scopes check
+            Usage charged = store.consume(caller, 5);   // an expensive call costs 5 more credits
+            if (charged instanceof Usage.Exhausted exhausted) {
+                // answer 429; exhausted.retryAfterSeconds() is the wait for the next refill (null: none)
+            }
+            store.limits(metered.key().id(), UsageLimits.NONE.withCredits(50));  // change them later
+            // README:usage:end
+            assertThat(usage).isInstanceOfSatisfying(Usage.Allowed.class, a -> {
+                assertThat(a.creditsLeft()).isEqualTo(999);
+                assertThat(a.rate().remaining()).isEqualTo(99);
+            });
+            assertThat(charged).isEqualTo(new Usage.Allowed(null, 994L));
+            assertThat(store.find(metered.key().id()).orElseThrow().limits()).isEqualTo(UsageLimits.NONE.withCredits(50));
+        }
     }
 
     @Test

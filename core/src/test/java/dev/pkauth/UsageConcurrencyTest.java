@@ -100,6 +100,25 @@ class UsageConcurrencyTest {
         assertThat(allowed).isBetween(100, 200);
     }
 
+    /**
+     * With 1,000 an hour each instance leases 62 at a time: never more than the limit, and at most
+     * two other instances' unused leases (2 × 61) short of it.
+     */
+    @Test
+    void leasedWindowsNeverExceedTheLimitAndFallShortByAtMostTheOtherInstancesLeases() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.POSTGRESQL, dir);
+        IssuedKey key;
+        try (ApiKeyStore setup = db.builder().build()) {
+            key = setup.create("alice", null, List.of(), null, UsageLimits.NONE.withRateLimit(RateLimit.parse("1000/1h")));
+        }
+        assertThat(dev.pkauth.internal.WindowLeases.chunk(1000)).isEqualTo(62);
+        // 3 × 8 × 100 = 2,400 attempts.
+        int allowed = hammer(db, key, 100, store -> store.admit(principal(store, key)));
+
+        org.slf4j.LoggerFactory.getLogger(UsageConcurrencyTest.class).info("1000/1h over 3 instances admitted {}", allowed);
+        assertThat(allowed).isBetween(1000 - 2 * 61, 1000);
+    }
+
     @Test
     void creditsAndARateLimitTogetherStayExact() throws Exception {
         TestDatabase db = TestDatabase.create(Backend.POSTGRESQL, dir);

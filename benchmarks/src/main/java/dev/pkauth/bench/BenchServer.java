@@ -38,6 +38,34 @@ public final class BenchServer {
         }
     }
 
+    /**
+     * The rows PostgreSQL counted as written to the shared window table, for the load script to
+     * compare with the requests it sent (round trips per request of a rate-limited key).
+     */
+    public static final class UsageWrites extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final String url;
+
+        UsageWrites(String url) {
+            this.url = url;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("SELECT pg_stat_force_next_flush()");
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM"
+                        + " pg_stat_user_tables WHERE relname = 'pkauth_api_keys_usage'")) {
+                    rs.next();
+                    res.getWriter().write(Long.toString(rs.getLong(1)));
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IOException(e);
+            }
+        }
+    }
+
     @Path("hello")
     public static final class HelloResource {
         @GET
@@ -46,9 +74,19 @@ public final class BenchServer {
         }
     }
 
+    /**
+     * {@code BenchServer} serves SQLite; {@code BenchServer postgresql} serves embedded PostgreSQL
+     * and also prints a second token, of a key whose rate limit never triggers here (2^31 - 1 an
+     * hour, counted in the shared database window), and the name of that window's table.
+     */
     public static void main(String[] args) throws Exception {
-        ApiKeyStore store = ApiKeyStore.builder().jdbcUrl(BenchDatabases.sqliteUrl("http")).pepper(BenchDatabases.PEPPER).build();
+        boolean postgres = args.length > 0 && args[0].equals("postgresql");
+        ApiKeyStore store = ApiKeyStore.builder()
+                .jdbcUrl(postgres ? BenchDatabases.postgresUrl() : BenchDatabases.sqliteUrl("http"))
+                .pepper(BenchDatabases.PEPPER).build();
         String token = store.create("bench", "bench", List.of("docs:read"), null).token();
+        String limited = store.create("bench", "limited", List.of("docs:read"), null, dev.pkauth.UsageLimits.NONE
+                .withRateLimit(new dev.pkauth.UsageLimits.RateLimit(Integer.MAX_VALUE, java.time.Duration.ofHours(1)))).token();
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -58,11 +96,12 @@ public final class BenchServer {
         context.addFilter(new FilterHolder(new ApiKeyFilter(store)), "/servlet/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new Hello()), "/servlet/hello");
         context.addServlet(new ServletHolder(new Hello()), "/plain/hello");
+        if (postgres) context.addServlet(new ServletHolder(new UsageWrites(BenchDatabases.postgresUrl())), "/plain/usage-writes");
         context.addServlet(jersey(new ResourceConfig(HelloResource.class).register(new ApiKeyFeature(store))), "/jaxrs/*");
         context.addServlet(jersey(new ResourceConfig(HelloResource.class)), "/jaxrs-plain/*");
         server.setHandler(context);
         server.start();
-        System.out.println("READY " + connector.getLocalPort() + " " + token);
+        System.out.println("READY " + connector.getLocalPort() + " " + token + (postgres ? " " + limited : ""));
         System.out.flush();
         server.join();
     }

@@ -1,6 +1,8 @@
 package dev.pkauth.bench;
 
 import dev.pkauth.ApiKeyStore;
+import dev.pkauth.Usage;
+import dev.pkauth.UsageLimits;
 import dev.pkauth.Verification;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -32,6 +34,8 @@ public class VerifyBenchmark {
     String secret;
     String unknownId;
     String wrongSecret;
+    /** A key with a rate limit that never triggers here: 2^31 - 1 per second, counted in process. */
+    String limitedToken;
 
     @State(Scope.Thread)
     public static class Hmac {
@@ -53,6 +57,11 @@ public class VerifyBenchmark {
         unknownId = "pk.key_" + "U".repeat(32) + "." + secret;
         wrongSecret = token.substring(0, 40) + new StringBuilder(secret).reverse();
         if (!store.verify(token).isValid()) throw new IllegalStateException("setup: key does not verify");
+        limitedToken = store.create("bench", "limited", List.of("docs:read"), null, UsageLimits.NONE
+                .withRateLimit(new UsageLimits.RateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1)))).token();
+        if (!store.admit(((Verification.Valid) store.verify(limitedToken)).principal()).allowed()) {
+            throw new IllegalStateException("setup: limited key not admitted");
+        }
     }
 
     @TearDown(Level.Trial)
@@ -68,6 +77,18 @@ public class VerifyBenchmark {
     @Benchmark
     public Verification cachedVerify() {
         return store.verify(token);
+    }
+
+    /** What a filter does for a key without limits: verify, then admit (which returns at once). */
+    @Benchmark
+    public Usage cachedVerifyAndAdmitUnlimited() {
+        return store.admit(((Verification.Valid) store.verify(token)).principal());
+    }
+
+    /** Verify, then count the request in the key's in-process window. */
+    @Benchmark
+    public Usage cachedVerifyAndAdmitRateLimited() {
+        return store.admit(((Verification.Valid) store.verify(limitedToken)).principal());
     }
 
     @Benchmark

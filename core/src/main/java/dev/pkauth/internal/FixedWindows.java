@@ -16,8 +16,35 @@ import java.time.Clock;
  * per-address budget of rejected keys.
  */
 public final class FixedWindows {
-    /** One key's current window. Immutable: each hit replaces it inside {@code compute}. */
-    public record Window(long start, long end, long hits) {}
+    /**
+     * One key's current window: fixed bounds and a counter that hits increment without a lock.
+     * A window that has ended is replaced, never reset, so a late hit cannot count in a new one.
+     */
+    public static final class Window {
+        private final long start;
+        private final long end;
+        private final java.util.concurrent.atomic.AtomicLong hits = new java.util.concurrent.atomic.AtomicLong();
+
+        Window(long start, long end) {
+            this.start = start;
+            this.end = end;
+        }
+
+        public long start() {
+            return start;
+        }
+
+        public long end() {
+            return end;
+        }
+
+        public long hits() {
+            return hits.get();
+        }
+    }
+
+    /** A window's bounds and its hits including the one just counted. */
+    public record Hit(long end, long hits) {}
 
     private final Cache<String, Window> windows;
     private final Clock clock;
@@ -39,7 +66,7 @@ public final class FixedWindows {
 
                     @Override
                     public long expireAfterUpdate(String key, Window w, long now, long current) {
-                        return untilEnd(w);
+                        return untilEnd(w); // a replaced window lives until its own end
                     }
 
                     @Override
@@ -51,7 +78,7 @@ public final class FixedWindows {
     }
 
     private long untilEnd(Window w) {
-        long millis = w.end() * 1000 - clock.millis();
+        long millis = w.end * 1000 - clock.millis();
         return Math.max(0, millis) * 1_000_000L;
     }
 
@@ -60,23 +87,27 @@ public final class FixedWindows {
         return now - Math.floorMod(now, seconds);
     }
 
-    /** Counts one hit for {@code key} and returns its window including that hit. */
-    public Window hit(String key, long windowSeconds, long now) {
+    /** Counts one hit for {@code key} and returns its window's end and hits including this one. */
+    public Hit hit(String key, long windowSeconds, long now) {
         long alignedStart = windowStart(now, windowSeconds);
-        return windows.asMap().compute(key, (k, w) -> {
-            boolean current = w != null && (aligned ? w.start() == alignedStart : w.end() > now);
-            if (!current) {
-                long start = aligned ? alignedStart : now;
-                return new Window(start, start + windowSeconds, 1);
-            }
-            return new Window(w.start(), w.end(), w.hits() + 1);
-        });
+        // Fast path: the current window exists; count in it without a lock or an expiry update.
+        Window w = windows.getIfPresent(key);
+        if (w == null || !current(w, alignedStart, now)) {
+            w = windows.asMap().compute(key, (k, old) -> old != null && current(old, alignedStart, now)
+                    ? old
+                    : new Window(aligned ? alignedStart : now, (aligned ? alignedStart : now) + windowSeconds));
+        }
+        return new Hit(w.end, w.hits.incrementAndGet());
+    }
+
+    private boolean current(Window w, long alignedStart, long now) {
+        return aligned ? w.start == alignedStart : w.end > now;
     }
 
     /** The key's current window without counting, or {@code null} when it has none at {@code now}. */
     public Window peek(String key, long now) {
         Window w = windows.getIfPresent(key);
-        return w == null || w.end() <= now ? null : w;
+        return w == null || w.end <= now ? null : w;
     }
 
     /** Keys with a live window (bounded by {@code maximumSize}). */

@@ -83,10 +83,11 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         setLimitsSql = "UPDATE " + table + " SET rate_limit = ?, rate_window = ?, credits = ?, refill_amount = ?,"
                 + " refill_interval = ?, last_refill_at = ? WHERE id = ? AND revoked_at IS NULL";
         String usage = name("usage");
-        // Parameters: id, window start. Hits only ever move to a later window, whatever an instance's clock says.
-        hitSql = "INSERT INTO " + usage + " AS u (key_id, window_start, hits) VALUES (?, ?, 1)"
+        // Parameters: id, window start, chunk, chunk. Hits only ever move to a later window,
+        // whatever an instance's clock says.
+        hitSql = "INSERT INTO " + usage + " AS u (key_id, window_start, hits) VALUES (?, ?, ?)"
                 + " ON CONFLICT (key_id) DO UPDATE SET"
-                + " hits = CASE WHEN u.window_start >= EXCLUDED.window_start THEN u.hits + 1 ELSE 1 END,"
+                + " hits = CASE WHEN u.window_start >= EXCLUDED.window_start THEN u.hits + ? ELSE EXCLUDED.hits END,"
                 + " window_start = GREATEST(u.window_start, EXCLUDED.window_start)";
         findSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
         countActiveSql = "SELECT count(*) FROM " + table
@@ -490,44 +491,19 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public Admission admit(String id, Integer limit, long windowStart, long cost, long now) {
+    public long leaseHits(String id, long windowStart, long chunk) {
         return write(lookups, c -> {
-            if (limit == null) {
-                // Credits only: the conditional UPDATE alone.
-                try (PreparedStatement ps = c.prepareStatement(spendSql + " RETURNING credits")) {
-                    bindSpend(ps, 1, id, cost, now);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return new Admission(0, rs.next() ? new Spend(true, rs.getLong(1)) : new Spend(false, null));
-                    }
-                }
-            }
-            if (cost == 0) {
-                try (PreparedStatement ps = c.prepareStatement(hitSql + " RETURNING hits")) {
-                    ps.setString(1, id);
-                    ps.setLong(2, windowStart);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return new Admission(rs.getLong(1), null);
-                    }
-                }
-            }
-            // Both in one statement: the window's hit, then the spend only if the window allows it.
-            String sql = "WITH w AS (" + hitSql + " RETURNING hits), c AS (" + spendSql
-                    + " AND (SELECT hits FROM w) <= ? RETURNING credits)"
-                    + " SELECT (SELECT hits FROM w), (SELECT count(*) FROM c), (SELECT credits FROM c)";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = c.prepareStatement(hitSql + " RETURNING hits")) {
                 ps.setString(1, id);
                 ps.setLong(2, windowStart);
-                int next = bindSpend(ps, 3, id, cost, now);
-                ps.setLong(next, limit);
+                ps.setLong(3, chunk);
+                ps.setLong(4, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    long hits = rs.getLong(1);
-                    boolean spent = rs.getLong(2) == 1;
-                    return new Admission(hits, hits > limit ? null : new Spend(spent, spent ? rs.getLong(3) : null));
+                    return rs.getLong(1);
                 }
             }
-        }, "meter a key's use");
+        }, "count a key's rate-limit window");
     }
 
     /** PostgreSQL channel that carries ids of changed keys to every process sharing the table. */

@@ -83,14 +83,11 @@ public interface KeyRepository extends AutoCloseable {
         return false;
     }
 
-    /** A shared window's hits including this one, and the spend ({@code null} when nothing was to be spent). */
-    record Admission(long hits, Spend spend) {}
-
     /**
-     * In one round trip: counts a hit in the key's shared window (when {@code limit} is set) and,
-     * when the window still allows it and {@code cost > 0}, spends credits as {@link #spend}.
+     * Adds {@code chunk} hits to the key's shared window (PostgreSQL), starting it afresh when
+     * {@code windowStart} is later than the stored one; returns the hits after adding.
      */
-    default Admission admit(String id, Integer limit, long windowStart, long cost, long now) {
+    default long leaseHits(String id, long windowStart, long chunk) {
         throw new UnsupportedOperationException("windows are counted in process for " + this);
     }
 
