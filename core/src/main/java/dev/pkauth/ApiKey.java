@@ -20,6 +20,10 @@ import java.util.List;
  *     application minted it
  * @param limits its rate limit, credits (what was left when read) and refill; {@link UsageLimits#NONE}
  *     when it has none
+ * @param disabledAt when it was disabled (itself, or with the key that minted it), or {@code null}
+ * @param metadata the host application's JSON object, or {@code null}
+ * @param allowedIps the client addresses it may be used from, or {@code null} for any
+ * @param lastUsedIp the client address of its latest recorded use, or {@code null}
  */
 public record ApiKey(
         String id,
@@ -32,7 +36,11 @@ public record ApiKey(
         Instant createdAt,
         Instant revokedAt,
         String createdBy,
-        UsageLimits limits) {
+        UsageLimits limits,
+        Instant disabledAt,
+        String metadata,
+        IpAllowlist allowedIps,
+        String lastUsedIp) {
 
     public ApiKey {
         scopes = List.copyOf(scopes);
@@ -40,16 +48,17 @@ public record ApiKey(
     }
 
     /** What a key is at a given instant. */
-    public enum Status { ACTIVE, EXPIRED, REVOKED }
+    public enum Status { ACTIVE, EXPIRED, REVOKED, DISABLED }
 
     public Status statusAt(Instant now) {
         if (revokedAt != null) return Status.REVOKED;
+        if (disabledAt != null) return Status.DISABLED;
         if (expiresAt != null && !expiresAt.isAfter(now)) return Status.EXPIRED;
         return Status.ACTIVE;
     }
 
     /** The principal a request authenticated with this key carries. */
     public ApiKeyPrincipal toPrincipal() {
-        return new ApiKeyPrincipal(userId, id, name, scopes, expiresAt, limits);
+        return new ApiKeyPrincipal(userId, id, name, scopes, expiresAt, limits, metadata, allowedIps);
     }
 }

@@ -21,6 +21,8 @@ public final class ApiKeyPrincipal implements Principal {
     private final List<String> scopes;
     private final Instant expiresAt;
     private final UsageLimits limits;
+    private final String metadata;
+    private final IpAllowlist allowedIps;
 
     public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt) {
         this(userId, keyId, keyName, scopes, expiresAt, UsageLimits.NONE);
@@ -31,12 +33,33 @@ public final class ApiKeyPrincipal implements Principal {
      */
     public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt,
             UsageLimits limits) {
+        this(userId, keyId, keyName, scopes, expiresAt, limits, null, null);
+    }
+
+    /**
+     * @param metadata the key's JSON metadata, or {@code null}
+     * @param allowedIps the addresses the key may be used from, or {@code null} for any
+     */
+    public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt,
+            UsageLimits limits, String metadata, IpAllowlist allowedIps) {
         this.userId = Objects.requireNonNull(userId, "userId");
         this.keyId = Objects.requireNonNull(keyId, "keyId");
         this.keyName = keyName == null ? "" : keyName;
         this.scopes = List.copyOf(scopes);
         this.expiresAt = expiresAt;
         this.limits = limits == null ? UsageLimits.NONE : limits;
+        this.metadata = metadata;
+        this.allowedIps = allowedIps;
+    }
+
+    /** The host application's JSON object set on the key (customer id, plan…), or {@code null}. */
+    public String metadata() {
+        return metadata;
+    }
+
+    /** The client addresses the key may be used from, or {@code null} for any. */
+    public IpAllowlist allowedIps() {
+        return allowedIps;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import dev.pkauth.internal.AuditRecord;
 import dev.pkauth.internal.CacheGroup;
 import dev.pkauth.internal.DatabaseTarget;
 import dev.pkauth.internal.FixedWindows;
@@ -8,6 +9,7 @@ import dev.pkauth.internal.InMemoryKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository;
 import dev.pkauth.internal.KeyCache;
 import dev.pkauth.internal.KeyEntry;
+import dev.pkauth.internal.KeyFilter;
 import dev.pkauth.internal.KeyRecord;
 import dev.pkauth.internal.KeyRepository;
 import dev.pkauth.internal.SecretHasher;
@@ -75,10 +77,20 @@ public final class ApiKeyStore implements AutoCloseable {
     private final CacheGroup peers;
     private final AutoCloseable watch;
     /** Ids whose re-hash under the current pepper is queued, so a hot key queues it once. */
-    private final java.util.Set<String> rehashing = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.Set<String> rehashing;
+    private final AtomicBoolean closed;
+    /** Who management calls are recorded as in the audit log. */
+    private final String actor;
+    private final AuditListener auditListener;
+    /** A view made by {@link #withActor}: shares everything with its store and closes nothing. */
+    private final boolean view;
 
     private ApiKeyStore(Builder b, KeyRepository repository, List<String> peppers, String description, Object database) {
+        this.rehashing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        this.closed = new AtomicBoolean();
+        this.actor = DEFAULT_ACTOR;
+        this.auditListener = b.auditListener;
+        this.view = false;
         this.repository = repository;
         this.hasher = new SecretHasher(peppers);
         // A key verified under a previous pepper moves to the current one, never to the public development pepper.
@@ -115,6 +127,65 @@ public final class ApiKeyStore implements AutoCloseable {
             this.peers = CacheGroup.join(database, cache);
             this.watch = repository.watch(cache::invalidate, cache::invalidateAll);
             this.description = description + ", cache ttl " + ttl.toSeconds() + "s";
+        }
+    }
+
+    /** The same store, recording {@code actor} in the audit log; see {@link #withActor}. */
+    private ApiKeyStore(ApiKeyStore base, String actor) {
+        this.repository = base.repository;
+        this.hasher = base.hasher;
+        this.rehashAllowed = base.rehashAllowed;
+        this.maxKeysPerUser = base.maxKeysPerUser;
+        this.rateWindows = base.rateWindows;
+        this.leases = base.leases;
+        this.defaultRateLimit = base.defaultRateLimit;
+        this.failedByAddress = base.failedByAddress;
+        this.failedAuthLimit = base.failedAuthLimit;
+        this.clock = base.clock;
+        this.touches = base.touches;
+        this.ownedExecutor = base.ownedExecutor;
+        this.description = base.description;
+        this.cache = base.cache;
+        this.peers = base.peers;
+        this.watch = base.watch;
+        this.rehashing = base.rehashing;
+        this.closed = base.closed;
+        this.actor = actor;
+        this.auditListener = base.auditListener;
+        this.view = true;
+    }
+
+    /** Recorded as the actor of management calls unless {@link #withActor} says otherwise. */
+    public static final String DEFAULT_ACTOR = "application";
+
+    /**
+     * This store, recording {@code actor} as who made each management call in the audit log: a
+     * user id, {@code cli:alice}, {@code support:bob}. The view shares everything with this store
+     * (closing it does nothing); make one per request or per operator session.
+     *
+     * <pre>{@code
+     * store.withActor("admin:" + adminId).disable(keyId);
+     * }</pre>
+     */
+    public ApiKeyStore withActor(String actor) {
+        if (actor == null || actor.isBlank() || actor.length() > 200 || actor.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("an actor is 1 to 200 printable characters");
+        }
+        return new ApiKeyStore(this, actor);
+    }
+
+    private AuditRecord audit(String action, String keyId, String userId, String detail) {
+        return new AuditRecord(nowSeconds(), actor, action, keyId, userId, detail);
+    }
+
+    /** Tells the listener of a committed change; a listener's failure never undoes it. */
+    private void announce(AuditRecord a, String detail) {
+        if (auditListener == null) return;
+        try {
+            auditListener.onEvent(new AuditEvent(null, Instant.ofEpochSecond(a.at()), a.actor(), a.action(), a.keyId(),
+                    a.userId(), detail != null ? detail : a.detail()));
+        } catch (RuntimeException e) {
+            log.warn("pkauth: the audit listener failed on {} (the change stands): {}", a.action(), e.toString());
         }
     }
 
@@ -174,6 +245,10 @@ public final class ApiKeyStore implements AutoCloseable {
      * @throws StoreUnavailableException when the backend cannot answer (never for a bad key)
      */
     public Verification verify(String token) {
+        return check(token, null);
+    }
+
+    private Verification check(String token, String clientAddress) {
         ensureOpen();
         if (!Tokens.isWellFormed(token)) {
             log.debug("pkauth: rejected a malformed key");
@@ -199,8 +274,9 @@ public final class ApiKeyStore implements AutoCloseable {
         }
         long now = nowSeconds();
         if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, id);
+        if (row.ops().disabledAt() != null) return invalid(Verification.Reason.DISABLED, id);
         if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, id);
-        touches.used(row, now);
+        touches.used(row, now, clientAddress);
         return new Verification.Valid(entry.metadata(), entry.principal());
     }
 
@@ -217,14 +293,14 @@ public final class ApiKeyStore implements AutoCloseable {
      * @throws StoreUnavailableException when the backend cannot answer
      */
     public Verification verify(String token, String clientAddress) {
-        if (failedByAddress == null || clientAddress == null) return verify(token);
+        if (failedByAddress == null || clientAddress == null) return check(token, clientAddress);
         long now = nowSeconds();
         FixedWindows.Window w = failedByAddress.peek(clientAddress, now);
         if (w != null && w.hits() >= failedAuthLimit.requests()
                 && !(Tokens.isWellFormed(token) && cache != null && cache.contains(Tokens.idOf(token)))) {
             return new Verification.Throttled(Math.max(1, w.end() - now));
         }
-        Verification v = verify(token);
+        Verification v = check(token, clientAddress);
         if (!v.isValid()) failedByAddress.hit(clientAddress, failedAuthLimit.window().toSeconds(), now);
         return v;
     }
@@ -310,8 +386,10 @@ public final class ApiKeyStore implements AutoCloseable {
     public Optional<ApiKey> limits(String id, UsageLimits limits) {
         ensureOpen();
         Objects.requireNonNull(limits, "limits");
-        if (!Tokens.isWellFormedId(id) || !repository.setLimits(id, limits, nowSeconds())) return Optional.empty();
+        AuditRecord a = audit("limits", id, null, "{\"limits\":" + jsonString(limits.toString()) + "}");
+        if (!Tokens.isWellFormedId(id) || !repository.setLimits(id, limits, nowSeconds(), a)) return Optional.empty();
         forget(id);
+        announce(a, null);
         return find(id);
     }
 
@@ -403,6 +481,8 @@ public final class ApiKeyStore implements AutoCloseable {
         Tokens.Minted minted = Tokens.mint();
         KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), hasher.hash(minted.secret()), granted,
                 expires, null, now, null, parentId, limits, limits.refill() == null ? null : now);
+        AuditRecord created = audit("create", draft.id(), user, "{\"scopes\":" + jsonString(String.join(" ", granted))
+                + (parentId == null ? "" : ",\"created_by\":" + jsonString(parentId)) + "}");
         KeyRecord row = repository.create(draft, now, maxKeysPerUser, (parent, d) -> {
             if (d.createdBy() == null) return d;
             if (parent == null || !parent.activeAt(now) || !parent.userId().equals(d.userId())) {
@@ -413,10 +493,11 @@ public final class ApiKeyStore implements AutoCloseable {
                 return d.withExpiresAt(parent.expiresAt());
             }
             return d;
-        }).orElseThrow(() -> new KeyLimitExceededException("user " + user + " already has " + maxKeysPerUser
+        }, created).orElseThrow(() -> new KeyLimitExceededException("user " + user + " already has " + maxKeysPerUser
                 + " active keys, the most allowed (" + Settings.environmentName(Settings.MAX_KEYS_PER_USER)
                 + "); revoke one first"));
         forget(row.id()); // in case this id was looked up (and found absent) before
+        announce(created, null);
         log.debug("pkauth: created key {} for user {}{}", row.prefix(), user,
                 parentId == null ? "" : " minted by " + Tokens.prefixOfId(parentId));
         return new IssuedKey(minted.token(), toApiKey(row));
@@ -463,22 +544,30 @@ public final class ApiKeyStore implements AutoCloseable {
         if (limit < 1 || limit > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("page size must be between 1 and " + MAX_PAGE_SIZE + ", was " + limit);
         }
-        Long afterCreatedAt = null;
-        String afterId = null;
-        if (after != null) {
-            int dot = after.indexOf('.');
-            try {
-                afterCreatedAt = Long.parseLong(after.substring(0, Math.max(dot, 0)));
-            } catch (NumberFormatException e) {
-                afterCreatedAt = null;
-            }
-            afterId = dot < 0 ? null : after.substring(dot + 1);
-            if (afterCreatedAt == null || !Tokens.isWellFormedId(afterId)) {
-                throw new IllegalArgumentException("not a page cursor: " + Validation.printable(after));
-            }
-        }
+        Cursor cursor = Cursor.parse(after);
         // One more than asked says whether another page follows.
-        List<KeyRecord> rows = repository.listByUser(user, includeRevoked, limit + 1, afterCreatedAt, afterId);
+        List<KeyRecord> rows = repository.listByUser(user, includeRevoked, limit + 1,
+                cursor == null ? null : cursor.createdAt(), cursor == null ? null : cursor.id());
+        return page(rows, limit);
+    }
+
+    /** A keyset position: the creation second and id of the last key of a page ({@code 1767225600.key_…}). */
+    private record Cursor(long createdAt, String id) {
+        static Cursor parse(String text) {
+            if (text == null) return null;
+            int dot = text.indexOf('.');
+            try {
+                String id = text.substring(dot + 1);
+                if (dot > 0 && Tokens.isWellFormedId(id)) return new Cursor(Long.parseLong(text.substring(0, dot)), id);
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("not a page cursor: " + Validation.printable(text));
+        }
+    }
+
+    /** The first {@code limit} rows as a page; a further row means there is a next page. */
+    private KeyPage page(List<KeyRecord> rows, int limit) {
         List<ApiKey> keys = new ArrayList<>(Math.min(rows.size(), limit));
         for (int i = 0; i < rows.size() && i < limit; i++) keys.add(toApiKey(rows.get(i)));
         String next = null;
@@ -498,8 +587,10 @@ public final class ApiKeyStore implements AutoCloseable {
     public Optional<ApiKey> refresh(String id, Instant expiresAt) {
         ensureOpen();
         Long expires = futureSeconds(expiresAt, nowSeconds());
-        if (!Tokens.isWellFormedId(id) || !repository.updateExpiry(id, expires)) return Optional.empty();
+        AuditRecord a = audit("refresh", id, null, "{\"expires_at\":" + expires + "}");
+        if (!Tokens.isWellFormedId(id) || !repository.updateExpiry(id, expires, a)) return Optional.empty();
         forget(id);
+        announce(a, null);
         return find(id);
     }
 
@@ -536,8 +627,10 @@ public final class ApiKeyStore implements AutoCloseable {
         KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
                 hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy(), old.limits(),
                 old.lastRefillAt());
-        if (!repository.rotate(id, oldExpiry, oldRevoked, successor)) return Optional.empty();
+        AuditRecord a = audit("rotate", id, old.userId(), "{\"successor\":" + jsonString(successor.id()) + "}");
+        if (!repository.rotate(id, oldExpiry, oldRevoked, successor, a)) return Optional.empty();
         forget(id);
+        announce(a, null);
         log.debug("pkauth: rotated key {} to {}", old.prefix(), successor.prefix());
         return Optional.of(new IssuedKey(minted.token(), toApiKey(successor)));
     }
@@ -553,9 +646,11 @@ public final class ApiKeyStore implements AutoCloseable {
     public boolean revoke(String id) {
         ensureOpen();
         if (!Tokens.isWellFormedId(id)) return false;
-        List<String> revoked = repository.revokeTree(id, nowSeconds());
+        AuditRecord a = audit("revoke", id, null, null);
+        List<String> revoked = repository.revokeTree(id, nowSeconds(), a);
         forget(id);
         for (String r : revoked) forget(r);
+        if (!revoked.isEmpty()) announce(a, "{\"revoked\":" + revoked.size() + "}");
         if (!revoked.isEmpty()) {
             log.debug("pkauth: revoked key {} and {} key(s) minted from it", Tokens.prefixOfId(id),
                     revoked.size() - (revoked.contains(id) ? 1 : 0));
@@ -567,9 +662,208 @@ public final class ApiKeyStore implements AutoCloseable {
     public boolean purge(String id) {
         ensureOpen();
         if (!Tokens.isWellFormedId(id)) return false;
-        boolean deleted = repository.delete(id);
+        AuditRecord a = audit("purge", id, null, null);
+        boolean deleted = repository.delete(id, a);
         forget(id);
+        if (deleted) announce(a, null);
         return deleted;
+    }
+
+    // --- operating keys -------------------------------------------------------------------
+
+    /**
+     * Disables a key, and every key minted from it, until {@link #enable}: they fail verification
+     * with {@link Verification.Reason#DISABLED} (401 "the API key is disabled" when the secret was
+     * right), at once here and in other processes as soon as the change reaches them. Nothing is
+     * lost: enabling restores them, and keys that were disabled on their own stay disabled.
+     *
+     * @return true when the key was disabled by this call; false when unknown, revoked or already disabled
+     */
+    public boolean disable(String id) {
+        ensureOpen();
+        if (!Tokens.isWellFormedId(id)) return false;
+        AuditRecord a = audit("disable", id, null, null);
+        List<String> changed = repository.disableTree(id, nowSeconds(), a);
+        for (String c : changed) forget(c);
+        if (!changed.isEmpty()) announce(a, "{\"disabled\":" + changed.size() + "}");
+        return !changed.isEmpty();
+    }
+
+    /**
+     * Enables a key disabled by {@link #disable}, and the keys minted from it that its disabling
+     * disabled. A key disabled through the key that minted it is enabled by enabling that key.
+     *
+     * @return true when anything was enabled
+     */
+    public boolean enable(String id) {
+        ensureOpen();
+        if (!Tokens.isWellFormedId(id)) return false;
+        AuditRecord a = audit("enable", id, null, null);
+        List<String> changed = repository.enableTree(id, a);
+        for (String c : changed) forget(c);
+        if (!changed.isEmpty()) announce(a, "{\"enabled\":" + changed.size() + "}");
+        return !changed.isEmpty();
+    }
+
+    /**
+     * Sets (or, with {@code null}, clears) a key's metadata: a JSON object of at most 4 KB that the
+     * host reads back on {@link ApiKey#metadata()} and {@link ApiKeyPrincipal#metadata()}.
+     *
+     * @return the updated key, or empty when there is no such unrevoked key
+     * @throws IllegalArgumentException when it is not a JSON object or too long
+     */
+    public Optional<ApiKey> metadata(String id, String json) {
+        ensureOpen();
+        String checked = json == null ? null : KeySpec.checkMetadata(json);
+        AuditRecord a = audit("metadata", id, null, null);
+        if (!Tokens.isWellFormedId(id) || !repository.setMetadata(id, checked, a)) return Optional.empty();
+        forget(id);
+        announce(a, null);
+        return find(id);
+    }
+
+    /**
+     * Restricts a key to client addresses (or, with {@code null}, lifts the restriction). A valid
+     * key used from elsewhere answers 403 {@code ip_not_allowed}.
+     *
+     * @return the updated key, or empty when there is no such unrevoked key
+     */
+    public Optional<ApiKey> allowedIps(String id, IpAllowlist ips) {
+        ensureOpen();
+        AuditRecord a = audit("allowed-ips", id, null, ips == null ? "{\"allowed_ips\":null}"
+                : "{\"allowed_ips\":" + jsonString(ips.toString()) + "}");
+        if (!Tokens.isWellFormedId(id) || !repository.setAllowedIps(id, ips == null ? null : ips.toString(), a)) {
+            return Optional.empty();
+        }
+        forget(id);
+        announce(a, null);
+        return find(id);
+    }
+
+    /**
+     * Revokes every key of a user in one statement (offboarding): they fail at once here and, as
+     * the change reaches them, in every other process.
+     *
+     * @return how many keys this revoked
+     */
+    public int revokeAll(String userId) {
+        ensureOpen();
+        String user = Validation.userId(userId);
+        AuditRecord a = audit("revoke-all", null, user, null);
+        List<String> revoked = repository.revokeAll(user, nowSeconds(), a);
+        for (String id : revoked) forget(id);
+        announce(a, "{\"revoked\":" + revoked.size() + "}");
+        log.debug("pkauth: revoked all {} key(s) of user {}", revoked.size(), user);
+        return revoked.size();
+    }
+
+    /**
+     * Keys of all users (or one), filtered by status, expiry and use, newest first, one keyset
+     * page at a time. Each filter is served by an index.
+     */
+    public KeyPage query(KeyQuery q) {
+        ensureOpen();
+        if (q.limit() < 1 || q.limit() > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("page size must be between 1 and " + MAX_PAGE_SIZE + ", was " + q.limit());
+        }
+        long now = nowSeconds();
+        Cursor after = Cursor.parse(q.after());
+        List<KeyRecord> rows = repository.query(filter(q, now), q.limit() + 1, after == null ? null : after.createdAt(),
+                after == null ? null : after.id());
+        return page(rows, q.limit());
+    }
+
+    private KeyFilter filter(KeyQuery q, long now) {
+        return new KeyFilter(q.userId() == null ? null : Validation.userId(q.userId()),
+                q.status() == null ? null : q.status().name().toLowerCase(java.util.Locale.ROOT),
+                q.expiringWithin() == null ? null : saturatedAdd(now, q.expiringWithin().toSeconds()),
+                q.unusedFor() == null ? null : now - q.unusedFor().toSeconds(), now);
+    }
+
+    /** How many keys a query selects (for dry runs and reports); pages and limits are ignored. */
+    public long count(KeyQuery q) {
+        ensureOpen();
+        return repository.count(filter(q, nowSeconds()));
+    }
+
+    /**
+     * Revokes keys not used for {@code unusedFor} (never-used keys count from their creation), in
+     * batches of 1,000, each its own transaction with an audit row. With {@code dryRun} nothing
+     * changes and the count is what would be revoked.
+     *
+     * @param progress told the running total after each batch; may be {@code null}
+     * @return how many keys were (or would be) revoked
+     */
+    public long sweepUnused(Duration unusedFor, boolean dryRun, java.util.function.LongConsumer progress) {
+        ensureOpen();
+        if (unusedFor.isNegative() || unusedFor.isZero()) throw new IllegalArgumentException("unusedFor must be positive");
+        long now = nowSeconds();
+        long cutoff = now - unusedFor.toSeconds();
+        if (dryRun) return repository.count(new KeyFilter(null, null, null, cutoff, now));
+        long total = 0;
+        List<String> batch;
+        do {
+            AuditRecord a = audit("sweep", null, null, null);
+            batch = repository.revokeUnused(cutoff, now, JdbcKeyRepository.BATCH, a);
+            for (String id : batch) forget(id);
+            total += batch.size();
+            if (!batch.isEmpty()) announce(a, "{\"revoked\":" + batch.size() + ",\"unused_before\":" + cutoff + "}");
+            if (progress != null && !batch.isEmpty()) progress.accept(total);
+        } while (batch.size() == JdbcKeyRepository.BATCH);
+        return total;
+    }
+
+    /**
+     * Deletes keys revoked, or expired, more than {@code olderThan} ago, in batches of 1,000 with
+     * an audit row each. With {@code dryRun} nothing changes and the count is what would go.
+     *
+     * @param progress told the running total after each batch; may be {@code null}
+     * @return how many rows were (or would be) deleted
+     */
+    public long purgeEnded(Duration olderThan, boolean dryRun, java.util.function.LongConsumer progress) {
+        ensureOpen();
+        if (olderThan.isNegative()) throw new IllegalArgumentException("olderThan must not be negative");
+        long cutoff = nowSeconds() - olderThan.toSeconds();
+        if (dryRun) return repository.countPurgeable(cutoff);
+        long total = 0;
+        int n;
+        do {
+            AuditRecord a = audit("purge", null, null, null);
+            n = repository.purgeBatch(cutoff, JdbcKeyRepository.BATCH, a);
+            total += n;
+            if (n > 0) announce(a, "{\"deleted\":" + n + ",\"ended_before\":" + cutoff + "}");
+            if (progress != null && n > 0) progress.accept(total);
+        } while (n == JdbcKeyRepository.BATCH);
+        // Purged rows can no longer verify; cached copies would until their TTL.
+        if (total > 0 && cache != null) cache.invalidateAll();
+        return total;
+    }
+
+    /**
+     * The audit log, newest first: what was done to a key, to a user's keys, or since a time
+     * ({@code null}: any).
+     *
+     * @param beforeId the {@link AuditEvent#id()} of the last event of the previous page, or {@code null}
+     * @param limit 1 to {@value #MAX_PAGE_SIZE}
+     */
+    public List<AuditEvent> auditLog(String keyId, String userId, Instant since, int limit, Long beforeId) {
+        ensureOpen();
+        if (limit < 1 || limit > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE_SIZE + ", was " + limit);
+        }
+        return repository.audit(keyId, userId, since == null ? null : since.getEpochSecond(), limit, beforeId);
+    }
+
+    /** A JSON string literal, for audit details (which never hold secrets). */
+    private static String jsonString(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.append('"').toString();
     }
 
     /** Writes pending {@code last_used_at} updates now, on the calling thread. */
@@ -580,7 +874,7 @@ public final class ApiKeyStore implements AutoCloseable {
     /** Flushes pending writes, stops the writer thread and closes the pool this store made. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) return;
+        if (view || !closed.compareAndSet(false, true)) return;
         if (peers != null) peers.close();
         try {
             watch.close();
@@ -632,7 +926,8 @@ public final class ApiKeyStore implements AutoCloseable {
     private static ApiKey toApiKey(KeyRecord r) {
         return new ApiKey(r.id(), r.userId(), r.name(), r.prefix().isEmpty() ? Tokens.prefixOfId(r.id()) : r.prefix(),
                 r.scopes(), instant(r.expiresAt()), instant(r.lastUsedAt()), Instant.ofEpochSecond(r.createdAt()),
-                instant(r.revokedAt()), r.createdBy(), r.limits());
+                instant(r.revokedAt()), r.createdBy(), r.limits(), instant(r.ops().disabledAt()), r.ops().metadata(),
+                r.ops().allowedIps() == null ? null : IpAllowlist.parse(r.ops().allowedIps()), r.ops().lastUsedIp());
     }
 
     private static Instant instant(Long seconds) {
@@ -662,6 +957,7 @@ public final class ApiKeyStore implements AutoCloseable {
         private Integer maxKeysPerUser;
         private UsageLimits.RateLimit defaultRateLimit;
         private Optional<UsageLimits.RateLimit> failedAuthLimit;
+        private AuditListener auditListener;
         private boolean migrate = true;
 
         private Builder() {}
@@ -842,6 +1138,13 @@ public final class ApiKeyStore implements AutoCloseable {
         public Builder failedAuthLimit(UsageLimits.RateLimit limit) {
             requireUnset(this.failedAuthLimit, "failedAuthLimit");
             this.failedAuthLimit = Optional.ofNullable(limit);
+            return this;
+        }
+
+        /** Told of every management action once committed, besides the audit table. */
+        public Builder auditListener(AuditListener listener) {
+            requireUnset(this.auditListener, "auditListener");
+            this.auditListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -68,6 +68,8 @@ public sealed interface Verification {
         /** The secret is right but {@code expires_at} has passed. */
         EXPIRED,
         /** The secret is right but the key was revoked. */
-        REVOKED
+        REVOKED,
+        /** The secret is right but the key, or a key that minted it, is disabled. */
+        DISABLED
     }
 }

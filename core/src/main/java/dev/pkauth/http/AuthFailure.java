@@ -45,6 +45,11 @@ public record AuthFailure(int status, String error, String description, Map<Stri
         return of(403, challenge(realm, "insufficient_scope", description, scope), "insufficient_scope", description);
     }
 
+    /** 403 {@code ip_not_allowed}, no challenge: a valid key used from an address outside its allowlist. */
+    public static AuthFailure ipNotAllowed() {
+        return build(403, new LinkedHashMap<>(), "ip_not_allowed", "the API key may not be used from this address");
+    }
+
     /** 503 with {@code Retry-After} and no challenge: the key could not be checked. */
     public static AuthFailure unavailable(int retryAfterSeconds) {
         Map<String, String> h = new LinkedHashMap<>();

@@ -25,6 +25,7 @@ public final class BearerAuthenticator {
     static final String INVALID_KEY = "the API key is invalid";
     static final String EXPIRED_KEY = "the API key has expired";
     static final String REVOKED_KEY = "the API key has been revoked";
+    static final String DISABLED_KEY = "the API key is disabled";
     /** Seconds a client should wait after a 503. */
     public static final int RETRY_AFTER_SECONDS = 5;
 
@@ -37,6 +38,8 @@ public final class BearerAuthenticator {
     private final AuthOutcome invalidKey;
     private final AuthOutcome expiredKey;
     private final AuthOutcome revokedKey;
+    private final AuthOutcome disabledKey;
+    private static final AuthOutcome IP_NOT_ALLOWED = new AuthOutcome.Rejected(AuthFailure.ipNotAllowed());
     /** Set while the store is failing, so an outage logs two lines, not one per request. */
     private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -47,6 +50,7 @@ public final class BearerAuthenticator {
         this.invalidKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, INVALID_KEY));
         this.expiredKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, EXPIRED_KEY));
         this.revokedKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, REVOKED_KEY));
+        this.disabledKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, DISABLED_KEY));
     }
 
     public String realm() {
@@ -102,10 +106,15 @@ public final class BearerAuthenticator {
             return switch (invalid.reason()) {
                 case EXPIRED -> expiredKey;
                 case REVOKED -> revokedKey;
+                case DISABLED -> disabledKey;
                 default -> invalidKey;
             };
         }
         ApiKeyPrincipal principal = ((Verification.Valid) verification).principal();
+        if (principal.allowedIps() != null && !principal.allowedIps().allows(clientAddress)) {
+            log.debug("pkauth: key {} used from an address outside its allowlist", principal.keyPrefix());
+            return IP_NOT_ALLOWED;
+        }
         AuthFailure denied = authorize(principal, rule);
         if (denied != null) return new AuthOutcome.Rejected(denied);
         if (!meter) return new AuthOutcome.Authenticated(principal);

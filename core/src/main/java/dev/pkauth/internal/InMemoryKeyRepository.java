@@ -25,12 +25,14 @@ public final class InMemoryKeyRepository implements KeyRepository {
     public void migrate() {}
 
     @Override
-    public synchronized Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit) {
+    public synchronized Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit,
+            AuditRecord audit) {
         KeyRecord parent = draft.createdBy() == null ? null : rows.get(draft.createdBy());
         KeyRecord row = fit.apply(parent != null && parent.revokedAt() == null ? parent : null, draft);
         long active = rows.values().stream().filter(r -> r.userId().equals(row.userId()) && r.activeAt(now)).count();
         if (active >= maxActive) return Optional.empty();
         if (rows.putIfAbsent(row.id(), row) != null) throw new IllegalStateException("duplicate key id " + row.id());
+        append(audit);
         return Optional.of(row);
     }
 
@@ -52,18 +54,19 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public boolean updateExpiry(String id, Long expiresAt) {
+    public synchronized boolean updateExpiry(String id, Long expiresAt, AuditRecord audit) {
         boolean[] changed = {false};
         rows.computeIfPresent(id, (k, r) -> {
             if (r.revokedAt() != null) return r;
             changed[0] = true;
             return r.withExpiresAt(expiresAt);
         });
+        if (changed[0]) append(audit);
         return changed[0];
     }
 
     @Override
-    public synchronized List<String> revokeTree(String id, long revokedAt) {
+    public synchronized List<String> revokeTree(String id, long revokedAt, AuditRecord audit) {
         List<String> revoked = new ArrayList<>();
         Deque<String> todo = new ArrayDeque<>(List.of(id));
         java.util.Set<String> seen = new java.util.HashSet<>();
@@ -78,12 +81,15 @@ public final class InMemoryKeyRepository implements KeyRepository {
             }
             for (KeyRecord child : rows.values()) if (next.equals(child.createdBy())) todo.add(child.id());
         }
+        if (!revoked.isEmpty()) append(audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
         return List.copyOf(revoked);
     }
 
     @Override
-    public boolean delete(String id) {
-        return rows.remove(id) != null;
+    public synchronized boolean delete(String id, AuditRecord audit) {
+        KeyRecord gone = rows.remove(id);
+        if (gone != null) append(audit.withUserId(gone.userId()));
+        return gone != null;
     }
 
     @Override
@@ -92,7 +98,8 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public synchronized boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement) {
+    public synchronized boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement,
+            AuditRecord audit) {
         KeyRecord old = rows.get(oldId);
         if (old == null || old.revokedAt() != null) return false;
         if (rows.putIfAbsent(replacement.id(), replacement) != null) {
@@ -100,6 +107,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
         }
         rows.put(oldId, old.withExpiresAt(oldExpiresAt).withRevokedAt(oldRevokedAt));
         rows.replaceAll((k, r) -> oldId.equals(r.createdBy()) ? r.withCreatedBy(replacement.id()) : r);
+        append(audit);
         return true;
     }
 
@@ -132,17 +140,176 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public synchronized boolean setLimits(String id, dev.pkauth.UsageLimits limits, long now) {
+    public synchronized boolean setLimits(String id, dev.pkauth.UsageLimits limits, long now, AuditRecord audit) {
         KeyRecord r = rows.get(id);
         if (r == null || r.revokedAt() != null) return false;
         rows.put(id, r.withLimits(limits, limits.refill() == null ? null : now));
+        append(audit);
         return true;
     }
 
     @Override
-    public void touch(Map<String, Long> lastUsedById) {
-        lastUsedById.forEach((id, at) -> rows.computeIfPresent(id, (k, r) ->
-                r.revokedAt() == null && (r.lastUsedAt() == null || r.lastUsedAt() < at) ? r.withLastUsedAt(at) : r));
+    public synchronized List<String> disableTree(String id, long at, AuditRecord audit) {
+        KeyRecord root = rows.get(id);
+        if (root == null || root.revokedAt() != null || root.ops().disabledAt() != null) return List.of();
+        List<String> changed = new ArrayList<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(id));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            String next = todo.poll();
+            if (!seen.add(next)) continue;
+            KeyRecord r = rows.get(next);
+            if (r == null) continue;
+            if (r.revokedAt() == null && r.ops().disabledAt() == null) {
+                KeyRecord.Ops o = r.ops();
+                rows.put(next, r.withOps(new KeyRecord.Ops(at, id, o.metadata(), o.allowedIps(), o.lastUsedIp())));
+                changed.add(next);
+            }
+            for (KeyRecord child : rows.values()) if (next.equals(child.createdBy())) todo.add(child.id());
+        }
+        append(audit.withDetail("{\"disabled\":" + changed.size() + "}"));
+        return List.copyOf(changed);
+    }
+
+    @Override
+    public synchronized List<String> enableTree(String id, AuditRecord audit) {
+        List<String> changed = new ArrayList<>();
+        for (KeyRecord r : List.copyOf(rows.values())) {
+            if (id.equals(r.ops().disabledVia())) {
+                KeyRecord.Ops o = r.ops();
+                rows.put(r.id(), r.withOps(new KeyRecord.Ops(null, null, o.metadata(), o.allowedIps(), o.lastUsedIp())));
+                changed.add(r.id());
+            }
+        }
+        if (!changed.isEmpty()) append(audit.withDetail("{\"enabled\":" + changed.size() + "}"));
+        return List.copyOf(changed);
+    }
+
+    @Override
+    public synchronized boolean setMetadata(String id, String json, AuditRecord audit) {
+        return changeOps(id, o -> new KeyRecord.Ops(o.disabledAt(), o.disabledVia(), json, o.allowedIps(), o.lastUsedIp()), audit);
+    }
+
+    @Override
+    public synchronized boolean setAllowedIps(String id, String cidrs, AuditRecord audit) {
+        return changeOps(id, o -> new KeyRecord.Ops(o.disabledAt(), o.disabledVia(), o.metadata(), cidrs, o.lastUsedIp()), audit);
+    }
+
+    private boolean changeOps(String id, java.util.function.UnaryOperator<KeyRecord.Ops> change, AuditRecord audit) {
+        KeyRecord r = rows.get(id);
+        if (r == null || r.revokedAt() != null) return false;
+        rows.put(id, r.withOps(change.apply(r.ops())));
+        append(audit);
+        return true;
+    }
+
+    @Override
+    public synchronized List<String> revokeAll(String userId, long at, AuditRecord audit) {
+        List<String> ids = new ArrayList<>();
+        for (KeyRecord r : List.copyOf(rows.values())) {
+            if (r.userId().equals(userId) && r.revokedAt() == null) {
+                rows.put(r.id(), r.withRevokedAt(at));
+                ids.add(r.id());
+            }
+        }
+        append(audit.withDetail("{\"revoked\":" + ids.size() + "}"));
+        return List.copyOf(ids);
+    }
+
+    private static boolean matches(KeyRecord r, KeyFilter f) {
+        if (f.userId() != null && !r.userId().equals(f.userId())) return false;
+        boolean revoked = r.revokedAt() != null;
+        boolean disabled = r.ops().disabledAt() != null;
+        boolean expired = r.expiresAt() != null && r.expiresAt() <= f.now();
+        if (f.status() != null) {
+            boolean ok = switch (f.status()) {
+                case "revoked" -> revoked;
+                case "disabled" -> !revoked && disabled;
+                case "expired" -> !revoked && !disabled && expired;
+                case "active" -> !revoked && !disabled && !expired;
+                default -> throw new IllegalArgumentException("unknown status " + f.status());
+            };
+            if (!ok) return false;
+        }
+        if (f.expiringBefore() != null && (revoked || r.expiresAt() == null || r.expiresAt() <= f.now()
+                || r.expiresAt() > f.expiringBefore())) {
+            return false;
+        }
+        long used = r.lastUsedAt() != null ? r.lastUsedAt() : r.createdAt();
+        return f.unusedBefore() == null || (!revoked && used < f.unusedBefore());
+    }
+
+    @Override
+    public List<KeyRecord> query(KeyFilter filter, int limit, Long afterCreatedAt, String afterId) {
+        return rows.values().stream()
+                .filter(r -> matches(r, filter))
+                .filter(r -> afterId == null || r.createdAt() < afterCreatedAt
+                        || (r.createdAt() == afterCreatedAt && r.id().compareTo(afterId) < 0))
+                .sorted(NEWEST_FIRST)
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public long count(KeyFilter filter) {
+        return rows.values().stream().filter(r -> matches(r, filter)).count();
+    }
+
+    @Override
+    public synchronized List<String> revokeUnused(long cutoff, long at, int batch, AuditRecord audit) {
+        List<String> ids = rows.values().stream()
+                .filter(r -> r.revokedAt() == null && (r.lastUsedAt() != null ? r.lastUsedAt() : r.createdAt()) < cutoff)
+                .limit(batch).map(KeyRecord::id).toList();
+        for (String id : ids) rows.computeIfPresent(id, (k, r) -> r.withRevokedAt(at));
+        if (!ids.isEmpty()) append(audit.withDetail("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}"));
+        return ids;
+    }
+
+    private static boolean purgeable(KeyRecord r, long cutoff) {
+        return r.revokedAt() != null ? r.revokedAt() < cutoff : r.expiresAt() != null && r.expiresAt() < cutoff;
+    }
+
+    @Override
+    public long countPurgeable(long cutoff) {
+        return rows.values().stream().filter(r -> purgeable(r, cutoff)).count();
+    }
+
+    @Override
+    public synchronized int purgeBatch(long cutoff, int batch, AuditRecord audit) {
+        List<String> ids = rows.values().stream().filter(r -> purgeable(r, cutoff)).limit(batch).map(KeyRecord::id).toList();
+        ids.forEach(rows::remove);
+        if (!ids.isEmpty()) append(audit.withDetail("{\"deleted\":" + ids.size() + ",\"ended_before\":" + cutoff + "}"));
+        return ids.size();
+    }
+
+    private final List<dev.pkauth.AuditEvent> auditLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void append(AuditRecord a) {
+        if (a == null) return;
+        String user = a.userId();
+        if (user == null && a.keyId() != null && rows.get(a.keyId()) != null) user = rows.get(a.keyId()).userId();
+        auditLog.add(new dev.pkauth.AuditEvent((long) auditLog.size() + 1, java.time.Instant.ofEpochSecond(a.at()),
+                a.actor(), a.action(), a.keyId(), user, a.detail()));
+    }
+
+    @Override
+    public List<dev.pkauth.AuditEvent> audit(String keyId, String userId, Long since, int limit, Long beforeId) {
+        List<dev.pkauth.AuditEvent> out = new ArrayList<>();
+        for (int i = auditLog.size() - 1; i >= 0 && out.size() < limit; i--) {
+            dev.pkauth.AuditEvent e = auditLog.get(i);
+            if (keyId != null && !keyId.equals(e.keyId())) continue;
+            if (userId != null && !userId.equals(e.userId())) continue;
+            if (since != null && e.at().getEpochSecond() < since) continue;
+            if (beforeId != null && e.id() >= beforeId) continue;
+            out.add(e);
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public void touch(Map<String, TouchWriter.Touch> lastUsedById) {
+        lastUsedById.forEach((id, t) -> rows.computeIfPresent(id, (k, r) ->
+                r.revokedAt() == null && (r.lastUsedAt() == null || r.lastUsedAt() < t.at()) ? r.withLastUsed(t.at(), t.ip()) : r));
     }
 
     @Override

@@ -35,14 +35,17 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private static final Logger log = LoggerFactory.getLogger(JdbcKeyRepository.class);
     private static final String COLUMNS =
             "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at, created_by,"
-            + " rate_limit, rate_window, credits, refill_amount, refill_interval, last_refill_at";
+            + " rate_limit, rate_window, credits, refill_amount, refill_interval, last_refill_at,"
+            + " disabled_at, disabled_via, metadata, allowed_ips, last_used_ip";
     /**
      * Columns whose change can change a verification's answer or a key's limits. Not last_used_at,
      * and not credits or last_refill_at, which every metered request moves: setting limits also
      * sets rate_limit, so it is reported.
      */
     private static final String VERDICT_COLUMNS = "user_id, name, secret_hash, scopes, expires_at, revoked_at, rate_limit,"
-            + " rate_window, refill_amount, refill_interval";
+            + " rate_window, refill_amount, refill_interval, disabled_at, metadata, allowed_ips";
+    /** Rows a sweep or purge changes per transaction: progress is reported, and locks are held briefly. */
+    public static final int BATCH = 1000;
     /** Credits refilled when due, as one expression; {@code ?} is now. */
     private static final String REFILL_DUE =
             "(refill_interval IS NOT NULL AND ? >= coalesce(last_refill_at, created_at) + refill_interval)";
@@ -73,7 +76,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     public JdbcKeyRepository(DataSource dataSource, DataSource lookups, AutoCloseable owned, Dialect dialect, String table) {
         super(dataSource, owned, dialect, table);
         this.lookups = lookups;
-        insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?)";
         // Parameters: now, cost, now, now, now, id, now, cost.
         spendSql = "UPDATE " + table + " SET credits = CASE WHEN " + REFILL_DUE + " THEN refill_amount ELSE credits END - ?,"
                 + " last_refill_at = CASE WHEN " + REFILL_DUE + " THEN ? - ((? - coalesce(last_refill_at, created_at))"
@@ -103,7 +107,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         replaceHashSql = "UPDATE " + table + " SET secret_hash = ? WHERE id = ? AND secret_hash = ?";
         endSql = "UPDATE " + table + " SET expires_at = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
         adoptSql = "UPDATE " + table + " SET created_by = ? WHERE created_by = ?";
-        touchSql = "UPDATE " + table + " SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL"
+        touchSql = "UPDATE " + table + " SET last_used_at = ?, last_used_ip = ? WHERE id = ? AND revoked_at IS NULL"
                 + " AND (last_used_at IS NULL OR last_used_at < ?)";
     }
 
@@ -165,6 +169,25 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             for (String usageColumn : new String[] {"credits", "refill_amount", "refill_interval", "last_refill_at"}) {
                 addColumnIfMissing(s, columns, usageColumn, integer);
             }
+            addColumnIfMissing(s, columns, "disabled_at", integer);
+            for (String opsColumn : new String[] {"disabled_via", "metadata", "allowed_ips", "last_used_ip"}) {
+                addColumnIfMissing(s, columns, opsColumn, "TEXT");
+            }
+            // Administrative listings: newest first across users, expiring soon, unused for long.
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("created_idx") + " ON " + table + " (created_at, id)");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("user_created_idx") + " ON " + table + " (user_id, created_at, id)");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("expires_idx") + " ON " + table + " (expires_at)");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("used_idx") + " ON " + table
+                    + " ((coalesce(last_used_at, created_at)))");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("disabled_via_idx") + " ON " + table + " (disabled_via)");
+            String audit = name("audit");
+            s.execute("CREATE TABLE IF NOT EXISTS " + audit + " ("
+                    + (dialect == Dialect.POSTGRESQL ? "id BIGSERIAL PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT")
+                    + ", at " + integer + " NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, key_id TEXT, user_id TEXT,"
+                    + " detail TEXT)");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("audit_key_idx") + " ON " + audit + " (key_id, id)");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("audit_user_idx") + " ON " + audit + " (user_id, id)");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("audit_at_idx") + " ON " + audit + " (at)");
             if (dialect == Dialect.POSTGRESQL) {
                 // Rate-limit windows every instance shares: one row per limited key.
                 s.execute("CREATE TABLE IF NOT EXISTS " + name("usage")
@@ -236,7 +259,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit) {
+    public Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit,
+            AuditRecord audit) {
         return write(c -> inTransaction(c, () -> {
             KeyRecord parent = draft.createdBy() == null ? null : lockActiveParent(c, draft.createdBy());
             KeyRecord row = fit.apply(parent, draft);
@@ -256,6 +280,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 }
             }
             insert(c, row);
+            appendAudit(c, audit);
             return Optional.of(row);
         }), "create a key");
     }
@@ -296,6 +321,12 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             setLong(ps, 15, l.refill() == null ? null : l.refill().amount());
             setLong(ps, 16, l.refill() == null ? null : l.refill().interval().toSeconds());
             setLong(ps, 17, k.lastRefillAt());
+            KeyRecord.Ops o = k.ops();
+            setLong(ps, 18, o.disabledAt());
+            ps.setString(19, o.disabledVia());
+            ps.setString(20, o.metadata());
+            ps.setString(21, o.allowedIps());
+            ps.setString(22, o.lastUsedIp());
             ps.executeUpdate();
         }
     }
@@ -338,18 +369,57 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public boolean updateExpiry(String id, Long expiresAt) {
-        return write(c -> {
+    public boolean updateExpiry(String id, Long expiresAt, AuditRecord audit) {
+        return write(c -> inTransaction(c, () -> {
             try (PreparedStatement ps = c.prepareStatement(updateExpirySql)) {
                 setLong(ps, 1, expiresAt);
                 ps.setString(2, id);
-                return ps.executeUpdate() == 1;
+                return audited(c, ps.executeUpdate() == 1, audit);
             }
-        }, "change a key's expiry");
+        }), "change a key's expiry");
+    }
+
+    /** Appends {@code audit} when {@code changed}; returns {@code changed}. */
+    private boolean audited(Connection c, boolean changed, AuditRecord audit) throws SQLException {
+        if (changed) appendAudit(c, audit);
+        return changed;
+    }
+
+    private void appendAudit(Connection c, AuditRecord a) throws SQLException {
+        if (a == null) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + name("audit")
+                + " (at, actor, action, key_id, user_id, detail) VALUES (?, ?, ?, ?, coalesce(?, (SELECT user_id FROM "
+                + table + " WHERE id = ?)), ?)")) {
+            ps.setLong(1, a.at());
+            ps.setString(2, a.actor());
+            ps.setString(3, a.action());
+            ps.setString(4, a.keyId());
+            ps.setString(5, a.userId());
+            ps.setString(6, a.keyId());
+            ps.setString(7, a.detail());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Runs one UPDATE … RETURNING id (parameters bound by {@code bind}) and collects the ids. */
+    private static List<String> returningIds(Connection c, String sql, SqlBinder bind) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> ids = new ArrayList<>();
+                while (rs.next()) ids.add(rs.getString(1));
+                return ids;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlBinder {
+        void bind(PreparedStatement ps) throws SQLException;
     }
 
     @Override
-    public List<String> revokeTree(String id, long revokedAt) {
+    public List<String> revokeTree(String id, long revokedAt, AuditRecord audit) {
         return write(c -> inTransaction(c, () -> {
             List<String> revoked = new ArrayList<>();
             // On PostgreSQL, a key minted concurrently from a key in the tree holds a lock on its
@@ -367,18 +437,26 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 }
                 revoked.addAll(pass);
             } while (!pass.isEmpty() && dialect == Dialect.POSTGRESQL);
+            if (!revoked.isEmpty()) appendAudit(c, audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
             return List.copyOf(revoked);
         }), "revoke a key");
     }
 
     @Override
-    public boolean delete(String id) {
-        return write(c -> {
+    public boolean delete(String id, AuditRecord audit) {
+        return write(c -> inTransaction(c, () -> {
+            String user = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT user_id FROM " + table + " WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) user = rs.getString(1);
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
                 ps.setString(1, id);
-                return ps.executeUpdate() == 1;
+                return audited(c, ps.executeUpdate() == 1, audit.withUserId(user));
             }
-        }, "purge a key");
+        }), "purge a key");
     }
 
     @Override
@@ -394,7 +472,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement) {
+    public boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement, AuditRecord audit) {
         return write(c -> inTransaction(c, () -> {
             try (PreparedStatement end = c.prepareStatement(endSql)) {
                 setLong(end, 1, oldExpiresAt);
@@ -408,19 +486,21 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 adopt.setString(2, oldId);
                 adopt.executeUpdate();
             }
+            appendAudit(c, audit);
             return true;
         }), "rotate a key");
     }
 
     @Override
-    public void touch(Map<String, Long> lastUsedById) {
+    public void touch(Map<String, TouchWriter.Touch> lastUsedById) {
         if (lastUsedById.isEmpty()) return;
         write(c -> inTransaction(c, () -> {
             try (PreparedStatement ps = c.prepareStatement(touchSql)) {
-                for (Map.Entry<String, Long> e : lastUsedById.entrySet()) {
-                    ps.setLong(1, e.getValue());
-                    ps.setString(2, e.getKey());
-                    ps.setLong(3, e.getValue());
+                for (Map.Entry<String, TouchWriter.Touch> e : lastUsedById.entrySet()) {
+                    ps.setLong(1, e.getValue().at());
+                    ps.setString(2, e.getValue().ip());
+                    ps.setString(3, e.getKey());
+                    ps.setLong(4, e.getValue().at());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -470,8 +550,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public boolean setLimits(String id, dev.pkauth.UsageLimits l, long now) {
-        return write(c -> {
+    public boolean setLimits(String id, dev.pkauth.UsageLimits l, long now, AuditRecord audit) {
+        return write(c -> inTransaction(c, () -> {
             try (PreparedStatement ps = c.prepareStatement(setLimitsSql)) {
                 setLong(ps, 1, l.rateLimit() == null ? null : (long) l.rateLimit().requests());
                 setLong(ps, 2, l.rateLimit() == null ? null : l.rateLimit().window().toSeconds());
@@ -480,9 +560,260 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 setLong(ps, 5, l.refill() == null ? null : l.refill().interval().toSeconds());
                 setLong(ps, 6, l.refill() == null ? null : now);
                 ps.setString(7, id);
-                return ps.executeUpdate() == 1;
+                return audited(c, ps.executeUpdate() == 1, audit);
             }
-        }, "set a key's limits");
+        }), "set a key's limits");
+    }
+
+    @Override
+    public List<String> disableTree(String id, long at, AuditRecord audit) {
+        // The walk starts only from an unrevoked key that is not disabled yet: otherwise nothing changes.
+        String sql = "WITH RECURSIVE tree(id) AS (SELECT id FROM " + table + " WHERE id = ? AND revoked_at IS NULL"
+                + " AND disabled_at IS NULL"
+                + " UNION SELECT k.id FROM " + table + " k JOIN tree ON k.created_by = tree.id)"
+                + " UPDATE " + table + " SET disabled_at = ?, disabled_via = ? WHERE id IN (SELECT id FROM tree)"
+                + " AND disabled_at IS NULL AND revoked_at IS NULL RETURNING id";
+        return write(c -> inTransaction(c, () -> {
+            List<String> ids = returningIds(c, sql, ps -> {
+                ps.setString(1, id);
+                ps.setLong(2, at);
+                ps.setString(3, id);
+            });
+            if (!ids.isEmpty()) appendAudit(c, audit.withDetail("{\"disabled\":" + ids.size() + "}"));
+            return ids;
+        }), "disable a key");
+    }
+
+    @Override
+    public List<String> enableTree(String id, AuditRecord audit) {
+        String sql = "UPDATE " + table + " SET disabled_at = NULL, disabled_via = NULL WHERE disabled_via = ? RETURNING id";
+        return write(c -> inTransaction(c, () -> {
+            List<String> ids = returningIds(c, sql, ps -> ps.setString(1, id));
+            if (!ids.isEmpty()) appendAudit(c, audit.withDetail("{\"enabled\":" + ids.size() + "}"));
+            return ids;
+        }), "enable a key");
+    }
+
+    @Override
+    public boolean setMetadata(String id, String json, AuditRecord audit) {
+        return setColumn("metadata", id, json, audit, "set a key's metadata");
+    }
+
+    @Override
+    public boolean setAllowedIps(String id, String cidrs, AuditRecord audit) {
+        return setColumn("allowed_ips", id, cidrs, audit, "set a key's allowed addresses");
+    }
+
+    private boolean setColumn(String column, String id, String value, AuditRecord audit, String what) {
+        return write(c -> inTransaction(c, () -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + column + " = ? WHERE id = ?"
+                    + " AND revoked_at IS NULL")) {
+                ps.setString(1, value);
+                ps.setString(2, id);
+                return audited(c, ps.executeUpdate() == 1, audit);
+            }
+        }), what);
+    }
+
+    @Override
+    public List<String> revokeAll(String userId, long at, AuditRecord audit) {
+        String sql = "UPDATE " + table + " SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING id";
+        return write(c -> inTransaction(c, () -> {
+            List<String> ids = returningIds(c, sql, ps -> {
+                ps.setLong(1, at);
+                ps.setString(2, userId);
+            });
+            appendAudit(c, audit.withDetail("{\"revoked\":" + ids.size() + "}"));
+            return ids;
+        }), "revoke a user's keys");
+    }
+
+    /** The WHERE clause of a filter, and its parameters in order. */
+    private record Where(String sql, List<Object> params) {}
+
+    private static Where where(KeyFilter f) {
+        StringBuilder w = new StringBuilder(" WHERE 1 = 1");
+        List<Object> p = new ArrayList<>();
+        if (f.userId() != null) {
+            w.append(" AND user_id = ?");
+            p.add(f.userId());
+        }
+        if (f.status() != null) {
+            switch (f.status()) {
+                case "revoked" -> w.append(" AND revoked_at IS NOT NULL");
+                case "disabled" -> w.append(" AND revoked_at IS NULL AND disabled_at IS NOT NULL");
+                case "expired" -> {
+                    w.append(" AND revoked_at IS NULL AND disabled_at IS NULL AND expires_at <= ?");
+                    p.add(f.now());
+                }
+                case "active" -> {
+                    w.append(" AND revoked_at IS NULL AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)");
+                    p.add(f.now());
+                }
+                default -> throw new IllegalArgumentException("unknown status " + f.status());
+            }
+        }
+        if (f.expiringBefore() != null) {
+            w.append(" AND revoked_at IS NULL AND expires_at > ? AND expires_at <= ?");
+            p.add(f.now());
+            p.add(f.expiringBefore());
+        }
+        if (f.unusedBefore() != null) {
+            w.append(" AND revoked_at IS NULL AND coalesce(last_used_at, created_at) < ?");
+            p.add(f.unusedBefore());
+        }
+        return new Where(w.toString(), p);
+    }
+
+    private static int bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        int i = 1;
+        for (Object o : params) {
+            if (o instanceof Long l) ps.setLong(i++, l);
+            else ps.setString(i++, (String) o);
+        }
+        return i;
+    }
+
+    @Override
+    public List<KeyRecord> query(KeyFilter filter, int limit, Long afterCreatedAt, String afterId) {
+        Where w = where(filter);
+        String sql = "SELECT " + COLUMNS + " FROM " + table + w.sql()
+                + (afterId == null ? "" : " AND (created_at < ? OR (created_at = ? AND id < ?))")
+                + " ORDER BY created_at DESC, id DESC LIMIT ?";
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = bind(ps, w.params());
+                if (afterId != null) {
+                    ps.setLong(i++, afterCreatedAt);
+                    ps.setLong(i++, afterCreatedAt);
+                    ps.setString(i++, afterId);
+                }
+                ps.setInt(i, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<KeyRecord> out = new ArrayList<>();
+                    while (rs.next()) out.add(row(rs));
+                    return List.copyOf(out);
+                }
+            }
+        }, "query keys");
+    }
+
+    @Override
+    public long count(KeyFilter filter) {
+        Where w = where(filter);
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + w.sql())) {
+                bind(ps, w.params());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }, "count keys");
+    }
+
+    /** The plan the database chooses for a filter's first page, for tests and docs (EXPLAIN). */
+    public String explain(KeyFilter filter) {
+        Where w = where(filter);
+        String sql = (dialect == Dialect.POSTGRESQL ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + "SELECT " + COLUMNS + " FROM "
+                + table + w.sql() + " ORDER BY created_at DESC, id DESC LIMIT 100";
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, w.params());
+                try (ResultSet rs = ps.executeQuery()) {
+                    StringBuilder b = new StringBuilder();
+                    int column = dialect == Dialect.POSTGRESQL ? 1 : 4;
+                    while (rs.next()) b.append(rs.getString(column)).append('\n');
+                    return b.toString();
+                }
+            }
+        }, "explain a query");
+    }
+
+    @Override
+    public List<String> revokeUnused(long cutoff, long at, int batch, AuditRecord audit) {
+        String sql = "UPDATE " + table + " SET revoked_at = ? WHERE id IN (SELECT id FROM " + table
+                + " WHERE revoked_at IS NULL AND coalesce(last_used_at, created_at) < ? LIMIT ?) AND revoked_at IS NULL"
+                + " RETURNING id";
+        return write(c -> inTransaction(c, () -> {
+            List<String> ids = returningIds(c, sql, ps -> {
+                ps.setLong(1, at);
+                ps.setLong(2, cutoff);
+                ps.setInt(3, batch);
+            });
+            if (!ids.isEmpty()) appendAudit(c, audit.withDetail("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}"));
+            return ids;
+        }), "sweep unused keys");
+    }
+
+    private static final String PURGEABLE = " WHERE revoked_at < ? OR (revoked_at IS NULL AND expires_at < ?)";
+
+    @Override
+    public long countPurgeable(long cutoff) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + PURGEABLE)) {
+                ps.setLong(1, cutoff);
+                ps.setLong(2, cutoff);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }, "count purgeable keys");
+    }
+
+    @Override
+    public int purgeBatch(long cutoff, int batch, AuditRecord audit) {
+        String sql = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + PURGEABLE + " LIMIT ?)";
+        return write(c -> inTransaction(c, () -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, cutoff);
+                ps.setLong(2, cutoff);
+                ps.setInt(3, batch);
+                n = ps.executeUpdate();
+            }
+            if (n > 0) appendAudit(c, audit.withDetail("{\"deleted\":" + n + ",\"ended_before\":" + cutoff + "}"));
+            return n;
+        }), "purge old keys");
+    }
+
+    @Override
+    public List<dev.pkauth.AuditEvent> audit(String keyId, String userId, Long since, int limit, Long beforeId) {
+        StringBuilder sql = new StringBuilder("SELECT id, at, actor, action, key_id, user_id, detail FROM " + name("audit")
+                + " WHERE 1 = 1");
+        List<Object> p = new ArrayList<>();
+        if (keyId != null) {
+            sql.append(" AND key_id = ?");
+            p.add(keyId);
+        }
+        if (userId != null) {
+            sql.append(" AND user_id = ?");
+            p.add(userId);
+        }
+        if (since != null) {
+            sql.append(" AND at >= ?");
+            p.add(since);
+        }
+        if (beforeId != null) {
+            sql.append(" AND id < ?");
+            p.add(beforeId);
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = bind(ps, p);
+                ps.setInt(i, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<dev.pkauth.AuditEvent> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(new dev.pkauth.AuditEvent(rs.getLong(1), java.time.Instant.ofEpochSecond(rs.getLong(2)),
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
+                    }
+                    return List.copyOf(out);
+                }
+            }
+        }, "read the audit log");
     }
 
     @Override
@@ -540,7 +871,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 getLong(rs, 10),
                 rs.getString(11),
                 limits(getLong(rs, 12), getLong(rs, 13), getLong(rs, 14), getLong(rs, 15), getLong(rs, 16)),
-                getLong(rs, 17));
+                getLong(rs, 17),
+                new KeyRecord.Ops(getLong(rs, 18), rs.getString(19), rs.getString(20), rs.getString(21), rs.getString(22)));
     }
 
     /** Limits as stored; a half-set pair (a limit without its window) reads as no limit rather than failing verification. */

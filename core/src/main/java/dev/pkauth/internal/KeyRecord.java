@@ -20,11 +20,34 @@ public record KeyRecord(
         Long revokedAt,
         String createdBy,
         dev.pkauth.UsageLimits limits,
-        Long lastRefillAt) {
+        Long lastRefillAt,
+        Ops ops) {
+
+    /**
+     * What operators set and see: when it was disabled (and by which key's disabling, for keys
+     * disabled with an ancestor), the host's metadata, the allowed client addresses (canonical
+     * CIDRs), and the address of the latest recorded use. All {@code null} when unset.
+     */
+    public record Ops(Long disabledAt, String disabledVia, String metadata, String allowedIps, String lastUsedIp) {
+        public static final Ops NONE = new Ops(null, null, null, null, null);
+    }
 
     public KeyRecord {
         scopes = List.copyOf(scopes);
         if (limits == null) limits = dev.pkauth.UsageLimits.NONE;
+        if (ops == null) ops = Ops.NONE;
+    }
+
+    public KeyRecord(String id, String userId, String name, String prefix, String secretHash, List<String> scopes,
+            Long expiresAt, Long lastUsedAt, long createdAt, Long revokedAt, String createdBy,
+            dev.pkauth.UsageLimits limits, Long lastRefillAt) {
+        this(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits,
+                lastRefillAt, Ops.NONE);
+    }
+
+    public KeyRecord withOps(Ops o) {
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt,
+                createdBy, limits, lastRefillAt, o);
     }
 
     /** A row with no usage limits. */
@@ -36,27 +59,32 @@ public record KeyRecord(
 
     public KeyRecord withLimits(dev.pkauth.UsageLimits l, Long refilledAt) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt,
-                createdBy, l, refilledAt);
+                createdBy, l, refilledAt, ops);
     }
 
     public KeyRecord withSecretHash(String hash) {
-        return new KeyRecord(id, userId, name, prefix, hash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt);
+        return new KeyRecord(id, userId, name, prefix, hash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops);
     }
 
     public KeyRecord withExpiresAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, at, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, at, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops);
     }
 
     public KeyRecord withLastUsedAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy, limits, lastRefillAt);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops);
     }
 
     public KeyRecord withRevokedAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, at, createdBy, limits, lastRefillAt);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, at, createdBy, limits, lastRefillAt, ops);
     }
 
     public KeyRecord withCreatedBy(String parent) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, parent, limits, lastRefillAt);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, parent, limits, lastRefillAt, ops);
+    }
+
+    public KeyRecord withLastUsed(Long at, String ip) {
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy,
+                limits, lastRefillAt, new Ops(ops.disabledAt(), ops.disabledVia(), ops.metadata(), ops.allowedIps(), ip));
     }
 
     /** Unrevoked and not expired at {@code now} (Unix seconds). */

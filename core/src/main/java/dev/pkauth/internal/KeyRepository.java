@@ -24,7 +24,7 @@ public interface KeyRepository extends AutoCloseable {
      * @param fit (parent or {@code null}, draft) → the row to insert
      * @return the inserted row, or empty when the user already has {@code maxActive} active keys
      */
-    Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit);
+    Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit, AuditRecord audit);
 
     Optional<KeyRecord> find(String id);
 
@@ -35,7 +35,7 @@ public interface KeyRepository extends AutoCloseable {
     List<KeyRecord> listByUser(String userId, boolean includeRevoked, int limit, Long afterCreatedAt, String afterId);
 
     /** Sets {@code expires_at} on an unrevoked key; false when no such unrevoked key exists. */
-    boolean updateExpiry(String id, Long expiresAt);
+    boolean updateExpiry(String id, Long expiresAt, AuditRecord audit);
 
     /**
      * Revokes the key and every key minted from it, transitively, in one transaction.
@@ -43,9 +43,9 @@ public interface KeyRepository extends AutoCloseable {
      * @return the ids this call revoked (keys already revoked are left as they are, but their
      *     descendants are still revoked)
      */
-    List<String> revokeTree(String id, long revokedAt);
+    List<String> revokeTree(String id, long revokedAt, AuditRecord audit);
 
-    boolean delete(String id);
+    boolean delete(String id, AuditRecord audit);
 
     /** Replaces the hash only if it is still {@code expectedHash}: a pepper upgrade. */
     void replaceHash(String id, String expectedHash, String newHash);
@@ -55,7 +55,7 @@ public interface KeyRepository extends AutoCloseable {
      * {@code oldId} minted to {@code replacement}, atomically; false (and nothing written) when
      * {@code oldId} is unknown or revoked.
      */
-    boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement);
+    boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement, AuditRecord audit);
 
     /** After spending credits: whether they were spent (nothing changes when not enough were left), and what is left. */
     record Spend(boolean spent, Long remaining) {}
@@ -73,7 +73,47 @@ public interface KeyRepository extends AutoCloseable {
      * Sets an unrevoked key's limits; credits as given, the refill clock restarting at {@code now}.
      * False when there is no such unrevoked key.
      */
-    boolean setLimits(String id, dev.pkauth.UsageLimits limits, long now);
+    boolean setLimits(String id, dev.pkauth.UsageLimits limits, long now, AuditRecord audit);
+
+    /**
+     * Disables an unrevoked key and every key minted from it that is not disabled yet, marking them
+     * as disabled through {@code id}; returns the ids this changed (the key itself first, when it changed).
+     */
+    List<String> disableTree(String id, long at, AuditRecord audit);
+
+    /** Enables the keys disabled through {@code id} (itself and the keys it minted); returns their ids. */
+    List<String> enableTree(String id, AuditRecord audit);
+
+    /** Sets or clears ({@code null}) the metadata of an unrevoked key; false when there is none. */
+    boolean setMetadata(String id, String json, AuditRecord audit);
+
+    /** Sets or clears ({@code null}) the allowlist (canonical CIDRs) of an unrevoked key. */
+    boolean setAllowedIps(String id, String cidrs, AuditRecord audit);
+
+    /** Revokes every unrevoked key of the user in one statement; returns their ids. */
+    List<String> revokeAll(String userId, long at, AuditRecord audit);
+
+    /** One page of keys the filter selects, newest first, after ({@code afterCreatedAt}, {@code afterId}). */
+    List<KeyRecord> query(KeyFilter filter, int limit, Long afterCreatedAt, String afterId);
+
+    /** How many keys the filter selects. */
+    long count(KeyFilter filter);
+
+    /**
+     * Revokes up to {@code batch} unrevoked keys last used (or created, never used) before
+     * {@code cutoff}, with one audit row for the batch; returns their ids (fewer than
+     * {@code batch}: none are left).
+     */
+    List<String> revokeUnused(long cutoff, long at, int batch, AuditRecord audit);
+
+    /** Keys a purge would delete: revoked or expired before {@code cutoff}. */
+    long countPurgeable(long cutoff);
+
+    /** Deletes up to {@code batch} rows revoked or expired before {@code cutoff}, with one audit row; returns how many. */
+    int purgeBatch(long cutoff, int batch, AuditRecord audit);
+
+    /** Audit rows, newest first, matching what is given ({@code null}: any), after the row {@code beforeId}. */
+    List<dev.pkauth.AuditEvent> audit(String keyId, String userId, Long since, int limit, Long beforeId);
 
     /**
      * Whether rate-limit windows live in the database, shared by every process (PostgreSQL): then
@@ -91,8 +131,8 @@ public interface KeyRepository extends AutoCloseable {
         throw new UnsupportedOperationException("windows are counted in process for " + this);
     }
 
-    /** Writes {@code last_used_at} for unrevoked keys, never moving it backwards. */
-    void touch(Map<String, Long> lastUsedById);
+    /** Writes {@code last_used_at} and {@code last_used_ip} for unrevoked keys, never moving them backwards. */
+    void touch(Map<String, TouchWriter.Touch> lastUsedById);
 
     /**
      * Starts telling {@code changed} about keys changed by anyone sharing the table (other

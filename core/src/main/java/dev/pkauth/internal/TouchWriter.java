@@ -24,7 +24,14 @@ public final class TouchWriter {
     private final long intervalSeconds;
     /** When this process last queued a write for each key (Unix seconds). */
     private final ConcurrentHashMap<String, Long> lastQueued = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Touch> pending = new ConcurrentHashMap<>();
+
+    /** A use to record: when, and from which client address ({@code null} when unknown). */
+    public record Touch(long at, String ip) {
+        static Touch later(Touch a, Touch b) {
+            return a.at >= b.at ? a : b;
+        }
+    }
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicBoolean failing = new AtomicBoolean();
     private volatile boolean closed;
@@ -35,8 +42,8 @@ public final class TouchWriter {
         this.intervalSeconds = intervalSeconds;
     }
 
-    /** Notes a successful use of {@code key} at {@code now}; cheap when debounced. */
-    public void used(KeyRecord key, long now) {
+    /** Notes a successful use of {@code key} at {@code now} from {@code ip}; cheap when debounced. */
+    public void used(KeyRecord key, long now, String ip) {
         Long stored = key.lastUsedAt();
         if (stored != null && now - stored < intervalSeconds) return;
         Long queued = lastQueued.get(key.id());
@@ -48,7 +55,7 @@ public final class TouchWriter {
             return now;
         });
         if (!accepted[0] || closed) return;
-        pending.merge(key.id(), now, Math::max);
+        pending.merge(key.id(), new Touch(now, ip), Touch::later);
         schedule();
     }
 
@@ -79,23 +86,23 @@ public final class TouchWriter {
     public void flush() {
         flushScheduled.set(false);
         if (pending.isEmpty()) return;
-        Map<String, Long> batch = new HashMap<>();
+        Map<String, Touch> batch = new HashMap<>();
         for (String id : pending.keySet()) {
-            Long at = pending.remove(id);
-            if (at != null) batch.put(id, at);
+            Touch t = pending.remove(id);
+            if (t != null) batch.put(id, t);
         }
         if (batch.isEmpty()) return;
         try {
             repository.touch(batch);
             if (failing.compareAndSet(true, false)) log.info("pkauth: last_used_at writes are succeeding again");
         } catch (PkauthException e) {
-            batch.forEach((id, at) -> pending.merge(id, at, Math::max));
+            batch.forEach((id, t) -> pending.merge(id, t, Touch::later));
             if (failing.compareAndSet(false, true)) {
                 log.warn("pkauth: could not record last_used_at for {} key(s), will retry: {}", batch.size(), e.getMessage());
             }
         }
         if (lastQueued.size() > PRUNE_THRESHOLD) {
-            long newest = batch.values().stream().mapToLong(Long::longValue).max().orElse(0);
+            long newest = batch.values().stream().mapToLong(Touch::at).max().orElse(0);
             lastQueued.values().removeIf(at -> newest - at >= intervalSeconds);
         }
     }

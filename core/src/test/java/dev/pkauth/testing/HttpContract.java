@@ -327,6 +327,49 @@ public abstract class HttpContract {
 
     // --- the store goes away (last: it breaks the table) -----------------------------------------
 
+    // --- operating keys ---------------------------------------------------------------------
+
+    @Test
+    void aDisabledKeyGets401SayingDisabledUntilItIsEnabled() {
+        IssuedKey k = key();
+        assertThat(RawHttp.get(base, "/whoami", bearer(k.token())).status()).isEqualTo(200);
+        store.disable(k.key().id());
+
+        RawHttp.Response r = RawHttp.get(base, "/whoami", bearer(k.token()));
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).contains(INVALID, "error_description=\"the API key is disabled\"");
+        String wrongSecret = k.token().substring(0, 82) + (k.token().charAt(82) == 'A' ? 'B' : 'A');
+        assertThat(RawHttp.get(base, "/whoami", bearer(wrongSecret)).header("WWW-Authenticate"))
+                .as("only the right secret learns it is disabled").doesNotContain("disabled");
+
+        store.enable(k.key().id());
+        assertThat(RawHttp.get(base, "/whoami", bearer(k.token())).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAllowlistAdmitsItsAddressesOverIpv4AndIpv6AndAnswers403ElsewhereWithoutAChallenge() {
+        IssuedKey k = key();
+        store.allowedIps(k.key().id(), dev.pkauth.IpAllowlist.parse("127.0.0.1/32, ::1"));
+        URI v6 = URI.create("http://[::1]:" + base.getPort() + base.getPath());
+
+        RawHttp.from("127.0.0.1");
+        assertThat(RawHttp.get(base, "/whoami", bearer(k.token())).status()).isEqualTo(200);
+        RawHttp.from(null);
+        assertThat(RawHttp.get(v6, "/whoami", bearer(k.token())).status()).as("from ::1").isEqualTo(200);
+        RawHttp.from(newClient()); // 127.0.x.y, not 127.0.0.1
+        RawHttp.Response elsewhere = RawHttp.get(base, "/whoami", bearer(k.token()));
+        assertThat(elsewhere.status()).isEqualTo(403);
+        assertThat(elsewhere.header("WWW-Authenticate")).isNull();
+        assertErrorBody(elsewhere, "ip_not_allowed");
+
+        IssuedKey office = key();
+        store.allowedIps(office.key().id(), dev.pkauth.IpAllowlist.parse("10.0.0.0/8"));
+        RawHttp.from("127.0.0.1");
+        assertThat(RawHttp.get(base, "/whoami", bearer(office.token())).status()).isEqualTo(403);
+        RawHttp.from(null);
+        assertThat(RawHttp.get(v6, "/whoami", bearer(office.token())).status()).isEqualTo(403);
+    }
+
     // --- usage limits -----------------------------------------------------------------------
 
     /** The default budget (20 rejected keys a minute per address) in front of every lookup. */

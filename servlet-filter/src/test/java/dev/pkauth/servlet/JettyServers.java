@@ -22,6 +22,12 @@ public final class JettyServers {
         server.addConnector(connector);
         server.setHandler(handler);
         server.start();
+        // The same port on IPv6 loopback, so the contract can call from ::1 too.
+        ServerConnector v6 = new ServerConnector(server, new HttpConnectionFactory(http));
+        v6.setHost("::1");
+        v6.setPort(connector.getLocalPort());
+        server.addConnector(v6);
+        v6.start();
         return server;
     }
 

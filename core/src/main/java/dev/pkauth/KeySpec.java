@@ -1,0 +1,70 @@
+package dev.pkauth;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * What a new key should be: its label, scopes, expiry, usage limits, metadata and the addresses
+ * it may be used from. Immutable; start from {@link #of} and add what you need.
+ *
+ * <pre>{@code
+ * IssuedKey k = store.create("acme", KeySpec.of("deploy bot", List.of("deploy:run"))
+ *         .expiresAt(Instant.now().plus(Duration.ofDays(90)))
+ *         .metadata("{\"plan\":\"pro\",\"customer\":\"cus_42\"}")
+ *         .allowedIps(IpAllowlist.parse("203.0.113.0/24")));
+ * }</pre>
+ *
+ * @param name a label for the owner, or {@code null}
+ * @param scopes the scopes granted
+ * @param expiresAt when it stops working, or {@code null} for never
+ * @param limits rate limit, credits and refill
+ * @param metadata a JSON object of at most {@value #MAX_METADATA_BYTES} bytes chosen by the host
+ *     application (customer id, plan…), or {@code null}
+ * @param allowedIps the client addresses it may be used from, or {@code null} for any
+ */
+public record KeySpec(String name, List<String> scopes, Instant expiresAt, UsageLimits limits, String metadata,
+        IpAllowlist allowedIps) {
+    /** Metadata is a JSON object of at most this many UTF-8 bytes. */
+    public static final int MAX_METADATA_BYTES = 4096;
+
+    public KeySpec {
+        scopes = scopes == null ? List.of() : List.copyOf(scopes);
+        if (limits == null) limits = UsageLimits.NONE;
+        if (metadata != null) metadata = checkMetadata(metadata);
+    }
+
+    public static KeySpec of(String name, Collection<String> scopes) {
+        return new KeySpec(name, scopes == null ? List.of() : List.copyOf(scopes), null, UsageLimits.NONE, null, null);
+    }
+
+    public KeySpec expiresAt(Instant at) {
+        return new KeySpec(name, scopes, at, limits, metadata, allowedIps);
+    }
+
+    public KeySpec limits(UsageLimits l) {
+        return new KeySpec(name, scopes, expiresAt, l, metadata, allowedIps);
+    }
+
+    public KeySpec metadata(String json) {
+        return new KeySpec(name, scopes, expiresAt, limits, json, allowedIps);
+    }
+
+    public KeySpec allowedIps(IpAllowlist ips) {
+        return new KeySpec(name, scopes, expiresAt, limits, metadata, ips);
+    }
+
+    /**
+     * Metadata as stored: a JSON object, at most {@value #MAX_METADATA_BYTES} bytes.
+     *
+     * @throws IllegalArgumentException saying what is wrong (never echoing the value)
+     */
+    public static String checkMetadata(String json) {
+        if (json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
+            throw new IllegalArgumentException("metadata is longer than " + MAX_METADATA_BYTES + " bytes");
+        }
+        String problem = dev.pkauth.internal.JsonCheck.objectProblem(json);
+        if (problem != null) throw new IllegalArgumentException("metadata must be a JSON object: " + problem);
+        return json.strip();
+    }
+}
