@@ -423,8 +423,23 @@ public final class ApiKeyStore implements AutoCloseable {
      * @see #create(String, String, Collection, Instant)
      */
     public IssuedKey create(String userId, String name, Collection<String> scopes, Instant expiresAt, UsageLimits limits) {
+        return create(userId, KeySpec.of(name, scopes).expiresAt(expiresAt).limits(Objects.requireNonNull(limits, "limits")));
+    }
+
+    /**
+     * Mints a key as {@code spec} describes it: name, scopes, expiry, usage limits, metadata and
+     * allowed client addresses.
+     *
+     * <pre>{@code
+     * store.create("acme", KeySpec.of("deploy bot", List.of("deploy:run"))
+     *         .metadata("{\"plan\":\"pro\"}").allowedIps(IpAllowlist.parse("203.0.113.0/24")));
+     * }</pre>
+     *
+     * @see #create(String, String, Collection, Instant)
+     */
+    public IssuedKey create(String userId, KeySpec spec) {
         ensureOpen();
-        return mint(Validation.userId(userId), null, name, scopes, expiresAt, Objects.requireNonNull(limits, "limits"));
+        return mint(Validation.userId(userId), null, Objects.requireNonNull(spec, "spec"));
     }
 
     /**
@@ -445,8 +460,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @throws IllegalArgumentException when an argument is invalid
      */
     public IssuedKey create(ApiKeyPrincipal minter, String name, Collection<String> scopes, Instant expiresAt) {
-        // With no limits asked for, a limited key's child gets the same limits as the key (credits as last read).
-        return create(minter, name, scopes, expiresAt, minter.limits());
+        return create(minter, KeySpec.of(name, scopes).expiresAt(expiresAt));
     }
 
     /**
@@ -458,9 +472,28 @@ public final class ApiKeyStore implements AutoCloseable {
      */
     public IssuedKey create(ApiKeyPrincipal minter, String name, Collection<String> scopes, Instant expiresAt,
             UsageLimits limits) {
+        return create(minter, KeySpec.of(name, scopes).expiresAt(expiresAt).limits(Objects.requireNonNull(limits, "limits")));
+    }
+
+    /**
+     * Mints a key as {@code spec} describes it on behalf of a key. What the spec leaves unset
+     * ({@link UsageLimits#NONE}, no allowlist) is inherited from the minting key; what it sets may
+     * be no looser: scopes it holds, limits within its own, addresses inside its allowlist.
+     *
+     * @throws SecurityException when a scope, a limit or an address range would be looser than the minting key's
+     */
+    public IssuedKey create(ApiKeyPrincipal minter, KeySpec spec) {
         ensureOpen();
         Objects.requireNonNull(minter, "minter");
-        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(spec, "spec");
+        // With nothing asked for, a limited key's child gets the same limits (credits as last read) and addresses.
+        UsageLimits limits = spec.limits().isLimited() ? spec.limits() : minter.limits();
+        IpAllowlist ips = spec.allowedIps() != null ? spec.allowedIps() : minter.allowedIps();
+        if (minter.allowedIps() != null && !ips.within(minter.allowedIps())) {
+            throw new SecurityException("a key cannot mint a key usable from addresses its own allowlist excludes ("
+                    + minter.allowedIps() + ")");
+        }
+        Collection<String> scopes = spec.scopes();
         if (!limits.withinOf(minter.limits())) {
             throw new SecurityException("a key cannot mint a key with looser usage limits than its own (" + minter.limits()
                     + ")");
@@ -469,18 +502,19 @@ public final class ApiKeyStore implements AutoCloseable {
         if (!notHeld.isEmpty()) {
             throw new SecurityException("a key cannot grant scopes it lacks: " + String.join(" ", notHeld));
         }
-        return mint(minter.userId(), minter.keyId(), name, scopes, expiresAt, limits);
+        return mint(minter.userId(), minter.keyId(), spec.limits(limits).allowedIps(ips));
     }
 
-    private IssuedKey mint(String user, String parentId, String name, Collection<String> scopes, Instant expiresAt,
-            UsageLimits limits) {
-        String label = Validation.name(name);
-        List<String> granted = Validation.scopes(scopes);
+    private IssuedKey mint(String user, String parentId, KeySpec spec) {
+        String label = Validation.name(spec.name());
+        List<String> granted = Validation.scopes(spec.scopes());
+        UsageLimits limits = spec.limits();
         long now = nowSeconds();
-        Long expires = futureSeconds(expiresAt, now);
+        Long expires = futureSeconds(spec.expiresAt(), now);
         Tokens.Minted minted = Tokens.mint();
         KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), hasher.hash(minted.secret()), granted,
-                expires, null, now, null, parentId, limits, limits.refill() == null ? null : now);
+                expires, null, now, null, parentId, limits, limits.refill() == null ? null : now,
+                new KeyRecord.Ops(null, null, spec.metadata(), spec.allowedIps() == null ? null : spec.allowedIps().toString(), null));
         AuditRecord created = audit("create", draft.id(), user, "{\"scopes\":" + jsonString(String.join(" ", granted))
                 + (parentId == null ? "" : ",\"created_by\":" + jsonString(parentId)) + "}");
         KeyRecord row = repository.create(draft, now, maxKeysPerUser, (parent, d) -> {
@@ -626,7 +660,7 @@ public final class ApiKeyStore implements AutoCloseable {
         }
         KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
                 hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy(), old.limits(),
-                old.lastRefillAt());
+                old.lastRefillAt(), new KeyRecord.Ops(null, null, old.ops().metadata(), old.ops().allowedIps(), null));
         AuditRecord a = audit("rotate", id, old.userId(), "{\"successor\":" + jsonString(successor.id()) + "}");
         if (!repository.rotate(id, oldExpiry, oldRevoked, successor, a)) return Optional.empty();
         forget(id);

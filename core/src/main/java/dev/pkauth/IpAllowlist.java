@@ -103,6 +103,19 @@ public final class IpAllowlist {
         return false;
     }
 
+    /** Whether every range of this list lies inside a range of {@code other}: never wider than it. */
+    public boolean within(IpAllowlist other) {
+        for (int i = 0; i < prefix.length; i++) {
+            boolean inside = false;
+            for (int j = 0; j < other.prefix.length && !inside; j++) {
+                int p = other.prefix[j];
+                inside = p <= prefix[i] && (high[i] & mask(p, 0)) == other.high[j] && (low[i] & mask(p, 64)) == other.low[j];
+            }
+            if (!inside) return false;
+        }
+        return true;
+    }
+
     private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[2]);
 
     /** The mask of a {@code bits}-long prefix over the 64 bits starting at {@code offset}. */

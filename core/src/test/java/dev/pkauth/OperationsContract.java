@@ -1,0 +1,250 @@
+package dev.pkauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pkauth.testing.Backend;
+import dev.pkauth.testing.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Operating keys, the same on every backend; time moves by the injected clock. */
+abstract class OperationsContract {
+    @TempDir
+    Path dir;
+
+    final MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
+    final List<AuditEvent> heard = new CopyOnWriteArrayList<>();
+    ApiKeyStore store;
+
+    abstract Backend backend();
+
+    @BeforeEach
+    void open() {
+        store = backend().newBuilder(dir).clock(clock).executor(Runnable::run).pepper("ops-pepper")
+                .maxKeysPerUser(10_000).auditListener(heard::add).build();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    ApiKeyPrincipal principal(IssuedKey k) {
+        return ((Verification.Valid) store.verify(k.token())).principal();
+    }
+
+    Verification.Reason reason(IssuedKey k) {
+        return ((Verification.Invalid) store.verify(k.token())).reason();
+    }
+
+    @Test
+    void aDisabledKeyAndTheKeysItMintedFailUntilItIsEnabled() {
+        IssuedKey parent = store.create("alice", null, List.of("keys:write"), null);
+        IssuedKey child = store.create(principal(parent), null, List.of(), null);
+        IssuedKey ownDisable = store.create(principal(parent), null, List.of(), null);
+        store.disable(ownDisable.key().id());
+        assertThat(store.verify(child.token()).isValid()).as("cached before").isTrue();
+
+        assertThat(store.disable(parent.key().id())).isTrue();
+        assertThat(store.disable(parent.key().id())).as("already disabled").isFalse();
+
+        assertThat(reason(parent)).isEqualTo(Verification.Reason.DISABLED);
+        assertThat(reason(child)).isEqualTo(Verification.Reason.DISABLED);
+        assertThat(store.find(child.key().id()).orElseThrow().statusAt(clock.instant())).isEqualTo(ApiKey.Status.DISABLED);
+
+        assertThat(store.enable(parent.key().id())).isTrue();
+        assertThat(store.verify(parent.token()).isValid()).isTrue();
+        assertThat(store.verify(child.token()).isValid()).isTrue();
+        assertThat(reason(ownDisable)).as("disabled on its own, it stays so").isEqualTo(Verification.Reason.DISABLED);
+        assertThat(store.enable(child.key().id())).as("nothing was disabled through the child").isFalse();
+    }
+
+    @Test
+    void metadataIsAJsonObjectOfAtMost4KbShownOnTheKeyAndThePrincipal() {
+        IssuedKey k = store.create("alice", KeySpec.of("CI", List.of()).metadata("{\"plan\":\"pro\",\"seats\":[1,2]}"));
+        assertThat(k.key().metadata()).isEqualTo("{\"plan\":\"pro\",\"seats\":[1,2]}");
+        assertThat(principal(k).metadata()).isEqualTo("{\"plan\":\"pro\",\"seats\":[1,2]}");
+
+        assertThat(store.metadata(k.key().id(), "{\"plan\":\"team\"}").orElseThrow().metadata()).isEqualTo("{\"plan\":\"team\"}");
+        assertThat(principal(k).metadata()).as("the cache dropped the old one").isEqualTo("{\"plan\":\"team\"}");
+        assertThat(store.metadata(k.key().id(), null).orElseThrow().metadata()).isNull();
+
+        for (String bad : List.of("[]", "\"x\"", "{", "{\"a\":}", "{} {}", "{'a':1}", "{\"a\":01}")) {
+            assertThatThrownBy(() -> store.metadata(k.key().id(), bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON object");
+        }
+        String big = "{\"x\":\"" + "y".repeat(4090) + "\"}";
+        assertThatThrownBy(() -> store.metadata(k.key().id(), big)).hasMessageContaining("4096 bytes");
+    }
+
+    @Test
+    void allowlistsAreStoredCanonicallyAndAChildMayNotWidenThem() {
+        IssuedKey k = store.create("alice", KeySpec.of(null, List.of("keys:write"))
+                .allowedIps(IpAllowlist.parse("203.0.113.9/24")));
+        assertThat(store.find(k.key().id()).orElseThrow().allowedIps()).hasToString("203.0.113.0/24");
+        ApiKeyPrincipal p = principal(k);
+        assertThat(p.allowedIps().allows("203.0.113.200")).isTrue();
+
+        assertThat(store.create(p, KeySpec.of(null, List.of())).key().allowedIps()).as("inherited").isEqualTo(p.allowedIps());
+        assertThat(store.create(p, KeySpec.of(null, List.of()).allowedIps(IpAllowlist.parse("203.0.113.8/29")))
+                .key().allowedIps()).hasToString("203.0.113.8/29");
+        assertThatThrownBy(() -> store.create(p, KeySpec.of(null, List.of()).allowedIps(IpAllowlist.parse("0.0.0.0/0"))))
+                .isInstanceOf(SecurityException.class);
+
+        assertThat(store.allowedIps(k.key().id(), null).orElseThrow().allowedIps()).isNull();
+    }
+
+    @Test
+    void theLastUseRecordsItsAddress() {
+        IssuedKey k = store.create("alice", null, List.of(), null);
+        assertThat(store.verify(k.token(), "198.51.100.7").isValid()).isTrue();
+        store.flush();
+        ApiKey read = store.find(k.key().id()).orElseThrow();
+        assertThat(read.lastUsedIp()).isEqualTo("198.51.100.7");
+        assertThat(read.lastUsedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void revokeAllRevokesEveryKeyOfOneUser() {
+        List<IssuedKey> alices = new ArrayList<>();
+        for (int i = 0; i < 5; i++) alices.add(store.create("alice", null, List.of(), null));
+        IssuedKey bob = store.create("bob", null, List.of(), null);
+        alices.forEach(k -> assertThat(store.verify(k.token()).isValid()).isTrue());
+
+        assertThat(store.revokeAll("alice")).isEqualTo(5);
+
+        alices.forEach(k -> assertThat(reason(k)).isEqualTo(Verification.Reason.REVOKED));
+        assertThat(store.verify(bob.token()).isValid()).isTrue();
+        assertThat(store.revokeAll("alice")).isZero();
+    }
+
+    @Test
+    void adminQueriesFilterAcrossUsersInKeysetPages() {
+        IssuedKey stale = store.create("alice", null, List.of(), null);
+        clock.advance(Duration.ofDays(100));
+        IssuedKey soon = store.create("bob", null, List.of(), clock.instant().plus(Duration.ofDays(3)));
+        IssuedKey later = store.create("carol", null, List.of(), clock.instant().plus(Duration.ofDays(30)));
+        IssuedKey used = store.create("dave", null, List.of(), null);
+        IssuedKey revoked = store.create("erin", null, List.of(), null);
+        store.revoke(revoked.key().id());
+        IssuedKey disabled = store.create("frank", null, List.of(), null);
+        store.disable(disabled.key().id());
+        store.verify(used.token());
+        store.flush();
+
+        assertThat(ids(KeyQuery.allUsers().unusedFor(Duration.ofDays(90)))).containsExactly(stale.key().id());
+        assertThat(ids(KeyQuery.allUsers().expiringWithin(Duration.ofDays(7)))).containsExactly(soon.key().id());
+        assertThat(ids(KeyQuery.allUsers().status(ApiKey.Status.REVOKED))).containsExactly(revoked.key().id());
+        assertThat(ids(KeyQuery.allUsers().status(ApiKey.Status.DISABLED))).containsExactly(disabled.key().id());
+        assertThat(ids(KeyQuery.allUsers().user("carol"))).containsExactly(later.key().id());
+        assertThat(store.count(KeyQuery.allUsers().status(ApiKey.Status.ACTIVE))).isEqualTo(4);
+
+        List<String> all = new ArrayList<>();
+        String after = null;
+        do {
+            KeyPage page = store.query(KeyQuery.allUsers().limit(2).after(after));
+            page.keys().forEach(key -> all.add(key.id()));
+            after = page.next();
+        } while (after != null);
+        assertThat(all).hasSize(6).doesNotHaveDuplicates().endsWith(stale.key().id());
+    }
+
+    List<String> ids(KeyQuery q) {
+        return store.query(q).keys().stream().map(ApiKey::id).toList();
+    }
+
+    @Test
+    void aSweepRevokesKeysUnusedForLongCountingNeverUsedOnesFromCreationWithADryRunFirst() {
+        List<IssuedKey> old = new ArrayList<>();
+        for (int i = 0; i < 2_050; i++) old.add(store.create("u" + (i % 50), null, List.of(), null));
+        clock.advance(Duration.ofDays(60));
+        IssuedKey usedLately = old.get(0);
+        store.verify(usedLately.token());
+        store.flush();
+        IssuedKey young = store.create("u0", null, List.of(), null);
+        clock.advance(Duration.ofDays(40));
+
+        assertThat(store.sweepUnused(Duration.ofDays(90), true, null)).as("dry run").isEqualTo(2_049);
+        assertThat(store.find(old.get(1).key().id()).orElseThrow().revokedAt()).as("the dry run changed nothing").isNull();
+        List<Long> progress = new ArrayList<>();
+
+        assertThat(store.sweepUnused(Duration.ofDays(90), false, progress::add)).isEqualTo(2_049);
+
+        assertThat(progress).containsExactly(1_000L, 2_000L, 2_049L);
+        assertThat(reason(old.get(1))).isEqualTo(Verification.Reason.REVOKED);
+        assertThat(store.verify(usedLately.token()).isValid()).isTrue();
+        assertThat(store.verify(young.token()).isValid()).isTrue();
+        assertThat(store.auditLog(null, null, null, 10, null)).filteredOn(e -> e.action().equals("sweep")).hasSize(3);
+    }
+
+    @Test
+    void aPurgeDeletesRowsRevokedOrExpiredLongAgoWithADryRunFirst() {
+        IssuedKey revoked = store.create("alice", null, List.of(), null);
+        store.revoke(revoked.key().id());
+        IssuedKey expired = store.create("alice", null, List.of(), clock.instant().plusSeconds(60));
+        IssuedKey live = store.create("alice", null, List.of(), null);
+        clock.advance(Duration.ofDays(100));
+        IssuedKey recentlyRevoked = store.create("alice", null, List.of(), null);
+        store.revoke(recentlyRevoked.key().id());
+
+        assertThat(store.purgeEnded(Duration.ofDays(90), true, null)).isEqualTo(2);
+        assertThat(store.find(revoked.key().id())).isPresent();
+        assertThat(store.purgeEnded(Duration.ofDays(90), false, null)).isEqualTo(2);
+
+        assertThat(store.find(revoked.key().id())).isEmpty();
+        assertThat(store.find(expired.key().id())).isEmpty();
+        assertThat(store.find(live.key().id())).isPresent();
+        assertThat(store.find(recentlyRevoked.key().id())).isPresent();
+    }
+
+    @Test
+    void everyManagementActionIsAuditedWithItsActorAndNothingSecret() {
+        ApiKeyStore cli = store.withActor("cli:alice");
+        IssuedKey k = cli.create("alice", "CI", List.of("docs:read"), null);
+        cli.refresh(k.key().id(), clock.instant().plus(Duration.ofDays(5)));
+        cli.limits(k.key().id(), UsageLimits.NONE.withCredits(10));
+        cli.disable(k.key().id());
+        cli.enable(k.key().id());
+        cli.metadata(k.key().id(), "{\"plan\":\"pro\"}");
+        cli.allowedIps(k.key().id(), IpAllowlist.parse("10.0.0.0/8"));
+        IssuedKey successor = cli.rotate(k.key().id(), Duration.ofHours(1)).orElseThrow();
+        store.revoke(successor.key().id());
+        cli.revokeAll("alice");
+        cli.purge(k.key().id());
+        cli.close(); // a view: closes nothing
+
+        List<AuditEvent> log = store.auditLog(null, "alice", null, 100, null);
+        assertThat(log).extracting(AuditEvent::action).containsExactly("purge", "revoke-all", "revoke", "rotate",
+                "allowed-ips", "metadata", "enable", "disable", "limits", "refresh", "create");
+        assertThat(log).filteredOn(e -> !e.action().equals("revoke")).allSatisfy(e -> assertThat(e.actor()).isEqualTo("cli:alice"));
+        assertThat(log).filteredOn(e -> e.action().equals("revoke")).singleElement()
+                .satisfies(e -> assertThat(e.actor()).isEqualTo(ApiKeyStore.DEFAULT_ACTOR));
+        assertThat(store.auditLog(k.key().id(), null, null, 100, null)).extracting(AuditEvent::action)
+                .contains("create", "disable", "purge").doesNotContain("revoke-all");
+        assertThat(store.auditLog(null, null, clock.instant().plusSeconds(1), 100, null)).isEmpty();
+        String everything = log.toString() + heard;
+        assertThat(everything).doesNotContain(k.token().substring(40)).doesNotContain(successor.token().substring(40));
+        assertThat(heard).extracting(AuditEvent::action).contains("create", "rotate", "revoke-all", "purge");
+        assertThat(store.verify(store.create("bob", null, List.of(), null).token()).isValid()).as("the store is open").isTrue();
+    }
+
+    @Test
+    void aFailingListenerNeverUndoesTheChange() {
+        store.close();
+        store = backend().newBuilder(dir).clock(clock).executor(Runnable::run).pepper("ops-pepper")
+                .auditListener(e -> {
+                    throw new IllegalStateException("listener down");
+                }).build();
+        IssuedKey k = store.create("alice", null, List.of(), null);
+        assertThat(store.revoke(k.key().id())).isTrue();
+        assertThat(reason(k)).isEqualTo(Verification.Reason.REVOKED);
+    }
+}
