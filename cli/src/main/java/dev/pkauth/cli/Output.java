@@ -43,8 +43,44 @@ final class Output {
         m.put("rate_limit", k.limits().rateLimit() == null ? null : k.limits().rateLimit().toString());
         m.put("credits", k.limits().credits());
         m.put("refill", k.limits().refill() == null ? null : k.limits().refill().toString());
+        m.put("disabled_at", iso(k.disabledAt()));
+        m.put("allowed_ips", k.allowedIps() == null ? null : k.allowedIps().toString());
+        m.put("last_used_ip", k.lastUsedIp());
+        m.put("metadata", parsed(k.metadata()));
         m.put("status", k.statusAt(now).name().toLowerCase(Locale.ROOT));
         return m;
+    }
+
+    /** Metadata as JSON, not as a string of JSON. */
+    private static Object parsed(String json) {
+        if (json == null) return null;
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return json;
+        }
+    }
+
+    static Map<String, Object> audit(dev.pkauth.AuditEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", e.id());
+        m.put("at", iso(e.at()));
+        m.put("actor", e.actor());
+        m.put("action", e.action());
+        m.put("key_id", e.keyId());
+        m.put("user_id", e.userId());
+        m.put("detail", parsed(e.detail()));
+        return m;
+    }
+
+    static String auditTable(List<dev.pkauth.AuditEvent> events, Instant now) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"WHEN", "ACTOR", "ACTION", "KEY", "USER", "DETAIL"});
+        for (dev.pkauth.AuditEvent e : events) {
+            rows.add(new String[] {relative(e.at(), now), e.actor(), e.action(), e.keyId() == null ? "-" : e.keyId(),
+                e.userId() == null ? "-" : e.userId(), e.detail() == null ? "-" : e.detail()});
+        }
+        return align(rows);
     }
 
     static Map<String, Object> principal(ApiKeyPrincipal p) {
@@ -63,10 +99,15 @@ final class Output {
 
     /** An aligned table, one key a row. */
     static String table(List<ApiKey> keys, Instant now) {
+        return table(keys, now, false);
+    }
+
+    /** An aligned table, one key a row; with {@code withUser}, a USER column first (listings across users). */
+    static String table(List<ApiKey> keys, Instant now, boolean withUser) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(HEADERS);
+        rows.add(withUser ? prepend("USER", HEADERS) : HEADERS);
         for (ApiKey k : keys) {
-            rows.add(new String[] {
+            String[] row = new String[] {
                 k.id(), k.prefix(), k.name().isEmpty() ? "-" : k.name(),
                 k.scopes().isEmpty() ? "-" : String.join(",", k.scopes()),
                 relative(k.createdAt(), now), k.expiresAt() == null ? "never" : relative(k.expiresAt(), now),
@@ -74,9 +115,17 @@ final class Output {
                 k.statusAt(now).name().toLowerCase(Locale.ROOT),
                 limits(k.limits()),
                 k.createdBy() == null ? "-" : k.createdBy()
-            });
+            };
+            rows.add(withUser ? prepend(k.userId(), row) : row);
         }
         return align(rows);
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] out = new String[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
     }
 
     /** "100/1m, 998 credits, refill 1000/30d", or "-". */

@@ -5,6 +5,9 @@ import dev.pkauth.ApiKeyStore;
 import dev.pkauth.Durations;
 import dev.pkauth.IssuedKey;
 import dev.pkauth.Settings;
+import dev.pkauth.IpAllowlist;
+import dev.pkauth.KeyQuery;
+import dev.pkauth.KeySpec;
 import dev.pkauth.UsageLimits;
 import dev.pkauth.StoreUnavailableException;
 import dev.pkauth.Verification;
@@ -41,6 +44,7 @@ import picocli.CommandLine.Spec;
         description = "Manage pkauth API keys. Options fall back to PKAUTH_* environment variables.",
         subcommands = {
             PkauthCli.Create.class, PkauthCli.ListKeys.class, PkauthCli.Show.class, PkauthCli.Limits.class, PkauthCli.Revoke.class,
+            PkauthCli.Disable.class, PkauthCli.Enable.class, PkauthCli.Sweep.class, PkauthCli.Audit.class,
             PkauthCli.Purge.class, PkauthCli.Refresh.class, PkauthCli.Rotate.class, PkauthCli.Verify.class,
             PkauthCli.Migrate.class, Accounts.class, CommandLine.HelpCommand.class
         },
@@ -60,6 +64,15 @@ public final class PkauthCli {
     @Option(names = "--table", scope = ScopeType.INHERIT, paramLabel = "T",
             description = "key table (default: $PKAUTH_TABLE, else pkauth_api_keys)")
     String table;
+
+    @Option(names = "--actor", scope = ScopeType.INHERIT, paramLabel = "WHO",
+            description = "who the audit log records for changes (default: cli:<your OS user>)")
+    String actor;
+
+    /** The audit log's actor for this invocation. */
+    String actor() {
+        return actor != null ? actor : "cli:" + System.getProperty("user.name", "unknown");
+    }
 
     Map<String, String> environment = System.getenv();
     Clock clock = Clock.systemUTC();
@@ -144,6 +157,11 @@ public final class PkauthCli {
             return root.clock.instant();
         }
 
+        /** The store, recording this invocation's actor in the audit log. */
+        ApiKeyStore as(ApiKeyStore store) {
+            return store.withActor(root.actor());
+        }
+
         int notFound(String id) {
             err().println("pkauth: no such key: " + id);
             return REJECTED;
@@ -160,6 +178,10 @@ public final class PkauthCli {
         @Option(names = "--rate-limit", paramLabel = "N/D", description = "at most N requests per D: 100/1m") String rateLimit;
         @Option(names = "--credits", paramLabel = "N", description = "uses allowed; one per request") Long credits;
         @Option(names = "--refill", paramLabel = "N/D", description = "reset credits to N every D: 1000/30d") String refill;
+        @Option(names = "--allow-ip", paramLabel = "CIDR,…", description = "client addresses it may be used from: 203.0.113.0/24,2001:db8::/32")
+        String allowIp;
+        @Option(names = "--metadata", paramLabel = "JSON", description = "a JSON object for your application: '{\"plan\":\"pro\"}'")
+        String metadata;
 
         static final class Expiry {
             @Option(names = "--expires-in", paramLabel = "D", description = "lifetime: 90d, 24h, 30m, 45s") String in;
@@ -173,7 +195,9 @@ public final class PkauthCli {
                 UsageLimits limits = new UsageLimits(rateLimit == null ? null : UsageLimits.RateLimit.parse(rateLimit),
                         credits, null);
                 if (refill != null) limits = limits.withRefill(UsageLimits.Refill.parse(refill));
-                IssuedKey issued = store.create(user, name, scopes == null ? List.of() : scopes, expiresAt, limits);
+                KeySpec spec = KeySpec.of(name, scopes == null ? List.of() : scopes).expiresAt(expiresAt).limits(limits)
+                        .metadata(metadata).allowedIps(allowIp == null ? null : IpAllowlist.parse(allowIp));
+                IssuedKey issued = as(store).create(user, spec);
                 out().println(issued.token());
                 out().flush();
                 ApiKey k = issued.key();
@@ -188,8 +212,12 @@ public final class PkauthCli {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "A user's keys, newest first. Never shows a secret or hash.")
     static final class ListKeys extends Base {
-        @Option(names = "--user", required = true) String user;
+        @Option(names = "--user", paramLabel = "U", description = "whose keys (or --all-users)") String user;
         @Option(names = "--all", description = "include revoked keys") boolean all;
+        @Option(names = "--all-users", description = "keys of every user, in pages of --limit (default 100)") boolean allUsers;
+        @Option(names = "--expiring-within", paramLabel = "D", description = "with --all-users: unrevoked keys expiring within D") String expiringWithin;
+        @Option(names = "--unused-for", paramLabel = "D", description = "with --all-users: unrevoked keys unused for D") String unusedFor;
+        @Option(names = "--revoked", description = "with --all-users: only revoked keys") boolean revoked;
         @Option(names = "--json", description = "JSON instead of a table") boolean json;
         @Option(names = "--limit", paramLabel = "N",
                 description = "one page of at most N keys (1 to 500); the command for the next page is printed on stderr")
@@ -199,9 +227,31 @@ public final class PkauthCli {
 
         @Override
         public Integer call() {
+            if ((user == null) == !allUsers) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give --user U, or --all-users");
+            }
+            if (!allUsers && (expiringWithin != null || unusedFor != null || revoked)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--expiring-within, --unused-for and --revoked go with --all-users");
+            }
             try (ApiKeyStore store = root.open(false)) {
                 List<ApiKey> keys;
                 String next = null;
+                if (allUsers) {
+                    KeyQuery q = KeyQuery.allUsers().limit(limit == null ? 100 : limit).after(after)
+                            .status(revoked ? ApiKey.Status.REVOKED : null)
+                            .expiringWithin(expiringWithin == null ? null : Durations.parse(expiringWithin))
+                            .unusedFor(unusedFor == null ? null : Durations.parse(unusedFor));
+                    dev.pkauth.KeyPage page = store.query(q);
+                    Instant now = now();
+                    if (json) out().println(Output.json(page.keys().stream().map(k -> Output.key(k, now)).toList()));
+                    else if (!page.keys().isEmpty()) out().print(Output.table(page.keys(), now, true));
+                    err().printf("%,d key%s match; %d shown.%n", store.count(q), store.count(q) == 1 ? "" : "s", page.keys().size());
+                    if (page.next() != null) {
+                        err().println("More keys: add --after " + page.next());
+                    }
+                    return OK;
+                }
                 if (limit == null && after == null) {
                     keys = store.list(user, all);
                 } else {
@@ -257,7 +307,7 @@ public final class PkauthCli {
                 if (c == null) f = null;
                 UsageLimits next = new UsageLimits(r, c, null);
                 if (f != null) next = next.withRefill(f);
-                Optional<ApiKey> updated = store.limits(id, next);
+                Optional<ApiKey> updated = as(store).limits(id, next);
                 if (updated.isEmpty()) return notFound(id);
                 out().print(Output.table(List.of(updated.get()), now()));
                 return OK;
@@ -282,14 +332,25 @@ public final class PkauthCli {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key now; its row stays for audit.")
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a key now, and the keys it minted; rows stay for audit. Or every key of a user: --user U --all.")
     static final class Revoke extends Base {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID", arity = "0..1") String id;
+        @Option(names = "--user", paramLabel = "U", description = "with --all: the user whose keys to revoke") String user;
+        @Option(names = "--all", description = "with --user: revoke every key of that user") boolean all;
 
         @Override
         public Integer call() {
+            if ((id == null) == (user == null) || (user != null) != all) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give a key ID, or --user U --all");
+            }
             try (ApiKeyStore store = root.open(false)) {
-                if (store.revoke(id)) {
+                if (user != null) {
+                    int n = as(store).revokeAll(user);
+                    err().println("Revoked " + n + " key" + (n == 1 ? "" : "s") + " of " + user + ".");
+                    return OK;
+                }
+                if (as(store).revoke(id)) {
                     err().println("Revoked " + id + ".");
                     return OK;
                 }
@@ -302,15 +363,120 @@ public final class PkauthCli {
         }
     }
 
-    @Command(name = "purge", mixinStandardHelpOptions = true, description = "Delete a key's row for good.")
+    @Command(name = "purge", mixinStandardHelpOptions = true,
+            description = "Delete a key's row for good; or, with --revoked-before D, every row revoked or expired more than D ago.")
     static final class Purge extends Base {
+        @Parameters(paramLabel = "ID", arity = "0..1") String id;
+        @Option(names = "--revoked-before", paramLabel = "D", description = "retention: delete rows revoked or expired more than D ago (90d)")
+        String before;
+        @Option(names = "--dry-run", description = "say how many rows would go, change nothing") boolean dryRun;
+
+        @Override
+        public Integer call() {
+            if ((id == null) == (before == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give a key ID, or --revoked-before D");
+            }
+            try (ApiKeyStore store = root.open(false)) {
+                if (before != null) {
+                    long n = as(store).purgeEnded(Durations.parse(before), dryRun,
+                            total -> err().printf("  deleted %,d rows so far%n", total).flush());
+                    err().printf(dryRun ? "Would delete %,d rows revoked or expired more than %s ago. Nothing changed.%n"
+                            : "Deleted %,d rows revoked or expired more than %s ago.%n", n, before);
+                    return OK;
+                }
+                if (!as(store).purge(id)) return notFound(id);
+                err().println("Purged " + id + ".");
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Suspend a key, and the keys it minted, until 'enable': nothing is revoked.")
+    static final class Disable extends Base {
         @Parameters(paramLabel = "ID") String id;
 
         @Override
         public Integer call() {
             try (ApiKeyStore store = root.open(false)) {
-                if (!store.purge(id)) return notFound(id);
-                err().println("Purged " + id + ".");
+                if (as(store).disable(id)) {
+                    err().println("Disabled " + id + " and the keys it minted.");
+                    return OK;
+                }
+                if (store.find(id).isPresent()) {
+                    err().println("pkauth: " + id + " is revoked or already disabled");
+                    return REJECTED;
+                }
+                return notFound(id);
+            }
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Lift a 'disable': the key and the keys it minted work again.")
+    static final class Enable extends Base {
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() {
+            try (ApiKeyStore store = root.open(false)) {
+                if (as(store).enable(id)) {
+                    err().println("Enabled " + id + ".");
+                    return OK;
+                }
+                if (store.find(id).isPresent()) {
+                    err().println("pkauth: " + id + " was not disabled (or was disabled with the key that minted it)");
+                    return REJECTED;
+                }
+                return notFound(id);
+            }
+        }
+    }
+
+    @Command(name = "sweep", mixinStandardHelpOptions = true,
+            description = "Revoke keys not used for a while (never-used keys count from their creation), in batches.")
+    static final class Sweep extends Base {
+        @Option(names = "--unused-for", required = true, paramLabel = "D", description = "how long unused: 90d") String unusedFor;
+        @Option(names = "--dry-run", description = "list what would be revoked, change nothing") boolean dryRun;
+
+        @Override
+        public Integer call() {
+            java.time.Duration d = Durations.parse(unusedFor);
+            try (ApiKeyStore store = root.open(false)) {
+                if (dryRun) {
+                    KeyQuery q = KeyQuery.allUsers().unusedFor(d).limit(20);
+                    long n = store.count(q);
+                    List<ApiKey> sample = store.query(q).keys();
+                    if (!sample.isEmpty()) out().print(Output.table(sample, now(), true));
+                    err().printf("Would revoke %,d key%s unused for %s%s. Nothing changed.%n", n, n == 1 ? "" : "s", unusedFor,
+                            n > sample.size() ? " (the newest " + sample.size() + " shown)" : "");
+                    return OK;
+                }
+                long n = as(store).sweepUnused(d, false, total -> err().printf("  revoked %,d keys so far%n", total).flush());
+                err().printf("Revoked %,d key%s unused for %s.%n", n, n == 1 ? "" : "s", unusedFor);
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = "Who changed which keys, and when: newest first.")
+    static final class Audit extends Base {
+        @Option(names = "--key", paramLabel = "ID", description = "one key's history") String key;
+        @Option(names = "--user", paramLabel = "U", description = "one user's keys' history") String user;
+        @Option(names = "--since", paramLabel = "D", description = "only the last D: 7d") String since;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "at most N events (default 100)") int limit;
+        @Option(names = "--json", description = "JSON instead of a table") boolean json;
+
+        @Override
+        public Integer call() {
+            try (ApiKeyStore store = root.open(false)) {
+                List<dev.pkauth.AuditEvent> events = store.auditLog(key, user,
+                        since == null ? null : now().minus(Durations.parse(since)), limit, null);
+                if (json) {
+                    out().println(Output.json(events.stream().map(Output::audit).toList()));
+                } else if (!events.isEmpty()) {
+                    out().print(Output.auditTable(events, now()));
+                }
+                err().println(events.size() + " event" + (events.size() == 1 ? "" : "s") + ".");
                 return OK;
             }
         }
@@ -330,7 +496,7 @@ public final class PkauthCli {
         public Integer call() {
             Instant expiresAt = expiry.never ? null : now().plus(Durations.parse(expiry.in));
             try (ApiKeyStore store = root.open(false)) {
-                Optional<ApiKey> key = store.refresh(id, expiresAt);
+                Optional<ApiKey> key = as(store).refresh(id, expiresAt);
                 if (key.isEmpty()) return notFound(id + " (or it is revoked)");
                 err().println(id + (expiresAt == null ? " never expires." : " expires " + expiresAt + "."));
                 return OK;
@@ -349,7 +515,7 @@ public final class PkauthCli {
         public Integer call() {
             Duration d = Durations.parse(overlap);
             try (ApiKeyStore store = root.open(false)) {
-                Optional<IssuedKey> issued = store.rotate(id, d);
+                Optional<IssuedKey> issued = as(store).rotate(id, d);
                 if (issued.isEmpty()) return notFound(id + " (or it is revoked)");
                 out().println(issued.get().token());
                 out().flush();

@@ -225,4 +225,39 @@ class CliIT {
         assertThat(bad.err()).contains("100/1m");
         assertThat(run(db, null, "limits", "key_" + "x".repeat(32), "--unlimited").exit()).isEqualTo(1);
     }
+
+    @org.junit.jupiter.api.Test
+    void operatingKeysAtTheCommandLineIsAudited() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        Result created = run(db, null, "create", "--user", "acme", "--allow-ip", "203.0.113.0/24", "--metadata",
+                "{\"plan\":\"pro\"}");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String id = created.out().strip().substring(3, 39);
+        assertThat(run(db, null, "create", "--user", "acme").exit()).isZero();
+        assertThat(run(db, null, "create", "--user", "other").exit()).isZero();
+
+        assertThat(run(db, null, "show", id, "--json").out())
+                .contains("\"allowed_ips\" : \"203.0.113.0/24\"", "\"plan\" : \"pro\"", "\"disabled_at\" : null");
+        assertThat(run(db, null, "disable", id).exit()).isZero();
+        assertThat(run(db, null, "show", id).out()).contains("disabled");
+        assertThat(run(db, null, "disable", id).exit()).as("already disabled").isEqualTo(1);
+        assertThat(run(db, null, "enable", id, "--actor", "support:bob").exit()).isZero();
+
+        Result all = run(db, null, "list", "--all-users");
+        assertThat(all.out()).contains("acme", "other");
+        assertThat(all.err()).contains("3 keys match; 3 shown.");
+        Result dry = run(db, null, "sweep", "--unused-for", "1s", "--dry-run");
+        assertThat(dry.err()).contains("Would revoke").contains("Nothing changed.");
+        assertThat(run(db, null, "purge", "--revoked-before", "0s", "--dry-run").err()).contains("Would delete 0 rows");
+
+        Result offboard = run(db, null, "revoke", "--user", "acme", "--all");
+        assertThat(offboard.err()).contains("Revoked 2 keys of acme.");
+        assertThat(run(db, null, "revoke", "--user", "acme").exit()).as("--user needs --all").isEqualTo(2);
+
+        Result audit = run(db, null, "audit", "--user", "acme", "--json");
+        assertThat(audit.exit()).isZero();
+        assertThat(audit.out()).contains("\"action\" : \"revoke-all\"", "\"action\" : \"enable\"",
+                "\"actor\" : \"support:bob\"", "\"actor\" : \"cli:");
+        assertThat(run(db, null, "audit", "--key", id).out()).contains("disable", "enable", "create");
+    }
 }
