@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pkauth.ApiKey;
 import dev.pkauth.ApiKeyPrincipal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** One strict JSON mapper for the example: unknown fields are errors, not silently dropped. */
@@ -56,7 +57,19 @@ final class Json {
         }
         m.put("rate_limit", rate);
         m.put("credits", l.credits());
+        m.put("disabled", k.disabledAt() != null);
+        m.put("last_used_ip", k.lastUsedIp());
+        m.put("allowed_ips", k.allowedIps() == null ? null : List.of(k.allowedIps().toString().split(",")));
+        m.put("metadata", k.metadata() == null ? null : readTree(k.metadata()));
         return m;
+    }
+
+    private static Object readTree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return json;
+        }
     }
 
     /** What is wrong with a request body, in the client's terms (no Java class names). */

@@ -8,6 +8,8 @@ import dev.pkauth.ApiKeyStore;
 import dev.pkauth.IssuedKey;
 import dev.pkauth.KeyLimitExceededException;
 import dev.pkauth.KeyPage;
+import dev.pkauth.KeySpec;
+import dev.pkauth.IpAllowlist;
 import dev.pkauth.UsageLimits;
 import dev.pkauth.jaxrs.ApiKeyPrincipals;
 import dev.pkauth.jaxrs.RequireScopes;
@@ -16,6 +18,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -54,7 +57,11 @@ public class KeysResource {
 
     /** The body of {@code POST /api/keys}. */
     record NewKey(String name, List<String> scopes, @JsonProperty("expires_in_seconds") Long expiresInSeconds,
-            @JsonProperty("rate_limit") NewRateLimit rateLimit, Long credits) {}
+            @JsonProperty("rate_limit") NewRateLimit rateLimit, Long credits,
+            com.fasterxml.jackson.databind.JsonNode metadata, @JsonProperty("allowed_ips") List<String> allowedIps) {}
+
+    /** The body of {@code PATCH /api/keys/{id}}. */
+    record KeyChange(Boolean disabled) {}
 
     /** {@code "rate_limit":{"requests":N,"window_seconds":S}} */
     record NewRateLimit(Integer requests, @JsonProperty("window_seconds") Long windowSeconds) {}
@@ -116,8 +123,14 @@ public class KeysResource {
                 limits = new UsageLimits(r == null ? null : new UsageLimits.RateLimit(r.requests(),
                         java.time.Duration.ofSeconds(r.windowSeconds())), request.credits(), null);
             }
-            issued = store().create(caller, request.name(), request.scopes() == null ? List.of() : request.scopes(),
-                    expiresAt, limits);
+            if (request.metadata() != null && !request.metadata().isObject()) {
+                return ApiErrors.badRequest("metadata must be a JSON object");
+            }
+            KeySpec spec = KeySpec.of(request.name(), request.scopes() == null ? List.of() : request.scopes())
+                    .expiresAt(expiresAt).limits(limits)
+                    .metadata(request.metadata() == null ? null : Json.write(request.metadata()))
+                    .allowedIps(request.allowedIps() == null ? null : IpAllowlist.parse(String.join(",", request.allowedIps())));
+            issued = store().withActor(caller.userId()).create(caller, spec);
         } catch (SecurityException e) {
             return ApiErrors.of(Response.Status.FORBIDDEN, "insufficient_scope", e.getMessage());
         } catch (KeyLimitExceededException e) {
@@ -141,7 +154,29 @@ public class KeysResource {
         ApiKey key = store().find(id).orElse(null);
         // Someone else's key is indistinguishable from no key at all.
         if (key == null || !key.userId().equals(caller.userId())) return ApiErrors.notFound("no such key");
-        store().revoke(id);
+        store().withActor(caller.userId()).revoke(id);
         return Response.noContent().build();
+    }
+
+    /** {@code PATCH /api/keys/{id}} with {@code {"disabled":true|false}}: suspend or resume one's own key. */
+    @PATCH
+    @Path("{id}")
+    @RequireScopes("keys:write")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response change(@PathParam("id") String id, String body) {
+        ApiKeyPrincipal caller = ApiKeyPrincipals.require(security);
+        ApiKey key = store().find(id).orElse(null);
+        if (key == null || !key.userId().equals(caller.userId())) return ApiErrors.notFound("no such key");
+        KeyChange change;
+        try {
+            change = Json.MAPPER.readValue(body == null || body.isBlank() ? "{}" : body, KeyChange.class);
+        } catch (JsonProcessingException e) {
+            return ApiErrors.badRequest(Json.describe(e) + "; expected {\"disabled\":true|false}");
+        }
+        if (change == null || change.disabled() == null) return ApiErrors.badRequest("expected {\"disabled\":true|false}");
+        ApiKeyStore store = store().withActor(caller.userId());
+        if (change.disabled()) store.disable(id);
+        else store.enable(id);
+        return Response.ok(Json.write(Json.key(store.find(id).orElseThrow()))).build();
     }
 }

@@ -224,6 +224,24 @@ class ExampleAppIT {
         assertThat(inherited.statusCode()).isEqualTo(201);
         assertThat(inherited.body()).as("a child of a limited key is limited").contains("\"requests\":3");
         HttpResponse<String> limited = call("GET", "/api/whoami", meteredToken, null);
+        // Operating keys over HTTP: metadata and an allowlist at creation, disable and enable one's own key.
+        HttpResponse<String> office = call("POST", "/api/keys", demo,
+                "{\"metadata\":{\"plan\":\"pro\"},\"allowed_ips\":[\"127.0.0.1/32\"]}");
+        assertThat(office.statusCode()).as(office.body()).isEqualTo(201);
+        assertThat(office.body()).contains("\"metadata\":{\"plan\":\"pro\"}", "\"allowed_ips\":[\"127.0.0.1/32\"]");
+        String officeToken = field(office.body(), "token");
+        String officeId = field(office.body(), "id");
+        assertThat(call("GET", "/api/whoami", officeToken, null).statusCode()).as("from 127.0.0.1").isEqualTo(200);
+        HttpResponse<String> off = call("PATCH", "/api/keys/" + officeId, demo, "{\"disabled\":true}");
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+        assertThat(off.body()).contains("\"disabled\":true");
+        assertThat(call("GET", "/api/whoami", officeToken, null).body()).contains("the API key is disabled");
+        assertThat(call("PATCH", "/api/keys/" + officeId, demo, "{\"disabled\":false}").statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/whoami", officeToken, null).statusCode()).isEqualTo(200);
+        assertThat(call("PATCH", "/api/keys/" + officeId, demo, "{\"disabled\":\"yes\"}").statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/api/keys", demo, "{\"allowed_ips\":[\"nonsense\"]}").statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/api/keys", demo, "{\"metadata\":[1]}").statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/keys", demo, null).body()).contains("\"last_used_ip\":\"127.0.0.1\"", "\"disabled\":false");
         assertThat(limited.statusCode()).as("fourth request in a 3-per-day window").isEqualTo(429);
         assertThat(limited.body()).contains("\"error\":\"rate_limited\"");
     }
