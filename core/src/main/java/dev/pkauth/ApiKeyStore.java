@@ -13,6 +13,7 @@ import dev.pkauth.internal.KeyFilter;
 import dev.pkauth.internal.KeyRecord;
 import dev.pkauth.internal.KeyRepository;
 import dev.pkauth.internal.SecretHasher;
+import dev.pkauth.internal.StoreMetrics;
 import dev.pkauth.internal.Tokens;
 import dev.pkauth.internal.TouchWriter;
 import dev.pkauth.internal.Validation;
@@ -84,6 +85,7 @@ public final class ApiKeyStore implements AutoCloseable {
     private final AuditListener auditListener;
     /** A view made by {@link #withActor}: shares everything with its store and closes nothing. */
     private final boolean view;
+    private final StoreMetrics metrics;
 
     private ApiKeyStore(Builder b, KeyRepository repository, List<String> peppers, String description, Object database) {
         this.rehashing = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -91,6 +93,8 @@ public final class ApiKeyStore implements AutoCloseable {
         this.actor = DEFAULT_ACTOR;
         this.auditListener = b.auditListener;
         this.view = false;
+        this.metrics = b.meterRegistry == null ? StoreMetrics.NONE
+                : new dev.pkauth.internal.metrics.MicrometerMetrics(b.meterRegistry, b.table);
         this.repository = repository;
         this.hasher = new SecretHasher(peppers);
         // A key verified under a previous pepper moves to the current one, never to the public development pepper.
@@ -114,7 +118,7 @@ public final class ApiKeyStore implements AutoCloseable {
             ownedExecutor = null;
         }
         long interval = b.touchInterval != null ? b.touchInterval.toSeconds() : 60;
-        this.touches = new TouchWriter(repository, executor, interval);
+        this.touches = new TouchWriter(repository, executor, interval, metrics);
         Duration ttl = b.cacheTtl != null ? b.cacheTtl : DEFAULT_CACHE_TTL;
         if (ttl.isZero()) {
             this.cache = null;
@@ -126,6 +130,7 @@ public final class ApiKeyStore implements AutoCloseable {
             this.cache = new KeyCache(b.cacheSize != null ? b.cacheSize : DEFAULT_CACHE_SIZE, ttl, negative, clock);
             this.peers = CacheGroup.join(database, cache);
             this.watch = repository.watch(cache::invalidate, cache::invalidateAll);
+            metrics.bindCache(cache);
             this.description = description + ", cache ttl " + ttl.toSeconds() + "s";
         }
     }
@@ -153,6 +158,7 @@ public final class ApiKeyStore implements AutoCloseable {
         this.actor = actor;
         this.auditListener = base.auditListener;
         this.view = true;
+        this.metrics = base.metrics;
     }
 
     /** Recorded as the actor of management calls unless {@link #withActor} says otherwise. */
@@ -212,7 +218,10 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     private Optional<KeyEntry> load(String id) {
-        return repository.find(id).map(r -> {
+        long started = System.nanoTime();
+        Optional<KeyRecord> found = repository.find(id);
+        metrics.lookup(System.nanoTime() - started);
+        return found.map(r -> {
             ApiKey key = toApiKey(r);
             return new KeyEntry(r, SecretHasher.decode(r.secretHash()), key, key.toPrincipal());
         });
@@ -249,6 +258,17 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     private Verification check(String token, String clientAddress) {
+        try {
+            Verification v = verifyOnce(token, clientAddress);
+            metrics.verified(v);
+            return v;
+        } catch (StoreUnavailableException e) {
+            metrics.unavailable();
+            throw e;
+        }
+    }
+
+    private Verification verifyOnce(String token, String clientAddress) {
         ensureOpen();
         if (!Tokens.isWellFormed(token)) {
             log.debug("pkauth: rejected a malformed key");
@@ -298,7 +318,10 @@ public final class ApiKeyStore implements AutoCloseable {
         FixedWindows.Window w = failedByAddress.peek(clientAddress, now);
         if (w != null && w.hits() >= failedAuthLimit.requests()
                 && !(Tokens.isWellFormed(token) && cache != null && cache.contains(Tokens.idOf(token)))) {
-            return new Verification.Throttled(Math.max(1, w.end() - now));
+            Verification throttled = new Verification.Throttled(Math.max(1, w.end() - now));
+            metrics.verified(throttled);
+            metrics.limitHit("failed_auth");
+            return throttled;
         }
         Verification v = check(token, clientAddress);
         if (!v.isValid()) failedByAddress.hit(clientAddress, failedAuthLimit.window().toSeconds(), now);
@@ -363,11 +386,17 @@ public final class ApiKeyStore implements AutoCloseable {
                 hits = hit.hits();
             }
             state = rateState(rate, hits, end, now);
-            if (hits > rate.requests()) return new Usage.RateLimited(state);
+            if (hits > rate.requests()) {
+                metrics.limitHit("rate");
+                return new Usage.RateLimited(state);
+            }
         }
         if (cost == 0) return new Usage.Allowed(state, null);
         KeyRepository.Spend spend = repository.spend(id, cost, now);
-        if (!spend.spent()) return new Usage.Exhausted(state, repository.secondsToRefill(id, now));
+        if (!spend.spent()) {
+            metrics.limitHit("credits");
+            return new Usage.Exhausted(state, repository.secondsToRefill(id, now));
+        }
         return new Usage.Allowed(state, spend.remaining());
     }
 
@@ -992,6 +1021,8 @@ public final class ApiKeyStore implements AutoCloseable {
         private UsageLimits.RateLimit defaultRateLimit;
         private Optional<UsageLimits.RateLimit> failedAuthLimit;
         private AuditListener auditListener;
+        /** A Micrometer MeterRegistry, kept as Object so Micrometer stays optional at run time. */
+        private Object meterRegistry;
         private boolean migrate = true;
 
         private Builder() {}
@@ -1172,6 +1203,19 @@ public final class ApiKeyStore implements AutoCloseable {
         public Builder failedAuthLimit(UsageLimits.RateLimit limit) {
             requireUnset(this.failedAuthLimit, "failedAuthLimit");
             this.failedAuthLimit = Optional.ofNullable(limit);
+            return this;
+        }
+
+        /**
+         * Publishes the store's meters to {@code registry}: {@code pkauth.verifications} (by
+         * {@code outcome} and {@code reason}), {@code pkauth.cache.gets} ({@code result} hit or
+         * miss), {@code pkauth.store.lookups} (timer), {@code pkauth.store.unavailable},
+         * {@code pkauth.touch.writes}, {@code pkauth.limits.hits} ({@code limit}), each tagged
+         * with the {@code table}. Needs micrometer-core on the class path (an optional dependency).
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            requireUnset(this.meterRegistry, "meterRegistry");
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

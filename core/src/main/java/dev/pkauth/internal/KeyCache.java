@@ -29,6 +29,7 @@ public final class KeyCache {
     private final Cache<String, Optional<KeyEntry>> cache;
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder gets = new java.util.concurrent.atomic.LongAdder();
 
     public KeyCache(long maximumSize, Duration ttl, Duration negativeTtl, Clock clock) {
         long positiveNanos = ttl.toNanos();
@@ -67,6 +68,7 @@ public final class KeyCache {
 
     /** The cached row for {@code id}, loading it with {@code loader} on a miss (once per id at a time). */
     public Optional<KeyEntry> get(String id, java.util.function.Function<String, Optional<KeyEntry>> loader) {
+        gets.increment();
         Optional<KeyEntry> cached = cache.getIfPresent(id);
         if (cached != null) return cached;
         // The loaded row travels to this thread even when it must not be stored (Caffeine stores
@@ -93,7 +95,16 @@ public final class KeyCache {
         return cache.getIfPresent(id) != null;
     }
 
+    /** Lookups answered from memory so far. */
+    public double hits() {
+        return Math.max(0, gets.sum() - misses.sum());
+    }
+
     /** Loads made so far: the misses that reached the database. */
+    public double missCount() {
+        return misses.sum();
+    }
+
     public long misses() {
         return misses.sum();
     }

@@ -36,7 +36,10 @@ public final class TouchWriter {
     private final AtomicBoolean failing = new AtomicBoolean();
     private volatile boolean closed;
 
-    public TouchWriter(KeyRepository repository, Executor executor, long intervalSeconds) {
+    private final StoreMetrics metrics;
+
+    public TouchWriter(KeyRepository repository, Executor executor, long intervalSeconds, StoreMetrics metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.executor = executor;
         this.intervalSeconds = intervalSeconds;
@@ -94,6 +97,7 @@ public final class TouchWriter {
         if (batch.isEmpty()) return;
         try {
             repository.touch(batch);
+            metrics.touched(batch.size());
             if (failing.compareAndSet(true, false)) log.info("pkauth: last_used_at writes are succeeding again");
         } catch (PkauthException e) {
             batch.forEach((id, t) -> pending.merge(id, t, Touch::later));
