@@ -506,8 +506,8 @@ public final class ApiKeyStore implements AutoCloseable {
 
     /**
      * Mints a key as {@code spec} describes it on behalf of a key. What the spec leaves unset
-     * ({@link UsageLimits#NONE}, no allowlist) is inherited from the minting key; what it sets may
-     * be no looser: scopes it holds, limits within its own, addresses inside its allowlist.
+     * (limits, allowlist) is inherited from the minting key; what it sets may be no looser: scopes
+     * it holds, limits within its own, addresses inside its allowlist.
      *
      * @throws SecurityException when a scope, a limit or an address range would be looser than the minting key's
      */
@@ -516,7 +516,7 @@ public final class ApiKeyStore implements AutoCloseable {
         Objects.requireNonNull(minter, "minter");
         Objects.requireNonNull(spec, "spec");
         // With nothing asked for, a limited key's child gets the same limits (credits as last read) and addresses.
-        UsageLimits limits = spec.limits().isLimited() ? spec.limits() : minter.limits();
+        UsageLimits limits = spec.limits() != null ? spec.limits() : minter.limits();
         IpAllowlist ips = spec.allowedIps() != null ? spec.allowedIps() : minter.allowedIps();
         if (minter.allowedIps() != null && !ips.within(minter.allowedIps())) {
             throw new SecurityException("a key cannot mint a key usable from addresses its own allowlist excludes ("
@@ -537,7 +537,7 @@ public final class ApiKeyStore implements AutoCloseable {
     private IssuedKey mint(String user, String parentId, KeySpec spec) {
         String label = Validation.name(spec.name());
         List<String> granted = Validation.scopes(spec.scopes());
-        UsageLimits limits = spec.limits();
+        UsageLimits limits = spec.limits() == null ? UsageLimits.NONE : spec.limits();
         long now = nowSeconds();
         Long expires = futureSeconds(spec.expiresAt(), now);
         Tokens.Minted minted = Tokens.mint();

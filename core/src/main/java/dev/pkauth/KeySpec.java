@@ -18,7 +18,9 @@ import java.util.List;
  * @param name a label for the owner, or {@code null}
  * @param scopes the scopes granted
  * @param expiresAt when it stops working, or {@code null} for never
- * @param limits rate limit, credits and refill
+ * @param limits rate limit, credits and refill; {@code null} when not specified: none for a key an
+ *     operator or the application mints, the minting key's for a key minted by a key (where an
+ *     explicit {@link UsageLimits#NONE} asks for no limits, and is refused under a limited key)
  * @param metadata a JSON object of at most {@value #MAX_METADATA_BYTES} bytes chosen by the host
  *     application (customer id, plan…), or {@code null}
  * @param allowedIps the client addresses it may be used from, or {@code null} for any
@@ -30,12 +32,11 @@ public record KeySpec(String name, List<String> scopes, Instant expiresAt, Usage
 
     public KeySpec {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
-        if (limits == null) limits = UsageLimits.NONE;
         if (metadata != null) metadata = checkMetadata(metadata);
     }
 
     public static KeySpec of(String name, Collection<String> scopes) {
-        return new KeySpec(name, scopes == null ? List.of() : List.copyOf(scopes), null, UsageLimits.NONE, null, null);
+        return new KeySpec(name, scopes == null ? List.of() : List.copyOf(scopes), null, null, null, null);
     }
 
     public KeySpec expiresAt(Instant at) {

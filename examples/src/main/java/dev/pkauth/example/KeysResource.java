@@ -114,7 +114,7 @@ public class KeysResource {
         }
         IssuedKey issued;
         try {
-            UsageLimits limits = caller.limits();
+            UsageLimits limits = null; // unset: the store gives a minted key its minter's limits
             if (request.rateLimit() != null || request.credits() != null) {
                 NewRateLimit r = request.rateLimit();
                 if (r != null && (r.requests() == null || r.windowSeconds() == null)) {
