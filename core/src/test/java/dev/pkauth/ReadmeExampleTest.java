@@ -41,7 +41,41 @@ class ReadmeExampleTest {
         dev.pkauth.testing.Readme.assertShows(ReadmeExampleTest.class, "store");
         dev.pkauth.testing.Readme.assertShows(ReadmeExampleTest.class, "lineage");
         dev.pkauth.testing.Readme.assertShows(ReadmeExampleTest.class, "usage");
+        dev.pkauth.testing.Readme.assertShows(ReadmeExampleTest.class, "operating");
     }
+
+    @Test
+    void theOperatingKeysExampleRuns() {
+        java.util.List<AuditEvent> seen = new java.util.ArrayList<>();
+        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("a-long-random-server-secret")
+                .auditListener(seen::add).build()) {
+            String keyId = store.create("acme", "old", List.of(), null).key().id();
+            // README:operating:start
+            IssuedKey partner = store.create("acme", KeySpec.of("partner", List.of("orders:read"))
+                    .metadata("{\"plan\":\"pro\",\"customer\":\"cus_42\"}")       // on ApiKey and the principal
+                    .allowedIps(IpAllowlist.parse("203.0.113.0/24, 2001:db8::/32")));  // 403 ip_not_allowed elsewhere
+
+            ApiKeyStore admin = store.withActor("support:bob");       // who the audit log records
+            admin.disable(keyId);                                     // 401 "disabled", with the keys it minted
+            admin.enable(keyId);
+            KeyPage stale = admin.query(KeyQuery.allUsers().unusedFor(Duration.ofDays(90)).limit(100));
+            long wouldRevoke = admin.sweepUnused(Duration.ofDays(90), true, null);   // dry run
+            admin.purgeEnded(Duration.ofDays(365), false, done -> log.info("{} rows purged", done));
+            int offboarded = admin.revokeAll("acme");                 // every key of the user, one statement
+            List<AuditEvent> history = store.auditLog(null, "acme", null, 50, null);
+            // README:operating:end
+            assertThat(partner.key().allowedIps().allows("203.0.113.9")).isTrue();
+            assertThat(stale.keys()).isEmpty();
+            assertThat(wouldRevoke).isZero();
+            assertThat(offboarded).isEqualTo(2);
+            assertThat(history).extracting(AuditEvent::action).containsExactly("revoke-all", "enable", "disable", "create",
+                    "create");
+            assertThat(history.get(0).actor()).isEqualTo("support:bob");
+            assertThat(seen).hasSize(5);
+        }
+    }
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadmeExampleTest.class);
 
     @Test
     void theUsageLimitsExampleRuns() {

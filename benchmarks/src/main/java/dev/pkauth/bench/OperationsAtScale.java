@@ -50,7 +50,8 @@ public final class OperationsAtScale {
                         + " WHERE revoked_at IS NULL AND coalesce(last_used_at, created_at) < " + (now - 90 * 86_400) + order);
                 explain(c, backend, "revoked", "SELECT * FROM " + table + " WHERE revoked_at IS NOT NULL" + order);
                 explain(c, backend, "sweep batch", "SELECT id FROM " + table
-                        + " WHERE revoked_at IS NULL AND coalesce(last_used_at, created_at) < " + (now - 90 * 86_400) + " LIMIT 1000");
+                        + " WHERE revoked_at IS NULL AND coalesce(last_used_at, created_at) < " + (now - 90 * 86_400)
+                        + " ORDER BY coalesce(last_used_at, created_at) LIMIT 1000");
             }
             time(store, "query: all users, first page", KeyQuery.allUsers());
             time(store, "query: one user", KeyQuery.allUsers().user("user42"));

@@ -177,8 +177,11 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             s.execute("CREATE INDEX IF NOT EXISTS " + name("created_idx") + " ON " + table + " (created_at, id)");
             s.execute("CREATE INDEX IF NOT EXISTS " + name("user_created_idx") + " ON " + table + " (user_id, created_at, id)");
             s.execute("CREATE INDEX IF NOT EXISTS " + name("expires_idx") + " ON " + table + " (expires_at)");
-            s.execute("CREATE INDEX IF NOT EXISTS " + name("used_idx") + " ON " + table
-                    + " ((coalesce(last_used_at, created_at)))");
+            // Partial: a key leaves it when revoked, so batch after batch of a sweep starts at keys still to do.
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("unused_idx") + " ON " + table
+                    + " ((coalesce(last_used_at, created_at))) WHERE revoked_at IS NULL");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("revoked_idx") + " ON " + table
+                    + " (revoked_at) WHERE revoked_at IS NOT NULL");
             s.execute("CREATE INDEX IF NOT EXISTS " + name("disabled_via_idx") + " ON " + table + " (disabled_via)");
             String audit = name("audit");
             s.execute("CREATE TABLE IF NOT EXISTS " + audit + " ("
@@ -733,7 +736,9 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     @Override
     public List<String> revokeUnused(long cutoff, long at, int batch, AuditRecord audit) {
         String sql = "UPDATE " + table + " SET revoked_at = ? WHERE id IN (SELECT id FROM " + table
-                + " WHERE revoked_at IS NULL AND coalesce(last_used_at, created_at) < ? LIMIT ?) AND revoked_at IS NULL"
+                + " WHERE revoked_at IS NULL AND coalesce(last_used_at, created_at) < ?"
+                // Oldest first, along the partial index: each batch is an index range scan.
+                + " ORDER BY coalesce(last_used_at, created_at) LIMIT ?) AND revoked_at IS NULL"
                 + " RETURNING id";
         return write(c -> inTransaction(c, () -> {
             List<String> ids = returningIds(c, sql, ps -> {
