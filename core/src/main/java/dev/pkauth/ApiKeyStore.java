@@ -609,8 +609,8 @@ public final class ApiKeyStore implements AutoCloseable {
         }
         Cursor cursor = Cursor.parse(after);
         // One more than asked says whether another page follows.
-        List<KeyRecord> rows = repository.listByUser(user, includeRevoked, limit + 1,
-                cursor == null ? null : cursor.createdAt(), cursor == null ? null : cursor.id());
+        List<KeyRecord> rows = repository.query(new KeyFilter(user, includeRevoked ? null : "unrevoked", null, null,
+                nowSeconds()), limit + 1, cursor == null ? null : cursor.createdAt(), cursor == null ? null : cursor.id());
         return page(rows, limit);
     }
 

@@ -42,18 +42,6 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public List<KeyRecord> listByUser(String userId, boolean includeRevoked, int limit, Long afterCreatedAt, String afterId) {
-        return rows.values().stream()
-                .filter(r -> r.userId().equals(userId))
-                .filter(r -> includeRevoked || r.revokedAt() == null)
-                .filter(r -> afterId == null || r.createdAt() < afterCreatedAt
-                        || (r.createdAt() == afterCreatedAt && r.id().compareTo(afterId) < 0))
-                .sorted(NEWEST_FIRST)
-                .limit(limit)
-                .toList();
-    }
-
-    @Override
     public synchronized boolean updateExpiry(String id, Long expiresAt, AuditRecord audit) {
         boolean[] changed = {false};
         rows.computeIfPresent(id, (k, r) -> {
@@ -68,21 +56,29 @@ public final class InMemoryKeyRepository implements KeyRepository {
     @Override
     public synchronized List<String> revokeTree(String id, long revokedAt, AuditRecord audit) {
         List<String> revoked = new ArrayList<>();
+        for (KeyRecord r : lineage(id)) {
+            if (r.revokedAt() == null) {
+                rows.put(r.id(), r.withRevokedAt(revokedAt));
+                revoked.add(r.id());
+            }
+        }
+        if (!revoked.isEmpty()) append(audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
+        return List.copyOf(revoked);
+    }
+
+    /** The key and every key minted from it, however deep, parents before children. */
+    private List<KeyRecord> lineage(String id) {
+        List<KeyRecord> out = new ArrayList<>();
         Deque<String> todo = new ArrayDeque<>(List.of(id));
         java.util.Set<String> seen = new java.util.HashSet<>();
         while (!todo.isEmpty()) {
             String next = todo.poll();
-            if (!seen.add(next)) continue;
-            KeyRecord r = rows.get(next);
+            KeyRecord r = seen.add(next) ? rows.get(next) : null;
             if (r == null) continue;
-            if (r.revokedAt() == null) {
-                rows.put(next, r.withRevokedAt(revokedAt));
-                revoked.add(next);
-            }
+            out.add(r);
             for (KeyRecord child : rows.values()) if (next.equals(child.createdBy())) todo.add(child.id());
         }
-        if (!revoked.isEmpty()) append(audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
-        return List.copyOf(revoked);
+        return out;
     }
 
     @Override
@@ -153,19 +149,12 @@ public final class InMemoryKeyRepository implements KeyRepository {
         KeyRecord root = rows.get(id);
         if (root == null || root.revokedAt() != null || root.ops().disabledAt() != null) return List.of();
         List<String> changed = new ArrayList<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(id));
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        while (!todo.isEmpty()) {
-            String next = todo.poll();
-            if (!seen.add(next)) continue;
-            KeyRecord r = rows.get(next);
-            if (r == null) continue;
+        for (KeyRecord r : lineage(id)) {
             if (r.revokedAt() == null && r.ops().disabledAt() == null) {
                 KeyRecord.Ops o = r.ops();
-                rows.put(next, r.withOps(new KeyRecord.Ops(at, id, o.metadata(), o.allowedIps(), o.lastUsedIp())));
-                changed.add(next);
+                rows.put(r.id(), r.withOps(new KeyRecord.Ops(at, id, o.metadata(), o.allowedIps(), o.lastUsedIp())));
+                changed.add(r.id());
             }
-            for (KeyRecord child : rows.values()) if (next.equals(child.createdBy())) todo.add(child.id());
         }
         append(audit.withDetail("{\"disabled\":" + changed.size() + "}"));
         return List.copyOf(changed);
@@ -224,6 +213,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
         if (f.status() != null) {
             boolean ok = switch (f.status()) {
                 case "revoked" -> revoked;
+                case "unrevoked" -> !revoked;
                 case "disabled" -> !revoked && disabled;
                 case "expired" -> !revoked && !disabled && expired;
                 case "active" -> !revoked && !disabled && !expired;

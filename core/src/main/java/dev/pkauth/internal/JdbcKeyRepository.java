@@ -56,7 +56,6 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private final String insertSql;
     private final String findSql;
     private final String countActiveSql;
-    private final String listSql;
     private final String updateExpirySql;
     private final String revokeTreeSql;
     private final String deleteSql;
@@ -96,7 +95,6 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         findSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
         countActiveSql = "SELECT count(*) FROM " + table
                 + " WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
-        listSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE user_id = ?";
         updateExpirySql = "UPDATE " + table + " SET expires_at = ? WHERE id = ? AND revoked_at IS NULL";
         // The key and everything minted from it, however deep; revoked keys are walked through, not re-stamped.
         revokeTreeSql = "WITH RECURSIVE tree(id) AS (SELECT id FROM " + table + " WHERE id = ?"
@@ -344,31 +342,6 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         } catch (SQLException e) {
             throw unavailable("look up a key", e);
         }
-    }
-
-    @Override
-    public List<KeyRecord> listByUser(String userId, boolean includeRevoked, int limit, Long afterCreatedAt, String afterId) {
-        StringBuilder sql = new StringBuilder(listSql);
-        if (!includeRevoked) sql.append(" AND revoked_at IS NULL");
-        if (afterId != null) sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int i = 1;
-                ps.setString(i++, userId);
-                if (afterId != null) {
-                    ps.setLong(i++, afterCreatedAt);
-                    ps.setLong(i++, afterCreatedAt);
-                    ps.setString(i++, afterId);
-                }
-                ps.setInt(i, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<KeyRecord> out = new ArrayList<>();
-                    while (rs.next()) out.add(row(rs));
-                    return List.copyOf(out);
-                }
-            }
-        }, "list keys");
     }
 
     @Override
@@ -644,6 +617,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         if (f.status() != null) {
             switch (f.status()) {
                 case "revoked" -> w.append(" AND revoked_at IS NOT NULL");
+                case "unrevoked" -> w.append(" AND revoked_at IS NULL");
                 case "disabled" -> w.append(" AND revoked_at IS NULL AND disabled_at IS NOT NULL");
                 case "expired" -> {
                     w.append(" AND revoked_at IS NULL AND disabled_at IS NULL AND expires_at <= ?");

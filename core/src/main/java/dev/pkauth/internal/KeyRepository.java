@@ -28,12 +28,6 @@ public interface KeyRepository extends AutoCloseable {
 
     Optional<KeyRecord> find(String id);
 
-    /**
-     * One page of the user's keys, newest first ({@code created_at} then {@code id}, both
-     * descending), starting after the key at ({@code afterCreatedAt}, {@code afterId}) when given.
-     */
-    List<KeyRecord> listByUser(String userId, boolean includeRevoked, int limit, Long afterCreatedAt, String afterId);
-
     /** Sets {@code expires_at} on an unrevoked key; false when no such unrevoked key exists. */
     boolean updateExpiry(String id, Long expiresAt, AuditRecord audit);
 
