@@ -307,7 +307,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * shared NAT keeps its working key), and anything that would need a lookup is answered
      * {@link Verification.Throttled} until the window ends. Rejected keys count against the
      * address; a right key never does, so nobody is locked out by someone else's guesses except
-     * for keys not yet in memory.
+     * for keys not yet in memory. IPv6 addresses share one budget per /64.
      *
      * @param clientAddress the address the container reports ({@code getRemoteAddr()}); {@code null} skips the budget
      * @throws StoreUnavailableException when the backend cannot answer
@@ -315,7 +315,8 @@ public final class ApiKeyStore implements AutoCloseable {
     public Verification verify(String token, String clientAddress) {
         if (failedByAddress == null || clientAddress == null) return check(token, clientAddress);
         long now = nowSeconds();
-        FixedWindows.Window w = failedByAddress.peek(clientAddress, now);
+        String budget = budgetOf(clientAddress);
+        FixedWindows.Window w = failedByAddress.peek(budget, now);
         if (w != null && w.hits() >= failedAuthLimit.requests()
                 && !(Tokens.isWellFormed(token) && cache != null && cache.contains(Tokens.idOf(token)))) {
             Verification throttled = new Verification.Throttled(Math.max(1, w.end() - now));
@@ -324,8 +325,23 @@ public final class ApiKeyStore implements AutoCloseable {
             return throttled;
         }
         Verification v = check(token, clientAddress);
-        if (!v.isValid()) failedByAddress.hit(clientAddress, failedAuthLimit.window().toSeconds(), now);
+        if (!v.isValid()) failedByAddress.hit(budget, failedAuthLimit.window().toSeconds(), now);
         return v;
+    }
+
+    /**
+     * Whose budget an address spends: an IPv4 address its own; an IPv6 address its /64, since one
+     * client usually holds a whole /64 and could otherwise rotate through it for free.
+     */
+    static String budgetOf(String address) {
+        if (address.indexOf(':') < 0) return address;
+        long[] bits = new long[2];
+        String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+        int zone = a.indexOf('%');
+        if (zone >= 0) a = a.substring(0, zone);
+        if (!IpAllowlist.parse(a, 0, a.length(), bits)) return address;
+        if (bits[0] == 0 && (bits[1] >>> 32) == 0xffffL) return a; // IPv4-mapped: that IPv4 address
+        return "v6:" + Long.toHexString(bits[0]) + "::/64";
     }
 
     // --- usage limits -----------------------------------------------------------------------

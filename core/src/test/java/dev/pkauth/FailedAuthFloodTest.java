@@ -42,6 +42,26 @@ class FailedAuthFloodTest {
         }
     }
 
+    /** One client usually holds a whole IPv6 /64: rotating through it must not buy a fresh budget. */
+    @Test
+    void ipv6AddressesShareOneBudgetPerSlash64() {
+        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p").clock(clock).build()) {
+            // Distinct guesses: a repeated one would be answered from memory, which is allowed.
+            java.util.function.IntFunction<String> guess = i -> "pk.key_" + String.format("%032d", i).replace('0', 'A')
+                    + "." + "B".repeat(43);
+            for (int i = 0; i < 20; i++) {
+                assertThat(store.verify(guess.apply(i), "2001:db8:1:2::" + Integer.toHexString(i + 1)))
+                        .isInstanceOf(Verification.Invalid.class);
+            }
+            assertThat(store.verify(guess.apply(20), "[2001:db8:1:2:ffff::9]")).isInstanceOf(Verification.Throttled.class);
+            assertThat(store.verify(guess.apply(21), "2001:db8:1:3::1")).as("another /64")
+                    .isInstanceOf(Verification.Invalid.class);
+        }
+        assertThat(ApiKeyStore.budgetOf("203.0.113.5")).isEqualTo("203.0.113.5");
+        assertThat(ApiKeyStore.budgetOf("::ffff:203.0.113.5")).isEqualTo("::ffff:203.0.113.5");
+        assertThat(ApiKeyStore.budgetOf("fe80::1%eth0")).isEqualTo(ApiKeyStore.budgetOf("fe80::2"));
+    }
+
     @Test
     void theBudgetCanBeTurnedOff() {
         try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p")

@@ -135,6 +135,8 @@ public class KeysResource {
             return ApiErrors.of(Response.Status.FORBIDDEN, "insufficient_scope", e.getMessage());
         } catch (KeyLimitExceededException e) {
             return ApiErrors.of(Response.Status.CONFLICT, "too_many_keys", e.getMessage());
+        } catch (IllegalStateException e) { // the caller's key was revoked or disabled meanwhile
+            return ApiErrors.of(Response.Status.CONFLICT, "conflict", e.getMessage());
         } catch (IllegalArgumentException e) {
             return ApiErrors.badRequest(e.getMessage());
         }

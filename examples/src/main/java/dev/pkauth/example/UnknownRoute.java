@@ -29,12 +29,16 @@ public final class UnknownRoute implements ExceptionMapper<NotFoundException> {
     private HttpServletRequest request;
     @Context
     private ServletContext context;
+    @Context
+    private jakarta.ws.rs.core.Configuration configuration;
 
     @Override
     public Response toResponse(NotFoundException notFound) {
         ApiKeyStore store = (ApiKeyStore) context.getAttribute(ApiKeyFilter.STORE_ATTRIBUTE);
         List<String> authorization = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
-        AuthOutcome outcome = new BearerAuthenticator(store, "api").check(authorization, request.getRemoteAddr());
+        Object realm = configuration.getProperty(dev.pkauth.jaxrs.ApiKeyAuthFilter.REALM_PROPERTY);
+        AuthOutcome outcome = new BearerAuthenticator(store, realm == null ? "api" : realm.toString())
+                .check(authorization, request.getRemoteAddr());
         if (outcome instanceof AuthOutcome.Rejected rejected) {
             AuthFailure f = rejected.failure();
             Response.ResponseBuilder r = Response.status(f.status()).entity(f.body());
