@@ -106,6 +106,13 @@ public final class PkauthCli {
             err.println("pkauth: unexpected error: " + e);
             return REJECTED;
         });
+        // A usage error is one line and where to read more, not the whole help.
+        cmd.setParameterExceptionHandler((e, line) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("pkauth: " + e.getMessage());
+            err.println("see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+            return USAGE;
+        });
         try {
             return cmd.execute(args);
         } finally {

@@ -260,4 +260,13 @@ class CliIT {
                 "\"actor\" : \"support:bob\"", "\"actor\" : \"cli:");
         assertThat(run(db, null, "audit", "--key", id).out()).contains("disable", "enable", "create");
     }
+
+    @org.junit.jupiter.api.Test
+    void aUsageErrorIsOneLineAndWhereToReadMore() throws Exception {
+        Result r = run(null, null, "create", "--name", "x");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip().split("\n")).hasSize(2);
+        assertThat(r.err()).contains("--user").contains("see 'pkauth create --help'").doesNotContain("Usage:");
+        assertThat(run(null, null, "nonsense").err()).contains("see 'pkauth --help'");
+    }
 }

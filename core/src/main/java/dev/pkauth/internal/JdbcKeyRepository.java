@@ -137,7 +137,16 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     @Override
     public void migrate() {
         String integer = dialect.integer;
-        String ddl = "CREATE TABLE IF NOT EXISTS " + table + " ("
+        // Columns pkauth added to Pylon's nine, in the order they came: a new table is created with
+        // all of them, an older one gains those it lacks.
+        String[][] added = {
+            {"revoked_at", integer}, {"created_by", "TEXT"},
+            {"rate_limit", "INTEGER"}, {"rate_window", "INTEGER"}, {"credits", integer}, {"refill_amount", integer},
+            {"refill_interval", integer}, {"last_refill_at", integer},
+            {"disabled_at", integer}, {"disabled_via", "TEXT"}, {"metadata", "TEXT"}, {"allowed_ips", "TEXT"},
+            {"last_used_ip", "TEXT"},
+        };
+        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table + " ("
                 + "id TEXT PRIMARY KEY, "
                 + "user_id TEXT NOT NULL, "
                 + "name TEXT NOT NULL DEFAULT '', "
@@ -146,31 +155,19 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 + "scopes TEXT, "
                 + "expires_at " + integer + ", "
                 + "last_used_at " + integer + ", "
-                + "created_at " + integer + " NOT NULL, "
-                + "revoked_at " + integer + ", "
-                + "created_by TEXT)";
-        // The usage columns are added below, like any upgrade, so one path serves new and old tables.
+                + "created_at " + integer + " NOT NULL");
+        for (String[] column : added) ddl.append(", ").append(column[0]).append(' ').append(column[1]);
+        ddl.append(')');
         migrateWith((c, s) -> {
             if (dialect == Dialect.POSTGRESQL) {
                 // Instances starting together would race to add the same column or trigger.
                 s.execute("SELECT pg_advisory_xact_lock(hashtextextended('pkauth-migrate:" + table + "', 0))");
             }
-            s.execute(ddl);
+            s.execute(ddl.toString());
             s.execute("CREATE INDEX IF NOT EXISTS " + table + "_user_id_idx ON " + table + " (user_id)");
-            // A Pylon-shaped table has the first nine columns only; earlier pkauth tables lack created_by.
+            // A Pylon-shaped table has the first nine columns only; earlier pkauth tables lack later ones.
             Set<String> columns = columnsOf(c);
-            addColumnIfMissing(s, columns, "revoked_at", integer);
-            addColumnIfMissing(s, columns, "created_by", "TEXT");
-            for (String usageColumn : new String[] {"rate_limit", "rate_window"}) {
-                addColumnIfMissing(s, columns, usageColumn, "INTEGER");
-            }
-            for (String usageColumn : new String[] {"credits", "refill_amount", "refill_interval", "last_refill_at"}) {
-                addColumnIfMissing(s, columns, usageColumn, integer);
-            }
-            addColumnIfMissing(s, columns, "disabled_at", integer);
-            for (String opsColumn : new String[] {"disabled_via", "metadata", "allowed_ips", "last_used_ip"}) {
-                addColumnIfMissing(s, columns, opsColumn, "TEXT");
-            }
+            for (String[] column : added) addColumnIfMissing(s, columns, column[0], column[1]);
             // Administrative listings: newest first across users, expiring soon, unused for long.
             s.execute("CREATE INDEX IF NOT EXISTS " + name("created_idx") + " ON " + table + " (created_at, id)");
             s.execute("CREATE INDEX IF NOT EXISTS " + name("user_created_idx") + " ON " + table + " (user_id, created_at, id)");

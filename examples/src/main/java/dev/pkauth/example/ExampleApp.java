@@ -106,40 +106,83 @@ public final class ExampleApp {
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    static final String USAGE = """
+            Usage: java -jar pkauth-example.jar [--help]
+
+            Serves the pkauth example: the same key store through the Servlet filter (/servlet),
+            the JAX-RS filter (/api) and a web.xml webapp (/webxml). On its first start it mints a
+            key for user "demo" and prints it once.
+
+            Environment:
+              PORT                  port to listen on (default 8080; 0 picks a free port)
+              HOST                  address to listen on (default 127.0.0.1)
+              PKAUTH_JDBC_URL       jdbc:sqlite:… or jdbc:postgresql://… (default %s)
+              PKAUTH_PEPPER         the HMAC pepper; PKAUTH_REQUIRE_PEPPER=true refuses to start without one
+              PKAUTH_LOG_LEVEL      pkauth's log level (INFO); PKAUTH_ROOT_LOG_LEVEL the root's
+              … and the other PKAUTH_* settings of the README.
+
+            Exit codes: 0 stopped, 1 could not start (the reason is the one line before), 2 usage error.
+            """.formatted(DEFAULT_JDBC_URL);
+
+    public static void main(String[] args) {
+        if (args.length > 0) {
+            boolean help = args[0].equals("--help") || args[0].equals("-h");
+            (help ? System.out : System.err).print(help ? USAGE : "pkauth-example: unknown argument \"" + args[0]
+                    + "\"; see 'java -jar pkauth-example.jar --help'\n");
+            System.exit(help ? 0 : 2);
+        }
         // Jersey logs through java.util.logging; send it to SLF4J like everything else.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Settings settings = Settings.fromEnvironment().orElse(Settings.of(Map.of(Settings.JDBC_URL, DEFAULT_JDBC_URL)));
-        int port = parsePort(System.getenv("PORT"));
+        String jdbcUrl = settings.get(Settings.JDBC_URL);
         String host = System.getenv().getOrDefault("HOST", "127.0.0.1");
-        String realm = settings.get(Settings.REALM, "api");
-
-        ApiKeyStore store = ApiKeyStore.builder().settings(settings).build();
-        ExampleApp app = new ExampleApp(store, host, port, realm);
+        ApiKeyStore store = null;
+        ExampleApp app = null;
+        IssuedKey demo;
         try {
+            int port = parsePort(System.getenv("PORT"));
+            String realm = settings.get(Settings.REALM, "api");
+            store = ApiKeyStore.builder().settings(settings).build();
+            // Before serving: a database that cannot take writes stops the start, not the first request.
+            demo = mintDemoKey(store);
+            app = new ExampleApp(store, host, port, realm);
             app.start();
         } catch (Exception e) {
-            app.stop();
-            throw e;
+            System.err.println("pkauth-example: cannot start: " + StartupProblem.describe(e, jdbcUrl, host, System.getenv("PORT")));
+            log.debug("pkauth-example: the start failed", e);
+            if (app != null) app.stop();
+            else if (store != null) store.close();
+            System.exit(1);
+            return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "pkauth-example-shutdown"));
+        ExampleApp running = app;
+        Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "pkauth-example-shutdown"));
         String base = "http://" + host + ":" + app.port();
-        printDemoKey(store, base, settings.get(Settings.JDBC_URL), System.out);
+        printDemoKey(demo, base, jdbcUrl, System.out);
         System.out.println("Listening on " + base);
         System.out.flush();
-        app.server.join();
+        try {
+            app.server.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    /** On first start, mints the demo user's key and shows it once with ready-to-paste curl lines. */
-    static void printDemoKey(ApiKeyStore store, String base, String jdbcUrl, PrintStream out) {
-        if (!store.list(DEMO_USER, true, 1, null).keys().isEmpty()) {
+    /** Mints the demo user's key on the first start; {@code null} when it was minted before. */
+    static IssuedKey mintDemoKey(ApiKeyStore store) {
+        if (!store.list(DEMO_USER, true, 1, null).keys().isEmpty()) return null;
+        return store.create(DEMO_USER, "demo key", DEMO_SCOPES, null);
+    }
+
+    /** Shows the demo key once with ready-to-paste curl lines, or how to mint another. */
+    static void printDemoKey(IssuedKey demo, String base, String jdbcUrl, PrintStream out) {
+        if (demo == null) {
             out.println("The demo key was shown on first start. Mint another with the CLI:");
             out.println("  java -jar cli/target/pkauth-cli.jar --jdbc-url " + jdbcUrl
                     + " create --user demo --scopes docs:read,keys:write");
             return;
         }
-        IssuedKey demo = store.create(DEMO_USER, "demo key", DEMO_SCOPES, null);
         String auth = "-H 'Authorization: Bearer " + demo.token() + "'";
         out.println();
         out.println("Minted a key for user \"demo\" (scopes " + String.join(" ", DEMO_SCOPES) + "). It is shown only now:");
