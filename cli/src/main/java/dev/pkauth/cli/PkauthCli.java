@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
             PkauthCli.Create.class, PkauthCli.ListKeys.class, PkauthCli.Show.class, PkauthCli.Limits.class, PkauthCli.Revoke.class,
             PkauthCli.Disable.class, PkauthCli.Enable.class, PkauthCli.Sweep.class, PkauthCli.Audit.class,
             PkauthCli.Purge.class, PkauthCli.Refresh.class, PkauthCli.Rotate.class, PkauthCli.Verify.class,
-            PkauthCli.Migrate.class, Accounts.class, CommandLine.HelpCommand.class
+            PkauthCli.Migrate.class, Accounts.class, PkauthCli.Completion.class, CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:rejected or not found", "2:usage error", "3:store unavailable"})
@@ -164,6 +164,16 @@ public final class PkauthCli {
             return root.clock.instant();
         }
 
+        /**
+         * Commands that hash a secret say once, shortly, when they use the public development
+         * pepper (the store's own warning is kept out of the CLI, which would print it on every call).
+         */
+        void notePepper() {
+            if (root.settings(true, Map.of()).raw(Settings.PEPPER) == null) {
+                err().println("pkauth: note: PKAUTH_PEPPER is not set; using the public development pepper (not for production)");
+            }
+        }
+
         /** The store, recording this invocation's actor in the audit log. */
         ApiKeyStore as(ApiKeyStore store) {
             return store.withActor(root.actor());
@@ -204,6 +214,7 @@ public final class PkauthCli {
                 if (refill != null) limits = limits.withRefill(UsageLimits.Refill.parse(refill));
                 KeySpec spec = KeySpec.of(name, scopes == null ? List.of() : scopes).expiresAt(expiresAt).limits(limits)
                         .metadata(metadata).allowedIps(allowIp == null ? null : IpAllowlist.parse(allowIp));
+                notePepper();
                 IssuedKey issued = as(store).create(user, spec);
                 out().println(issued.token());
                 out().flush();
@@ -501,11 +512,13 @@ public final class PkauthCli {
 
         @Override
         public Integer call() {
-            Instant expiresAt = expiry.never ? null : now().plus(Durations.parse(expiry.in));
+            Instant expiresAt = expiry.never ? null : now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    .plus(Durations.parse(expiry.in));
             try (ApiKeyStore store = root.open(false)) {
                 Optional<ApiKey> key = as(store).refresh(id, expiresAt);
                 if (key.isEmpty()) return notFound(id + " (or it is revoked)");
-                err().println(id + (expiresAt == null ? " never expires." : " expires " + expiresAt + "."));
+                Instant stored = key.get().expiresAt();
+                err().println(id + (stored == null ? " never expires." : " expires " + stored + "."));
                 return OK;
             }
         }
@@ -522,6 +535,7 @@ public final class PkauthCli {
         public Integer call() {
             Duration d = Durations.parse(overlap);
             try (ApiKeyStore store = root.open(false)) {
+                notePepper();
                 Optional<IssuedKey> issued = as(store).rotate(id, d);
                 if (issued.isEmpty()) return notFound(id + " (or it is revoked)");
                 out().println(issued.get().token());
@@ -540,12 +554,16 @@ public final class PkauthCli {
 
         @Override
         public Integer call() throws Exception {
-            String presented = token;
-            if ("-".equals(token)) {
+            String presented = token.strip(); // a copied token often brings its newline along
+            if ("-".equals(presented)) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
                 String line = in.readLine();
                 presented = line == null ? "" : line.strip();
             }
+            if (presented.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "empty input: give a token, or - to read one from stdin");
+            }
+            notePepper();
             try (ApiKeyStore store = root.open(false)) {
                 Verification v = store.verify(presented);
                 if (v instanceof Verification.Valid valid) {
@@ -558,14 +576,30 @@ public final class PkauthCli {
         }
     }
 
+    @Command(name = "completion", mixinStandardHelpOptions = true,
+            description = "Print a bash/zsh completion script: source <(java -jar pkauth-cli.jar completion)")
+    static final class Completion implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().print(picocli.AutoComplete.bash("pkauth", spec.root().commandLine()));
+            return OK;
+        }
+    }
+
     @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Create the key table or upgrade it (idempotent).")
     static final class Migrate extends Base {
         @Override
         public Integer call() {
-            try (ApiKeyStore store = root.open(true)) {
-                err().println("Schema ready: " + store + ".");
-                return OK;
-            }
+            Settings settings = root.settings(true, Map.of());
+            root.open(true).close(); // opening the store creates or upgrades the table
+            String url = settings.get(Settings.JDBC_URL);
+            int q = url.indexOf('?');
+            err().println("Schema ready: table " + settings.get(Settings.TABLE, "pkauth_api_keys") + " in "
+                    + (q < 0 ? url : url.substring(0, q) + "?…") + ".");
+            return OK;
         }
     }
 

@@ -269,4 +269,31 @@ class CliIT {
         assertThat(r.err()).contains("--user").contains("see 'pkauth create --help'").doesNotContain("Usage:");
         assertThat(run(null, null, "nonsense").err()).contains("see 'pkauth --help'");
     }
+
+    @org.junit.jupiter.api.Test
+    void outputIsConsistentAndThePepperNoteComesOnlyWhereItHashes() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        Result migrated = run(db, null, "migrate");
+        assertThat(migrated.err()).contains("Schema ready: table " + db.table() + " in jdbc:sqlite:");
+        String token = run(db, null, "create", "--user", "alice").out().strip();
+        String id = token.substring(3, 39);
+
+        Result refreshed = run(db, null, "refresh", id, "--expires-in", "1d");
+        assertThat(refreshed.err()).matches("(?s).* expires \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\.\\s*");
+        assertThat(run(db, null, "verify", token + "\n").exit()).as("a trailing newline is trimmed").isZero();
+        Result empty = run(db, null, "verify", " ");
+        assertThat(empty.exit()).isEqualTo(2);
+        assertThat(empty.err()).contains("empty input");
+        assertThat(run(db, "\n", "verify", "-").err()).contains("empty input");
+
+        Map<String, String> noPepper = new java.util.HashMap<>();
+        noPepper.put("PKAUTH_PEPPER", "");
+        Result hashes = runWith(db, noPepper, null, "create", "--user", "bob");
+        assertThat(hashes.err()).contains("PKAUTH_PEPPER is not set").doesNotContain("WARN");
+        assertThat(runWith(db, noPepper, null, "list", "--user", "bob").err()).doesNotContain("pepper");
+
+        Result completion = run(null, null, "completion");
+        assertThat(completion.exit()).isZero();
+        assertThat(completion.out()).contains("complete -F", "pkauth", "sweep", "revoke");
+    }
 }
