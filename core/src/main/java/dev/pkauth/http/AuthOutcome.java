@@ -21,6 +21,14 @@ public sealed interface AuthOutcome {
     /** Let it through with no principal (anonymous access allowed, no credentials presented). */
     record Anonymous() implements AuthOutcome {}
 
-    /** Answer with this failure and stop. */
-    record Rejected(AuthFailure failure) implements AuthOutcome {}
+    /**
+     * Answer with this failure and stop. When the key itself was valid (a missing scope, an
+     * address outside its allowlist, a usage limit), {@code principal} says whose it was, so an
+     * access log can name the user; otherwise {@code null}.
+     */
+    record Rejected(AuthFailure failure, ApiKeyPrincipal principal) implements AuthOutcome {
+        public Rejected(AuthFailure failure) {
+            this(failure, null);
+        }
+    }
 }

@@ -39,7 +39,7 @@ public final class BearerAuthenticator {
     private final AuthOutcome expiredKey;
     private final AuthOutcome revokedKey;
     private final AuthOutcome disabledKey;
-    private static final AuthOutcome IP_NOT_ALLOWED = new AuthOutcome.Rejected(AuthFailure.ipNotAllowed());
+    private static final AuthFailure IP_NOT_ALLOWED = AuthFailure.ipNotAllowed();
     /** Set while the store is failing, so an outage logs two lines, not one per request. */
     private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -113,10 +113,10 @@ public final class BearerAuthenticator {
         ApiKeyPrincipal principal = ((Verification.Valid) verification).principal();
         if (principal.allowedIps() != null && !principal.allowedIps().allows(clientAddress)) {
             log.debug("pkauth: key {} used from an address outside its allowlist", principal.keyPrefix());
-            return IP_NOT_ALLOWED;
+            return new AuthOutcome.Rejected(IP_NOT_ALLOWED, principal);
         }
         AuthFailure denied = authorize(principal, rule);
-        if (denied != null) return new AuthOutcome.Rejected(denied);
+        if (denied != null) return new AuthOutcome.Rejected(denied, principal);
         if (!meter) return new AuthOutcome.Authenticated(principal);
         Usage usage;
         try {
@@ -130,11 +130,12 @@ public final class BearerAuthenticator {
         if (usage == Usage.UNLIMITED) return new AuthOutcome.Authenticated(principal);
         if (usage instanceof Usage.RateLimited limited) {
             log.debug("pkauth: key {} is over its rate limit", principal.keyPrefix());
-            return new AuthOutcome.Rejected(AuthFailure.rateLimited(limited.rate()));
+            return new AuthOutcome.Rejected(AuthFailure.rateLimited(limited.rate()), principal);
         }
         if (usage instanceof Usage.Exhausted exhausted) {
             log.debug("pkauth: key {} has no credits left", principal.keyPrefix());
-            return new AuthOutcome.Rejected(AuthFailure.usageExceeded(exhausted.rate(), exhausted.retryAfterSeconds()));
+            return new AuthOutcome.Rejected(AuthFailure.usageExceeded(exhausted.rate(), exhausted.retryAfterSeconds()),
+                    principal);
         }
         return new AuthOutcome.Authenticated(principal,
                 usage.rate() == null ? java.util.Map.of() : AuthFailure.rateLimitHeaders(usage.rate()));

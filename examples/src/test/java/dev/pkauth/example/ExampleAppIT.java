@@ -128,6 +128,9 @@ class ExampleAppIT {
         }
         assertThat(call("GET", "/api/docs", demo, null).statusCode()).isEqualTo(200);
         assertThat(call("POST", "/api/docs", demo, "{\"title\":\"x\"}").statusCode()).as("no docs:write").isEqualTo(403);
+        // The access log names the user of a valid key even when it is refused for a scope. The line
+        // is written once the response has gone, so wait for it.
+        assertThat(awaitLogLine("POST /api/docs 403")).contains("user=demo key=" + demo.substring(0, 16));
 
         // Create a key over HTTP, use it, revoke it, and it fails.
         HttpResponse<String> created = call("POST", "/api/keys", demo, "{\"name\":\"laptop\",\"scopes\":[\"docs:read\"],\"expires_in_seconds\":3600}");
@@ -170,6 +173,17 @@ class ExampleAppIT {
         try (ApiKeyStore side = db.builder().build()) {
             assertThat(side.find(laptopId)).get().satisfies(k -> assertThat(k.revokedAt()).isNotNull());
             assertThat(side.find(demo.substring(3, 39))).get().satisfies(k -> assertThat(k.lastUsedAt()).isNotNull());
+        }
+    }
+
+    /** The first stderr line containing {@code text}, waiting up to 10 s for the process to write it. */
+    String awaitLogLine(String text) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            java.util.Optional<String> line = java.nio.file.Files.readAllLines(stderr).stream().filter(l -> l.contains(text)).findFirst();
+            if (line.isPresent()) return line.get();
+            assertThat(System.nanoTime()).as("a log line with " + text).isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 

@@ -123,6 +123,8 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         AuthOutcome outcome = auth.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION), rule,
                 clientAddress());
         if (outcome instanceof AuthOutcome.Rejected rejected) {
+            // A valid key refused (scope, address, limit) is still named, for access logs.
+            if (rejected.principal() != null) request.setProperty(PRINCIPAL_PROPERTY, rejected.principal());
             request.abortWith(response(rejected.failure(), request.hasEntity()));
         } else if (outcome instanceof AuthOutcome.Authenticated ok) {
             ApiKeyPrincipal principal = ok.principal();

@@ -126,6 +126,8 @@ public class ApiKeyFilter implements Filter {
             request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
             chain.doFilter(new ApiKeyRequest(request, principal), response);
         } else if (outcome instanceof AuthOutcome.Rejected rejected) {
+            // A valid key refused (scope, address, limit) is still named, for access logs.
+            if (rejected.principal() != null) request.setAttribute(PRINCIPAL_ATTRIBUTE, rejected.principal());
             // An unread body leaves the connection unusable: say so, or the client's next request on it fails.
             boolean unreadBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
             write(response, rejected.failure(), unreadBody);
