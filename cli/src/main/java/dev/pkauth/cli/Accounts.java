@@ -29,7 +29,7 @@ final class Accounts {
         Accounts accounts;
         @Spec
         CommandSpec spec;
-        @Option(names = "--user", required = true) String user;
+        @Option(names = "--user", required = true, paramLabel = "U", description = "whose linked accounts") String user;
         @Option(names = "--json", description = "JSON instead of a table") boolean json;
         @Option(names = "--accounts-table", paramLabel = "T",
                 description = "accounts table (default: $PKAUTH_ACCOUNT_TABLE, else pkauth_accounts)") String table;

@@ -81,10 +81,27 @@ public final class PkauthCli {
         System.exit(run(args, System.getenv()));
     }
 
+    /** The command line with every command's help listing the exit codes. */
+    static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new PkauthCli());
+        Map<String, String> codes = new java.util.LinkedHashMap<>();
+        codes.put("0", "done");
+        codes.put("1", "rejected or not found");
+        codes.put("2", "usage error");
+        codes.put("3", "store unavailable");
+        java.util.Deque<CommandLine> todo = new java.util.ArrayDeque<>(List.of(cmd));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.poll();
+            c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+            todo.addAll(c.getSubcommands().values());
+        }
+        return cmd;
+    }
+
     static int run(String[] args, Map<String, String> environment) {
-        PkauthCli cli = new PkauthCli();
+        CommandLine cmd = commandLine();
+        PkauthCli cli = cmd.getCommand();
         cli.environment = environment;
-        CommandLine cmd = new CommandLine(cli);
         cmd.setExecutionExceptionHandler((e, line, parsed) -> {
             PrintWriter err = line.getErr();
             if (e instanceof StoreUnavailableException) {
@@ -293,7 +310,7 @@ public final class PkauthCli {
     @Command(name = "limits", mixinStandardHelpOptions = true,
             description = "Change a key's usage limits; parts not named stay as they are. Prints the key.")
     static final class Limits extends Base {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID", description = "the key's id (key_…)") String id;
         @ArgGroup(exclusive = true) Rate rate;
         @ArgGroup(exclusive = true) Credits credits;
         @ArgGroup(exclusive = true) RefillOption refill;
@@ -335,8 +352,8 @@ public final class PkauthCli {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "One key's metadata.")
     static final class Show extends Base {
-        @Parameters(paramLabel = "ID") String id;
-        @Option(names = "--json") boolean json;
+        @Parameters(paramLabel = "ID", description = "the key's id (key_…), as list prints it") String id;
+        @Option(names = "--json", description = "JSON instead of a table") boolean json;
 
         @Override
         public Integer call() {
@@ -353,7 +370,7 @@ public final class PkauthCli {
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Revoke a key now, and the keys it minted; rows stay for audit. Or every key of a user: --user U --all.")
     static final class Revoke extends Base {
-        @Parameters(paramLabel = "ID", arity = "0..1") String id;
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "the key to revoke (key_…); the keys it minted are revoked with it") String id;
         @Option(names = "--user", paramLabel = "U", description = "with --all: the user whose keys to revoke") String user;
         @Option(names = "--all", description = "with --user: revoke every key of that user") boolean all;
 
@@ -384,7 +401,7 @@ public final class PkauthCli {
     @Command(name = "purge", mixinStandardHelpOptions = true,
             description = "Delete a key's row for good; or, with --revoked-before D, every row revoked or expired more than D ago.")
     static final class Purge extends Base {
-        @Parameters(paramLabel = "ID", arity = "0..1") String id;
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "the key whose row to delete (key_…)") String id;
         @Option(names = "--revoked-before", paramLabel = "D", description = "retention: delete rows revoked or expired more than D ago (90d)")
         String before;
         @Option(names = "--dry-run", description = "say how many rows would go, change nothing") boolean dryRun;
@@ -412,7 +429,7 @@ public final class PkauthCli {
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = "Suspend a key, and the keys it minted, until 'enable': nothing is revoked.")
     static final class Disable extends Base {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID", description = "the key to disable (key_…)") String id;
 
         @Override
         public Integer call() {
@@ -432,7 +449,7 @@ public final class PkauthCli {
 
     @Command(name = "enable", mixinStandardHelpOptions = true, description = "Lift a 'disable': the key and the keys it minted work again.")
     static final class Enable extends Base {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID", description = "the key to enable (key_…)") String id;
 
         @Override
         public Integer call() {
@@ -502,7 +519,7 @@ public final class PkauthCli {
 
     @Command(name = "refresh", mixinStandardHelpOptions = true, description = "Change an unrevoked key's expiry.")
     static final class Refresh extends Base {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID", description = "the key whose expiry to change (key_…)") String id;
         @ArgGroup(exclusive = true, multiplicity = "1") Expiry expiry;
 
         static final class Expiry {
@@ -527,7 +544,7 @@ public final class PkauthCli {
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = "Mint a successor (same user, name, scopes; token alone on stdout); the old key expires after the overlap.")
     static final class Rotate extends Base {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID", description = "the key to replace (key_…)") String id;
         @Option(names = "--overlap", defaultValue = "24h", paramLabel = "D",
                 description = "how long the old key keeps working (default ${DEFAULT-VALUE}; 0s revokes it now)") String overlap;
 
@@ -550,7 +567,7 @@ public final class PkauthCli {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Check a token: exit 0 and the principal as JSON, or exit 1 and the reason. Use - to read it from stdin (keeps it out of ps and shell history).")
     static final class Verify extends Base {
-        @Parameters(paramLabel = "TOKEN") String token;
+        @Parameters(paramLabel = "TOKEN", description = "the token (pk.key_….…), or - to read it from stdin") String token;
 
         @Override
         public Integer call() throws Exception {
