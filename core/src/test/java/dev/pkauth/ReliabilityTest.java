@@ -43,6 +43,7 @@ class ReliabilityTest {
             AtomicBoolean revoked = new AtomicBoolean();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong before = new AtomicLong();
+            AtomicLong after = new AtomicLong();
             AtomicLong violations = new AtomicLong();
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<?>> workers = new ArrayList<>();
@@ -53,19 +54,24 @@ class ReliabilityTest {
                         boolean valid = store.verify(token).isValid();
                         if (valid && revokedBeforeStart) violations.incrementAndGet();
                         if (valid) before.incrementAndGet();
+                        if (revokedBeforeStart) after.incrementAndGet();
                     }
                     return null;
                 }));
             }
-            Thread.sleep(300);
+            // Under load before the revoke, and for as many verifications after it.
+            dev.pkauth.testing.Await.until("1,000 verifications before the revoke", Duration.ofSeconds(30),
+                    () -> before.get() >= 1_000);
             store.revoke(token.substring(3, 39));
             revoked.set(true);
-            Thread.sleep(300);
+            dev.pkauth.testing.Await.until("1,000 verifications after the revoke", Duration.ofSeconds(30),
+                    () -> after.get() >= 1_000);
             stop.set(true);
             for (Future<?> f : workers) f.get();
             pool.shutdown();
             assertThat(before.get()).as("verifications succeeded before the revoke").isPositive();
             assertThat(violations.get()).as("successes that started after revoke returned").isZero();
+            assertThat(after.get()).as("verifications that started after the revoke").isGreaterThanOrEqualTo(1_000);
         }
     }
 

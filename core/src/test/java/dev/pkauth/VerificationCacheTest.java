@@ -230,22 +230,21 @@ class VerificationCacheTest {
         }
     }
 
-    /** Waits until {@code n} sessions LISTEN on the table's channel (a condition, not a guess at time). */
+    /** Waits until {@code n} sessions other than {@code notThese} LISTEN on the table's channel. */
     static void awaitListeners(TestDatabase db, int n, List<Integer> notThese) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
         try (Connection c = db.connect(); var ps = c.prepareStatement(
                 "SELECT count(*) FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()"
                         + " AND NOT (pid = ANY (?))")) {
             ps.setString(1, "LISTEN \"pkauth_" + db.table().toLowerCase() + "\"%");
             ps.setArray(2, c.createArrayOf("integer", notThese.toArray()));
-            while (true) {
+            dev.pkauth.testing.Await.until(n + " listeners back", java.time.Duration.ofSeconds(10), () -> {
                 try (var rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getInt(1) >= n) return;
+                    return rs.getInt(1) >= n;
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
                 }
-                assertThat(System.nanoTime()).as("listeners back within 10 s").isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            });
         }
     }
 
@@ -256,13 +255,9 @@ class VerificationCacheTest {
     }
 
     /** Milliseconds until {@code token} stops verifying; fails the test after 5 s. */
-    static long awaitInvalid(ApiKeyStore store, String token) throws InterruptedException {
-        long start = System.nanoTime();
-        while (store.verify(token).isValid()) {
-            if (System.nanoTime() - start > 5_000_000_000L) break;
-            Thread.sleep(10);
-        }
-        long ms = (System.nanoTime() - start) / 1_000_000;
+    static long awaitInvalid(ApiKeyStore store, String token) {
+        long ms = dev.pkauth.testing.Await.until("the key stops verifying", java.time.Duration.ofSeconds(5),
+                () -> !store.verify(token).isValid());
         org.slf4j.LoggerFactory.getLogger(VerificationCacheTest.class).info("revocation seen after {} ms", ms);
         return ms;
     }

@@ -177,14 +177,17 @@ class ExampleAppIT {
     }
 
     /** The first stderr line containing {@code text}, waiting up to 10 s for the process to write it. */
-    String awaitLogLine(String text) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            java.util.Optional<String> line = java.nio.file.Files.readAllLines(stderr).stream().filter(l -> l.contains(text)).findFirst();
-            if (line.isPresent()) return line.get();
-            assertThat(System.nanoTime()).as("a log line with " + text).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    String awaitLogLine(String text) {
+        String[] found = new String[1];
+        dev.pkauth.testing.Await.until("a log line with " + text, Duration.ofSeconds(10), () -> {
+            try {
+                found[0] = java.nio.file.Files.readAllLines(stderr).stream().filter(l -> l.contains(text)).findFirst().orElse(null);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return found[0] != null;
+        });
+        return found[0];
     }
 
     static String stringField(String json, String name) {
