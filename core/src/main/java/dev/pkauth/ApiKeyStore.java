@@ -66,6 +66,7 @@ public final class ApiKeyStore implements AutoCloseable {
     private final FixedWindows rateWindows;
     /** PostgreSQL: this instance's leases of the shared windows. */
     private final WindowLeases leases;
+    private final WindowLeases.Leaser leaser;
     private final UsageLimits.RateLimit defaultRateLimit;
     /** Rejected keys per client address, or {@code null} when that budget is off. */
     private final FixedWindows failedByAddress;
@@ -104,6 +105,7 @@ public final class ApiKeyStore implements AutoCloseable {
         this.defaultRateLimit = b.defaultRateLimit;
         this.rateWindows = new FixedWindows(MAX_TRACKED, this.clock, true);
         this.leases = new WindowLeases(MAX_TRACKED, this.clock);
+        this.leaser = repository::leaseHits;
         this.failedAuthLimit = b.failedAuthLimit != null ? b.failedAuthLimit.orElse(null) : DEFAULT_FAILED_AUTH_LIMIT;
         this.failedByAddress = failedAuthLimit == null ? null : new FixedWindows(MAX_TRACKED, this.clock, false);
         Executor executor = b.executor;
@@ -143,6 +145,7 @@ public final class ApiKeyStore implements AutoCloseable {
         this.maxKeysPerUser = base.maxKeysPerUser;
         this.rateWindows = base.rateWindows;
         this.leases = base.leases;
+        this.leaser = base.leaser;
         this.defaultRateLimit = base.defaultRateLimit;
         this.failedByAddress = base.failedByAddress;
         this.failedAuthLimit = base.failedAuthLimit;
@@ -336,11 +339,8 @@ public final class ApiKeyStore implements AutoCloseable {
     static String budgetOf(String address) {
         if (address.indexOf(':') < 0) return address;
         long[] bits = new long[2];
-        String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
-        int zone = a.indexOf('%');
-        if (zone >= 0) a = a.substring(0, zone);
-        if (!IpAllowlist.parse(a, 0, a.length(), bits)) return address;
-        if (bits[0] == 0 && (bits[1] >>> 32) == 0xffffL) return a; // IPv4-mapped: that IPv4 address
+        if (!IpAllowlist.parseAddress(address, bits)) return address;
+        if (bits[0] == 0 && (bits[1] >>> 32) == 0xffffL) return address; // IPv4-mapped: one client, its own budget
         return "v6:" + Long.toHexString(bits[0]) + "::/64";
     }
 
@@ -393,7 +393,7 @@ public final class ApiKeyStore implements AutoCloseable {
             long hits;
             long end;
             if (repository.sharesWindows()) {
-                WindowLeases.Decision d = leases.admit(id, rate.requests(), window, now, repository::leaseHits);
+                WindowLeases.Decision d = leases.admit(id, rate.requests(), window, now, leaser);
                 end = d.end();
                 hits = d.allowed() ? rate.requests() - d.remaining() : rate.requests() + 1L;
             } else {

@@ -85,18 +85,9 @@ public final class IpAllowlist {
      * is not allowed.
      */
     public boolean allows(String address) {
-        if (address == null) return false;
-        int from = 0;
-        int to = address.length();
-        if (to > 1 && address.charAt(0) == '[' && address.charAt(to - 1) == ']') {
-            from = 1;
-            to--;
-        }
-        int zone = address.indexOf('%', from);
-        if (zone >= 0 && zone < to) to = zone;
         // Two longs on the stack would be nicer; a per-thread pair keeps this allocation-free.
         long[] parsed = SCRATCH.get();
-        if (!parse(address, from, to, parsed)) return false;
+        if (!parseAddress(address, parsed)) return false;
         for (int i = 0; i < prefix.length; i++) {
             if ((parsed[0] & mask(prefix[i], 0)) == high[i] && (parsed[1] & mask(prefix[i], 64)) == low[i]) return true;
         }
@@ -124,6 +115,23 @@ public final class IpAllowlist {
         if (n <= 0) return 0;
         if (n >= 64) return -1L;
         return -1L << (64 - n);
+    }
+
+    /**
+     * An address as a container reports it ({@code 203.0.113.7}, {@code ::1}, {@code [::1]},
+     * {@code fe80::1%eth0}) into 128 bits; false when it is none.
+     */
+    static boolean parseAddress(String address, long[] out) {
+        if (address == null) return false;
+        int from = 0;
+        int to = address.length();
+        if (to > 1 && address.charAt(0) == '[' && address.charAt(to - 1) == ']') {
+            from = 1;
+            to--;
+        }
+        int zone = address.indexOf('%', from);
+        if (zone >= 0 && zone < to) to = zone;
+        return parse(address, from, to, out);
     }
 
     /** Parses an IPv4 or IPv6 literal in {@code s[from, to)} into 128 bits (IPv4 as ::ffff:a.b.c.d). */

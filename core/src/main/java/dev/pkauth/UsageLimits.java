@@ -81,8 +81,8 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
 
         /** {@code 100/1m}, {@code 10/1s}, {@code 5000/1h}, {@code 20/30s}. */
         public static RateLimit parse(String text) {
-            String[] parts = split(text, "rate limit", "100/1m");
-            return new RateLimit(positiveInt(parts[0], "rate limit", "100/1m"), Durations.parse(parts[1]));
+            PerDuration p = PerDuration.parse(text, "rate limit", "100/1m");
+            return new RateLimit(p.count(), p.per());
         }
 
         boolean fasterThan(RateLimit other) {
@@ -110,8 +110,8 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
 
         /** {@code 1000/30d}. */
         public static Refill parse(String text) {
-            String[] parts = split(text, "refill", "1000/30d");
-            return new Refill(positiveInt(parts[0], "refill", "1000/30d"), Durations.parse(parts[1]));
+            PerDuration p = PerDuration.parse(text, "refill", "1000/30d");
+            return new Refill(p.count(), p.per());
         }
 
         boolean fasterThan(Refill other) {
@@ -131,24 +131,26 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
         return d;
     }
 
-    private static String[] split(String text, String what, String example) {
-        String t = text == null ? "" : text.strip();
-        int slash = t.indexOf('/');
-        if (slash <= 0 || slash == t.length() - 1 || t.indexOf('/', slash + 1) >= 0) {
-            throw new IllegalArgumentException(what + " must look like " + example + ", was "
-                    + dev.pkauth.internal.Validation.printable(t));
+    /** {@code N/D}: a positive count per a duration, as rate limits and refills are written. */
+    private record PerDuration(int count, Duration per) {
+        static PerDuration parse(String text, String what, String example) {
+            String t = text == null ? "" : text.strip();
+            int slash = t.indexOf('/');
+            if (slash <= 0 || slash == t.length() - 1 || t.indexOf('/', slash + 1) >= 0) {
+                throw new IllegalArgumentException(what + " must look like " + example + ", was "
+                        + dev.pkauth.internal.Validation.printable(t));
+            }
+            int n;
+            try {
+                n = Integer.parseInt(t.substring(0, slash));
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must look like " + example + " with a positive count, was "
+                        + dev.pkauth.internal.Validation.printable(t.substring(0, slash)));
+            }
+            return new PerDuration(n, Durations.parse(t.substring(slash + 1)));
         }
-        return new String[] {t.substring(0, slash), t.substring(slash + 1)};
-    }
-
-    private static int positiveInt(String s, String what, String example) {
-        try {
-            int n = Integer.parseInt(s);
-            if (n >= 1) return n;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(what + " must look like " + example + " with a positive count, was "
-                + dev.pkauth.internal.Validation.printable(s));
     }
 }

@@ -16,9 +16,17 @@ public record AccessRule(boolean anonymous, List<String> allOf, List<String> any
     public static final AccessRule ANONYMOUS = new AccessRule(true, List.of(), List.of());
     public static final AccessRule DENY_ALL = new AccessRule(false, List.of(), List.of(), true);
 
+    /**
+     * @throws IllegalArgumentException for a scope that is not one (empty, spaces, quotes, commas),
+     *     or anonymous access combined with required scopes or with denying all
+     */
     public AccessRule {
-        allOf = List.copyOf(allOf);
-        anyOf = List.copyOf(anyOf);
+        // Scopes as the store accepts them: trimmed, de-duplicated, printable without spaces.
+        allOf = dev.pkauth.internal.Validation.scopes(allOf);
+        anyOf = dev.pkauth.internal.Validation.scopes(anyOf);
+        if (anonymous && !allOf.isEmpty()) {
+            throw new IllegalArgumentException("anonymous access and required scopes exclude each other");
+        }
         if (denyAll && anonymous) throw new IllegalArgumentException("a rule cannot both deny all and allow anonymous access");
     }
 

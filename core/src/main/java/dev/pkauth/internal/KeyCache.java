@@ -101,10 +101,6 @@ public final class KeyCache {
     }
 
     /** Loads made so far: the misses that reached the database. */
-    public double missCount() {
-        return misses.sum();
-    }
-
     public long misses() {
         return misses.sum();
     }

@@ -175,7 +175,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
             all.addAll(Arrays.asList(method.getAnnotation(RequireScopes.class).value()));
         }
         List<String> any = base instanceof RolesAllowed roles ? Arrays.asList(roles.value()) : List.of();
-        return new AccessRule(base instanceof PermitAll && all.isEmpty(), all.stream().distinct().toList(), any);
+        return new AccessRule(base instanceof PermitAll && all.isEmpty(), all, any);
     }
 
     private static Annotation securityAnnotation(AnnotatedElement element) {

@@ -7,7 +7,6 @@ import dev.pkauth.http.AccessRule;
 import dev.pkauth.http.AuthFailure;
 import dev.pkauth.http.AuthOutcome;
 import dev.pkauth.http.BearerAuthenticator;
-import dev.pkauth.internal.Validation;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -85,14 +84,14 @@ public class ApiKeyFilter implements Filter {
     public void init(FilterConfig config) throws ServletException {
         if (givenStore != null) return;
         Settings settings = ServletSettings.of(config);
-        String realm = Validation.realm(settings.get(Settings.REALM, "api"));
+        String realm = settings.get(Settings.REALM, "api");
         boolean anonymous = parseBoolean(config.getInitParameter(ANONYMOUS), ANONYMOUS);
-        List<String> scopes = parseScopes(config.getInitParameter(REQUIRED_SCOPES));
-        if (anonymous && !scopes.isEmpty()) {
-            throw new ServletException("ApiKeyFilter " + config.getFilterName()
-                    + ": init-params anonymous=true and required-scopes exclude each other");
+        try {
+            rule = new AccessRule(anonymous, parseScopes(config.getInitParameter(REQUIRED_SCOPES)), List.of());
+        } catch (IllegalArgumentException e) {
+            throw new ServletException("ApiKeyFilter " + config.getFilterName() + ": init-params " + ANONYMOUS + " and "
+                    + REQUIRED_SCOPES + ": " + e.getMessage(), e);
         }
-        rule = new AccessRule(anonymous, scopes, List.of());
 
         ApiKeyStore store;
         if (config.getInitParameter(Settings.JDBC_URL) != null) {
@@ -168,9 +167,10 @@ public class ApiKeyFilter implements Filter {
         }
     }
 
+    /** Comma- or space-separated scopes; {@link AccessRule} checks each. */
     static List<String> parseScopes(String value) {
         if (value == null || value.isBlank()) return List.of();
-        return Validation.scopes(Arrays.asList(value.strip().split("[,\\s]+")));
+        return Arrays.asList(value.strip().split("[,\\s]+"));
     }
 
     /** An {@link ApiKeyFilter} configured in code. */
@@ -184,9 +184,9 @@ public class ApiKeyFilter implements Filter {
             this.store = Objects.requireNonNull(store, "store");
         }
 
-        /** Realm of the challenges; default {@code api}. */
+        /** Realm of the challenges; default {@code api}. Checked by {@link #build()}. */
         public Builder realm(String realm) {
-            this.realm = Validation.realm(realm);
+            this.realm = Objects.requireNonNull(realm, "realm");
             return this;
         }
 
@@ -198,14 +198,12 @@ public class ApiKeyFilter implements Filter {
 
         /** Every request needs a key holding all of these scopes. */
         public Builder requiredScopes(String... scopes) {
-            this.scopes = Validation.scopes(Arrays.asList(scopes));
+            this.scopes = Arrays.asList(scopes);
             return this;
         }
 
+        /** @throws IllegalArgumentException for a bad realm or scope, or anonymous access with required scopes */
         public ApiKeyFilter build() {
-            if (anonymous && !scopes.isEmpty()) {
-                throw new IllegalStateException("anonymous access and required scopes exclude each other");
-            }
             return new ApiKeyFilter(store, realm, new AccessRule(anonymous, scopes, List.of()));
         }
     }

@@ -86,7 +86,7 @@ public final class MicrometerMetrics implements StoreMetrics {
     public void bindCache(KeyCache cache) {
         FunctionCounter.builder("pkauth.cache.gets", cache, KeyCache::hits).tag("result", "hit").tag("table", table)
                 .description("Verification cache lookups").register(registry);
-        FunctionCounter.builder("pkauth.cache.gets", cache, KeyCache::missCount).tag("result", "miss").tag("table", table)
+        FunctionCounter.builder("pkauth.cache.gets", cache, c -> c.misses()).tag("result", "miss").tag("table", table)
                 .description("Verification cache lookups").register(registry);
     }
 }
