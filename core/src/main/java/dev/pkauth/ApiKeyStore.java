@@ -935,14 +935,7 @@ public final class ApiKeyStore implements AutoCloseable {
 
     /** A JSON string literal, for audit details (which never hold secrets). */
     private static String jsonString(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') b.append('\\').append(c);
-            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.append('"').toString();
+        return dev.pkauth.internal.Json.quote(s);
     }
 
     /** Writes pending {@code last_used_at} updates now, on the calling thread. */

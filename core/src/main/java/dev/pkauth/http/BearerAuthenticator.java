@@ -80,9 +80,30 @@ public final class BearerAuthenticator {
     }
 
     private AuthOutcome decide(List<String> authorizationHeaders, AccessRule rule, String clientAddress, boolean meter) {
+        AuthOutcome identified = identify(authorizationHeaders, rule.anonymous(), clientAddress);
+        if (!(identified instanceof AuthOutcome.Authenticated ok)) return identified;
+        ApiKeyPrincipal principal = ok.principal();
+        AuthFailure denied = authorize(principal, rule);
+        if (denied != null) return new AuthOutcome.Rejected(denied, principal);
+        return meter ? admit(principal) : identified;
+    }
+
+    /**
+     * The first half of {@link #authenticate}, for integrations whose framework checks scopes
+     * itself (Spring Security's URL rules and {@code @PreAuthorize}): the Bearer header, the
+     * per-address budget, the key and its IP allowlist. No credentials gives {@link
+     * AuthOutcome.Anonymous} (the framework decides whether that may pass); a valid key gives
+     * {@link AuthOutcome.Authenticated} with nothing metered yet: call {@link #admit} once the
+     * framework has authorized the request, so a refused request spends nothing.
+     */
+    public AuthOutcome identify(List<String> authorizationHeaders, String clientAddress) {
+        return identify(authorizationHeaders, true, clientAddress);
+    }
+
+    private AuthOutcome identify(List<String> authorizationHeaders, boolean anonymous, String clientAddress) {
         BearerCredentials credentials = BearerCredentials.parse(authorizationHeaders);
         if (credentials instanceof BearerCredentials.Absent) {
-            return rule.anonymous() ? ANONYMOUS : missing;
+            return anonymous ? ANONYMOUS : missing;
         }
         if (credentials instanceof BearerCredentials.Malformed m) {
             return new AuthOutcome.Rejected(AuthFailure.invalidRequest(realm, m.description()));
@@ -92,10 +113,7 @@ public final class BearerAuthenticator {
         try {
             verification = store.verify(token, clientAddress);
         } catch (StoreUnavailableException e) {
-            if (failing.compareAndSet(false, true)) {
-                log.warn("pkauth: key store unavailable, answering 503 until it is back: {}", e.getMessage());
-            }
-            return UNAVAILABLE;
+            return unavailable(e);
         }
         if (failing.get() && failing.compareAndSet(true, false)) log.info("pkauth: key store available again");
         if (verification instanceof Verification.Throttled throttled) {
@@ -115,17 +133,20 @@ public final class BearerAuthenticator {
             log.debug("pkauth: key {} used from an address outside its allowlist", principal.keyPrefix());
             return new AuthOutcome.Rejected(IP_NOT_ALLOWED, principal);
         }
-        AuthFailure denied = authorize(principal, rule);
-        if (denied != null) return new AuthOutcome.Rejected(denied, principal);
-        if (!meter) return new AuthOutcome.Authenticated(principal);
+        return new AuthOutcome.Authenticated(principal);
+    }
+
+    /**
+     * The last step of {@link #authenticate}: the key's usage limits, spent now. {@link
+     * AuthOutcome.Authenticated} (with the {@code RateLimit} headers of a rate-limited key) or a
+     * 429/503 {@link AuthOutcome.Rejected}.
+     */
+    public AuthOutcome admit(ApiKeyPrincipal principal) {
         Usage usage;
         try {
             usage = store.admit(principal);
         } catch (StoreUnavailableException e) {
-            if (failing.compareAndSet(false, true)) {
-                log.warn("pkauth: key store unavailable, answering 503 until it is back: {}", e.getMessage());
-            }
-            return UNAVAILABLE;
+            return unavailable(e);
         }
         if (usage == Usage.UNLIMITED) return new AuthOutcome.Authenticated(principal);
         if (usage instanceof Usage.RateLimited limited) {
@@ -139,6 +160,25 @@ public final class BearerAuthenticator {
         }
         return new AuthOutcome.Authenticated(principal,
                 usage.rate() == null ? java.util.Map.of() : AuthFailure.rateLimitHeaders(usage.rate()));
+    }
+
+    private AuthOutcome unavailable(StoreUnavailableException e) {
+        if (failing.compareAndSet(false, true)) {
+            log.warn("pkauth: key store unavailable, answering 503 until it is back: {}", e.getMessage());
+        }
+        return UNAVAILABLE;
+    }
+
+    /**
+     * Whether a refused request's connection must close: a body the application never read
+     * leaves the connection unusable, and the client's next request on it would fail. One rule
+     * for every adapter.
+     *
+     * @param contentLength the declared length, or -1 when none was declared
+     * @param transferEncoding the {@code Transfer-Encoding} header, or {@code null}
+     */
+    public static boolean closeAfterRefusal(long contentLength, String transferEncoding) {
+        return contentLength > 0 || transferEncoding != null;
     }
 
     /**

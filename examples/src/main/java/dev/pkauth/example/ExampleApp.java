@@ -6,6 +6,7 @@ import dev.pkauth.Settings;
 import dev.pkauth.jaxrs.ApiKeyAuthFilter;
 import dev.pkauth.jaxrs.StoreUnavailableMapper;
 import dev.pkauth.servlet.ApiKeyFilter;
+import dev.pkauth.servlet.KeysServlet;
 import jakarta.servlet.DispatcherType;
 import java.io.PrintStream;
 import java.util.EnumSet;
@@ -66,12 +67,15 @@ public final class ExampleApp {
         root.addServlet(new ServletHolder(new WhoamiServlet()), "/servlet/whoami");
         // JAX-RS filter, registered by class: it finds the store in the ServletContext attribute.
         ResourceConfig api = new ResourceConfig(ApiKeyAuthFilter.class, StoreUnavailableMapper.class, WhoamiResource.class,
-                DocsResource.class, KeysResource.class, BodyLimit.class, UnknownRoute.class)
+                DocsResource.class, BodyLimit.class, UnknownRoute.class)
                 .property(ApiKeyAuthFilter.REALM_PROPERTY, realm)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         ServletHolder jersey = new ServletHolder(new ServletContainer(api));
         jersey.setInitOrder(1);
         root.addServlet(jersey, "/api/*");
+        // Self-service keys: the library's endpoint, behind the Servlet filter, at a path of our choosing.
+        root.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm(realm).build()), "/api/keys/*", requests);
+        root.addServlet(new ServletHolder(new KeysServlet(store, realm, "/api/keys")), "/api/keys/*");
 
         // A webapp configured by its WEB-INF/web.xml alone, sharing this process's store.
         WebAppContext webapp = new WebAppContext();

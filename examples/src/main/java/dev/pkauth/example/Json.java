@@ -3,10 +3,8 @@ package dev.pkauth.example;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.pkauth.ApiKey;
 import dev.pkauth.ApiKeyPrincipal;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** One strict JSON mapper for the example: unknown fields are errors, not silently dropped. */
@@ -34,42 +32,6 @@ final class Json {
         m.put("key_id", p.keyId());
         m.put("scopes", p.scopes());
         return m;
-    }
-
-    /** A key's metadata as the API shows it: never a secret or hash (there is none to show). */
-    static Map<String, Object> key(ApiKey k) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", k.id());
-        m.put("prefix", k.prefix());
-        m.put("name", k.name());
-        m.put("scopes", k.scopes());
-        m.put("created_at", k.createdAt().toString());
-        m.put("expires_at", k.expiresAt() == null ? null : k.expiresAt().toString());
-        m.put("last_used_at", k.lastUsedAt() == null ? null : k.lastUsedAt().toString());
-        m.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
-        m.put("created_by", k.createdBy());
-        dev.pkauth.UsageLimits l = k.limits();
-        Map<String, Object> rate = null;
-        if (l.rateLimit() != null) {
-            rate = new LinkedHashMap<>();
-            rate.put("requests", l.rateLimit().requests());
-            rate.put("window_seconds", l.rateLimit().window().toSeconds());
-        }
-        m.put("rate_limit", rate);
-        m.put("credits", l.credits());
-        m.put("disabled", k.disabledAt() != null);
-        m.put("last_used_ip", k.lastUsedIp());
-        m.put("allowed_ips", k.allowedIps() == null ? null : List.of(k.allowedIps().toString().split(",")));
-        m.put("metadata", k.metadata() == null ? null : readTree(k.metadata()));
-        return m;
-    }
-
-    private static Object readTree(String json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return json;
-        }
     }
 
     /** What is wrong with a request body, in the client's terms (no Java class names). */

@@ -138,6 +138,25 @@ class ExampleAppIT {
         assertThat(created.headers().firstValue("Cache-Control")).hasValue("no-store");
         String laptop = field(created.body(), "token");
         String laptopId = field(created.body(), "id");
+        // The Location of a 201 resolves; the endpoint answers JSON for every status it gives.
+        String location = created.headers().firstValue("Location").orElseThrow();
+        assertThat(location).isEqualTo("/api/keys/" + laptopId);
+        HttpResponse<String> shown = call("GET", location, demo, null);
+        assertThat(shown.statusCode()).isEqualTo(200);
+        assertThat(shown.body()).contains("\"id\":\"" + laptopId + "\"").doesNotContain(laptop.substring(40));
+        HttpResponse<String> put = call("PUT", "/api/keys", demo, "{}");
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
+        assertThat(put.body()).startsWith("{\"error\":\"method_not_allowed\"");
+        HttpResponse<String> text = http.send(HttpRequest.newBuilder(app.base().resolve("/api/keys"))
+                .header("Authorization", "Bearer " + demo).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("name=x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(text.statusCode()).isEqualTo(415);
+        assertThat(text.body()).startsWith("{\"error\":\"unsupported_media_type\"");
+        HttpResponse<String> deeper = call("GET", "/api/keys/" + laptopId + "/more", demo, null);
+        assertThat(deeper.statusCode()).isEqualTo(404);
+        assertThat(deeper.body()).startsWith("{\"error\":\"not_found\"");
+        assertThat(call("GET", "/api/keys/" + laptopId, null, null).statusCode()).as("no key, no discovery").isEqualTo(401);
         assertThat(call("GET", "/api/whoami", laptop, null).body()).contains("\"key_id\":\"" + laptopId + "\"");
         assertThat(call("GET", "/api/keys", demo, null).body()).contains(laptopId).doesNotContain(laptop.substring(40));
         assertThat(call("POST", "/api/keys", laptop, "{\"name\":\"x\"}").statusCode()).as("laptop lacks keys:write").isEqualTo(403);

@@ -125,7 +125,8 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         if (outcome instanceof AuthOutcome.Rejected rejected) {
             // A valid key refused (scope, address, limit) is still named, for access logs.
             if (rejected.principal() != null) request.setProperty(PRINCIPAL_PROPERTY, rejected.principal());
-            request.abortWith(response(rejected.failure(), request.hasEntity()));
+            request.abortWith(response(rejected.failure(),
+                    BearerAuthenticator.closeAfterRefusal(request.getLength(), request.getHeaderString("Transfer-Encoding"))));
         } else if (outcome instanceof AuthOutcome.Authenticated ok) {
             ApiKeyPrincipal principal = ok.principal();
             request.setProperty(PRINCIPAL_PROPERTY, principal);

@@ -127,12 +127,23 @@ public class ApiKeyFilter implements Filter {
         } else if (outcome instanceof AuthOutcome.Rejected rejected) {
             // A valid key refused (scope, address, limit) is still named, for access logs.
             if (rejected.principal() != null) request.setAttribute(PRINCIPAL_ATTRIBUTE, rejected.principal());
-            // An unread body leaves the connection unusable: say so, or the client's next request on it fails.
-            boolean unreadBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
-            write(response, rejected.failure(), unreadBody);
+            refuse(request, response, rejected.failure());
         } else {
             chain.doFilter(request, response);
         }
+    }
+
+    /**
+     * Answers {@code failure} as it is (status, headers, JSON body), closing the connection when
+     * the request's body was left unread. For integrations built on the Servlet API that answer
+     * pkauth's refusals themselves (the Spring Security integration does).
+     *
+     * @throws IOException when the response cannot be written
+     */
+    public static void refuse(HttpServletRequest request, HttpServletResponse response, AuthFailure failure)
+            throws IOException {
+        write(response, failure, BearerAuthenticator.closeAfterRefusal(request.getContentLengthLong(),
+                request.getHeader("Transfer-Encoding")));
     }
 
     static void write(HttpServletResponse response, AuthFailure failure, boolean closeConnection) throws IOException {
