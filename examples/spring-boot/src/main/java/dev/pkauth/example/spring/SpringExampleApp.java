@@ -1,0 +1,181 @@
+package dev.pkauth.example.spring;
+
+import dev.pkauth.ApiKeyPrincipal;
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.IssuedKey;
+import dev.pkauth.spring.PkauthConfigurer;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The pkauth example on Spring Boot: the Jetty example's routes, environment and demo key, with
+ * pkauth as Spring Security's authentication and {@code @PreAuthorize} for scopes.
+ *
+ * <p>Environment: {@code PORT} (8080; 0 picks a free port), {@code HOST} (127.0.0.1),
+ * {@code PKAUTH_JDBC_URL} ({@value #DEFAULT_JDBC_URL}) and the other {@code PKAUTH_*} settings,
+ * which Spring binds to {@code pkauth.*}.
+ */
+@SpringBootApplication
+@EnableMethodSecurity
+@RestController
+public class SpringExampleApp {
+    static final String DEFAULT_JDBC_URL = "jdbc:sqlite:pkauth-example.db";
+    static final String DEMO_USER = "demo";
+    static final List<String> DEMO_SCOPES = List.of("docs:read", "keys:write");
+
+    /** The whole of pkauth's part in the filter chain is the {@code .with(…)} line. */
+    @Bean
+    SecurityFilterChain api(HttpSecurity http) throws Exception {
+        return http
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/health", "/error").permitAll()
+                        .anyRequest().authenticated())
+                .with(PkauthConfigurer.pkauth(), Customizer.withDefaults())
+                .build();
+    }
+
+    @GetMapping(path = "/health", produces = MediaType.APPLICATION_JSON_VALUE)
+    String health() {
+        return "{\"status\":\"ok\"}";
+    }
+
+    @GetMapping("/api/whoami")
+    Map<String, Object> whoami(@AuthenticationPrincipal ApiKeyPrincipal key) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user_id", key.userId());
+        m.put("key_id", key.keyId());
+        m.put("scopes", key.scopes());
+        return m;
+    }
+
+    private static final List<Map<String, String>> DOCS = List.of(Map.of("id", "1", "title", "Getting started"));
+
+    @GetMapping("/api/docs")
+    @PreAuthorize("hasAuthority('SCOPE_docs:read')")
+    List<Map<String, String>> docs() {
+        return DOCS;
+    }
+
+    /** {@code POST /api/docs {"title":"…"}}: echoes the new document. */
+    record NewDoc(String title) {}
+
+    @PostMapping("/api/docs")
+    @PreAuthorize("hasAuthority('SCOPE_docs:write')")
+    @ResponseStatus(HttpStatus.CREATED)
+    Map<String, String> addDoc(@RequestBody NewDoc doc) {
+        return Map.of("id", "2", "title", doc.title() == null ? "" : doc.title());
+    }
+
+    /** Mints the demo key while the context starts, before the server takes requests. */
+    @Bean
+    DemoKey demoKey(ApiKeyStore store) {
+        if (!store.list(DEMO_USER, true, 1, null).keys().isEmpty()) return new DemoKey(null);
+        return new DemoKey(store.create(DEMO_USER, "demo key", DEMO_SCOPES, null));
+    }
+
+    /** The key minted on the first start, or {@code null}. */
+    record DemoKey(IssuedKey issued) {}
+
+    @EventListener
+    void ready(ApplicationReadyEvent event) {
+        ConfigurableApplicationContext context = event.getApplicationContext();
+        String host = context.getEnvironment().getProperty("server.address", "127.0.0.1");
+        String base = "http://" + host + ":" + context.getEnvironment().getProperty("local.server.port");
+        printDemoKey(context.getBean(DemoKey.class).issued(), base,
+                context.getEnvironment().getProperty("pkauth.jdbc-url"), System.out);
+        System.out.println("Listening on " + base);
+        System.out.flush();
+    }
+
+    static void printDemoKey(IssuedKey demo, String base, String jdbcUrl, PrintStream out) {
+        if (demo == null) {
+            out.println("The demo key was shown on first start. Mint another with the CLI:");
+            out.println("  java -jar cli/target/pkauth-cli.jar --jdbc-url " + jdbcUrl
+                    + " create --user demo --scopes docs:read,keys:write");
+            return;
+        }
+        String auth = "-H 'Authorization: Bearer " + demo.token() + "'";
+        out.println();
+        out.println("Minted a key for user \"demo\" (scopes " + String.join(" ", DEMO_SCOPES) + "). It is shown only now:");
+        out.println();
+        out.println("  PKAUTH_DEMO_KEY=" + demo.token());
+        out.println();
+        out.println("Try it:");
+        out.println("  curl " + auth + " " + base + "/api/whoami");
+        out.println("  curl " + auth + " " + base + "/api/docs");
+        out.println("  curl " + auth + " -X POST -H 'Content-Type: application/json' -d '{\"title\":\"x\"}' "
+                + base + "/api/docs     # 403: the demo key lacks docs:write");
+        out.println("  curl " + auth + " -H 'Content-Type: application/json' -d '{\"name\":\"laptop\",\"scopes\":[\"docs:read\"]}' "
+                + base + "/api/keys");
+        out.println();
+    }
+
+    static final String USAGE = """
+            Usage: java -jar pkauth-spring-example.jar [--help]
+
+            Serves the pkauth example on Spring Boot: /health, /api/whoami, /api/docs and the
+            self-service keys at /api/keys, with pkauth in Spring Security's filter chain. On its
+            first start it mints a key for user "demo" and prints it once.
+
+            Environment:
+              PORT                  port to listen on (default 8080; 0 picks a free port)
+              HOST                  address to listen on (default 127.0.0.1)
+              PKAUTH_JDBC_URL       jdbc:sqlite:… or jdbc:postgresql://… (default %s)
+              PKAUTH_PEPPER         the HMAC pepper; PKAUTH_REQUIRE_PEPPER=true refuses to start without one
+              … and the other PKAUTH_* settings of the README (Spring binds them to pkauth.*).
+
+            Exit codes: 0 stopped, 1 could not start (the reason is the one line before), 2 usage error.
+            """.formatted(DEFAULT_JDBC_URL);
+
+    public static void main(String[] args) {
+        if (args.length > 0) {
+            boolean help = args[0].equals("--help") || args[0].equals("-h");
+            (help ? System.out : System.err).print(help ? USAGE : "pkauth-spring-example: unknown argument \"" + args[0]
+                    + "\"; see 'java -jar pkauth-spring-example.jar --help'\n");
+            System.exit(help ? 0 : 2);
+        }
+        SpringApplication app = new SpringApplication(SpringExampleApp.class);
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("server.port", env("PORT", "8080"));
+        defaults.put("server.address", env("HOST", "127.0.0.1"));
+        defaults.put("pkauth.jdbc-url", env("PKAUTH_JDBC_URL", DEFAULT_JDBC_URL));
+        defaults.put("pkauth.keys-path", "/api/keys");
+        app.setDefaultProperties(defaults);
+        try {
+            app.run();
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            String message = String.valueOf(root.getMessage());
+            int nl = message.indexOf('\n');
+            System.err.println("pkauth-spring-example: cannot start: " + (nl < 0 ? message : message.substring(0, nl)));
+            System.exit(1);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.pkauth.spring;
+
+import dev.pkauth.ApiKeyPrincipal;
+import java.util.List;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/**
+ * A request authenticated by a pkauth key: the principal is the {@link ApiKeyPrincipal}, the name
+ * its user id, the authorities {@code SCOPE_<scope>} for each scope the key holds. There are no
+ * credentials: the token is never kept.
+ *
+ * <pre>{@code
+ * @GetMapping("/whoami")
+ * String whoami(@AuthenticationPrincipal ApiKeyPrincipal key) { return key.userId(); }
+ * }</pre>
+ */
+public final class ApiKeyAuthentication extends AbstractAuthenticationToken {
+    private static final long serialVersionUID = 1L;
+    /** The prefix of every scope authority, as Spring Security's OAuth2 resource server uses. */
+    public static final String SCOPE_PREFIX = "SCOPE_";
+
+    private final ApiKeyPrincipal principal;
+
+    /** @param principal the verified key */
+    public ApiKeyAuthentication(ApiKeyPrincipal principal) {
+        super(authorities(principal));
+        this.principal = principal;
+        setAuthenticated(true);
+    }
+
+    private static List<GrantedAuthority> authorities(ApiKeyPrincipal principal) {
+        return principal.scopes().stream().<GrantedAuthority>map(s -> new SimpleGrantedAuthority(SCOPE_PREFIX + s)).toList();
+    }
+
+    @Override
+    public ApiKeyPrincipal getPrincipal() {
+        return principal;
+    }
+
+    /** @return {@code null}: the token is never kept */
+    @Override
+    public Object getCredentials() {
+        return null;
+    }
+
+    @Override
+    public String getName() {
+        return principal.userId();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.pkauth.spring;
+
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.servlet.KeysServlet;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.web.servlet.ConditionalOnDefaultServletWebSecurity;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authorization.AuthorizationManagerFactory;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * pkauth for Spring Boot: an {@link ApiKeyStore} bean from {@code pkauth.*} (or the application's
+ * {@link DataSource} when {@code pkauth.jdbc-url} is not set), closed with the context; scope
+ * wildcards in Spring Security's authority checks; the self-service key endpoints at
+ * {@code pkauth.keys-path} when it is set; and, for an application that declares no
+ * {@link SecurityFilterChain} of its own, one in which every request needs a key.
+ */
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
+        },
+        beforeName = {
+            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration"
+        })
+@EnableConfigurationProperties(PkauthProperties.class)
+public class PkauthAutoConfiguration {
+
+    /**
+     * @param properties the {@code pkauth.*} properties
+     * @param dataSource the application's data source, used when {@code pkauth.jdbc-url} is not set
+     * @param customizers adjustments of the application's, applied in order
+     * @return the store, built and migrated
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public ApiKeyStore apiKeyStore(PkauthProperties properties, ObjectProvider<DataSource> dataSource,
+            ObjectProvider<ApiKeyStoreCustomizer> customizers) {
+        ApiKeyStore.Builder builder = ApiKeyStore.builder().settings(properties.toSettings());
+        if (properties.getJdbcUrl() == null) {
+            DataSource ds = dataSource.getIfUnique();
+            if (ds == null) {
+                throw new IllegalStateException("pkauth has no database: set pkauth.jdbc-url (e.g. jdbc:sqlite:pkauth.db, "
+                        + "or PKAUTH_JDBC_URL in the environment) or define a DataSource bean");
+            }
+            builder.dataSource(ds);
+        }
+        customizers.orderedStream().forEach(c -> c.customize(builder));
+        return builder.build();
+    }
+
+    /**
+     * {@code hasAuthority('SCOPE_…')} honours pkauth's {@code *} and {@code X:*} wildcards, in URL
+     * rules and method security alike.
+     *
+     * @return the factory
+     */
+    @Bean
+    @ConditionalOnMissingBean(AuthorizationManagerFactory.class)
+    public ScopeAuthorizationManagerFactory<Object> pkauthAuthorizationManagerFactory() {
+        return new ScopeAuthorizationManagerFactory<>();
+    }
+
+    /**
+     * No user names or passwords: keys are the credentials. Without this, Spring Boot would make
+     * a {@code user} with a generated password and log it.
+     *
+     * @return a user store with no users
+     */
+    @Bean
+    @ConditionalOnMissingBean({UserDetailsService.class, AuthenticationManager.class, AuthenticationProvider.class})
+    public InMemoryUserDetailsManager pkauthNoUsers() {
+        return new InMemoryUserDetailsManager();
+    }
+
+    /** Servlet web applications: the key endpoints and the default chain. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    static class Web {
+        /**
+         * The self-service key endpoints ({@link KeysServlet}) at {@code pkauth.keys-path}, behind
+         * the filter chain.
+         */
+        @Bean
+        @ConditionalOnProperty("pkauth.keys-path")
+        ServletRegistrationBean<KeysServlet> pkauthKeysServlet(ApiKeyStore store, PkauthProperties properties) {
+            String path = properties.getKeysPath().strip();
+            if (!path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
+                throw new IllegalStateException("pkauth.keys-path must be a path such as /api/keys (a leading /, no "
+                        + "trailing / or *), was \"" + properties.getKeysPath() + "\"");
+            }
+            return new ServletRegistrationBean<>(new KeysServlet(store, properties.realmOrDefault(), path), path + "/*");
+        }
+
+        /** Every request needs a key, for an application with no {@link SecurityFilterChain} of its own. */
+        @Bean
+        @ConditionalOnDefaultServletWebSecurity
+        @ConditionalOnClass(HttpSecurity.class)
+        SecurityFilterChain pkauthSecurityFilterChain(HttpSecurity http) throws Exception {
+            return http.authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                    .with(PkauthConfigurer.pkauth(), Customizer.withDefaults())
+                    .build();
+        }
+    }
+}

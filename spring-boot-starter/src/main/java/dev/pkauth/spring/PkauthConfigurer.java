@@ -1,0 +1,187 @@
+package dev.pkauth.spring;
+
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.http.AuthFailure;
+import dev.pkauth.http.BearerAuthenticator;
+import dev.pkauth.servlet.ApiKeyFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorityAuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.authorization.ExpressionAuthorizationDecision;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * API-key authentication in a Spring Security filter chain, in one line:
+ *
+ * <pre>{@code
+ * @Bean
+ * SecurityFilterChain api(HttpSecurity http) throws Exception {
+ *     return http
+ *             .authorizeHttpRequests(a -> a
+ *                     .requestMatchers(HttpMethod.POST, "/api/docs").hasAuthority("SCOPE_docs:write")
+ *                     .anyRequest().authenticated())
+ *             .with(PkauthConfigurer.pkauth(), Customizer.withDefaults())
+ *             .build();
+ * }
+ * }</pre>
+ *
+ * <p>A valid key becomes an {@link ApiKeyAuthentication} with authorities {@code SCOPE_<scope>};
+ * with the starter's {@link ScopeAuthorizationManagerFactory}, {@code hasAuthority} honours the
+ * {@code *} and {@code X:*} wildcards. Answers are core's, the same as the Servlet and JAX-RS
+ * filters': 401 with a challenge when a rule needs a key and none came, 400/401 for a bad one,
+ * 403 {@code insufficient_scope} naming the required scopes, 403 {@code ip_not_allowed}, 429 for
+ * usage limits (spent only once the URL rules let the request through), 503 with
+ * {@code Retry-After} when the store cannot answer.
+ *
+ * <p>By default the chain is stateless: no session is created or read, and since no cookie then
+ * authenticates anything, CSRF protection is off for it. {@link #stateful()} keeps sessions and
+ * CSRF for a chain that also logs browsers in, exempting only requests that carry a Bearer key.
+ */
+public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigurer, HttpSecurity> {
+    private static final Pattern SCOPE_IN_EXPRESSION = Pattern.compile(ApiKeyAuthentication.SCOPE_PREFIX + "([^'\"\\s,)]+)");
+    private static final RequestMatcher BEARER = request -> {
+        String h = request.getHeader("Authorization");
+        return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7);
+    };
+
+    private ApiKeyStore store;
+    private String realm;
+    private boolean stateless = true;
+    private boolean applied;
+    private BearerAuthenticator authenticator;
+
+    private PkauthConfigurer() {}
+
+    /** @return a configurer that finds the {@link ApiKeyStore} bean and {@code pkauth.realm} in the context */
+    public static PkauthConfigurer pkauth() {
+        return new PkauthConfigurer();
+    }
+
+    /**
+     * @param store the store to verify keys with, instead of the context's {@link ApiKeyStore} bean
+     * @return this
+     */
+    public PkauthConfigurer store(ApiKeyStore store) {
+        this.store = store;
+        return this;
+    }
+
+    /**
+     * @param realm the realm of challenges, instead of {@code pkauth.realm} (default {@code api})
+     * @return this
+     */
+    public PkauthConfigurer realm(String realm) {
+        this.realm = realm;
+        return this;
+    }
+
+    /**
+     * Keeps the chain's session management and CSRF protection as they are, exempting from CSRF
+     * only requests that carry a Bearer key (a browser form cannot send one).
+     *
+     * @return this
+     */
+    public PkauthConfigurer stateful() {
+        if (applied) throw new IllegalStateException("call stateful() on pkauth() before with(…): http.with(pkauth().stateful(), …)");
+        this.stateless = false;
+        return this;
+    }
+
+    /**
+     * Sessions and CSRF are settled as soon as the configurer joins the chain, before any
+     * configurer initialises: session management decides at its own initialisation how the
+     * chain keeps security contexts and saved requests.
+     */
+    @Override
+    public void setBuilder(HttpSecurity http) {
+        super.setBuilder(http);
+        applied = true;
+        if (stateless) {
+            http.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+            http.csrf(AbstractHttpConfigurer::disable);
+        } else {
+            http.csrf(csrf -> csrf.ignoringRequestMatchers(BEARER));
+        }
+    }
+
+    @Override
+    public void init(HttpSecurity http) {
+        ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+        ApiKeyStore s = store != null ? store : context.getBean(ApiKeyStore.class);
+        String r = realm;
+        if (r == null) {
+            PkauthProperties properties = context.getBeanProvider(PkauthProperties.class).getIfAvailable();
+            r = properties == null ? "api" : properties.realmOrDefault();
+        }
+        authenticator = new BearerAuthenticator(s, r);
+        AuthFailure missing = AuthFailure.missingCredentials(authenticator.realm());
+        http.exceptionHandling(e -> e
+                .defaultAuthenticationEntryPointFor((request, response, ex) ->
+                        ApiKeyFilter.refuse(request, response, missing), AnyRequestMatcher.INSTANCE)
+                .defaultAccessDeniedHandlerFor(new ScopeDenied(authenticator.realm()), AnyRequestMatcher.INSTANCE));
+    }
+
+    @Override
+    public void configure(HttpSecurity http) {
+        http.addFilterBefore(new ApiKeyAuthenticationFilter(authenticator), BasicAuthenticationFilter.class);
+        http.addFilterAfter(new UsageLimitFilter(authenticator), AuthorizationFilter.class);
+    }
+
+    /** 403 {@code insufficient_scope} naming the scopes a key lacked; other denials as Spring answers them. */
+    private static final class ScopeDenied implements AccessDeniedHandler {
+        private final String realm;
+        private final AccessDeniedHandler otherwise = new AccessDeniedHandlerImpl();
+
+        ScopeDenied(String realm) {
+            this.realm = realm;
+        }
+
+        @Override
+        public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
+                throws IOException, jakarta.servlet.ServletException {
+            if (denied instanceof AuthorizationDeniedException authz
+                    && SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication()
+                            instanceof ApiKeyAuthentication) {
+                ApiKeyFilter.refuse(request, response, AuthFailure.insufficientScope(realm, required(authz.getAuthorizationResult())));
+                return;
+            }
+            otherwise.handle(request, response, denied);
+        }
+
+        /** The scopes a rule named: from an authority decision, or from a {@code @PreAuthorize} expression. */
+        static List<String> required(AuthorizationResult result) {
+            List<String> scopes = new ArrayList<>();
+            if (result instanceof AuthorityAuthorizationDecision d) {
+                for (GrantedAuthority g : d.getAuthorities()) {
+                    String a = g.getAuthority();
+                    if (a != null && a.startsWith(ApiKeyAuthentication.SCOPE_PREFIX)) {
+                        scopes.add(a.substring(ApiKeyAuthentication.SCOPE_PREFIX.length()));
+                    }
+                }
+            } else if (result instanceof ExpressionAuthorizationDecision e) {
+                Matcher m = SCOPE_IN_EXPRESSION.matcher(e.getExpression().getExpressionString());
+                while (m.find()) scopes.add(m.group(1));
+            }
+            return scopes;
+        }
+    }
+}
