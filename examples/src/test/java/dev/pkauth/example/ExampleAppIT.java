@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.testing.Backend;
+import dev.pkauth.testing.ExampleProcess;
 import dev.pkauth.testing.TestDatabase;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -27,87 +23,34 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The packaged example jar, run as its own process on PORT=0, driven over HTTP like a user would. */
 class ExampleAppIT {
-    static final Pattern LISTENING = Pattern.compile("Listening on (http://127\\.0\\.0\\.1:\\d+)");
-    static final Pattern DEMO_KEY = Pattern.compile("PKAUTH_DEMO_KEY=(pk\\.key_\\S{32}\\.\\S{43})");
-
     @TempDir
     Path dir;
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    Running app;
+    ExampleProcess app;
+    Path stderr;
 
     @AfterEach
     void stopApp() throws Exception {
         if (app != null) app.stop();
     }
 
-    record Running(Process process, URI base, List<String> stdout) {
-        void stop() throws InterruptedException {
-            process.destroy(); // SIGTERM: the app drains requests and closes the store
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("the example did not stop within 20 s of SIGTERM");
-            }
-        }
-    }
-
-    Running start(TestDatabase db) throws Exception {
+    ExampleProcess start(TestDatabase db) throws Exception {
         return start(db, Map.of());
     }
 
-    Path stderr;
-
-    Running start(TestDatabase db, Map<String, String> extraEnv) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("example.jar"));
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("PKAUTH_"));
-        env.put("PORT", "0");
-        env.put("PKAUTH_JDBC_URL", db.jdbcUrl());
-        env.put("PKAUTH_TABLE", db.table());
-        env.put("PKAUTH_PEPPER", db.pepper());
-        if (db.user() != null) env.put("PKAUTH_JDBC_USER", db.user());
-        if (db.password() != null) env.put("PKAUTH_JDBC_PASSWORD", db.password());
-        env.putAll(extraEnv);
-        stderr = dir.resolve("stderr-" + System.nanoTime() + ".log");
-        pb.redirectError(stderr.toFile());
-        Process process = pb.start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        while ((line = out.readLine()) != null) {
-            lines.add(line);
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> out.lines().forEach(lines::add));
-                drain.setDaemon(true);
-                drain.start();
-                return new Running(process, URI.create(m.group(1)), lines);
-            }
-            if (System.nanoTime() > deadline) break;
-        }
-        process.destroyForcibly();
-        throw new AssertionError("the example never said 'Listening on': " + lines);
-    }
-
-    static String demoKey(List<String> stdout) {
-        return stdout.stream().map(DEMO_KEY::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
-                .orElseThrow(() -> new AssertionError("no demo key printed: " + stdout));
+    ExampleProcess start(TestDatabase db, Map<String, String> extraEnv) throws Exception {
+        ExampleProcess started = ExampleProcess.start(System.getProperty("example.jar"), db, extraEnv, dir);
+        stderr = started.stderr();
+        return started;
     }
 
     HttpResponse<String> call(String method, String path, String token, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(app.base().resolve(path)).timeout(Duration.ofSeconds(30));
-        if (token != null) b.header("Authorization", "Bearer " + token);
-        if (json != null) b.header("Content-Type", "application/json");
-        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return app.call(method, path, token, json);
     }
 
     static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
-        if (!m.find()) throw new AssertionError("no " + name + " in " + json);
-        return m.group(1);
+        return ExampleProcess.field(json, name);
     }
 
     @ParameterizedTest
@@ -115,7 +58,7 @@ class ExampleAppIT {
     void aNewUserCanDoEverythingTheReadmePromises(Backend backend) throws Exception {
         TestDatabase db = TestDatabase.create(backend, dir);
         app = start(db);
-        String demo = demoKey(app.stdout());
+        String demo = app.demoKey();
         assertThat(app.stdout()).anyMatch(l -> l.contains("curl -H 'Authorization: Bearer " + demo + "' " + app.base()));
 
         // The demo key works on all three routes; health needs nothing.
@@ -221,7 +164,7 @@ class ExampleAppIT {
     void keysMintedByKeysAreWeakerShorterLivedAndDieWithTheirParent(Backend backend) throws Exception {
         TestDatabase db = TestDatabase.create(backend, dir);
         app = start(db);
-        String demo = demoKey(app.stdout());
+        String demo = app.demoKey();
 
         HttpResponse<String> child = call("POST", "/api/keys", demo,
                 "{\"name\":\"ci\",\"scopes\":[\"keys:write\",\"docs:read\"],\"expires_in_seconds\":3600}");
@@ -289,7 +232,7 @@ class ExampleAppIT {
     void managementIsBoundedAndRoutesAreNotDiscoverable(Backend backend) throws Exception {
         TestDatabase db = TestDatabase.create(backend, dir);
         app = start(db, Map.of("PKAUTH_MAX_KEYS_PER_USER", "4"));
-        String demo = demoKey(app.stdout());
+        String demo = app.demoKey();
 
         // Bodies are bounded before they are read: declared (Content-Length) and chunked alike.
         String big = "{\"name\":\"" + "x".repeat(300_000) + "\"}";
@@ -338,7 +281,7 @@ class ExampleAppIT {
     void atTraceNothingTheProcessWritesHoldsASecretOrHash(Backend backend) throws Exception {
         TestDatabase db = TestDatabase.create(backend, dir);
         app = start(db, Map.of("PKAUTH_ROOT_LOG_LEVEL", "TRACE", "PKAUTH_LOG_LEVEL", "TRACE"));
-        String demo = demoKey(app.stdout());
+        String demo = app.demoKey();
         List<String> tokens = new java.util.ArrayList<>(List.of(demo));
 
         for (String route : List.of("/api/whoami", "/servlet/whoami", "/webxml/whoami", "/api/docs")) {

@@ -67,14 +67,27 @@ public class PkauthAutoConfiguration {
 
     /**
      * {@code hasAuthority('SCOPE_…')} honours pkauth's {@code *} and {@code X:*} wildcards, in URL
-     * rules and method security alike.
-     *
-     * @return the factory
+     * rules and in method security alike, unless the application has its own factory. Spring
+     * Security looks these up by their generic type, so there is one for each.
      */
-    @Bean
+    @Configuration(proxyBeanMethods = false)
     @ConditionalOnMissingBean(AuthorizationManagerFactory.class)
-    public ScopeAuthorizationManagerFactory<Object> pkauthAuthorizationManagerFactory() {
-        return new ScopeAuthorizationManagerFactory<>();
+    static class Wildcards {
+        /**
+         * For URL rules, which Spring looks up as {@code AuthorizationManagerFactory<Object>}; that
+         * lookup also matches the method one, so this one is primary.
+         */
+        @Bean
+        @org.springframework.context.annotation.Primary
+        ScopeAuthorizationManagerFactory<Object> pkauthAuthorizationManagerFactory() {
+            return new ScopeAuthorizationManagerFactory<>();
+        }
+
+        /** For {@code @PreAuthorize} and the other method-security annotations. */
+        @Bean
+        ScopeAuthorizationManagerFactory<org.aopalliance.intercept.MethodInvocation> pkauthMethodAuthorizationManagerFactory() {
+            return new ScopeAuthorizationManagerFactory<>();
+        }
     }
 
     /**

@@ -1,0 +1,142 @@
+package dev.pkauth.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pkauth.ApiKeyStore;
+import dev.pkauth.IssuedKey;
+import dev.pkauth.testing.Backend;
+import dev.pkauth.testing.RawHttp;
+import dev.pkauth.testing.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/** What the Spring integration adds beyond the HTTP contract, each on a real Spring Boot application. */
+class SpringIntegrationTest {
+    @TempDir
+    Path dir;
+
+    static String bearer(IssuedKey k) {
+        return "Authorization: Bearer " + k.token();
+    }
+
+    @Test
+    void preAuthorizeHonoursWildcardScopesAndNamesTheMissingScope() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        try (ApiKeyStore store = db.builder().build(); ContractApp.Running app = ContractApp.start(store, Map.of())) {
+            IssuedKey reader = store.create("alice", null, List.of("docs:read"), null);
+            IssuedKey docs = store.create("alice", null, List.of("docs:*"), null);
+            IssuedKey all = store.create("alice", null, List.of("*"), null);
+            IssuedKey keys = store.create("alice", null, List.of("keys:*"), null);
+
+            assertThat(RawHttp.get(app.base(), "/method/read", bearer(reader)).status()).isEqualTo(200);
+            RawHttp.Response denied = RawHttp.get(app.base(), "/method/write", bearer(reader));
+            assertThat(denied.status()).isEqualTo(403);
+            assertThat(denied.header("WWW-Authenticate"))
+                    .isEqualTo("Bearer realm=\"api\", error=\"insufficient_scope\", "
+                            + "error_description=\"the API key lacks a required scope\", scope=\"docs:write\"");
+            assertThat(denied.body()).startsWith("{\"error\":\"insufficient_scope\"");
+
+            RawHttp.Response wildcard = RawHttp.get(app.base(), "/method/write", bearer(docs));
+            assertThat(wildcard.status()).isEqualTo(200);
+            assertThat(wildcard.body()).as("@AuthenticationPrincipal is the ApiKeyPrincipal").isEqualTo("write by alice");
+            assertThat(RawHttp.get(app.base(), "/method/write", bearer(all)).status()).isEqualTo(200);
+            assertThat(RawHttp.get(app.base(), "/method/read", bearer(keys)).status()).isEqualTo(403);
+            assertThat(RawHttp.get(app.base(), "/scoped", bearer(docs)).status()).as("URL rule, wildcard").isEqualTo(200);
+            assertThat(RawHttp.get(app.base(), "/method/read").status()).as("no key").isEqualTo(401);
+        }
+    }
+
+    /** Counts sessions the container creates. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(ContractApp.class)
+    static class CountingSessions {
+        static final AtomicInteger CREATED = new AtomicInteger();
+
+        @Bean
+        HttpSessionListener sessions() {
+            return new HttpSessionListener() {
+                @Override
+                public void sessionCreated(HttpSessionEvent event) {
+                    CREATED.incrementAndGet();
+                }
+            };
+        }
+    }
+
+    @Test
+    void noRequestCreatesAnHttpSession() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        try (ApiKeyStore store = db.builder().build();
+                ContractApp.Running app = ContractApp.start(store, Map.of(), CountingSessions.class)) {
+            IssuedKey k = store.create("alice", null, List.of("docs:read"), null);
+            String wrong = k.token().substring(0, 82) + (k.token().endsWith("A") ? "B" : "A");
+            List<RawHttp.Response> answers = List.of(
+                    RawHttp.get(app.base(), "/whoami", bearer(k)),
+                    RawHttp.get(app.base(), "/whoami"),
+                    RawHttp.get(app.base(), "/whoami", "Authorization: Bearer " + wrong),
+                    RawHttp.get(app.base(), "/scoped", bearer(k)),
+                    RawHttp.get(app.base(), "/method/write", bearer(k)),
+                    RawHttp.get(app.base(), "/nonexistent", bearer(k)));
+            assertThat(answers).extracting(RawHttp.Response::status).containsExactly(200, 401, 401, 403, 403, 404);
+            assertThat(answers).allSatisfy(r -> assertThat(r.header("Set-Cookie")).isNull());
+            assertThat(CountingSessions.CREATED).hasValue(0);
+        }
+    }
+
+    @Test
+    void withoutAJdbcUrlTheStoreUsesTheApplicationsDataSourceAndReportsItsHealth() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        Map<String, Object> properties = Map.of(
+                "spring.autoconfigure.exclude", "",
+                "spring.datasource.url", db.jdbcUrl(),
+                "pkauth.table", db.table(),
+                "pkauth.pepper", db.pepper(),
+                "management.endpoints.web.exposure.include", "health",
+                "management.endpoint.health.show-components", "always");
+        try (ContractApp.Running app = ContractApp.start(null, properties)) {
+            ApiKeyStore store = app.context().getBean(ApiKeyStore.class);
+            assertThat(store).as("the starter's bean").isNotNull();
+            IssuedKey k = store.create("bob", null, List.of(), null);
+            assertThat(RawHttp.get(app.base(), "/whoami", bearer(k)).body()).contains("\"user_id\":\"bob\"");
+            try (ApiKeyStore other = db.builder().build()) {
+                assertThat(other.find(k.key().id())).as("written through the application's DataSource").isPresent();
+            }
+
+            RawHttp.Response up = RawHttp.get(app.base(), "/actuator/health", bearer(k));
+            assertThat(up.status()).isEqualTo(200);
+            assertThat(up.body()).contains("\"pkauth\":{", "\"status\":\"UP\"");
+
+            MeterRegistry meters = app.context().getBean(MeterRegistry.class);
+            assertThat(meters.find("pkauth.verifications").counters()).as("the store's meters are bound").isNotEmpty();
+
+            IssuedKey unseen = store.create("carol", null, List.of(), null); // never verified, so never cached
+            db.breakTable();
+            RawHttp.Response down = RawHttp.get(app.base(), "/actuator/health");
+            assertThat(down.status()).as("no key: the store cannot check one, and says so").isEqualTo(401);
+            assertThat(app.context().getBean("pkauthHealthIndicator", org.springframework.boot.health.contributor.HealthIndicator.class)
+                    .health(true).getStatus().getCode()).isEqualTo("DOWN");
+            RawHttp.Response unavailable = RawHttp.get(app.base(), "/whoami", bearer(unseen));
+            assertThat(unavailable.status()).isEqualTo(503);
+            assertThat(unavailable.header("Retry-After")).isNotNull();
+        }
+    }
+
+    @Test
+    void withNoDatabaseAtAllTheStartFailsSayingWhatToSet() {
+        assertThatThrownBy(() -> ContractApp.start(null, Map.of()).close())
+                .rootCause().hasMessageContaining("pkauth has no database: set pkauth.jdbc-url");
+    }
+}
