@@ -154,11 +154,24 @@ public final class KeysEndpoint {
     /** Answers one request; never throws for anything the client sent. */
     public Answer handle(Request request) {
         ApiKeyPrincipal caller = request.caller();
-        if (caller == null) return missingKey;
         String path = request.path() == null ? "" : request.path();
         String method = request.method().toUpperCase(Locale.ROOT);
+        boolean collection = path.isEmpty() || path.equals("/");
+        // Only creating and changing read the body; any other answer leaves it unread.
+        boolean readsBody = caller != null && writable(caller) && (collection ? method.equals("POST") : method.equals("PATCH"));
+        Answer answer = route(request, caller, path, method, collection);
+        if (!readsBody && !answer.headers().containsKey("Connection")
+                && BearerAuthenticator.closeAfterRefusal(request.contentLength(), request.transferEncoding())) {
+            // An unread body leaves the connection unusable: say so, or the client's next request on it fails.
+            answer = answer.with("Connection", "close");
+        }
+        return answer;
+    }
+
+    private Answer route(Request request, ApiKeyPrincipal caller, String path, String method, boolean collection) {
+        if (caller == null) return missingKey;
         try {
-            if (path.isEmpty() || path.equals("/")) {
+            if (collection) {
                 return switch (method) {
                     case "GET", "HEAD" -> list(caller, request.query());
                     case "POST" -> writable(caller) ? create(caller, request) : needsWriteScope;
@@ -167,8 +180,8 @@ public final class KeysEndpoint {
             }
             String id = path.substring(1);
             if (path.charAt(0) != '/' || id.isEmpty() || id.indexOf('/') >= 0) return notFound();
-            ApiKey key = store.find(id).filter(k -> k.userId().equals(caller.userId())).orElse(null);
             // Someone else's key is indistinguishable from no key at all.
+            ApiKey key = store.find(id).filter(k -> k.userId().equals(caller.userId())).orElse(null);
             return switch (method) {
                 case "GET", "HEAD" -> key == null ? notFound() : Answer.json(200, keyJson(key));
                 case "DELETE" -> !writable(caller) ? needsWriteScope : key == null ? notFound() : revoke(caller, id);
