@@ -75,6 +75,30 @@ class ReadmeSnippetsTest {
     }
 
     @Test
+    void selfServiceKeysMountWhereTheReadmeSays() throws Exception {
+        try (ApiKeyStore store = ApiKeyStore.builder().jdbcUrl("jdbc:sqlite:" + dir.resolve("keys.db")).pepper("p").build()) {
+            ServletContextHandler context = new ServletContextHandler();
+            // README:keys-servlet:start
+            context.addFilter(new FilterHolder(new ApiKeyFilter(store)), "/keys/*", EnumSet.of(DispatcherType.REQUEST));
+            context.addServlet(new ServletHolder(new KeysServlet(store, "api", "/keys")), "/keys/*");
+            // README:keys-servlet:end
+            server = JettyServers.start(context);
+            URI base = JettyServers.uri(server);
+            String token = store.create("alice", null, List.of("keys:write"), null).token();
+
+            assertThat(RawHttp.get(base, "/keys").status()).isEqualTo(401);
+            RawHttp.Response created = RawHttp.request(base, "POST", "/keys", "{\"name\":\"ci\"}",
+                    "Authorization: Bearer " + token);
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String location = created.header("Location");
+            RawHttp.Response shown = RawHttp.get(base, location, "Authorization: Bearer " + token);
+            assertThat(shown.status()).isEqualTo(200);
+            assertThat(shown.body()).contains("\"name\":\"ci\"", "\"created_by\":\"" + token.substring(3, 39) + "\"");
+        }
+        Readme.assertShows(ReadmeSnippetsTest.class, "keys-servlet");
+    }
+
+    @Test
     void webXmlExampleWorksWithTheContextListener() throws Exception {
         String dbUrl = "jdbc:sqlite:" + dir.resolve("webxml.db");
         String webXml = Readme.block("web.xml").replace("jdbc:sqlite:/var/lib/myapp/keys.db", dbUrl)
