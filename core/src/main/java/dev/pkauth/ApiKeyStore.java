@@ -7,6 +7,7 @@ import dev.pkauth.internal.FixedWindows;
 import dev.pkauth.internal.WindowLeases;
 import dev.pkauth.internal.InMemoryKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository;
+import dev.pkauth.internal.Json;
 import dev.pkauth.internal.KeyCache;
 import dev.pkauth.internal.KeyEntry;
 import dev.pkauth.internal.KeyFilter;
@@ -431,7 +432,7 @@ public final class ApiKeyStore implements AutoCloseable {
     public Optional<ApiKey> limits(String id, UsageLimits limits) {
         ensureOpen();
         Objects.requireNonNull(limits, "limits");
-        AuditRecord a = audit("limits", id, null, "{\"limits\":" + jsonString(limits.toString()) + "}");
+        AuditRecord a = audit("limits", id, null, "{\"limits\":" + Json.quote(limits.toString()) + "}");
         if (!Tokens.isWellFormedId(id) || !repository.setLimits(id, limits, nowSeconds(), a)) return Optional.empty();
         forget(id);
         announce(a, null);
@@ -560,8 +561,8 @@ public final class ApiKeyStore implements AutoCloseable {
         KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), hasher.hash(minted.secret()), granted,
                 expires, null, now, null, parentId, limits, limits.refill() == null ? null : now,
                 new KeyRecord.Ops(null, null, spec.metadata(), spec.allowedIps() == null ? null : spec.allowedIps().toString(), null));
-        AuditRecord created = audit("create", draft.id(), user, "{\"scopes\":" + jsonString(String.join(" ", granted))
-                + (parentId == null ? "" : ",\"created_by\":" + jsonString(parentId)) + "}");
+        AuditRecord created = audit("create", draft.id(), user, "{\"scopes\":" + Json.quote(String.join(" ", granted))
+                + (parentId == null ? "" : ",\"created_by\":" + Json.quote(parentId)) + "}");
         KeyRecord row = repository.create(draft, now, maxKeysPerUser, (parent, d) -> {
             if (d.createdBy() == null) return d;
             if (parent == null || !parent.activeAt(now) || !parent.userId().equals(d.userId())) {
@@ -706,7 +707,7 @@ public final class ApiKeyStore implements AutoCloseable {
         KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
                 hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy(), old.limits(),
                 old.lastRefillAt(), new KeyRecord.Ops(null, null, old.ops().metadata(), old.ops().allowedIps(), null));
-        AuditRecord a = audit("rotate", id, old.userId(), "{\"successor\":" + jsonString(successor.id()) + "}");
+        AuditRecord a = audit("rotate", id, old.userId(), "{\"successor\":" + Json.quote(successor.id()) + "}");
         if (!repository.rotate(id, oldExpiry, oldRevoked, successor, a)) return Optional.empty();
         forget(id);
         announce(a, null);
@@ -810,7 +811,7 @@ public final class ApiKeyStore implements AutoCloseable {
     public Optional<ApiKey> allowedIps(String id, IpAllowlist ips) {
         ensureOpen();
         AuditRecord a = audit("allowed-ips", id, null, ips == null ? "{\"allowed_ips\":null}"
-                : "{\"allowed_ips\":" + jsonString(ips.toString()) + "}");
+                : "{\"allowed_ips\":" + Json.quote(ips.toString()) + "}");
         if (!Tokens.isWellFormedId(id) || !repository.setAllowedIps(id, ips == null ? null : ips.toString(), a)) {
             return Optional.empty();
         }
@@ -933,10 +934,6 @@ public final class ApiKeyStore implements AutoCloseable {
         return repository.audit(keyId, userId, since == null ? null : since.getEpochSecond(), limit, beforeId);
     }
 
-    /** A JSON string literal, for audit details (which never hold secrets). */
-    private static String jsonString(String s) {
-        return dev.pkauth.internal.Json.quote(s);
-    }
 
     /** Writes pending {@code last_used_at} updates now, on the calling thread. */
     public void flush() {

@@ -85,7 +85,7 @@ public final class BearerAuthenticator {
         ApiKeyPrincipal principal = ok.principal();
         AuthFailure denied = authorize(principal, rule);
         if (denied != null) return new AuthOutcome.Rejected(denied, principal);
-        return meter ? admit(principal) : identified;
+        return meter ? admit(ok) : ok;
     }
 
     /**
@@ -142,13 +142,19 @@ public final class BearerAuthenticator {
      * 429/503 {@link AuthOutcome.Rejected}.
      */
     public AuthOutcome admit(ApiKeyPrincipal principal) {
+        return admit(new AuthOutcome.Authenticated(principal));
+    }
+
+    /** {@link #admit(ApiKeyPrincipal)}, answering {@code identified} itself when the key has no limits. */
+    private AuthOutcome admit(AuthOutcome.Authenticated identified) {
+        ApiKeyPrincipal principal = identified.principal();
         Usage usage;
         try {
             usage = store.admit(principal);
         } catch (StoreUnavailableException e) {
             return unavailable(e);
         }
-        if (usage == Usage.UNLIMITED) return new AuthOutcome.Authenticated(principal);
+        if (usage == Usage.UNLIMITED) return identified;
         if (usage instanceof Usage.RateLimited limited) {
             log.debug("pkauth: key {} is over its rate limit", principal.keyPrefix());
             return new AuthOutcome.Rejected(AuthFailure.rateLimited(limited.rate()), principal);

@@ -153,14 +153,11 @@ public final class KeysEndpoint {
 
     /** Answers one request; never throws for anything the client sent. */
     public Answer handle(Request request) {
-        ApiKeyPrincipal caller = request.caller();
-        String path = request.path() == null ? "" : request.path();
-        String method = request.method().toUpperCase(Locale.ROOT);
-        boolean collection = path.isEmpty() || path.equals("/");
-        // Only creating and changing read the body; any other answer leaves it unread.
-        boolean readsBody = caller != null && writable(caller) && (collection ? method.equals("POST") : method.equals("PATCH"));
-        Answer answer = route(request, caller, path, method, collection);
-        if (!readsBody && !answer.headers().containsKey("Connection")
+        BodyStream body = new BodyStream(request.body());
+        Request tracked = new Request(request.method(), request.path(), request.query(), request.contentType(),
+                request.contentLength(), request.transferEncoding(), body, request.caller());
+        Answer answer = route(tracked);
+        if (!body.ended && !answer.headers().containsKey("Connection")
                 && BearerAuthenticator.closeAfterRefusal(request.contentLength(), request.transferEncoding())) {
             // An unread body leaves the connection unusable: say so, or the client's next request on it fails.
             answer = answer.with("Connection", "close");
@@ -168,10 +165,36 @@ public final class KeysEndpoint {
         return answer;
     }
 
-    private Answer route(Request request, ApiKeyPrincipal caller, String path, String method, boolean collection) {
+    /** The request body, noting whether it was read to its end. */
+    private static final class BodyStream extends java.io.FilterInputStream {
+        boolean ended;
+
+        BodyStream(InputStream in) {
+            super(in == null ? InputStream.nullInputStream() : in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b < 0) ended = true;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n < 0) ended = true;
+            return n;
+        }
+    }
+
+    private Answer route(Request request) {
+        ApiKeyPrincipal caller = request.caller();
         if (caller == null) return missingKey;
+        String path = request.path() == null ? "" : request.path();
+        String method = request.method().toUpperCase(Locale.ROOT);
         try {
-            if (collection) {
+            if (path.isEmpty() || path.equals("/")) {
                 return switch (method) {
                     case "GET", "HEAD" -> list(caller, request.query());
                     case "POST" -> writable(caller) ? create(caller, request) : needsWriteScope;
@@ -334,7 +357,6 @@ public final class KeysEndpoint {
 
     private static String read(Request request) {
         if (request.contentLength() > MAX_BODY_BYTES) throw tooLarge();
-        if (request.body() == null) return "";
         try {
             byte[] bytes = request.body().readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
@@ -344,10 +366,9 @@ public final class KeysEndpoint {
         }
     }
 
+    /** 413; the rest of the body stays unread, so {@link #handle} closes the connection. */
     private static BadRequest tooLarge() {
-        // The rest of the body is never read, so the connection cannot be used again.
-        return new BadRequest(Answer.error(413, "invalid_request", "the request body is larger than " + MAX_BODY_BYTES + " bytes")
-                .with("Connection", "close"));
+        return new BadRequest(Answer.error(413, "invalid_request", "the request body is larger than " + MAX_BODY_BYTES + " bytes"));
     }
 
     private static <T> T optional(Map<String, Object> body, String field, Class<T> type) {

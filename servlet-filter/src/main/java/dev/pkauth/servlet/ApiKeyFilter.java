@@ -142,15 +142,12 @@ public class ApiKeyFilter implements Filter {
      */
     public static void refuse(HttpServletRequest request, HttpServletResponse response, AuthFailure failure)
             throws IOException {
-        write(response, failure, BearerAuthenticator.closeAfterRefusal(request.getContentLengthLong(),
-                request.getHeader("Transfer-Encoding")));
-    }
-
-    static void write(HttpServletResponse response, AuthFailure failure, boolean closeConnection) throws IOException {
         response.resetBuffer();
         response.setStatus(failure.status());
         failure.headers().forEach(response::setHeader);
-        if (closeConnection) response.setHeader("Connection", "close");
+        if (BearerAuthenticator.closeAfterRefusal(request.getContentLengthLong(), request.getHeader("Transfer-Encoding"))) {
+            response.setHeader("Connection", "close");
+        }
         byte[] body = failure.body().getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 
 /**
  * Self-service keys ({@link KeysEndpoint}) as a servlet: callers list, show, create, disable and
@@ -32,7 +31,7 @@ public final class KeysServlet extends HttpServlet {
      * @param mountPath the path it is mapped at, without the {@code /*}, as clients see it
      */
     public KeysServlet(ApiKeyStore store, String realm, String mountPath) {
-        this.endpoint = new KeysEndpoint(Objects.requireNonNull(store, "store"), realm, mountPath);
+        this.endpoint = new KeysEndpoint(store, realm, mountPath);
     }
 
     @Override
@@ -41,11 +40,6 @@ public final class KeysServlet extends HttpServlet {
         KeysEndpoint.Answer answer = endpoint.handle(new KeysEndpoint.Request(request.getMethod(), request.getPathInfo(),
                 request.getQueryString(), request.getContentType(), request.getContentLengthLong(),
                 request.getHeader("Transfer-Encoding"), request.getInputStream(), caller));
-        write(request, response, answer);
-    }
-
-    /** Writes an endpoint's answer onto a servlet response (also for the Spring integration). */
-    static void write(HttpServletRequest request, HttpServletResponse response, KeysEndpoint.Answer answer) throws IOException {
         response.setStatus(answer.status());
         answer.headers().forEach(response::setHeader);
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
