@@ -16,7 +16,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.authorization.AuthorizationManagerFactory;
+import org.springframework.security.authorization.DefaultAuthorizationManagerFactory;
+import org.springframework.security.config.core.GrantedAuthorityDefaults;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -79,14 +82,28 @@ public class PkauthAutoConfiguration {
          */
         @Bean
         @org.springframework.context.annotation.Primary
-        ScopeAuthorizationManagerFactory<Object> pkauthAuthorizationManagerFactory() {
-            return new ScopeAuthorizationManagerFactory<>();
+        ScopeAuthorizationManagerFactory<Object> pkauthAuthorizationManagerFactory(ObjectProvider<RoleHierarchy> roles,
+                ObjectProvider<GrantedAuthorityDefaults> defaults) {
+            return new ScopeAuthorizationManagerFactory<>(springDefaults(roles, defaults));
         }
 
         /** For {@code @PreAuthorize} and the other method-security annotations. */
         @Bean
-        ScopeAuthorizationManagerFactory<org.aopalliance.intercept.MethodInvocation> pkauthMethodAuthorizationManagerFactory() {
-            return new ScopeAuthorizationManagerFactory<>();
+        ScopeAuthorizationManagerFactory<org.aopalliance.intercept.MethodInvocation> pkauthMethodAuthorizationManagerFactory(
+                ObjectProvider<RoleHierarchy> roles, ObjectProvider<GrantedAuthorityDefaults> defaults) {
+            return new ScopeAuthorizationManagerFactory<>(springDefaults(roles, defaults));
+        }
+
+        /**
+         * Spring's own default for everything that is not a key's scope, built as Spring builds it
+         * when no factory is declared: with the application's role hierarchy and role prefix.
+         */
+        private static <T> DefaultAuthorizationManagerFactory<T> springDefaults(ObjectProvider<RoleHierarchy> roles,
+                ObjectProvider<GrantedAuthorityDefaults> defaults) {
+            DefaultAuthorizationManagerFactory<T> factory = new DefaultAuthorizationManagerFactory<>();
+            roles.ifAvailable(factory::setRoleHierarchy);
+            defaults.ifAvailable(d -> factory.setRolePrefix(d.getRolePrefix()));
+            return factory;
         }
     }
 

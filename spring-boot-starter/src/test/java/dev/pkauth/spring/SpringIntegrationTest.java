@@ -140,6 +140,31 @@ class SpringIntegrationTest {
         }
     }
 
+    /** An application with a role hierarchy of its own. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(ContractApp.class)
+    static class WithRoleHierarchy {
+        @Bean
+        org.springframework.security.access.hierarchicalroles.RoleHierarchy roles() {
+            return org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl.fromHierarchy("ROLE_ADMIN > ROLE_USER");
+        }
+    }
+
+    @Test
+    void theWildcardFactoryKeepsTheApplicationsRoleHierarchyForEverythingElse() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        try (ApiKeyStore store = db.builder().build();
+                ContractApp.Running app = ContractApp.start(store, Map.of(), WithRoleHierarchy.class)) {
+            org.springframework.security.core.Authentication admin =
+                    new org.springframework.security.authentication.TestingAuthenticationToken("ann", null, "ROLE_ADMIN");
+            for (String name : List.of("pkauthAuthorizationManagerFactory", "pkauthMethodAuthorizationManagerFactory")) {
+                ScopeAuthorizationManagerFactory<?> factory = app.context().getBean(name, ScopeAuthorizationManagerFactory.class);
+                assertThat(factory.hasRole("USER").authorize(() -> admin, null).isGranted()).as(name).isTrue();
+            }
+        }
+    }
+
     @Test
     void withNoDatabaseAtAllTheStartFailsSayingWhatToSet() {
         assertThatThrownBy(() -> ContractApp.start(null, Map.of()).close())
