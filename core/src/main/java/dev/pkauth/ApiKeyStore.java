@@ -138,6 +138,30 @@ public final class ApiKeyStore implements AutoCloseable {
         }
     }
 
+    /** Newest keys looked at by {@link #warnOfForeignPeppers}: an indexed read, whatever the table's size. */
+    private static final int PEPPER_SAMPLE = 100;
+
+    /**
+     * At start, says so when the newest keys were hashed under a pepper this process does not have:
+     * the usual cause of "every key is invalid" after a deployment.
+     */
+    private void warnOfForeignPeppers(Settings s) {
+        List<String> fingerprints;
+        try {
+            fingerprints = repository.recentPepperIds(PEPPER_SAMPLE);
+        } catch (StoreUnavailableException e) {
+            log.debug("pkauth: could not read the keys' pepper fingerprints: {}", e.getMessage());
+            return;
+        }
+        List<String> foreign = fingerprints.stream().filter(f -> !hasher.knows(f)).distinct().toList();
+        if (foreign.isEmpty()) return;
+        long count = fingerprints.stream().filter(f -> !hasher.knows(f)).count();
+        log.warn("pkauth: {} of the {} newest keys in {} were hashed under a pepper this process does not have "
+                + "(fingerprint {}; this process has {}); they will not verify until {} or {} holds that pepper",
+                count, fingerprints.size(), description, String.join(", ", foreign), String.join(", ", hasher.fingerprints()),
+                s.describe(Settings.PEPPER), s.describe(Settings.PEPPER_PREVIOUS));
+    }
+
     /** The same store, recording {@code actor} in the audit log; see {@link #withActor}. */
     private ApiKeyStore(ApiKeyStore base, String actor) {
         this.repository = base.repository;
@@ -280,16 +304,27 @@ public final class ApiKeyStore implements AutoCloseable {
         }
         String id = Tokens.idOf(token);
         KeyEntry entry = lookup(id).orElse(null);
-        SecretHasher.Match match = hasher.check(token, Tokens.SECRET_START, entry == null ? null : entry.hash());
+        SecretHasher.Match match = entry == null
+                ? hasher.check(token, Tokens.SECRET_START, null)
+                : hasher.check(token, Tokens.SECRET_START, entry.hash(), entry.row().pepperId());
         if (entry == null) return invalid(Verification.Reason.NOT_FOUND, id);
         if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, id);
+        if (match == SecretHasher.Match.FOREIGN_PEPPER) {
+            log.debug("pkauth: key {} was hashed under a pepper this process does not have", entry.row().prefix());
+            return invalid(Verification.Reason.UNKNOWN_PEPPER, id);
+        }
         KeyRecord row = entry.row();
-        if (match == SecretHasher.Match.PREVIOUS && rehashAllowed && rehashing.add(id)) {
+        // Under a previous pepper: re-hash under the current one. Under the current one but with no
+        // fingerprint recorded (Pylon's rows, older pkauth's): record it, hash unchanged.
+        boolean rehash = match == SecretHasher.Match.PREVIOUS && rehashAllowed;
+        boolean record = match == SecretHasher.Match.CURRENT && row.pepperId() == null;
+        if ((rehash || record) && rehashing.add(id)) {
             String oldHash = row.secretHash();
-            String newHash = hasher.hash(Tokens.secretOf(token));
-            touches.submit("re-hash a key under the current pepper", () -> {
+            String newHash = rehash ? hasher.hash(Tokens.secretOf(token)) : oldHash;
+            String fingerprint = hasher.currentFingerprint();
+            touches.submit(rehash ? "re-hash a key under the current pepper" : "record a key's pepper fingerprint", () -> {
                 try {
-                    repository.replaceHash(id, oldHash, newHash);
+                    repository.replaceHash(id, oldHash, newHash, fingerprint);
                     forget(id);
                 } finally {
                     rehashing.remove(id);
@@ -560,7 +595,8 @@ public final class ApiKeyStore implements AutoCloseable {
         Tokens.Minted minted = Tokens.mint();
         KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), hasher.hash(minted.secret()), granted,
                 expires, null, now, null, parentId, limits, limits.refill() == null ? null : now,
-                new KeyRecord.Ops(null, null, spec.metadata(), spec.allowedIps() == null ? null : spec.allowedIps().toString(), null));
+                new KeyRecord.Ops(null, null, spec.metadata(), spec.allowedIps() == null ? null : spec.allowedIps().toString(), null),
+                hasher.currentFingerprint());
         AuditRecord created = audit("create", draft.id(), user, "{\"scopes\":" + Json.quote(String.join(" ", granted))
                 + (parentId == null ? "" : ",\"created_by\":" + Json.quote(parentId)) + "}");
         KeyRecord row = repository.create(draft, now, maxKeysPerUser, (parent, d) -> {
@@ -706,7 +742,8 @@ public final class ApiKeyStore implements AutoCloseable {
         }
         KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
                 hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy(), old.limits(),
-                old.lastRefillAt(), new KeyRecord.Ops(null, null, old.ops().metadata(), old.ops().allowedIps(), null));
+                old.lastRefillAt(), new KeyRecord.Ops(null, null, old.ops().metadata(), old.ops().allowedIps(), null),
+                hasher.currentFingerprint());
         AuditRecord a = audit("rotate", id, old.userId(), "{\"successor\":" + Json.quote(successor.id()) + "}");
         if (!repository.rotate(id, oldExpiry, oldRevoked, successor, a)) return Optional.empty();
         forget(id);
@@ -1296,7 +1333,9 @@ public final class ApiKeyStore implements AutoCloseable {
                 }
             }
             // Stores of this JVM with equal identities share cache invalidations.
-            return new ApiKeyStore(this, repository, peppers, description, target.identity(table));
+            ApiKeyStore store = new ApiKeyStore(this, repository, peppers, description, target.identity(table));
+            store.warnOfForeignPeppers(s);
+            return store;
         }
 
         /**
@@ -1345,9 +1384,16 @@ public final class ApiKeyStore implements AutoCloseable {
             }
             if (current == null) {
                 if (warnedDevelopmentPepper.compareAndSet(false, true)) {
-                    log.warn("pkauth: no pepper is set ({}); using the public development pepper. Keys minted now "
-                            + "are NOT safe for production. Set {} and {}=true in production.",
-                            pepperName, pepperName, Settings.environmentName(Settings.REQUIRE_PEPPER));
+                    // Say what the builder was given: an exported PKAUTH_PEPPER it was never told to read is the usual surprise.
+                    String given = settings == null
+                            ? (System.getenv(pepperName) != null
+                                    ? "the builder was given no pepper; " + pepperName + " is exported but the builder reads "
+                                            + "the environment only through settings(Settings.fromEnvironment())"
+                                    : "the builder was given no pepper and no settings")
+                            : "neither pepper(…) nor " + s.describe(Settings.PEPPER) + " is set";
+                    log.warn("pkauth: no pepper: {}; using the public development pepper. Keys minted now are NOT safe "
+                            + "for production. Set {} and {}=true in production.",
+                            given, pepperName, Settings.environmentName(Settings.REQUIRE_PEPPER));
                 }
                 current = DEVELOPMENT_PEPPER;
             }

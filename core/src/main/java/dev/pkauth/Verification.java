@@ -65,6 +65,13 @@ public sealed interface Verification {
         NOT_FOUND,
         /** The id exists but the secret is wrong. */
         BAD_SECRET,
+        /**
+         * The id exists but its hash was made under a pepper this process does not have (its
+         * recorded fingerprint matches none of {@code PKAUTH_PEPPER} and {@code PKAUTH_PEPPER_PREVIOUS}),
+         * so the secret could not be checked: a configuration problem, answered to the client exactly
+         * as {@link #BAD_SECRET}.
+         */
+        UNKNOWN_PEPPER,
         /** The secret is right but {@code expires_at} has passed. */
         EXPIRED,
         /** The secret is right but the key was revoked. */

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
+import dev.pkauth.internal.SecretHasher;
 import org.junit.jupiter.api.Test;
 
 /** What only a database can show: reopening, pepper rotation, the stored hash, failures. */
@@ -57,7 +58,7 @@ abstract class PersistentStoreContract extends ApiKeyStoreContract {
     }
 
     @Test
-    void keysUnderAPreviousPepperVerifyAndAreRehashed() {
+    void keysUnderAPreviousPepperVerifyAndAreRehashed() throws Exception {
         IssuedKey underA = store.create("alice", null, List.of(), null);
         store.close();
 
@@ -69,6 +70,99 @@ abstract class PersistentStoreContract extends ApiKeyStoreContract {
         store = reopen(b -> b.pepper("pepper-B"));
         assertThat(store.verify(underA.token()).isValid()).as("re-hashed under B").isTrue();
         assertThat(store.verify(underB.token()).isValid()).isTrue();
+        assertThat(pepperIdOf(underA)).as("the re-hash records its pepper").isEqualTo(SecretHasher.fingerprint("pepper-B"));
+    }
+
+    String pepperIdOf(IssuedKey key) throws SQLException {
+        try (Connection c = rawConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT pepper_id FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, key.key().id());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("row of " + key.key().id()).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyDatabaseVerifiesRefusesWritesAsReadOnlyAndLogsOneError() throws Exception {
+        IssuedKey key = store.create("alice", null, List.of("keys:write"), null);
+        store.close();
+
+        List<String> errors;
+        try (dev.pkauth.testing.Logs logs = dev.pkauth.testing.Logs.capture();
+             ApiKeyStore readOnly = backend().readOnlyBuilderFor(dir, table).pepper("contract-pepper").clock(clock)
+                     .executor(Runnable::run).touchInterval(java.time.Duration.ZERO).build()) {
+            assertThat(readOnly.verify(key.token()).isValid()).as("reads keep working").isTrue();
+            assertThat(readOnly.verify(key.token()).isValid()).as("and the failed last-use write does not change that").isTrue();
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> readOnly.create("alice", null, List.of(), null))
+                        .isInstanceOf(StoreReadOnlyException.class)
+                        .hasMessageStartingWith("database is read-only (")
+                        .hasMessageContaining("could not create a key");
+            }
+            assertThatThrownBy(() -> readOnly.revoke(key.key().id())).isInstanceOf(StoreReadOnlyException.class);
+
+            dev.pkauth.http.KeysEndpoint endpoint = new dev.pkauth.http.KeysEndpoint(readOnly, "api", "/api/keys");
+            ApiKeyPrincipal caller = ((Verification.Valid) readOnly.verify(key.token())).principal();
+            byte[] body = "{\"name\":\"ci\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            dev.pkauth.http.KeysEndpoint.Answer created = endpoint.handle(new dev.pkauth.http.KeysEndpoint.Request("POST", "",
+                    null, "application/json", body.length, null, new java.io.ByteArrayInputStream(body), caller));
+            assertThat(created.status()).as(created.body()).isEqualTo(500);
+            assertThat(created.body()).contains("\"store_read_only\"");
+            assertThat(created.headers()).doesNotContainKey("Retry-After");
+            assertThat(endpoint.handle(new dev.pkauth.http.KeysEndpoint.Request("GET", "", null, null, -1, null,
+                    java.io.InputStream.nullInputStream(), caller)).status()).as("listing only reads").isEqualTo(200);
+            errors = logs.atLeast(ch.qos.logback.classic.Level.ERROR);
+            assertThat(logs.atLeast(ch.qos.logback.classic.Level.WARN)).as("no per-request warnings either")
+                    .allSatisfy(w -> assertThat(w).contains("is read-only"));
+        }
+        assertThat(errors).singleElement().satisfies(e -> assertThat(e)
+                .contains("is read-only", "table " + table, "verification keeps working", "First refused: record key use"));
+    }
+
+    @Test
+    void eachRowRecordsAFingerprintOfItsPepperThatIsNotThePepper() throws Exception {
+        IssuedKey key = store.create("alice", null, List.of(), null);
+
+        String recorded = pepperIdOf(key);
+
+        assertThat(recorded).isEqualTo(SecretHasher.fingerprint("contract-pepper")).matches("[0-9a-f]{4}");
+        assertThat(SecretHasher.fingerprint("pepper-B")).isNotEqualTo(recorded);
+    }
+
+    @Test
+    void aKeyUnderAPepperThisProcessLacksIsNamedAtStartAndOnVerification() throws Exception {
+        IssuedKey underA = store.create("alice", null, List.of(), null);
+        store.close();
+
+        List<String> warnings;
+        try (dev.pkauth.testing.Logs logs = dev.pkauth.testing.Logs.capture()) {
+            store = reopen(b -> b.pepper("pepper-B"));
+            warnings = logs.atLeast(ch.qos.logback.classic.Level.WARN);
+        }
+
+        assertThat(warnings).filteredOn(w -> w.contains("pepper this process does not have")).singleElement()
+                .satisfies(w -> assertThat(w).contains("1 of the 1 newest keys", SecretHasher.fingerprint("contract-pepper"),
+                        SecretHasher.fingerprint("pepper-B"), "PKAUTH_PEPPER").doesNotContain("contract-pepper", "pepper-B"));
+        assertThat(reason(underA.token())).isEqualTo(Reason.UNKNOWN_PEPPER);
+    }
+
+    @Test
+    void aRowWithoutAFingerprintStillVerifiesAndGainsOne() throws Exception {
+        IssuedKey key = store.create("alice", null, List.of(), null);
+        try (Connection c = rawConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE " + table + " SET pepper_id = NULL"); // as Pylon, or pkauth before 0.1, wrote it
+        }
+        store.close();
+        store = reopen(b -> b.pepper("contract-pepper"));
+
+        assertThat(store.verify(key.token()).isValid()).isTrue();
+
+        assertThat(pepperIdOf(key)).isEqualTo(SecretHasher.fingerprint("contract-pepper"));
+        store.close();
+        store = reopen(b -> b.pepper("pepper-B"));
+        assertThat(reason(key.token())).as("a wrong secret and an unknown pepper are told apart").isEqualTo(Reason.UNKNOWN_PEPPER);
     }
 
     @Test
@@ -78,7 +172,7 @@ abstract class PersistentStoreContract extends ApiKeyStoreContract {
 
         store = reopen(b -> b.pepper("pepper-B"));
 
-        assertThat(reason(underA.token())).isEqualTo(Reason.BAD_SECRET);
+        assertThat(reason(underA.token())).isEqualTo(Reason.UNKNOWN_PEPPER);
     }
 
     @Test

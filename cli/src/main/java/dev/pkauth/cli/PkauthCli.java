@@ -104,6 +104,11 @@ public final class PkauthCli {
         cli.environment = environment;
         cmd.setExecutionExceptionHandler((e, line, parsed) -> {
             PrintWriter err = line.getErr();
+            if (e instanceof dev.pkauth.StoreReadOnlyException) {
+                err.println("pkauth: " + e.getMessage() + ": make it writable by this user (SQLite: the file and its"
+                        + " directory), or point --jdbc-url at a primary (PostgreSQL)");
+                return UNAVAILABLE;
+            }
             if (e instanceof StoreUnavailableException) {
                 err.println("pkauth: store unavailable: " + e.getMessage());
                 return UNAVAILABLE;
@@ -587,7 +592,12 @@ public final class PkauthCli {
                     out().println(Output.json(Output.principal(valid.principal())));
                     return OK;
                 }
-                err().println("invalid key: " + ((Verification.Invalid) v).reason().name().toLowerCase(java.util.Locale.ROOT));
+                Verification.Reason reason = ((Verification.Invalid) v).reason();
+                err().println("invalid key: " + reason.name().toLowerCase(java.util.Locale.ROOT));
+                if (reason == Verification.Reason.UNKNOWN_PEPPER) {
+                    err().println("pkauth: this key was hashed under a pepper this process does not have: set PKAUTH_PEPPER"
+                            + " (or PKAUTH_PEPPER_PREVIOUS) to the pepper of the application that minted it");
+                }
                 return REJECTED;
             }
         }

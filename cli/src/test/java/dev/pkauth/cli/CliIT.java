@@ -203,6 +203,18 @@ class CliIT {
         assertThat(required.err()).contains("at least 32 bytes");
         Result typo = runWith(db, Map.of("PKAUTH_REQUIRE_PEPPER", "ture"), null, "list", "--user", "x");
         assertThat(typo.err()).contains("PKAUTH_REQUIRE_PEPPER", "must be true or false", "ture");
+
+        Result readOnly = runWith(db, Map.of("PKAUTH_JDBC_URL", "jdbc:sqlite:file:" + db.jdbcUrl().substring("jdbc:sqlite:".length())
+                + "?mode=ro"), null, "create", "--user", "dave");
+        assertThat(readOnly.exit()).isEqualTo(3);
+        assertThat(readOnly.err()).contains("pkauth: database is read-only (sqlite, table " + db.table() + "): could not create a key",
+                "make it writable").doesNotContain("\tat ");
+
+        String token = run(db, null, "create", "--user", "carol").out().strip();
+        Result otherPepper = runWith(db, Map.of("PKAUTH_PEPPER", "the-pepper-of-some-other-deployment"), token + "\n", "verify", "-");
+        assertThat(otherPepper.exit()).isEqualTo(1);
+        assertThat(otherPepper.err()).contains("invalid key: unknown_pepper", "a pepper this process does not have", "PKAUTH_PEPPER")
+                .doesNotContain(db.pepper(), "the-pepper-of-some-other-deployment");
     }
 
     @org.junit.jupiter.api.Test

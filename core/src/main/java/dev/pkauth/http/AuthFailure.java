@@ -9,7 +9,7 @@ import java.util.Map;
  * An HTTP answer refusing a request: status, headers and a small JSON body, the RFC 6750 way.
  * Adapters copy {@link #headers()} and {@link #body()} onto their response as they are.
  *
- * @param status 400, 401, 403, 429 or 503
+ * @param status 400, 401, 403, 429, 500 or 503
  * @param error the error code ({@code invalid_token}, …)
  * @param description a fixed, human-readable explanation (never request input)
  * @param headers {@code WWW-Authenticate} (absent on 503), {@code Cache-Control: no-store},
@@ -55,6 +55,27 @@ public record AuthFailure(int status, String error, String description, Map<Stri
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Retry-After", Integer.toString(retryAfterSeconds));
         return build(503, h, "temporarily_unavailable", "the API key could not be checked; try again shortly");
+    }
+
+    /**
+     * The answer to a store that could not answer: {@link #storeReadOnly()} for a read-only
+     * database, else {@link #unavailable} with {@link BearerAuthenticator#RETRY_AFTER_SECONDS}.
+     * Every adapter answers a {@link dev.pkauth.StoreUnavailableException} through this.
+     */
+    public static AuthFailure storeFailure(dev.pkauth.StoreUnavailableException e) {
+        return e instanceof dev.pkauth.StoreReadOnlyException ? READ_ONLY : UNAVAILABLE;
+    }
+
+    private static final AuthFailure READ_ONLY = storeReadOnly();
+    private static final AuthFailure UNAVAILABLE = unavailable(BearerAuthenticator.RETRY_AFTER_SECONDS);
+
+    /**
+     * 500 {@code store_read_only}, no challenge and no {@code Retry-After}: the database refuses
+     * writes until an operator fixes it, so "try again shortly" would be untrue.
+     */
+    public static AuthFailure storeReadOnly() {
+        return build(500, new LinkedHashMap<>(), "store_read_only",
+                "the key store is read-only; this request needs a write, so it fails until an operator fixes the database");
     }
 
     /** 429 with {@code Retry-After} and no challenge: the client address has had too many rejected keys. */

@@ -33,6 +33,8 @@ public final class BearerAuthenticator {
     private final String realm;
     private static final AuthOutcome ANONYMOUS = new AuthOutcome.Anonymous();
     private static final AuthOutcome UNAVAILABLE = new AuthOutcome.Rejected(AuthFailure.unavailable(RETRY_AFTER_SECONDS));
+    private static final AuthOutcome READ_ONLY = new AuthOutcome.Rejected(AuthFailure.storeReadOnly());
+
     // The answers that do not depend on the request, built once rather than per rejected request.
     private final AuthOutcome missing;
     private final AuthOutcome invalidKey;
@@ -169,6 +171,7 @@ public final class BearerAuthenticator {
     }
 
     private AuthOutcome unavailable(StoreUnavailableException e) {
+        if (e instanceof dev.pkauth.StoreReadOnlyException) return READ_ONLY; // the store logs the ERROR, once
         if (failing.compareAndSet(false, true)) {
             log.warn("pkauth: key store unavailable, answering 503 until it is back: {}", e.getMessage());
         }

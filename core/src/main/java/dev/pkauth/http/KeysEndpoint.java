@@ -214,7 +214,7 @@ public final class KeysEndpoint {
         } catch (BadRequest e) {
             return e.answer;
         } catch (StoreUnavailableException e) {
-            return Answer.of(AuthFailure.unavailable(BearerAuthenticator.RETRY_AFTER_SECONDS));
+            return Answer.of(AuthFailure.storeFailure(e));
         }
     }
 

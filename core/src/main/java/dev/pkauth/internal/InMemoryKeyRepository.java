@@ -89,8 +89,15 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public void replaceHash(String id, String expectedHash, String newHash) {
-        rows.computeIfPresent(id, (k, r) -> r.secretHash().equals(expectedHash) ? r.withSecretHash(newHash) : r);
+    public void replaceHash(String id, String expectedHash, String newHash, String pepperId) {
+        rows.computeIfPresent(id, (k, r) -> r.secretHash().equals(expectedHash) ? r.withSecretHash(newHash, pepperId) : r);
+    }
+
+    @Override
+    public List<String> recentPepperIds(int limit) {
+        return rows.values().stream().filter(r -> r.revokedAt() == null)
+                .sorted(java.util.Comparator.comparingLong(KeyRecord::createdAt).reversed())
+                .limit(limit).map(KeyRecord::pepperId).collect(java.util.stream.Collectors.toList());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pkauth.internal;
 
+import dev.pkauth.StoreReadOnlyException;
 import dev.pkauth.StoreUnavailableException;
 import dev.pkauth.internal.JdbcKeyRepository.Dialect;
 import java.sql.Connection;
@@ -30,6 +31,8 @@ abstract class JdbcBase implements AutoCloseable {
      * in SQLite's busy handler; {@code busy_timeout} still covers other processes (the CLI).
      */
     private final Lock writeLock;
+    /** Whether the ERROR for a read-only database was logged: once per table, not per request. */
+    private final java.util.concurrent.atomic.AtomicBoolean readOnlyReported = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** @param owned closed with this repository (the pool it made), or {@code null} when the application owns the data source */
     JdbcBase(DataSource dataSource, AutoCloseable owned, Dialect dialect, String table) {
@@ -167,8 +170,29 @@ abstract class JdbcBase implements AutoCloseable {
 
     StoreUnavailableException unavailable(String what, SQLException e) {
         // Driver messages name tables and SQL states, never bound parameter values.
-        return new StoreUnavailableException("could not " + what + " (" + dialect.name().toLowerCase(Locale.ROOT)
-                + ", table " + table + "): " + e.getMessage(), e);
+        String where = " (" + dialect.name().toLowerCase(Locale.ROOT) + ", table " + table + ")";
+        if (isReadOnly(e)) {
+            if (readOnlyReported.compareAndSet(false, true)) {
+                log.error("pkauth: the database{} is read-only: key changes, last-use times and the audit log cannot be "
+                        + "written until {}; verification keeps working. First refused: {}", where,
+                        dialect == Dialect.SQLITE ? "the file and its directory are writable by this process"
+                                : "it points at a primary and a role that may write", what);
+            }
+            return new StoreReadOnlyException("database is read-only" + where + ": could not " + what, e);
+        }
+        return new StoreUnavailableException("could not " + what + where + ": " + e.getMessage(), e);
+    }
+
+    /** SQLITE_READONLY and its extended codes; PostgreSQL's read_only_sql_transaction (a standby, a read-only role). */
+    static boolean isReadOnly(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s) {
+                if ("25006".equals(s.getSQLState())) return true;
+                String m = String.valueOf(s.getMessage());
+                if (m.contains("SQLITE_READONLY")) return true;
+            }
+        }
+        return false;
     }
 
     static String nullToEmpty(String s) {

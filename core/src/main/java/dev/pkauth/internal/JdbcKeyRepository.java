@@ -36,7 +36,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private static final String COLUMNS =
             "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at, created_by,"
             + " rate_limit, rate_window, credits, refill_amount, refill_interval, last_refill_at,"
-            + " disabled_at, disabled_via, metadata, allowed_ips, last_used_ip";
+            + " disabled_at, disabled_via, metadata, allowed_ips, last_used_ip, pepper_id";
     /**
      * Columns whose change can change a verification's answer or a key's limits. Not last_used_at,
      * and not credits or last_refill_at, which every metered request moves: setting limits also
@@ -60,6 +60,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private final String revokeTreeSql;
     private final String deleteSql;
     private final String replaceHashSql;
+    private final String recentPepperIdsSql;
     private final String endSql;
     private final String adoptSql;
     private final String touchSql;
@@ -76,7 +77,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         super(dataSource, owned, dialect, table);
         this.lookups = lookups;
         insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?)";
+                + " ?, ?, ?, ?, ?, ?)";
         // Parameters: now, cost, now, now, now, id, now, cost.
         spendSql = "UPDATE " + table + " SET credits = CASE WHEN " + REFILL_DUE + " THEN refill_amount ELSE credits END - ?,"
                 + " last_refill_at = CASE WHEN " + REFILL_DUE + " THEN ? - ((? - coalesce(last_refill_at, created_at))"
@@ -102,7 +103,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 + " UPDATE " + table + " SET revoked_at = ? WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL"
                 + " RETURNING id";
         deleteSql = "DELETE FROM " + table + " WHERE id = ?";
-        replaceHashSql = "UPDATE " + table + " SET secret_hash = ? WHERE id = ? AND secret_hash = ?";
+        replaceHashSql = "UPDATE " + table + " SET secret_hash = ?, pepper_id = ? WHERE id = ? AND secret_hash = ?";
+        recentPepperIdsSql = "SELECT pepper_id FROM " + table + " WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT ?";
         endSql = "UPDATE " + table + " SET expires_at = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
         adoptSql = "UPDATE " + table + " SET created_by = ? WHERE created_by = ?";
         touchSql = "UPDATE " + table + " SET last_used_at = ?, last_used_ip = ? WHERE id = ? AND revoked_at IS NULL"
@@ -144,7 +146,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             {"rate_limit", "INTEGER"}, {"rate_window", "INTEGER"}, {"credits", integer}, {"refill_amount", integer},
             {"refill_interval", integer}, {"last_refill_at", integer},
             {"disabled_at", integer}, {"disabled_via", "TEXT"}, {"metadata", "TEXT"}, {"allowed_ips", "TEXT"},
-            {"last_used_ip", "TEXT"},
+            {"last_used_ip", "TEXT"}, {"pepper_id", "TEXT"},
         };
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table + " ("
                 + "id TEXT PRIMARY KEY, "
@@ -325,6 +327,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             ps.setString(20, o.metadata());
             ps.setString(21, o.allowedIps());
             ps.setString(22, o.lastUsedIp());
+            ps.setString(23, k.pepperId());
             ps.executeUpdate();
         }
     }
@@ -433,15 +436,30 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public void replaceHash(String id, String expectedHash, String newHash) {
+    public void replaceHash(String id, String expectedHash, String newHash, String pepperId) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement(replaceHashSql)) {
                 ps.setString(1, newHash);
-                ps.setString(2, id);
-                ps.setString(3, expectedHash);
+                ps.setString(2, pepperId);
+                ps.setString(3, id);
+                ps.setString(4, expectedHash);
                 return ps.executeUpdate();
             }
         }, "re-hash a key under the current pepper");
+    }
+
+    @Override
+    public List<String> recentPepperIds(int limit) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(recentPepperIdsSql)) {
+                ps.setInt(1, limit);
+                List<String> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) ids.add(rs.getString(1));
+                }
+                return ids;
+            }
+        }, "read the newest keys' pepper fingerprints");
     }
 
     @Override
@@ -848,7 +866,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 rs.getString(11),
                 limits(getLong(rs, 12), getLong(rs, 13), getLong(rs, 14), getLong(rs, 15), getLong(rs, 16)),
                 getLong(rs, 17),
-                new KeyRecord.Ops(getLong(rs, 18), rs.getString(19), rs.getString(20), rs.getString(21), rs.getString(22)));
+                new KeyRecord.Ops(getLong(rs, 18), rs.getString(19), rs.getString(20), rs.getString(21), rs.getString(22)),
+                rs.getString(23));
     }
 
     /** Limits as stored; a half-set pair (a limit without its window) reads as no limit rather than failing verification. */

@@ -62,8 +62,38 @@ public final class JdbcPools {
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreUnavailableException("could not open the database " + redact(spec.url()) + ": " + rootMessage(e), e);
+            throw new StoreUnavailableException(openFailure(spec.url(), e), e);
         }
+    }
+
+    /**
+     * Why a database could not be opened, in one line naming the cause and the fix: the wording the
+     * CLI, the examples and every application log share.
+     */
+    static String openFailure(String url, Throwable e) {
+        String shown = redact(url);
+        String cause = firstLine(rootMessage(e));
+        if (url.startsWith("jdbc:sqlite:")) {
+            String path = url.substring("jdbc:sqlite:".length()).replaceFirst("^file:", "").replaceFirst("\\?.*$", "");
+            java.nio.file.Path dir = java.nio.file.Path.of(path).toAbsolutePath().getParent();
+            if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+                return "cannot open " + shown + ": directory " + dir + " does not exist (create it, or point PKAUTH_JDBC_URL elsewhere)";
+            }
+            if (cause.contains("SQLITE_READONLY") || cause.contains("SQLITE_CANTOPEN")) {
+                return "cannot open " + shown + " for writing (" + cause + "): check the permissions of the file and its directory";
+            }
+        } else if (cause.contains("refused") || cause.contains("Connection attempt failed") || cause.contains("UnknownHost")
+                || cause.contains("timed out")) {
+            return "cannot reach the database at " + shown + " (" + cause + "): check PKAUTH_JDBC_URL and that the server is running";
+        } else if (cause.contains("password authentication failed") || cause.contains("no password was provided")) {
+            return "the database at " + shown + " refused the login (" + cause + "): check PKAUTH_JDBC_USER and PKAUTH_JDBC_PASSWORD";
+        }
+        return "could not open the database " + shown + ": " + cause;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** The dialect of a data source the application owns. */

@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * One row of the key table, times in Unix seconds ({@code null} = absent).
  * {@code createdBy} is the id of the key that minted this one, {@code null} when an operator or
- * the application minted it. {@link #toString()} leaves out the hash.
+ * the application minted it. {@code pepperId} is the fingerprint of the pepper the hash was made
+ * under ({@link SecretHasher#fingerprint}), {@code null} for rows written by Pylon or before
+ * pkauth recorded it. {@link #toString()} leaves out the hash.
  */
 public record KeyRecord(
         String id,
@@ -21,7 +23,8 @@ public record KeyRecord(
         String createdBy,
         dev.pkauth.UsageLimits limits,
         Long lastRefillAt,
-        Ops ops) {
+        Ops ops,
+        String pepperId) {
 
     /**
      * What operators set and see: when it was disabled (and by which key's disabling, for keys
@@ -40,6 +43,13 @@ public record KeyRecord(
 
     public KeyRecord(String id, String userId, String name, String prefix, String secretHash, List<String> scopes,
             Long expiresAt, Long lastUsedAt, long createdAt, Long revokedAt, String createdBy,
+            dev.pkauth.UsageLimits limits, Long lastRefillAt, Ops ops) {
+        this(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits,
+                lastRefillAt, ops, null);
+    }
+
+    public KeyRecord(String id, String userId, String name, String prefix, String secretHash, List<String> scopes,
+            Long expiresAt, Long lastUsedAt, long createdAt, Long revokedAt, String createdBy,
             dev.pkauth.UsageLimits limits, Long lastRefillAt) {
         this(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits,
                 lastRefillAt, Ops.NONE);
@@ -47,7 +57,7 @@ public record KeyRecord(
 
     public KeyRecord withOps(Ops o) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt,
-                createdBy, limits, lastRefillAt, o);
+                createdBy, limits, lastRefillAt, o, pepperId);
     }
 
     /** A row with no usage limits. */
@@ -59,32 +69,32 @@ public record KeyRecord(
 
     public KeyRecord withLimits(dev.pkauth.UsageLimits l, Long refilledAt) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt,
-                createdBy, l, refilledAt, ops);
+                createdBy, l, refilledAt, ops, pepperId);
     }
 
-    public KeyRecord withSecretHash(String hash) {
-        return new KeyRecord(id, userId, name, prefix, hash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops);
+    public KeyRecord withSecretHash(String hash, String pepper) {
+        return new KeyRecord(id, userId, name, prefix, hash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops, pepper);
     }
 
     public KeyRecord withExpiresAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, at, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, at, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops, pepperId);
     }
 
     public KeyRecord withLastUsedAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops, pepperId);
     }
 
     public KeyRecord withRevokedAt(Long at) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, at, createdBy, limits, lastRefillAt, ops);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, at, createdBy, limits, lastRefillAt, ops, pepperId);
     }
 
     public KeyRecord withCreatedBy(String parent) {
-        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, parent, limits, lastRefillAt, ops);
+        return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, parent, limits, lastRefillAt, ops, pepperId);
     }
 
     public KeyRecord withLastUsed(Long at, String ip) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy,
-                limits, lastRefillAt, new Ops(ops.disabledAt(), ops.disabledVia(), ops.metadata(), ops.allowedIps(), ip));
+                limits, lastRefillAt, new Ops(ops.disabledAt(), ops.disabledVia(), ops.metadata(), ops.allowedIps(), ip), pepperId);
     }
 
     /** Unrevoked and not expired at {@code now} (Unix seconds). */
@@ -110,6 +120,6 @@ public record KeyRecord(
     @Override
     public String toString() {
         return "KeyRecord[id=" + id + ", userId=" + userId + ", prefix=" + prefix + ", scopes=" + scopes
-                + ", expiresAt=" + expiresAt + ", revokedAt=" + revokedAt + ", createdBy=" + createdBy + ", limits=" + limits + "]";
+                + ", expiresAt=" + expiresAt + ", revokedAt=" + revokedAt + ", createdBy=" + createdBy + ", limits=" + limits + ", pepperId=" + pepperId + "]";
     }
 }

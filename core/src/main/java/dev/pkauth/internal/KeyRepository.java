@@ -41,8 +41,17 @@ public interface KeyRepository extends AutoCloseable {
 
     boolean delete(String id, AuditRecord audit);
 
-    /** Replaces the hash only if it is still {@code expectedHash}: a pepper upgrade. */
-    void replaceHash(String id, String expectedHash, String newHash);
+    /**
+     * Replaces the hash and its pepper's fingerprint only if the hash is still {@code expectedHash}:
+     * a pepper upgrade, or recording the fingerprint of a row that had none.
+     */
+    void replaceHash(String id, String expectedHash, String newHash, String pepperId);
+
+    /**
+     * The pepper fingerprints of the {@code limit} most recently created unrevoked keys, {@code null}
+     * for rows without one: how the store tells at start whether its peppers are the table's.
+     */
+    List<String> recentPepperIds(int limit);
 
     /**
      * Inserts {@code replacement}, ends {@code oldId} (new expiry or revocation) and moves the keys

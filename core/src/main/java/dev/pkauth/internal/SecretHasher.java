@@ -22,7 +22,13 @@ public final class SecretHasher {
     /** Compared against when a key id is unknown, so that path costs what a wrong secret costs. */
     private static final byte[] DECOY = new byte[HASH_BYTES];
 
+    /** What {@link #fingerprint} hashes: a public constant, so a fingerprint says nothing about any key. */
+    private static final byte[] FINGERPRINT_INPUT = "pkauth pepper fingerprint v1".getBytes(StandardCharsets.US_ASCII);
+    /** Hex characters of a fingerprint: 16 bits, enough to tell a handful of peppers apart, too few to confirm a guess. */
+    public static final int FINGERPRINT_CHARS = 4;
+
     private final List<SecretKeySpec> keys;
+    private final List<String> fingerprints;
     private final ThreadLocal<Scratch> scratch;
 
     /** Per-thread state: one Mac per pepper, the secret's bytes, the HMAC output. */
@@ -41,6 +47,7 @@ public final class SecretHasher {
     public SecretHasher(List<String> peppers) {
         if (peppers.isEmpty()) throw new IllegalArgumentException("at least one pepper is required");
         this.keys = peppers.stream().map(p -> new SecretKeySpec(p.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).toList();
+        this.fingerprints = keys.stream().map(SecretHasher::fingerprint).toList();
         new Scratch(keys); // fail now, not on the first request, if the platform lacks HmacSHA256
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(keys));
     }
@@ -51,8 +58,55 @@ public final class SecretHasher {
         return HEX.formatHex(s.macs[0].doFinal(secret.getBytes(StandardCharsets.US_ASCII)));
     }
 
+    /**
+     * The fingerprint of a pepper, stored beside each hash ({@code pepper_id}) so that a key
+     * hashed under a pepper this process lacks can be named as such: the first
+     * {@value #FINGERPRINT_CHARS} hex characters of HMAC-SHA256(pepper, a public constant).
+     *
+     * <p>It gives an attacker holding the table nothing a key of their own does not: one such key
+     * and its row already let them test pepper guesses offline, and 16 bits confirm a guess only
+     * to one in 65,536, against a pepper that must be random and at least 32 bytes when required.
+     * It reveals nothing about any secret, since no secret enters it.
+     */
+    public static String fingerprint(String pepper) {
+        return fingerprint(new SecretKeySpec(pepper.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    }
+
+    private static String fingerprint(SecretKeySpec key) {
+        return HEX.formatHex(newMac(key).doFinal(FINGERPRINT_INPUT)).substring(0, FINGERPRINT_CHARS);
+    }
+
+    /** The fingerprint of the current pepper, written with every hash made under it. */
+    public String currentFingerprint() {
+        return fingerprints.get(0);
+    }
+
+    /** The fingerprints of this hasher's peppers, current first: what logs name instead of the peppers. */
+    public List<String> fingerprints() {
+        return fingerprints;
+    }
+
+    /** Whether a stored fingerprint is of a pepper this hasher has; {@code null} (not recorded) is unknown, not foreign. */
+    public boolean knows(String fingerprint) {
+        return fingerprint == null || fingerprints.contains(fingerprint);
+    }
+
     /** Which pepper a secret matched under. */
-    public enum Match { CURRENT, PREVIOUS, NONE }
+    public enum Match {
+        CURRENT, PREVIOUS, NONE,
+        /** No match, and the row records a pepper this process does not have: the secret could not be checked. */
+        FOREIGN_PEPPER
+    }
+
+    /**
+     * {@link #check(CharSequence, int, byte[])}, told the stored row's fingerprint: a miss on a row
+     * hashed under a pepper this process lacks is {@link Match#FOREIGN_PEPPER}. The work done is the
+     * same whatever the fingerprint says, so the row's fingerprint never shows in the timing.
+     */
+    public Match check(CharSequence token, int from, byte[] expected, String fingerprint) {
+        Match m = check(token, from, expected);
+        return m == Match.NONE && expected != null && !knows(fingerprint) ? Match.FOREIGN_PEPPER : m;
+    }
 
     /**
      * Checks the secret at {@code token[from, from + 43)} against a stored hash (raw bytes from

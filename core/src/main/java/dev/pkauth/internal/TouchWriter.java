@@ -68,6 +68,8 @@ public final class TouchWriter {
         executor.execute(() -> {
             try {
                 task.run();
+            } catch (dev.pkauth.StoreReadOnlyException e) {
+                log.debug("pkauth: could not {}: {}", what, e.getMessage()); // the store logged the ERROR once
             } catch (PkauthException e) {
                 log.warn("pkauth: could not {}: {}", what, e.getMessage());
             }
@@ -101,7 +103,7 @@ public final class TouchWriter {
             if (failing.compareAndSet(true, false)) log.info("pkauth: last_used_at writes are succeeding again");
         } catch (PkauthException e) {
             batch.forEach((id, t) -> pending.merge(id, t, Touch::later));
-            if (failing.compareAndSet(false, true)) {
+            if (failing.compareAndSet(false, true) && !(e instanceof dev.pkauth.StoreReadOnlyException)) {
                 log.warn("pkauth: could not record last_used_at for {} key(s), will retry: {}", batch.size(), e.getMessage());
             }
         }

@@ -53,4 +53,27 @@ class SecretHasherTest {
         for (Thread th : threads) th.join();
         assertThat(wrong).hasValue(0);
     }
+
+    @Test
+    void aFingerprintIsFourHexCharactersOfAnHmacOfAPublicConstantAsOpensslComputesIt() {
+        // printf '%s' 'pkauth pepper fingerprint v1' | openssl dgst -sha256 -hmac 'pylon-dev-api-key-pepper-not-for-production'
+        assertThat(SecretHasher.fingerprint(PYLON_DEV)).isEqualTo("7907");
+        assertThat(new SecretHasher(List.of(PYLON_DEV, "old")).fingerprints())
+                .containsExactly("7907", SecretHasher.fingerprint("old"));
+    }
+
+    @Test
+    void aMissOnARowOfAnotherPepperIsForeignAndAMatchWinsOverItsFingerprint() {
+        SecretHasher h = new SecretHasher(List.of(PYLON_DEV));
+        byte[] stored = SecretHasher.decode(OPENSSL);
+        String other = SecretHasher.fingerprint("the pepper of another deployment");
+        String wrongSecret = "A".repeat(43);
+
+        assertThat(new SecretHasher(List.of("new")).check(SECRET, 0, stored, "7907")).isEqualTo(SecretHasher.Match.FOREIGN_PEPPER);
+        assertThat(h.check(wrongSecret, 0, stored, "7907")).as("known pepper, wrong secret").isEqualTo(SecretHasher.Match.NONE);
+        assertThat(h.check(wrongSecret, 0, stored, null)).as("no fingerprint recorded").isEqualTo(SecretHasher.Match.NONE);
+        assertThat(h.check(SECRET, 0, stored, other)).as("a colliding or stale fingerprint never refuses a match")
+                .isEqualTo(SecretHasher.Match.CURRENT);
+        assertThat(h.check(SECRET, 0, null, other)).as("no row").isEqualTo(SecretHasher.Match.NONE);
+    }
 }

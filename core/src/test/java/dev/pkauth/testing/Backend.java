@@ -30,6 +30,27 @@ public enum Backend {
         };
     }
 
+    /**
+     * A builder on the same database that refuses every write: SQLite opened {@code mode=ro}, a
+     * PostgreSQL session with {@code default_transaction_read_only} (as on a standby). Tests run as
+     * root here, so file permissions could not show it.
+     */
+    public ApiKeyStore.Builder readOnlyBuilderFor(Path dir, String table) {
+        return switch (this) {
+            case IN_MEMORY -> throw new UnsupportedOperationException("memory is never read-only");
+            case SQLITE -> ApiKeyStore.builder().jdbcUrl("jdbc:sqlite:file:" + dir.resolve("keys.db") + "?mode=ro")
+                    .table(table).migrate(false);
+            case POSTGRESQL -> {
+                PostgresSupport.Connection pg = PostgresSupport.get();
+                String url = pg.jdbcUrl() + (pg.jdbcUrl().contains("?") ? "&" : "?")
+                        + "options=-c%20default_transaction_read_only%3Don";
+                ApiKeyStore.Builder b = ApiKeyStore.builder().jdbcUrl(url).table(table).migrate(false);
+                if (pg.user() != null) b.credentials(pg.user(), pg.password());
+                yield b;
+            }
+        };
+    }
+
     public static String sqliteUrl(Path dir) {
         return "jdbc:sqlite:" + dir.resolve("keys.db");
     }

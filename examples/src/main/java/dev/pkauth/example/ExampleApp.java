@@ -153,7 +153,7 @@ public final class ExampleApp {
             app = new ExampleApp(store, host, port, realm);
             app.start();
         } catch (Exception e) {
-            System.err.println("pkauth-example: cannot start: " + StartupProblem.describe(e, jdbcUrl, host, System.getenv("PORT")));
+            System.err.println("pkauth-example: cannot start: " + StartupProblem.describe(e, host, System.getenv("PORT")));
             log.debug("pkauth-example: the start failed", e);
             if (app != null) app.stop();
             else if (store != null) store.close();

@@ -70,6 +70,16 @@ class ExampleStartupIT {
     }
 
     @Test
+    void aReadOnlyDatabaseStopsTheStartNamingIt() throws Exception {
+        Path db = dir.resolve("keys.db");
+        dev.pkauth.ApiKeyStore.builder().jdbcUrl("jdbc:sqlite:" + db).build().close(); // the table exists
+        // Tests run as root, which file permissions do not stop: open it read-only instead.
+        Result r = run(Map.of("PKAUTH_JDBC_URL", "jdbc:sqlite:file:" + db + "?mode=ro"));
+        assertOneLineFailure(r, "database is read-only", "table pkauth_api_keys");
+        assertThat(r.err()).contains("ERROR").contains("the file and its directory are writable");
+    }
+
+    @Test
     void aRequiredPepperThatIsMissingIsNamed() throws Exception {
         Result r = run(Map.of("PKAUTH_PEPPER", "", "PKAUTH_REQUIRE_PEPPER", "true",
                 "PKAUTH_JDBC_URL", "jdbc:sqlite:" + dir.resolve("keys.db")));
