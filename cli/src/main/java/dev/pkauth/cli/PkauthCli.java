@@ -81,7 +81,60 @@ public final class PkauthCli {
         System.exit(run(args, System.getenv()));
     }
 
-    /** The command line with every command's help listing the exit codes. */
+    /**
+     * Each command's examples, shown under "Examples:" in its help; {@code CliHelpTest} parses
+     * every one, so none can drift from the options.
+     */
+    static final Map<String, List<String>> EXAMPLES = Map.ofEntries(
+            Map.entry("pkauth", List.of(
+                    "pkauth create --user alice --name CI --scopes docs:read --expires-in 90d",
+                    "pkauth list --user alice",
+                    "pkauth --jdbc-url jdbc:postgresql://db:5432/app list --all-users --unused-for 90d")),
+            Map.entry("pkauth create", List.of(
+                    "pkauth create --user alice --name CI --scopes docs:read,docs:write --expires-in 90d",
+                    "pkauth create --user acme --rate-limit 100/1m --credits 1000 --refill 1000/30d",
+                    "pkauth create --user partner --allow-ip 203.0.113.0/24 --expires-at 2027-01-01T00:00:00Z")),
+            Map.entry("pkauth list", List.of(
+                    "pkauth list --user alice",
+                    "pkauth list --user alice --all --json",
+                    "pkauth list --all-users --expiring-within 7d --limit 100")),
+            Map.entry("pkauth show", List.of("pkauth show key_0123456789abcdefghijklmnopqrstuv --json")),
+            Map.entry("pkauth limits", List.of(
+                    "pkauth limits key_0123456789abcdefghijklmnopqrstuv --rate-limit 10/1s",
+                    "pkauth limits key_0123456789abcdefghijklmnopqrstuv --credits 500 --no-refill")),
+            Map.entry("pkauth revoke", List.of(
+                    "pkauth revoke key_0123456789abcdefghijklmnopqrstuv",
+                    "pkauth revoke --user alice --all")),
+            Map.entry("pkauth disable", List.of("pkauth disable key_0123456789abcdefghijklmnopqrstuv")),
+            Map.entry("pkauth enable", List.of("pkauth enable key_0123456789abcdefghijklmnopqrstuv")),
+            Map.entry("pkauth sweep", List.of(
+                    "pkauth sweep --unused-for 180d --dry-run",
+                    "pkauth sweep --unused-for 180d")),
+            Map.entry("pkauth audit", List.of(
+                    "pkauth audit --key key_0123456789abcdefghijklmnopqrstuv",
+                    "pkauth audit --user alice --since 7d --json")),
+            Map.entry("pkauth purge", List.of(
+                    "pkauth purge --revoked-before 90d --dry-run",
+                    "pkauth purge key_0123456789abcdefghijklmnopqrstuv")),
+            Map.entry("pkauth refresh", List.of(
+                    "pkauth refresh key_0123456789abcdefghijklmnopqrstuv --expires-in 30d",
+                    "pkauth refresh key_0123456789abcdefghijklmnopqrstuv --no-expiry")),
+            Map.entry("pkauth rotate", List.of(
+                    "pkauth rotate key_0123456789abcdefghijklmnopqrstuv",
+                    "pkauth rotate key_0123456789abcdefghijklmnopqrstuv --overlap 0s")),
+            Map.entry("pkauth verify", List.of(
+                    "pkauth verify - < token.txt",
+                    "pkauth verify pk.key_0123456789abcdefghijklmnopqrstuv.0123456789abcdefghijklmnopqrstuvwxyzABCDEFG")),
+            Map.entry("pkauth migrate", List.of(
+                    "pkauth migrate",
+                    "pkauth --jdbc-url jdbc:postgresql://db:5432/app --table api_keys migrate")),
+            Map.entry("pkauth completion", List.of(
+                    "source <(java -jar pkauth-cli.jar completion)",
+                    "java -jar pkauth-cli.jar completion > /etc/bash_completion.d/pkauth")),
+            Map.entry("pkauth accounts", List.of("pkauth accounts list --user alice")),
+            Map.entry("pkauth accounts list", List.of("pkauth accounts list --user alice --json")));
+
+    /** The command line with every command's help listing its examples and the exit codes. */
     static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new PkauthCli());
         Map<String, String> codes = new java.util.LinkedHashMap<>();
@@ -92,7 +145,12 @@ public final class PkauthCli {
         java.util.Deque<CommandLine> todo = new java.util.ArrayDeque<>(List.of(cmd));
         while (!todo.isEmpty()) {
             CommandLine c = todo.poll();
-            c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+            CommandLine.Model.UsageMessageSpec usage = c.getCommandSpec().usageMessage();
+            usage.exitCodeListHeading("%nExit codes:%n").exitCodeList(codes).width(120); // examples stay on one line
+            List<String> examples = EXAMPLES.get(c.getCommandSpec().qualifiedName());
+            if (examples != null) {
+                usage.footerHeading("%nExamples:%n").footer(examples.stream().map(e -> "  " + e).toArray(String[]::new));
+            }
             todo.addAll(c.getSubcommands().values());
         }
         return cmd;
@@ -210,7 +268,7 @@ public final class PkauthCli {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Mint a key. The token alone goes to stdout (capture it: it is shown once); details to stderr.")
     static final class Create extends Base {
-        @Option(names = "--user", required = true, description = "owner's user id") String user;
+        @Option(names = "--user", required = true, paramLabel = "U", description = "owner's user id") String user;
         @Option(names = "--name", description = "label, such as CI") String name;
         @Option(names = "--scopes", split = ",", paramLabel = "a,b", description = "comma-separated scopes") List<String> scopes;
         @ArgGroup(exclusive = true) Expiry expiry;

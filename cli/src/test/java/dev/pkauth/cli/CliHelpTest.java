@@ -43,4 +43,24 @@ class CliHelpTest {
                     .contains("Exit codes:", "2   usage error", "3   store unavailable");
         }
     }
+
+    @Test
+    void everyCommandsHelpHasExamplesThatParse() {
+        for (CommandLine cmd : all(PkauthCli.commandLine())) {
+            if (cmd.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) continue;
+            String name = cmd.getCommandSpec().qualifiedName();
+            assertThat(PkauthCli.EXAMPLES).as(name).containsKey(name);
+            String usage = cmd.getUsageMessage(CommandLine.Help.Ansi.OFF);
+            assertThat(usage).as(name).contains("Examples:");
+            // "Exit codes" come before the footer; the examples are the help's last lines.
+            assertThat(usage.indexOf("Exit codes:")).as(name).isLessThan(usage.indexOf("Examples:"));
+            for (String example : PkauthCli.EXAMPLES.get(name)) {
+                assertThat(usage).contains("  " + example);
+                if (!example.startsWith("pkauth ")) continue; // shell lines around the jar
+                String[] args = example.substring("pkauth ".length()).replace(" < token.txt", "").split(" ");
+                // Parses as written: a typo'd option or a missing value fails here, not in a user's shell.
+                PkauthCli.commandLine().parseArgs(args);
+            }
+        }
+    }
 }

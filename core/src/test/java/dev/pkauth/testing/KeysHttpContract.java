@@ -1,0 +1,142 @@
+package dev.pkauth.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pkauth.ApiKeyStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The self-service key endpoints ({@code dev.pkauth.http.KeysEndpoint}) as each adapter mounts
+ * them, over real HTTP: a deployment serves them at {@code /keys}, behind pkauth, realm
+ * {@value #REALM}. Every answer is JSON, whatever the framework would have said by itself.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class KeysHttpContract {
+    protected static final String REALM = "api";
+
+    protected Path dir;
+    protected ApiKeyStore store;
+    protected URI base;
+
+    /** Starts the deployment with the keys endpoints at {@code /keys} in front of {@code store}. */
+    protected abstract URI start(ApiKeyStore store) throws Exception;
+
+    protected abstract void stop() throws Exception;
+
+    @BeforeAll
+    void startDeployment() throws Exception {
+        dir = java.nio.file.Files.createTempDirectory("pkauth-keys-http-");
+        store = ApiKeyStore.builder().jdbcUrl(Backend.sqliteUrl(dir)).pepper("keys-http-contract").build();
+        base = start(store);
+    }
+
+    @AfterAll
+    void stopDeployment() throws Exception {
+        stop();
+        store.close();
+        RawHttp.from(null);
+        try (var files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @BeforeEach
+    void aClientOfItsOwn() {
+        RawHttp.from(HttpContract.newClient());
+    }
+
+    private static String bearer(String token) {
+        return "Authorization: Bearer " + token;
+    }
+
+    private String writer(String user) {
+        return store.create(user, "writer", List.of("keys:write", "docs:read"), null).token();
+    }
+
+    private static void assertJson(RawHttp.Response r, int status, String error) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        assertThat(r.body()).contains("\"error\":\"" + error + "\"");
+    }
+
+    @Test
+    void withoutAKeyTheCollectionIs401WithAChallenge() {
+        RawHttp.Response r = RawHttp.get(base, "/keys");
+        assertJson(r, 401, "unauthorized");
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"api\"");
+    }
+
+    @Test
+    void aCreatedKeysLocationResolvesToItAndItIsTheCallersChild() {
+        String token = writer("alice");
+        RawHttp.Response created = RawHttp.request(base, "POST", "/keys", "{\"name\":\"ci\",\"scopes\":[\"docs:read\"]}",
+                bearer(token));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.body()).contains("\"token\":\"pk.key_");
+        // Relative, or made absolute by the framework (JAX-RS does): either resolves against the request.
+        URI location = base.resolve(created.header("Location"));
+        assertThat(location.getPath()).startsWith("/keys/key_");
+        assertThat(location.getAuthority()).isEqualTo(base.getAuthority());
+
+        RawHttp.Response shown = RawHttp.get(base, location.getPath(), bearer(token));
+
+        assertThat(shown.status()).as(shown.toString()).isEqualTo(200);
+        assertThat(shown.body()).contains("\"name\":\"ci\"", "\"created_by\":\"" + token.substring(3, 39) + "\"")
+                .doesNotContain("\"token\"");
+    }
+
+    @Test
+    void aScopeTheCallerLacksIsNeverGranted() {
+        RawHttp.Response r = RawHttp.request(base, "POST", "/keys", "{\"scopes\":[\"admin\"]}", bearer(writer("alice")));
+        assertJson(r, 403, "insufficient_scope");
+        assertThat(store.list("alice")).noneMatch(k -> k.scopes().contains("admin"));
+    }
+
+    @Test
+    void withoutKeysWriteCreatingIs403NamingTheScope() {
+        String reader = store.create("alice", "reader", List.of("docs:read"), null).token();
+        RawHttp.Response r = RawHttp.request(base, "POST", "/keys", "{}", bearer(reader));
+        assertJson(r, 403, "insufficient_scope");
+        assertThat(r.header("WWW-Authenticate")).contains("scope=\"keys:write\"");
+    }
+
+    @Test
+    void anotherUsersKeyAndAnUnknownPathAre404Json() {
+        String bobs = store.create("bob", null, List.of(), null).key().id();
+        String token = writer("alice");
+        assertJson(RawHttp.get(base, "/keys/" + bobs, bearer(token)), 404, "not_found");
+        assertJson(RawHttp.request(base, "DELETE", "/keys/" + bobs, null, bearer(token)), 404, "not_found");
+        assertJson(RawHttp.get(base, "/keys/a/b", bearer(token)), 404, "not_found");
+        assertThat(store.find(bobs).orElseThrow().revokedAt()).as("bob's key untouched").isNull();
+    }
+
+    @Test
+    void anUnsupportedMethodIs405JsonWithAllow() {
+        RawHttp.Response r = RawHttp.request(base, "PUT", "/keys", "{}", bearer(writer("alice")));
+        assertJson(r, 405, "method_not_allowed");
+        assertThat(r.header("Allow")).isEqualTo("GET, HEAD, POST");
+    }
+
+    @Test
+    void theListHoldsTheCallersKeysOnlyAndRevokingOneEndsIt() {
+        String token = writer("carol");
+        String other = store.create("carol", "other", List.of(), null).token();
+        store.create("dave", "daves", List.of(), null);
+
+        RawHttp.Response list = RawHttp.get(base, "/keys", bearer(token));
+        assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        assertThat(list.body()).contains("\"name\":\"other\"", "\"name\":\"writer\"").doesNotContain("daves");
+
+        String id = other.substring(3, 39);
+        assertThat(RawHttp.request(base, "DELETE", "/keys/" + id, null, bearer(token)).status()).isEqualTo(204);
+        assertThat(store.verify(other).isValid()).isFalse();
+        assertThat(RawHttp.get(base, "/keys/" + id, bearer(other)).status()).as("the revoked key itself").isEqualTo(401);
+    }
+}
