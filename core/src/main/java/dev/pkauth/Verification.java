@@ -10,6 +10,7 @@ package dev.pkauth;
  * switch (store.verify(token)) {
  *     case Verification.Valid v -> handle(v.principal());
  *     case Verification.Invalid i -> reject(i.reason());
+ *     case Verification.Throttled t -> tooManyFailures(t.retryAfterSeconds());
  * }
  * }</pre>
  * (pattern {@code switch} needs Java 21; on 17 use {@code instanceof}.)

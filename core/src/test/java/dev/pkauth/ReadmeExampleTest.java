@@ -15,6 +15,8 @@ class ReadmeExampleTest {
 
     @Test
     void theStoreExampleRuns() throws Exception {
+        // The snippet's assert must run: surefire enables assertions, and this fails if that changes.
+        assertThat(ReadmeExampleTest.class.desiredAssertionStatus()).as("java -ea").isTrue();
         String jdbcUrl = "jdbc:sqlite:" + dir.resolve("keys.db");
         // README:store:start
         try (ApiKeyStore store = ApiKeyStore.builder()
@@ -25,10 +27,9 @@ class ReadmeExampleTest {
             String token = issued.token();              // show it once; only its HMAC is stored
 
             Verification result = store.verify(token);
-            if (result instanceof Verification.Valid valid) {
-                ApiKeyPrincipal who = valid.principal();
-                assert who.getName().equals("alice") && who.hasScope("docs:read");
-            }
+            if (!(result instanceof Verification.Valid valid)) throw new IllegalStateException("rejected: " + result);
+            ApiKeyPrincipal who = valid.principal();
+            assert who.getName().equals("alice") && who.hasScope("docs:read");
 
             store.rotate(issued.key().id(), Duration.ofHours(24)); // new key; old one works 24 h more
             store.revoke(issued.key().id());                        // fails everywhere from now on

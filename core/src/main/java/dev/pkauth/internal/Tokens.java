@@ -64,6 +64,11 @@ public final class Tokens {
         byte[] secret = new byte[SECRET_RANDOM_BYTES];
         RANDOM.nextBytes(id);
         RANDOM.nextBytes(secret);
+        return of(id, secret);
+    }
+
+    /** The key made of these random bytes ({@value #ID_RANDOM_BYTES} and {@value #SECRET_RANDOM_BYTES}): what {@link #mint} encodes. */
+    static Minted of(byte[] id, byte[] secret) {
         return new Minted(ID_PREFIX + ENCODER.encodeToString(id), ENCODER.encodeToString(secret));
     }
 
