@@ -145,7 +145,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * At start, says so when the newest keys were hashed under a pepper this process does not have:
      * the usual cause of "every key is invalid" after a deployment.
      */
-    private void warnOfForeignPeppers(Settings s) {
+    private void warnOfForeignPeppers(Settings s, String where) {
         List<String> fingerprints;
         try {
             fingerprints = repository.recentPepperIds(PEPPER_SAMPLE);
@@ -158,7 +158,7 @@ public final class ApiKeyStore implements AutoCloseable {
         long count = fingerprints.stream().filter(f -> !hasher.knows(f)).count();
         log.warn("pkauth: {} of the {} newest keys in {} were hashed under a pepper this process does not have "
                 + "(fingerprint {}; this process has {}); they will not verify until {} or {} holds that pepper",
-                count, fingerprints.size(), description, String.join(", ", foreign), String.join(", ", hasher.fingerprints()),
+                count, fingerprints.size(), where, String.join(", ", foreign), String.join(", ", hasher.fingerprints()),
                 s.describe(Settings.PEPPER), s.describe(Settings.PEPPER_PREVIOUS));
     }
 
@@ -1334,7 +1334,7 @@ public final class ApiKeyStore implements AutoCloseable {
             }
             // Stores of this JVM with equal identities share cache invalidations.
             ApiKeyStore store = new ApiKeyStore(this, repository, peppers, description, target.identity(table));
-            store.warnOfForeignPeppers(s);
+            store.warnOfForeignPeppers(s, description);
             return store;
         }
 

@@ -15,7 +15,14 @@ import java.util.Map;
 
 /** How keys look on a terminal and in JSON. Nothing here can print a secret: keys carry none. */
 final class Output {
-    static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    /** Two-space indented, {@code "name": value}, arrays one element per line: as jq and JSON.stringify print it. */
+    private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter PRETTY =
+            new com.fasterxml.jackson.core.util.DefaultPrettyPrinter(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("").withArrayEmptySeparator(""))
+                    .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+    static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .defaultPrettyPrinter(PRETTY).build();
     private static final String[] HEADERS = {"ID", "PREFIX", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "STATUS", "LIMITS", "MINTED BY"};
 
     private Output() {}

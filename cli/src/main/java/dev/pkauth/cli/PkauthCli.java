@@ -75,6 +75,7 @@ public final class PkauthCli {
     }
 
     Map<String, String> environment = System.getenv();
+    java.io.InputStream stdin = System.in;
     Clock clock = Clock.systemUTC();
 
     public static void main(String[] args) {
@@ -157,9 +158,21 @@ public final class PkauthCli {
     }
 
     static int run(String[] args, Map<String, String> environment) {
+        return run(args, environment, System.in, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    }
+
+    /**
+     * Runs one command line against {@code environment} and the given streams, as {@code main}
+     * does with the process's: the entry point tests drive in-process.
+     */
+    static int run(String[] args, Map<String, String> environment, java.io.InputStream stdin, PrintWriter stdout,
+            PrintWriter stderr) {
         CommandLine cmd = commandLine();
+        cmd.setOut(stdout);
+        cmd.setErr(stderr);
         PkauthCli cli = cmd.getCommand();
         cli.environment = environment;
+        cli.stdin = stdin;
         cmd.setExecutionExceptionHandler((e, line, parsed) -> {
             PrintWriter err = line.getErr();
             if (e instanceof dev.pkauth.StoreReadOnlyException) {
@@ -636,7 +649,7 @@ public final class PkauthCli {
         public Integer call() throws Exception {
             String presented = token.strip(); // a copied token often brings its newline along
             if ("-".equals(presented)) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+                BufferedReader in = new BufferedReader(new InputStreamReader(root.stdin, StandardCharsets.US_ASCII));
                 String line = in.readLine();
                 presented = line == null ? "" : line.strip();
             }
