@@ -1,19 +1,15 @@
 package dev.pkauth;
 
 import dev.pkauth.internal.AuditRecord;
-import dev.pkauth.internal.CacheGroup;
+import dev.pkauth.internal.Options;
 import dev.pkauth.internal.DatabaseTarget;
-import dev.pkauth.internal.FixedWindows;
 import dev.pkauth.internal.WindowLeases;
 import dev.pkauth.internal.InMemoryKeyRepository;
 import dev.pkauth.internal.JdbcKeyRepository;
 import dev.pkauth.internal.Json;
-import dev.pkauth.internal.KeyCache;
-import dev.pkauth.internal.KeyEntry;
 import dev.pkauth.internal.KeyFilter;
 import dev.pkauth.internal.KeyRecord;
 import dev.pkauth.internal.KeyRepository;
-import dev.pkauth.internal.SecretHasher;
 import dev.pkauth.internal.StoreMetrics;
 import dev.pkauth.internal.Tokens;
 import dev.pkauth.internal.TouchWriter;
@@ -22,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -56,60 +51,36 @@ import org.slf4j.LoggerFactory;
 public final class ApiKeyStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyStore.class);
     /** Pylon's development pepper, so development databases of both verify alike. */
-    static final String DEVELOPMENT_PEPPER = "pylon-dev-api-key-pepper-not-for-production";
-    private static final AtomicBoolean warnedDevelopmentPepper = new AtomicBoolean();
+    static final String DEVELOPMENT_PEPPER = StoreOptions.DEVELOPMENT_PEPPER;
+    /** The largest page {@link #list(String, boolean, int, String)} and {@link #query} return. */
+    public static final int MAX_PAGE_SIZE = 500;
 
     private final KeyRepository repository;
-    private final SecretHasher hasher;
-    private final boolean rehashAllowed;
-    private final int maxKeysPerUser;
-    /** Per-key windows counted in this process (SQLite, in memory); PostgreSQL counts them in the database. */
-    private final FixedWindows rateWindows;
-    /** PostgreSQL: this instance's leases of the shared windows. */
-    private final WindowLeases leases;
-    private final WindowLeases.Leaser leaser;
-    private final UsageLimits.RateLimit defaultRateLimit;
-    /** Rejected keys per client address, or {@code null} when that budget is off. */
-    private final FixedWindows failedByAddress;
-    private final UsageLimits.RateLimit failedAuthLimit;
-    private final Clock clock;
+    private final KeyVerifier verifier;
+    private final UsageMeter meter;
     private final TouchWriter touches;
     private final ExecutorService ownedExecutor;
+    private final Clock clock;
+    private final int maxKeysPerUser;
     private final String description;
-    private final KeyCache cache;
-    private final CacheGroup peers;
-    private final AutoCloseable watch;
-    /** Ids whose re-hash under the current pepper is queued, so a hot key queues it once. */
-    private final java.util.Set<String> rehashing;
     private final AtomicBoolean closed;
     /** Who management calls are recorded as in the audit log. */
     private final String actor;
     private final AuditListener auditListener;
     /** A view made by {@link #withActor}: shares everything with its store and closes nothing. */
     private final boolean view;
-    private final StoreMetrics metrics;
 
-    private ApiKeyStore(Builder b, KeyRepository repository, List<String> peppers, String description, Object database) {
-        this.rehashing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private ApiKeyStore(StoreOptions o, KeyRepository repository, String description, Object database) {
+        this.repository = repository;
+        this.clock = o.clock();
+        this.maxKeysPerUser = o.maxKeysPerUser();
+        this.auditListener = o.auditListener();
         this.closed = new AtomicBoolean();
         this.actor = DEFAULT_ACTOR;
-        this.auditListener = b.auditListener;
         this.view = false;
-        this.metrics = b.meterRegistry == null ? StoreMetrics.NONE
-                : new dev.pkauth.internal.metrics.MicrometerMetrics(b.meterRegistry, b.table);
-        this.repository = repository;
-        this.hasher = new SecretHasher(peppers);
-        // A key verified under a previous pepper moves to the current one, never to the public development pepper.
-        this.rehashAllowed = !peppers.get(0).equals(DEVELOPMENT_PEPPER);
-        this.maxKeysPerUser = b.maxKeysPerUser != null ? b.maxKeysPerUser : DEFAULT_MAX_KEYS_PER_USER;
-        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-        this.defaultRateLimit = b.defaultRateLimit;
-        this.rateWindows = new FixedWindows(MAX_TRACKED, this.clock, true);
-        this.leases = new WindowLeases(MAX_TRACKED, this.clock);
-        this.leaser = repository::leaseHits;
-        this.failedAuthLimit = b.failedAuthLimit != null ? b.failedAuthLimit.orElse(null) : DEFAULT_FAILED_AUTH_LIMIT;
-        this.failedByAddress = failedAuthLimit == null ? null : new FixedWindows(MAX_TRACKED, this.clock, false);
-        Executor executor = b.executor;
+        StoreMetrics metrics = o.meterRegistry() == null ? StoreMetrics.NONE
+                : new dev.pkauth.internal.metrics.MicrometerMetrics(o.meterRegistry(), o.table());
+        Executor executor = o.executor();
         if (executor == null) {
             ownedExecutor = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "pkauth-writer");
@@ -120,73 +91,52 @@ public final class ApiKeyStore implements AutoCloseable {
         } else {
             ownedExecutor = null;
         }
-        long interval = b.touchInterval != null ? b.touchInterval.toSeconds() : 60;
-        this.touches = new TouchWriter(repository, executor, interval, metrics);
-        Duration ttl = b.cacheTtl != null ? b.cacheTtl : DEFAULT_CACHE_TTL;
-        if (ttl.isZero()) {
-            this.cache = null;
-            this.peers = null;
-            this.watch = () -> {};
-            this.description = description + ", no cache";
-        } else {
-            Duration negative = b.negativeCacheTtl != null ? b.negativeCacheTtl : minimum(ttl, DEFAULT_NEGATIVE_CACHE_TTL);
-            this.cache = new KeyCache(b.cacheSize != null ? b.cacheSize : DEFAULT_CACHE_SIZE, ttl, negative, clock);
-            this.peers = CacheGroup.join(database, cache);
-            this.watch = repository.watch(cache::invalidate, cache::invalidateAll);
-            metrics.bindCache(cache);
-            this.description = description + ", cache ttl " + ttl.toSeconds() + "s";
-        }
-    }
-
-    /** Newest keys looked at by {@link #warnOfForeignPeppers}: an indexed read, whatever the table's size. */
-    private static final int PEPPER_SAMPLE = 100;
-
-    /**
-     * At start, says so when the newest keys were hashed under a pepper this process does not have:
-     * the usual cause of "every key is invalid" after a deployment.
-     */
-    private void warnOfForeignPeppers(Settings s, String where) {
-        List<String> fingerprints;
-        try {
-            fingerprints = repository.recentPepperIds(PEPPER_SAMPLE);
-        } catch (StoreUnavailableException e) {
-            log.debug("pkauth: could not read the keys' pepper fingerprints: {}", e.getMessage());
-            return;
-        }
-        List<String> foreign = fingerprints.stream().filter(f -> !hasher.knows(f)).distinct().toList();
-        if (foreign.isEmpty()) return;
-        long count = fingerprints.stream().filter(f -> !hasher.knows(f)).count();
-        log.warn("pkauth: {} of the {} newest keys in {} were hashed under a pepper this process does not have "
-                + "(fingerprint {}; this process has {}); they will not verify until {} or {} holds that pepper",
-                count, fingerprints.size(), where, String.join(", ", foreign), String.join(", ", hasher.fingerprints()),
-                s.describe(Settings.PEPPER), s.describe(Settings.PEPPER_PREVIOUS));
+        this.touches = new TouchWriter(repository, executor, o.touchInterval().toSeconds(), metrics);
+        this.verifier = new KeyVerifier(o, repository, database, touches, metrics);
+        this.meter = new UsageMeter(o, repository, metrics);
+        this.description = description + (o.caches() ? ", cache ttl " + o.cacheTtl().toSeconds() + "s" : ", no cache");
     }
 
     /** The same store, recording {@code actor} in the audit log; see {@link #withActor}. */
     private ApiKeyStore(ApiKeyStore base, String actor) {
         this.repository = base.repository;
-        this.hasher = base.hasher;
-        this.rehashAllowed = base.rehashAllowed;
-        this.maxKeysPerUser = base.maxKeysPerUser;
-        this.rateWindows = base.rateWindows;
-        this.leases = base.leases;
-        this.leaser = base.leaser;
-        this.defaultRateLimit = base.defaultRateLimit;
-        this.failedByAddress = base.failedByAddress;
-        this.failedAuthLimit = base.failedAuthLimit;
-        this.clock = base.clock;
+        this.verifier = base.verifier;
+        this.meter = base.meter;
         this.touches = base.touches;
         this.ownedExecutor = base.ownedExecutor;
+        this.clock = base.clock;
+        this.maxKeysPerUser = base.maxKeysPerUser;
         this.description = base.description;
-        this.cache = base.cache;
-        this.peers = base.peers;
-        this.watch = base.watch;
-        this.rehashing = base.rehashing;
         this.closed = base.closed;
         this.actor = actor;
         this.auditListener = base.auditListener;
         this.view = true;
-        this.metrics = base.metrics;
+    }
+
+    /** Opens the database the options name (creating or upgrading its table unless told not to) and the store on it. */
+    private static ApiKeyStore open(StoreOptions o, DatabaseTarget target) {
+        KeyRepository repository;
+        String description;
+        if (target.isInMemory()) {
+            repository = new InMemoryKeyRepository();
+            description = "in-memory";
+        } else {
+            // The cache's change watcher holds one connection for good; do not take it from the requests.
+            DatabaseTarget.Opened db = target.open(o.poolSize(), o.caches() ? 1 : 0, o.connectionTimeout(), o.queryTimeout(), true);
+            JdbcKeyRepository jdbc = new JdbcKeyRepository(db.dataSource(), db.lookups(), db.owned(), db.dialect(), o.table());
+            repository = jdbc;
+            description = jdbc.dialect().name().toLowerCase(java.util.Locale.ROOT) + ", table=" + o.table();
+            if (o.migrate()) {
+                try {
+                    jdbc.migrate();
+                } catch (RuntimeException e) {
+                    jdbc.close();
+                    throw e;
+                }
+            }
+        }
+        // Stores of this JVM with equal identities share cache invalidations.
+        return new ApiKeyStore(o, repository, description, target.identity(o.table()));
     }
 
     /** Recorded as the actor of management calls unless {@link #withActor} says otherwise. */
@@ -223,51 +173,21 @@ public final class ApiKeyStore implements AutoCloseable {
         }
     }
 
-    static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
-    static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofMillis(750);
-    static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(2);
-    static final long DEFAULT_CACHE_SIZE = 100_000;
-    /** Rejected keys a client address may present per window before lookups stop: 20 a minute. */
-    static final UsageLimits.RateLimit DEFAULT_FAILED_AUTH_LIMIT = new UsageLimits.RateLimit(20, Duration.ofMinutes(1));
-    /** Most keys and addresses whose windows are remembered; beyond it the least recent are forgotten. */
-    static final long MAX_TRACKED = 100_000;
-    /** The largest page {@link #list(String, boolean, int, String)} returns. */
-    public static final int MAX_PAGE_SIZE = 500;
-    static final int DEFAULT_MAX_KEYS_PER_USER = 100;
-    /** A required pepper is at least this many bytes (UTF-8): as much entropy as the HMAC's output. */
-    static final int MIN_REQUIRED_PEPPER_BYTES = 32;
-
-    private static Duration minimum(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    /** Lookups that reached the database through the cache so far (tests measure invalidation with it). */
+    long cacheMisses() {
+        return verifier.cacheMisses();
     }
 
-    private Optional<KeyEntry> lookup(String id) {
-        return cache == null ? load(id) : cache.get(id, this::load);
-    }
-
-    private Optional<KeyEntry> load(String id) {
-        long started = System.nanoTime();
-        Optional<KeyRecord> found = repository.find(id);
-        metrics.lookup(System.nanoTime() - started);
-        return found.map(r -> {
-            ApiKey key = toApiKey(r);
-            return new KeyEntry(r, SecretHasher.decode(r.secretHash()), key, key.toPrincipal());
-        });
+    private void forget(String id) {
+        verifier.forget(id);
     }
 
     /**
-     * Drops a key's cached row here and in every other store of this JVM on the same table;
-     * called after every write that changes its verdict, before returning.
+     * A builder: choose a backend (a JDBC URL, a data source of the application's, or memory) and a
+     * pepper, then {@link Builder#build()}.
+     *
+     * @return a new builder
      */
-    private void forget(String id) {
-        if (peers != null) peers.invalidate(id);
-    }
-
-    /** Lookups that reached the database through the cache so far (tests measure invalidation with it). */
-    long cacheMisses() {
-        return cache == null ? 0 : cache.misses();
-    }
-
     public static Builder builder() {
         return new Builder();
     }
@@ -282,61 +202,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * @throws StoreUnavailableException when the backend cannot answer (never for a bad key)
      */
     public Verification verify(String token) {
-        return check(token, null);
-    }
-
-    private Verification check(String token, String clientAddress) {
-        try {
-            Verification v = verifyOnce(token, clientAddress);
-            metrics.verified(v);
-            return v;
-        } catch (StoreUnavailableException e) {
-            metrics.unavailable();
-            throw e;
-        }
-    }
-
-    private Verification verifyOnce(String token, String clientAddress) {
         ensureOpen();
-        if (!Tokens.isWellFormed(token)) {
-            log.debug("pkauth: rejected a malformed key");
-            return new Verification.Invalid(Verification.Reason.MALFORMED, null);
-        }
-        String id = Tokens.idOf(token);
-        KeyEntry entry = lookup(id).orElse(null);
-        SecretHasher.Match match = entry == null
-                ? hasher.check(token, Tokens.SECRET_START, null)
-                : hasher.check(token, Tokens.SECRET_START, entry.hash(), entry.row().pepperId());
-        if (entry == null) return invalid(Verification.Reason.NOT_FOUND, id);
-        if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, id);
-        if (match == SecretHasher.Match.FOREIGN_PEPPER) {
-            log.debug("pkauth: key {} was hashed under a pepper this process does not have", entry.row().prefix());
-            return invalid(Verification.Reason.UNKNOWN_PEPPER, id);
-        }
-        KeyRecord row = entry.row();
-        // Under a previous pepper: re-hash under the current one. Under the current one but with no
-        // fingerprint recorded (Pylon's rows, older pkauth's): record it, hash unchanged.
-        boolean rehash = match == SecretHasher.Match.PREVIOUS && rehashAllowed;
-        boolean record = match == SecretHasher.Match.CURRENT && row.pepperId() == null;
-        if ((rehash || record) && rehashing.add(id)) {
-            String oldHash = row.secretHash();
-            String newHash = rehash ? hasher.hash(Tokens.secretOf(token)) : oldHash;
-            String fingerprint = hasher.currentFingerprint();
-            touches.submit(rehash ? "re-hash a key under the current pepper" : "record a key's pepper fingerprint", () -> {
-                try {
-                    repository.replaceHash(id, oldHash, newHash, fingerprint);
-                    forget(id);
-                } finally {
-                    rehashing.remove(id);
-                }
-            });
-        }
-        long now = nowSeconds();
-        if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, id);
-        if (row.ops().disabledAt() != null) return invalid(Verification.Reason.DISABLED, id);
-        if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, id);
-        touches.used(row, now, clientAddress);
-        return new Verification.Valid(entry.metadata(), entry.principal());
+        return verifier.verify(token, null);
     }
 
     /**
@@ -352,32 +219,13 @@ public final class ApiKeyStore implements AutoCloseable {
      * @throws StoreUnavailableException when the backend cannot answer
      */
     public Verification verify(String token, String clientAddress) {
-        if (failedByAddress == null || clientAddress == null) return check(token, clientAddress);
-        long now = nowSeconds();
-        String budget = budgetOf(clientAddress);
-        FixedWindows.Window w = failedByAddress.peek(budget, now);
-        if (w != null && w.hits() >= failedAuthLimit.requests()
-                && !(Tokens.isWellFormed(token) && cache != null && cache.contains(Tokens.idOf(token)))) {
-            Verification throttled = new Verification.Throttled(Math.max(1, w.end() - now));
-            metrics.verified(throttled);
-            metrics.limitHit("failed_auth");
-            return throttled;
-        }
-        Verification v = check(token, clientAddress);
-        if (!v.isValid()) failedByAddress.hit(budget, failedAuthLimit.window().toSeconds(), now);
-        return v;
+        ensureOpen();
+        return meter.verify(token, clientAddress, verifier);
     }
 
-    /**
-     * Whose budget an address spends: an IPv4 address its own; an IPv6 address its /64, since one
-     * client usually holds a whole /64 and could otherwise rotate through it for free.
-     */
+    /** Whose budget of rejected keys an address spends (tests read it). */
     static String budgetOf(String address) {
-        if (address.indexOf(':') < 0) return address;
-        long[] bits = new long[2];
-        if (!IpAllowlist.parseAddress(address, bits)) return address;
-        if (bits[0] == 0 && (bits[1] >>> 32) == 0xffffL) return address; // IPv4-mapped: one client, its own budget
-        return "v6:" + Long.toHexString(bits[0]) + "::/64";
+        return UsageMeter.budgetOf(address);
     }
 
     // --- usage limits -----------------------------------------------------------------------
@@ -396,10 +244,7 @@ public final class ApiKeyStore implements AutoCloseable {
      */
     public Usage admit(ApiKeyPrincipal principal) {
         ensureOpen();
-        UsageLimits l = principal.limits();
-        UsageLimits.RateLimit rate = l.rateLimit() != null ? l.rateLimit() : defaultRateLimit;
-        if (rate == null && l.credits() == null) return Usage.UNLIMITED;
-        return meter(principal.keyId(), rate, l.credits() == null ? 0 : 1);
+        return meter.admit(principal);
     }
 
     /**
@@ -417,44 +262,7 @@ public final class ApiKeyStore implements AutoCloseable {
     public Usage consume(ApiKeyPrincipal principal, long credits) {
         ensureOpen();
         if (credits < 1) throw new IllegalArgumentException("credits to consume must be at least 1, was " + credits);
-        if (principal.limits().credits() == null) return Usage.UNLIMITED;
-        return meter(principal.keyId(), null, credits);
-    }
-
-    private Usage meter(String id, UsageLimits.RateLimit rate, long cost) {
-        long now = nowSeconds();
-        Usage.RateState state = null;
-        if (rate != null) {
-            long window = rate.window().toSeconds();
-            long hits;
-            long end;
-            if (repository.sharesWindows()) {
-                WindowLeases.Decision d = leases.admit(id, rate.requests(), window, now, leaser);
-                end = d.end();
-                hits = d.allowed() ? rate.requests() - d.remaining() : rate.requests() + 1L;
-            } else {
-                FixedWindows.Hit hit = rateWindows.hit(id, window, now);
-                end = hit.end();
-                hits = hit.hits();
-            }
-            state = rateState(rate, hits, end, now);
-            if (hits > rate.requests()) {
-                metrics.limitHit("rate");
-                return new Usage.RateLimited(state);
-            }
-        }
-        if (cost == 0) return new Usage.Allowed(state, null);
-        KeyRepository.Spend spend = repository.spend(id, cost, now);
-        if (!spend.spent()) {
-            metrics.limitHit("credits");
-            return new Usage.Exhausted(state, repository.secondsToRefill(id, now));
-        }
-        return new Usage.Allowed(state, spend.remaining());
-    }
-
-    private static Usage.RateState rateState(UsageLimits.RateLimit rate, long hits, long end, long now) {
-        return new Usage.RateState(rate.requests(), rate.window().toSeconds(), Math.max(0, rate.requests() - hits),
-                Math.max(1, end - now));
+        return meter.consume(principal, credits);
     }
 
     /**
@@ -472,12 +280,6 @@ public final class ApiKeyStore implements AutoCloseable {
         forget(id);
         announce(a, null);
         return find(id);
-    }
-
-    private static Verification.Invalid invalid(Verification.Reason reason, String id) {
-        String prefix = Tokens.prefixOfId(id);
-        log.debug("pkauth: rejected key {}: {}", prefix, reason);
-        return new Verification.Invalid(reason, prefix);
     }
 
     // --- management -----------------------------------------------------------------------
@@ -593,10 +395,10 @@ public final class ApiKeyStore implements AutoCloseable {
         long now = nowSeconds();
         Long expires = futureSeconds(spec.expiresAt(), now);
         Tokens.Minted minted = Tokens.mint();
-        KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), hasher.hash(minted.secret()), granted,
+        KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), verifier.hash(minted.secret()), granted,
                 expires, null, now, null, parentId, limits, limits.refill() == null ? null : now,
                 new KeyRecord.Ops(null, null, spec.metadata(), spec.allowedIps() == null ? null : spec.allowedIps().toString(), null),
-                hasher.currentFingerprint());
+                verifier.currentFingerprint());
         AuditRecord created = audit("create", draft.id(), user, "{\"scopes\":" + Json.quote(String.join(" ", granted))
                 + (parentId == null ? "" : ",\"created_by\":" + Json.quote(parentId)) + "}");
         KeyRecord row = repository.create(draft, now, maxKeysPerUser, (parent, d) -> {
@@ -741,9 +543,9 @@ public final class ApiKeyStore implements AutoCloseable {
             if (parentExpiry != null && (newExpiry == null || newExpiry > parentExpiry)) newExpiry = parentExpiry;
         }
         KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
-                hasher.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy(), old.limits(),
+                verifier.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy(), old.limits(),
                 old.lastRefillAt(), new KeyRecord.Ops(null, null, old.ops().metadata(), old.ops().allowedIps(), null),
-                hasher.currentFingerprint());
+                verifier.currentFingerprint());
         AuditRecord a = audit("rotate", id, old.userId(), "{\"successor\":" + Json.quote(successor.id()) + "}");
         if (!repository.rotate(id, oldExpiry, oldRevoked, successor, a)) return Optional.empty();
         forget(id);
@@ -952,7 +754,7 @@ public final class ApiKeyStore implements AutoCloseable {
             if (progress != null && n > 0) progress.accept(total);
         } while (n == JdbcKeyRepository.BATCH);
         // Purged rows can no longer verify; cached copies would until their TTL.
-        if (total > 0 && cache != null) cache.invalidateAll();
+        if (total > 0) verifier.forgetAll();
         return total;
     }
 
@@ -981,12 +783,7 @@ public final class ApiKeyStore implements AutoCloseable {
     @Override
     public void close() {
         if (view || !closed.compareAndSet(false, true)) return;
-        if (peers != null) peers.close();
-        try {
-            watch.close();
-        } catch (Exception e) {
-            log.debug("pkauth: stopping the change watcher: {}", e.toString());
-        }
+        verifier.close();
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
             try {
@@ -1029,7 +826,7 @@ public final class ApiKeyStore implements AutoCloseable {
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
-    private static ApiKey toApiKey(KeyRecord r) {
+    static ApiKey toApiKey(KeyRecord r) {
         return new ApiKey(r.id(), r.userId(), r.name(), r.prefix().isEmpty() ? Tokens.prefixOfId(r.id()) : r.prefix(),
                 r.scopes(), instant(r.expiresAt()), instant(r.lastUsedAt()), Instant.ofEpochSecond(r.createdAt()),
                 instant(r.revokedAt()), r.createdBy(), r.limits(), instant(r.ops().disabledAt()), r.ops().metadata(),
@@ -1045,34 +842,35 @@ public final class ApiKeyStore implements AutoCloseable {
      * option may be set once; {@link #build()} says precisely what is missing or wrong.
      */
     public static final class Builder {
-        private Settings settings;
-        private final DatabaseTarget target = new DatabaseTarget();
-        private String table;
-        private String pepper;
-        private List<String> previousPeppers;
-        private Boolean requirePepper;
-        private Duration touchInterval;
-        private Clock clock;
-        private Executor executor;
-        private Integer poolSize;
-        private Duration connectionTimeout;
-        private Duration cacheTtl;
-        private Duration queryTimeout;
-        private Duration negativeCacheTtl;
-        private Long cacheSize;
-        private Integer maxKeysPerUser;
-        private UsageLimits.RateLimit defaultRateLimit;
-        private Optional<UsageLimits.RateLimit> failedAuthLimit;
-        private AuditListener auditListener;
+        // Read by StoreOptions.resolve: null (or unset) means "not given here".
+        Settings settings;
+        final DatabaseTarget target = new DatabaseTarget();
+        String table;
+        String pepper;
+        List<String> previousPeppers;
+        Boolean requirePepper;
+        Duration touchInterval;
+        Clock clock;
+        Executor executor;
+        Integer poolSize;
+        Duration connectionTimeout;
+        Duration cacheTtl;
+        Duration queryTimeout;
+        Duration negativeCacheTtl;
+        Long cacheSize;
+        Integer maxKeysPerUser;
+        UsageLimits.RateLimit defaultRateLimit;
+        Optional<UsageLimits.RateLimit> failedAuthLimit;
+        AuditListener auditListener;
         /** A Micrometer MeterRegistry, kept as Object so Micrometer stays optional at run time. */
-        private Object meterRegistry;
-        private boolean migrate = true;
+        Object meterRegistry;
+        boolean migrate = true;
 
         private Builder() {}
 
         /** Reads unset options by name from {@code settings} (see {@link Settings}). */
         public Builder settings(Settings settings) {
-            requireUnset(this.settings, "settings");
+            Options.requireUnset(this.settings, "settings");
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
@@ -1103,52 +901,51 @@ public final class ApiKeyStore implements AutoCloseable {
 
         /** The key table; default {@code pkauth_api_keys}. An SQL identifier. */
         public Builder table(String table) {
-            requireUnset(this.table, "table");
+            Options.requireUnset(this.table, "table");
             this.table = Validation.table(table);
             return this;
         }
 
         /** The current pepper (HMAC key). Keep it out of the database and out of source control. */
         public Builder pepper(String pepper) {
-            requireUnset(this.pepper, "pepper");
-            this.pepper = requirePepperValue(pepper);
+            Options.requireUnset(this.pepper, "pepper");
+            this.pepper = StoreOptions.requirePepperValue(pepper);
             return this;
         }
 
         /** Older peppers: keys hashed under them still verify and are re-hashed under the current one. */
         public Builder previousPeppers(String... peppers) {
-            requireUnset(this.previousPeppers, "previousPeppers");
+            Options.requireUnset(this.previousPeppers, "previousPeppers");
             List<String> list = new ArrayList<>();
-            for (String p : peppers) list.add(requirePepperValue(p));
+            for (String p : peppers) list.add(StoreOptions.requirePepperValue(p));
             this.previousPeppers = List.copyOf(list);
             return this;
         }
 
         /** Refuse to start with the development pepper (production). */
         public Builder requirePepper(boolean require) {
-            requireUnset(this.requirePepper, "requirePepper");
+            Options.requireUnset(this.requirePepper, "requirePepper");
             this.requirePepper = require;
             return this;
         }
 
         /** At most one {@code last_used_at} write per key per interval; default 60 s. */
         public Builder touchInterval(Duration interval) {
-            requireUnset(this.touchInterval, "touchInterval");
-            if (interval.isNegative()) throw new IllegalArgumentException("touchInterval must not be negative");
-            this.touchInterval = interval;
+            Options.requireUnset(this.touchInterval, "touchInterval");
+            this.touchInterval = Options.notNegative(interval, "touchInterval");
             return this;
         }
 
         /** The clock for expiry and {@code last_used_at}; default UTC system clock. */
         public Builder clock(Clock clock) {
-            requireUnset(this.clock, "clock");
+            Options.requireUnset(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         /** Runs background writes; default a daemon thread owned by the store. Tests pass {@code Runnable::run}. */
         public Builder executor(Executor executor) {
-            requireUnset(this.executor, "executor");
+            Options.requireUnset(this.executor, "executor");
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
@@ -1162,17 +959,15 @@ public final class ApiKeyStore implements AutoCloseable {
          * watcher one of its connections.
          */
         public Builder poolSize(int size) {
-            requireUnset(this.poolSize, "poolSize");
-            if (size < 1) throw new IllegalArgumentException("poolSize must be at least 1, was " + size);
-            this.poolSize = size;
+            Options.requireUnset(this.poolSize, "poolSize");
+            this.poolSize = Options.positive(size, "poolSize");
             return this;
         }
 
         /** How long to wait for a pooled connection before the store is unavailable; default 1 s. */
         public Builder connectionTimeout(Duration timeout) {
-            requireUnset(this.connectionTimeout, "connectionTimeout");
-            if (timeout.toMillis() < 250) throw new IllegalArgumentException("connectionTimeout must be at least 250ms");
-            this.connectionTimeout = timeout;
+            Options.requireUnset(this.connectionTimeout, "connectionTimeout");
+            this.connectionTimeout = Options.connectionTimeout(timeout, "connectionTimeout");
             return this;
         }
 
@@ -1183,25 +978,22 @@ public final class ApiKeyStore implements AutoCloseable {
          * a second, and the TTL bounds staleness should that watch be down.
          */
         public Builder cacheTtl(Duration ttl) {
-            requireUnset(this.cacheTtl, "cacheTtl");
-            if (ttl.isNegative()) throw new IllegalArgumentException("cacheTtl must not be negative");
-            this.cacheTtl = ttl;
+            Options.requireUnset(this.cacheTtl, "cacheTtl");
+            this.cacheTtl = Options.notNegative(ttl, "cacheTtl");
             return this;
         }
 
         /** How long an unknown id is remembered as unknown; default the lesser of 2 s and the TTL. */
         public Builder negativeCacheTtl(Duration ttl) {
-            requireUnset(this.negativeCacheTtl, "negativeCacheTtl");
-            if (ttl.isNegative()) throw new IllegalArgumentException("negativeCacheTtl must not be negative");
-            this.negativeCacheTtl = ttl;
+            Options.requireUnset(this.negativeCacheTtl, "negativeCacheTtl");
+            this.negativeCacheTtl = Options.notNegative(ttl, "negativeCacheTtl");
             return this;
         }
 
         /** Most rows cached; default 100,000. */
         public Builder cacheSize(long size) {
-            requireUnset(this.cacheSize, "cacheSize");
-            if (size < 1) throw new IllegalArgumentException("cacheSize must be at least 1, was " + size);
-            this.cacheSize = size;
+            Options.requireUnset(this.cacheSize, "cacheSize");
+            this.cacheSize = Options.positive(size, "cacheSize");
             return this;
         }
 
@@ -1211,21 +1003,19 @@ public final class ApiKeyStore implements AutoCloseable {
          * for none. Applies to the pool the store makes; schema migration is exempt.
          */
         public Builder queryTimeout(Duration timeout) {
-            requireUnset(this.queryTimeout, "queryTimeout");
-            if (timeout.isNegative()) throw new IllegalArgumentException("queryTimeout must not be negative");
-            this.queryTimeout = timeout;
+            Options.requireUnset(this.queryTimeout, "queryTimeout");
+            this.queryTimeout = Options.notNegative(timeout, "queryTimeout");
             return this;
         }
 
         /**
          * The most active (unrevoked, unexpired) keys one user may hold; default
-         * {@value ApiKeyStore#DEFAULT_MAX_KEYS_PER_USER}. Creating another is refused with an
+         * 100. Creating another is refused with an
          * {@link IllegalStateException}, so one client cannot fill the table.
          */
         public Builder maxKeysPerUser(int max) {
-            requireUnset(this.maxKeysPerUser, "maxKeysPerUser");
-            if (max < 1) throw new IllegalArgumentException("maxKeysPerUser must be at least 1, was " + max);
-            this.maxKeysPerUser = max;
+            Options.requireUnset(this.maxKeysPerUser, "maxKeysPerUser");
+            this.maxKeysPerUser = Options.positive(max, "maxKeysPerUser");
             return this;
         }
 
@@ -1233,7 +1023,7 @@ public final class ApiKeyStore implements AutoCloseable {
          * The rate limit of keys that have none of their own; default none ({@code default-rate-limit}).
          */
         public Builder defaultRateLimit(UsageLimits.RateLimit limit) {
-            requireUnset(this.defaultRateLimit, "defaultRateLimit");
+            Options.requireUnset(this.defaultRateLimit, "defaultRateLimit");
             this.defaultRateLimit = Objects.requireNonNull(limit, "limit");
             return this;
         }
@@ -1244,7 +1034,7 @@ public final class ApiKeyStore implements AutoCloseable {
          * {@code null} for no such budget ({@code failed-auth-limit}, {@code off}).
          */
         public Builder failedAuthLimit(UsageLimits.RateLimit limit) {
-            requireUnset(this.failedAuthLimit, "failedAuthLimit");
+            Options.requireUnset(this.failedAuthLimit, "failedAuthLimit");
             this.failedAuthLimit = Optional.ofNullable(limit);
             return this;
         }
@@ -1257,14 +1047,14 @@ public final class ApiKeyStore implements AutoCloseable {
          * with the {@code table}. Needs micrometer-core on the class path (an optional dependency).
          */
         public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
-            requireUnset(this.meterRegistry, "meterRegistry");
+            Options.requireUnset(this.meterRegistry, "meterRegistry");
             this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 
         /** Told of every management action once committed, besides the audit table. */
         public Builder auditListener(AuditListener listener) {
-            requireUnset(this.auditListener, "auditListener");
+            Options.requireUnset(this.auditListener, "auditListener");
             this.auditListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
@@ -1283,167 +1073,12 @@ public final class ApiKeyStore implements AutoCloseable {
          */
         public ApiKeyStore build() {
             Settings s = settings != null ? settings : Settings.of(java.util.Map.of());
-            target.resolve(s);
-            if (table == null) table = Validation.table(s.get(Settings.TABLE, "pkauth_api_keys"));
-            if (poolSize == null && s.get(Settings.POOL_SIZE) != null) {
-                poolSize(parsePositiveInt(s.get(Settings.POOL_SIZE), Settings.POOL_SIZE));
-            }
-            if (maxKeysPerUser == null && s.get(Settings.MAX_KEYS_PER_USER) != null) {
-                maxKeysPerUser(parsePositiveInt(s.get(Settings.MAX_KEYS_PER_USER), s.describe(Settings.MAX_KEYS_PER_USER)));
-            }
-            if (defaultRateLimit == null && s.get(Settings.DEFAULT_RATE_LIMIT) != null) {
-                defaultRateLimit(parseLimit(s, Settings.DEFAULT_RATE_LIMIT));
-            }
-            if (failedAuthLimit == null && s.get(Settings.FAILED_AUTH_LIMIT) != null) {
-                String v = s.get(Settings.FAILED_AUTH_LIMIT);
-                failedAuthLimit(v.equalsIgnoreCase("off") ? null : parseLimit(s, Settings.FAILED_AUTH_LIMIT));
-            }
-            if (queryTimeout == null && s.get(Settings.QUERY_TIMEOUT) != null) {
-                queryTimeout(Durations.parseMillis(s.get(Settings.QUERY_TIMEOUT)));
-            }
-            if (cacheTtl == null && s.get(Settings.CACHE_TTL) != null) {
-                cacheTtl(Durations.parse(s.get(Settings.CACHE_TTL)));
-            }
-            if (touchInterval == null && s.get(Settings.TOUCH_INTERVAL) != null) {
-                touchInterval(Durations.parse(s.get(Settings.TOUCH_INTERVAL)));
-            }
-            List<String> peppers = resolvePeppers(s);
-
-            KeyRepository repository;
-            String description;
-            if (target.isInMemory()) {
-                repository = new InMemoryKeyRepository();
-                description = "in-memory";
-            } else {
-                // The cache's change watcher holds one connection for good; do not take it from the requests.
-                int watcher = cacheTtl == null || !cacheTtl.isZero() ? 1 : 0;
-                DatabaseTarget.Opened db = target.open(poolSize, watcher,
-                        connectionTimeout != null ? connectionTimeout : Duration.ofSeconds(1),
-                        queryTimeout != null ? queryTimeout : DEFAULT_QUERY_TIMEOUT, true);
-                JdbcKeyRepository jdbc = new JdbcKeyRepository(db.dataSource(), db.lookups(), db.owned(), db.dialect(), table);
-                repository = jdbc;
-                description = jdbc.dialect().name().toLowerCase(java.util.Locale.ROOT) + ", table=" + table;
-                if (migrate) {
-                    try {
-                        jdbc.migrate();
-                    } catch (RuntimeException e) {
-                        jdbc.close();
-                        throw e;
-                    }
-                }
-            }
-            // Stores of this JVM with equal identities share cache invalidations.
-            ApiKeyStore store = new ApiKeyStore(this, repository, peppers, description, target.identity(table));
-            store.warnOfForeignPeppers(s, description);
+            target.resolve(s.get(Settings.JDBC_URL), s.get(Settings.JDBC_USER), s.get(Settings.JDBC_PASSWORD),
+                    Settings.environmentName(Settings.JDBC_URL));
+            StoreOptions options = StoreOptions.resolve(this);
+            ApiKeyStore store = open(options, target);
+            store.verifier.warnOfForeignPeppers(s, store.description.replaceFirst(", (cache ttl \\d+s|no cache)$", ""));
             return store;
-        }
-
-        /**
-         * The current pepper first, then previous ones. Refuses what would silently weaken keys: a
-         * required pepper that is missing, public or short; previous peppers without a current one
-         * (they would re-hash every used key under the public development pepper); whitespace
-         * around a pepper (one reader trims it, another does not, and they disagree on every key).
-         */
-        private List<String> resolvePeppers(Settings s) {
-            String current = pepper != null ? pepper : checkedPepper(s.raw(Settings.PEPPER), s.describe(Settings.PEPPER));
-            List<String> previous = previousPeppers;
-            if (previous == null) {
-                String csv = s.raw(Settings.PEPPER_PREVIOUS);
-                List<String> list = new ArrayList<>();
-                if (csv != null) {
-                    for (String p : csv.split(",", -1)) {
-                        list.add(checkedPepper(p, s.describe(Settings.PEPPER_PREVIOUS)
-                                + " (separate peppers with commas only)"));
-                    }
-                }
-                previous = list;
-            }
-            boolean require = requirePepper != null ? requirePepper : s.getBoolean(Settings.REQUIRE_PEPPER, false);
-            String pepperName = Settings.environmentName(Settings.PEPPER);
-            if (current == null && !previous.isEmpty()) {
-                throw new IllegalStateException("previous peppers are set but no current pepper: set " + pepperName
-                        + " (or call pepper(…)); without it every used key would be re-hashed under the public "
-                        + "development pepper");
-            }
-            if (require) {
-                if (current == null) {
-                    throw new IllegalStateException("no pepper is set and a pepper is required: set " + pepperName
-                            + " (or call pepper(…)) to a random secret of at least " + MIN_REQUIRED_PEPPER_BYTES
-                            + " bytes, e.g. openssl rand -base64 48");
-                }
-                if (current.equals(DEVELOPMENT_PEPPER)) {
-                    throw new IllegalStateException("a pepper is required but " + pepperName
-                            + " is the public development pepper: set it to a random secret");
-                }
-                int bytes = current.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-                if (bytes < MIN_REQUIRED_PEPPER_BYTES) {
-                    throw new IllegalStateException("a pepper is required but " + pepperName + " is only " + bytes
-                            + " bytes long: use a random secret of at least " + MIN_REQUIRED_PEPPER_BYTES
-                            + " bytes, e.g. openssl rand -base64 48");
-                }
-            }
-            if (current == null) {
-                if (warnedDevelopmentPepper.compareAndSet(false, true)) {
-                    // Say what the builder was given: an exported PKAUTH_PEPPER it was never told to read is the usual surprise.
-                    String given = settings == null
-                            ? (System.getenv(pepperName) != null
-                                    ? "the builder was given no pepper; " + pepperName + " is exported but the builder reads "
-                                            + "the environment only through settings(Settings.fromEnvironment())"
-                                    : "the builder was given no pepper and no settings")
-                            : "neither pepper(…) nor " + s.describe(Settings.PEPPER) + " is set";
-                    log.warn("pkauth: no pepper: {}; using the public development pepper. Keys minted now are NOT safe "
-                            + "for production. Set {} and {}=true in production.",
-                            given, pepperName, Settings.environmentName(Settings.REQUIRE_PEPPER));
-                }
-                current = DEVELOPMENT_PEPPER;
-            }
-            List<String> all = new ArrayList<>();
-            all.add(current);
-            for (String p : previous) if (!all.contains(p)) all.add(p);
-            return all;
-        }
-
-        private static String requirePepperValue(String pepper) {
-            if (pepper == null || pepper.isEmpty()) throw new IllegalArgumentException("a pepper must not be empty");
-            try {
-                return checkedPepper(pepper, "pepper");
-            } catch (IllegalStateException e) {
-                throw new IllegalArgumentException(e.getMessage());
-            }
-        }
-
-        /** {@code null} stays null (unset); whitespace around a pepper is refused, never trimmed. */
-        private static String checkedPepper(String pepper, String what) {
-            if (pepper == null) return null;
-            if (pepper.isEmpty()) throw new IllegalStateException(what + ": a pepper must not be empty");
-            if (!pepper.equals(pepper.strip())) {
-                throw new IllegalStateException(what + ": the pepper has leading or trailing whitespace (a newline "
-                        + "from a file or an echo?); remove it, since readers that trim and readers that do not would "
-                        + "hash keys differently");
-            }
-            return pepper;
-        }
-
-        private static UsageLimits.RateLimit parseLimit(Settings s, String name) {
-            try {
-                return UsageLimits.RateLimit.parse(s.get(name));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException(s.describe(name) + ": " + e.getMessage(), e);
-            }
-        }
-
-        private static int parsePositiveInt(String value, String name) {
-            try {
-                int n = Integer.parseInt(value);
-                if (n >= 1) return n;
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new IllegalArgumentException(name + " must be a positive integer, was " + Validation.printable(value));
-        }
-
-        private static void requireUnset(Object current, String option) {
-            if (current != null) throw new IllegalStateException(option + " was already set");
         }
     }
 }

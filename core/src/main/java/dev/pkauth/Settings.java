@@ -125,6 +125,39 @@ public final class Settings {
         };
     }
 
+    /**
+     * Parses a duration as operators write it in settings and on the command line: a whole number
+     * with {@code s}, {@code m}, {@code h} or {@code d} ({@code 90d}, {@code 24h}, {@code 0s}).
+     *
+     * @param text the duration as written
+     * @return the duration
+     * @throws IllegalArgumentException with what was wrong and an example
+     */
+    public static java.time.Duration parseDuration(String text) {
+        return dev.pkauth.internal.Durations.parse(text);
+    }
+
+    /**
+     * {@link #parseDuration} that also takes milliseconds ({@code 750ms}), as {@code query-timeout} does.
+     *
+     * @param text the duration as written
+     * @return the duration
+     * @throws IllegalArgumentException with what was wrong and an example
+     */
+    public static java.time.Duration parseDurationOrMillis(String text) {
+        return dev.pkauth.internal.Durations.parseMillis(text);
+    }
+
+    /**
+     * A duration as {@link #parseDuration} reads it, in the largest unit that divides it ({@code 90d}, {@code 90s}).
+     *
+     * @param duration a whole number of seconds
+     * @return its shortest spelling
+     */
+    public static String formatDuration(java.time.Duration duration) {
+        return dev.pkauth.internal.Durations.format(duration);
+    }
+
     /** How a user would name {@code name} in this source: {@code PKAUTH_PEPPER} in the environment. */
     public String describe(String name) {
         return source.equals("environment") ? environmentName(name) : environmentName(name) + " (" + name + ")";

@@ -92,7 +92,7 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
 
         @Override
         public String toString() {
-            return requests + "/" + Durations.format(window);
+            return requests + "/" + Settings.formatDuration(window);
         }
     }
 
@@ -120,7 +120,7 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
 
         @Override
         public String toString() {
-            return amount + "/" + Durations.format(interval);
+            return amount + "/" + Settings.formatDuration(interval);
         }
     }
 
@@ -150,7 +150,7 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
                 throw new IllegalArgumentException(what + " must look like " + example + " with a positive count, was "
                         + dev.pkauth.internal.Validation.printable(t.substring(0, slash)));
             }
-            return new PerDuration(n, Durations.parse(t.substring(slash + 1)));
+            return new PerDuration(n, Settings.parseDuration(t.substring(slash + 1)));
         }
     }
 }

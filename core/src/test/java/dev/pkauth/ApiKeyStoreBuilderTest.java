@@ -95,12 +95,12 @@ class ApiKeyStoreBuilderTest {
 
     @Test
     void durationsParseWithUnitsAndRefuseTheRest() {
-        assertThat(Durations.parse("90d")).isEqualTo(Duration.ofDays(90));
-        assertThat(Durations.parse("24h")).isEqualTo(Duration.ofHours(24));
-        assertThat(Durations.parse("15m")).isEqualTo(Duration.ofMinutes(15));
-        assertThat(Durations.parse("0s")).isEqualTo(Duration.ZERO);
+        assertThat(Settings.parseDuration("90d")).isEqualTo(Duration.ofDays(90));
+        assertThat(Settings.parseDuration("24h")).isEqualTo(Duration.ofHours(24));
+        assertThat(Settings.parseDuration("15m")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(Settings.parseDuration("0s")).isEqualTo(Duration.ZERO);
         for (String bad : new String[] {"", "d", "90", "-1d", "1w", "1.5h", "+1d", "abc"}) {
-            assertThatThrownBy(() -> Durations.parse(bad)).as(bad).hasMessageContaining("90d");
+            assertThatThrownBy(() -> Settings.parseDuration(bad)).as(bad).hasMessageContaining("90d");
         }
     }
 }

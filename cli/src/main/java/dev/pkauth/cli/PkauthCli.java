@@ -2,7 +2,7 @@ package dev.pkauth.cli;
 
 import dev.pkauth.ApiKey;
 import dev.pkauth.ApiKeyStore;
-import dev.pkauth.Durations;
+
 import dev.pkauth.IssuedKey;
 import dev.pkauth.Settings;
 import dev.pkauth.IpAllowlist;
@@ -300,7 +300,7 @@ public final class PkauthCli {
 
         @Override
         public Integer call() {
-            Instant expiresAt = expiry == null ? null : expiry.in != null ? now().plus(Durations.parse(expiry.in)) : parseInstant(expiry.at);
+            Instant expiresAt = expiry == null ? null : expiry.in != null ? now().plus(Settings.parseDuration(expiry.in)) : parseInstant(expiry.at);
             try (ApiKeyStore store = root.open(true)) {
                 UsageLimits limits = new UsageLimits(rateLimit == null ? null : UsageLimits.RateLimit.parse(rateLimit),
                         credits, null);
@@ -351,8 +351,8 @@ public final class PkauthCli {
                 if (allUsers) {
                     KeyQuery q = KeyQuery.allUsers().limit(limit == null ? 100 : limit).after(after)
                             .status(revoked ? ApiKey.Status.REVOKED : null)
-                            .expiringWithin(expiringWithin == null ? null : Durations.parse(expiringWithin))
-                            .unusedFor(unusedFor == null ? null : Durations.parse(unusedFor));
+                            .expiringWithin(expiringWithin == null ? null : Settings.parseDuration(expiringWithin))
+                            .unusedFor(unusedFor == null ? null : Settings.parseDuration(unusedFor));
                     dev.pkauth.KeyPage page = store.query(q);
                     Instant now = now();
                     if (json) out().println(Output.json(page.keys().stream().map(k -> Output.key(k, now)).toList()));
@@ -489,7 +489,7 @@ public final class PkauthCli {
             }
             try (ApiKeyStore store = root.open(false)) {
                 if (before != null) {
-                    long n = as(store).purgeEnded(Durations.parse(before), dryRun,
+                    long n = as(store).purgeEnded(Settings.parseDuration(before), dryRun,
                             total -> err().printf("  deleted %,d rows so far%n", total).flush());
                     err().printf(dryRun ? "Would delete %,d rows revoked or expired more than %s ago. Nothing changed.%n"
                             : "Deleted %,d rows revoked or expired more than %s ago.%n", n, before);
@@ -551,7 +551,7 @@ public final class PkauthCli {
 
         @Override
         public Integer call() {
-            java.time.Duration d = Durations.parse(unusedFor);
+            java.time.Duration d = Settings.parseDuration(unusedFor);
             try (ApiKeyStore store = root.open(false)) {
                 if (dryRun) {
                     KeyQuery q = KeyQuery.allUsers().unusedFor(d).limit(20);
@@ -581,7 +581,7 @@ public final class PkauthCli {
         public Integer call() {
             try (ApiKeyStore store = root.open(false)) {
                 List<dev.pkauth.AuditEvent> events = store.auditLog(key, user,
-                        since == null ? null : now().minus(Durations.parse(since)), limit, null);
+                        since == null ? null : now().minus(Settings.parseDuration(since)), limit, null);
                 if (json) {
                     out().println(Output.json(events.stream().map(Output::audit).toList()));
                 } else if (!events.isEmpty()) {
@@ -606,7 +606,7 @@ public final class PkauthCli {
         @Override
         public Integer call() {
             Instant expiresAt = expiry.never ? null : now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                    .plus(Durations.parse(expiry.in));
+                    .plus(Settings.parseDuration(expiry.in));
             try (ApiKeyStore store = root.open(false)) {
                 Optional<ApiKey> key = as(store).refresh(id, expiresAt);
                 if (key.isEmpty()) return notFound(id + " (or it is revoked)");
@@ -626,7 +626,7 @@ public final class PkauthCli {
 
         @Override
         public Integer call() {
-            Duration d = Durations.parse(overlap);
+            Duration d = Settings.parseDuration(overlap);
             try (ApiKeyStore store = root.open(false)) {
                 notePepper();
                 Optional<IssuedKey> issued = as(store).rotate(id, d);

@@ -262,7 +262,8 @@ public final class AccountStore implements AutoCloseable {
         }
 
         public AccountStore build() {
-            target.resolve(settings);
+            target.resolve(settings.get(Settings.JDBC_URL), settings.get(Settings.JDBC_USER), settings.get(Settings.JDBC_PASSWORD),
+                    Settings.environmentName(Settings.JDBC_URL));
             if (table == null) table = Validation.table(settings.get(Settings.ACCOUNT_TABLE, "pkauth_accounts"));
             if (keys.isEmpty()) {
                 encryptionKey(settings.get(Settings.ACCOUNT_KEY));

@@ -1,7 +1,6 @@
 package dev.pkauth.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.pkauth.Settings;
 import dev.pkauth.internal.JdbcKeyRepository.Dialect;
 import java.time.Duration;
 import java.util.List;
@@ -53,17 +52,21 @@ public final class DatabaseTarget {
         }
     }
 
-    /** With no backend chosen, takes {@code jdbc-url} (and its credentials) from {@code settings}. */
-    public void resolve(Settings settings) {
-        if (inMemory || url != null || dataSource != null) return;
-        url = settings.get(Settings.JDBC_URL);
+    /**
+     * With no backend chosen, takes {@code url} (and its credentials) from the settings.
+     *
+     * @param url the settings' JDBC URL, or {@code null}
+     * @param urlVariable how the user names that setting, for the message when it is missing too
+     */
+    public void resolve(String url, String user, String password, String urlVariable) {
+        if (inMemory || this.url != null || dataSource != null) return;
+        this.url = url;
         if (url == null) {
-            throw new IllegalStateException("no backend: call jdbcUrl(…), dataSource(…) or inMemory(), or set "
-                    + Settings.environmentName(Settings.JDBC_URL));
+            throw new IllegalStateException("no backend: call jdbcUrl(…), dataSource(…) or inMemory(), or set " + urlVariable);
         }
-        if (user == null && settings.get(Settings.JDBC_USER) != null) {
-            user = settings.get(Settings.JDBC_USER);
-            password = settings.get(Settings.JDBC_PASSWORD);
+        if (this.user == null && user != null) {
+            this.user = user;
+            this.password = password;
         }
     }
 

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Key rows by id (prepared as {@link KeyEntry}s), so a verification costs one HMAC instead of a database round trip.
+ * Key rows by id (prepared for verification by the store, as {@code E}), so a verification costs one HMAC instead of a database round trip.
  *
  * <ul>
  *   <li>Entries live a fixed time after they are written, never extended by reads, so an entry
@@ -24,9 +24,11 @@ import java.util.Optional;
  *       for the whole TTL. Each invalidation moves a generation counter; a load stores its row
  *       only if the generation it started under is still current.</li>
  * </ul>
+ *
+ * @param <E> what the store keeps per row
  */
-public final class KeyCache {
-    private final Cache<String, Optional<KeyEntry>> cache;
+public final class KeyCache<E> {
+    private final Cache<String, Optional<E>> cache;
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder gets = new java.util.concurrent.atomic.LongAdder();
@@ -38,19 +40,19 @@ public final class KeyCache {
                 .maximumSize(maximumSize)
                 .ticker(ticker(clock))
                 .executor(Runnable::run)
-                .expireAfter(new Expiry<String, Optional<KeyEntry>>() {
+                .expireAfter(new Expiry<String, Optional<E>>() {
                     @Override
-                    public long expireAfterCreate(String id, Optional<KeyEntry> row, long now) {
+                    public long expireAfterCreate(String id, Optional<E> row, long now) {
                         return row.isPresent() ? positiveNanos : negativeNanos;
                     }
 
                     @Override
-                    public long expireAfterUpdate(String id, Optional<KeyEntry> row, long now, long current) {
+                    public long expireAfterUpdate(String id, Optional<E> row, long now, long current) {
                         return expireAfterCreate(id, row, now);
                     }
 
                     @Override
-                    public long expireAfterRead(String id, Optional<KeyEntry> row, long now, long current) {
+                    public long expireAfterRead(String id, Optional<E> row, long now, long current) {
                         return current;
                     }
                 })
@@ -67,23 +69,23 @@ public final class KeyCache {
     }
 
     /** The cached row for {@code id}, loading it with {@code loader} on a miss (once per id at a time). */
-    public Optional<KeyEntry> get(String id, java.util.function.Function<String, Optional<KeyEntry>> loader) {
+    public Optional<E> get(String id, java.util.function.Function<String, Optional<E>> loader) {
         gets.increment();
-        Optional<KeyEntry> cached = cache.getIfPresent(id);
+        Optional<E> cached = cache.getIfPresent(id);
         if (cached != null) return cached;
         // The loaded row travels to this thread even when it must not be stored (Caffeine stores
         // nothing when the mapping function returns null).
         Object[] loaded = new Object[1];
-        Optional<KeyEntry> row = cache.get(id, key -> {
+        Optional<E> row = cache.get(id, key -> {
             long started = generation.get();
             misses.increment();
-            Optional<KeyEntry> value = loader.apply(key);
+            Optional<E> value = loader.apply(key);
             loaded[0] = value;
             return generation.get() == started ? value : null;
         });
         if (row != null) return row;
         @SuppressWarnings("unchecked")
-        Optional<KeyEntry> own = (Optional<KeyEntry>) loaded[0];
+        Optional<E> own = (Optional<E>) loaded[0];
         // Null without a load of our own: we waited on another thread's discarded load; read afresh.
         if (own != null) return own;
         misses.increment();

@@ -25,5 +25,5 @@ public interface StoreMetrics {
     default void limitHit(String limit) {}
 
     /** Makes the cache's hit and miss counts visible; called once when the store is built. */
-    default void bindCache(KeyCache cache) {}
+    default void bindCache(KeyCache<?> cache) {}
 }

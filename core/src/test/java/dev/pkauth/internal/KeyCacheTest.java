@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class KeyCacheTest {
-    static KeyEntry entry(Long revokedAt) {
-        KeyRecord row = new KeyRecord("key_" + "a".repeat(32), "alice", "", "", "00".repeat(32), List.of(), null, null, 0,
+    /** The cache holds whatever the store prepares per row; the row itself serves here. */
+    static KeyRecord entry(Long revokedAt) {
+        return new KeyRecord("key_" + "a".repeat(32), "alice", "", "", "00".repeat(32), List.of(), null, null, 0,
                 revokedAt, null);
-        return new KeyEntry(row, new byte[32], null, null);
     }
 
     /**
@@ -25,13 +25,13 @@ class KeyCacheTest {
      */
     @Test
     void aLoadInFlightDuringAnInvalidateAllIsUsedOnceButNeverStored() throws Exception {
-        KeyCache cache = new KeyCache(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
-        String id = entry(null).row().id();
+        KeyCache<KeyRecord> cache = new KeyCache<>(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
+        String id = entry(null).id();
         CountDownLatch readTheRow = new CountDownLatch(1);
         CountDownLatch invalidated = new CountDownLatch(1);
 
-        CompletableFuture<Optional<KeyEntry>> inFlight = CompletableFuture.supplyAsync(() -> cache.get(id, k -> {
-            Optional<KeyEntry> stale = Optional.of(entry(null)); // read before the revocation committed
+        CompletableFuture<Optional<KeyRecord>> inFlight = CompletableFuture.supplyAsync(() -> cache.get(id, k -> {
+            Optional<KeyRecord> stale = Optional.of(entry(null)); // read before the revocation committed
             readTheRow.countDown();
             await(invalidated);
             return stale;
@@ -39,21 +39,21 @@ class KeyCacheTest {
         assertThat(readTheRow.await(5, TimeUnit.SECONDS)).isTrue();
         cache.invalidateAll(); // the revocation is seen while the load is still running
         invalidated.countDown();
-        assertThat(inFlight.get(5, TimeUnit.SECONDS).orElseThrow().row().revokedAt()).as("the racing request").isNull();
+        assertThat(inFlight.get(5, TimeUnit.SECONDS).orElseThrow().revokedAt()).as("the racing request").isNull();
 
         AtomicInteger loads = new AtomicInteger();
-        Optional<KeyEntry> next = cache.get(id, k -> {
+        Optional<KeyRecord> next = cache.get(id, k -> {
             loads.incrementAndGet();
             return Optional.of(entry(1L));
         });
 
         assertThat(loads).as("the stale row was not stored, so the next lookup reads again").hasValue(1);
-        assertThat(next.orElseThrow().row().revokedAt()).isEqualTo(1L);
+        assertThat(next.orElseThrow().revokedAt()).isEqualTo(1L);
     }
 
     @Test
     void aLoadWithNoInvalidationIsStoredAndServed() {
-        KeyCache cache = new KeyCache(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
+        KeyCache<KeyRecord> cache = new KeyCache<>(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
         AtomicInteger loads = new AtomicInteger();
         for (int i = 0; i < 3; i++) {
             cache.get("key_x", k -> {

@@ -83,8 +83,8 @@ public final class MicrometerMetrics implements StoreMetrics {
     }
 
     @Override
-    public void bindCache(KeyCache cache) {
-        FunctionCounter.builder("pkauth.cache.gets", cache, KeyCache::hits).tag("result", "hit").tag("table", table)
+    public void bindCache(KeyCache<?> cache) {
+        FunctionCounter.builder("pkauth.cache.gets", cache, c -> c.hits()).tag("result", "hit").tag("table", table)
                 .description("Verification cache lookups").register(registry);
         FunctionCounter.builder("pkauth.cache.gets", cache, c -> c.misses()).tag("result", "miss").tag("table", table)
                 .description("Verification cache lookups").register(registry);

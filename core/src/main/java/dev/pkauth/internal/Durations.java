@@ -1,4 +1,4 @@
-package dev.pkauth;
+package dev.pkauth.internal;
 
 import java.time.Duration;
 

@@ -1,0 +1,228 @@
+package dev.pkauth;
+
+import dev.pkauth.internal.CacheGroup;
+import dev.pkauth.internal.KeyCache;
+import dev.pkauth.internal.KeyRecord;
+import dev.pkauth.internal.KeyRepository;
+import dev.pkauth.internal.SecretHasher;
+import dev.pkauth.internal.StoreMetrics;
+import dev.pkauth.internal.Tokens;
+import dev.pkauth.internal.TouchWriter;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hot path: a token to a {@link Verification}. Owns the row cache (and the watch that keeps it
+ * true to the table), the hasher, the queue of re-hashes under the current pepper, and hands
+ * successful uses to the touch writer. {@link ApiKeyStore} is its façade.
+ */
+final class KeyVerifier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyStore.class);
+
+    /**
+     * A key row prepared for verification: its hash decoded once, and its public metadata and
+     * principal built once, so a cached verification allocates almost nothing.
+     *
+     * @param row the stored row
+     * @param hash the raw 32-byte HMAC, or {@code null} when the stored value is unreadable
+     * @param metadata what a successful verification returns
+     * @param principal what a request authenticated with this key carries
+     */
+    record Entry(KeyRecord row, byte[] hash, ApiKey metadata, ApiKeyPrincipal principal) {
+        @Override
+        public String toString() {
+            return "Entry[" + row + "]";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Entry e && e.row.equals(row);
+        }
+
+        @Override
+        public int hashCode() {
+            return row.hashCode();
+        }
+    }
+
+    private final KeyRepository repository;
+    private final SecretHasher hasher;
+    private final boolean rehashAllowed;
+    private final TouchWriter touches;
+    private final StoreMetrics metrics;
+    private final java.time.Clock clock;
+    /** {@code null} when the cache is off. */
+    private final KeyCache<Entry> cache;
+    private final CacheGroup peers;
+    private final AutoCloseable watch;
+    /** Ids whose re-hash under the current pepper is queued, so a hot key queues it once. */
+    private final Set<String> rehashing = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param database equal for stores on the same table of the same database in this JVM: they
+     *     share cache invalidations
+     */
+    KeyVerifier(StoreOptions options, KeyRepository repository, Object database, TouchWriter touches, StoreMetrics metrics) {
+        this.repository = repository;
+        this.hasher = options.hasher();
+        this.rehashAllowed = options.rehashAllowed();
+        this.touches = touches;
+        this.metrics = metrics;
+        this.clock = options.clock();
+        if (!options.caches()) {
+            this.cache = null;
+            this.peers = null;
+            this.watch = () -> {};
+        } else {
+            this.cache = new KeyCache<>(options.cacheSize(), options.cacheTtl(), options.negativeCacheTtl(), clock);
+            this.peers = CacheGroup.join(database, cache);
+            this.watch = repository.watch(cache::invalidate, cache::invalidateAll);
+            metrics.bindCache(cache);
+        }
+    }
+
+    /** The fingerprint rows minted now record. */
+    String currentFingerprint() {
+        return hasher.currentFingerprint();
+    }
+
+    /** Hashes a new key's secret under the current pepper. */
+    String hash(String secret) {
+        return hasher.hash(secret);
+    }
+
+    /** Lookups that reached the database through the cache so far. */
+    long cacheMisses() {
+        return cache == null ? 0 : cache.misses();
+    }
+
+    /** Whether the row of {@code id} is in memory (found or known absent): checking it costs no database work. */
+    boolean inMemory(String id) {
+        return cache != null && cache.contains(id);
+    }
+
+    /**
+     * Says so at start when the newest keys were hashed under a pepper this process does not
+     * have: the usual cause of "every key is invalid" after a deployment.
+     */
+    void warnOfForeignPeppers(Settings s, String where) {
+        java.util.List<String> fingerprints;
+        try {
+            fingerprints = repository.recentPepperIds(PEPPER_SAMPLE);
+        } catch (StoreUnavailableException e) {
+            log.debug("pkauth: could not read the keys' pepper fingerprints: {}", e.getMessage());
+            return;
+        }
+        java.util.List<String> foreign = fingerprints.stream().filter(f -> !hasher.knows(f)).distinct().toList();
+        if (foreign.isEmpty()) return;
+        long count = fingerprints.stream().filter(f -> !hasher.knows(f)).count();
+        log.warn("pkauth: {} of the {} newest keys in {} were hashed under a pepper this process does not have "
+                + "(fingerprint {}; this process has {}); they will not verify until {} or {} holds that pepper",
+                count, fingerprints.size(), where, String.join(", ", foreign), String.join(", ", hasher.fingerprints()),
+                s.describe(Settings.PEPPER), s.describe(Settings.PEPPER_PREVIOUS));
+    }
+
+    /** Newest keys {@link #warnOfForeignPeppers} looks at: an indexed read, whatever the table's size. */
+    private static final int PEPPER_SAMPLE = 100;
+
+    /** The verification of {@code token}, counted in the metrics; {@code clientAddress} is recorded on use. */
+    Verification verify(String token, String clientAddress) {
+        try {
+            Verification v = verifyOnce(token, clientAddress);
+            metrics.verified(v);
+            return v;
+        } catch (StoreUnavailableException e) {
+            metrics.unavailable();
+            throw e;
+        }
+    }
+
+    private Verification verifyOnce(String token, String clientAddress) {
+        if (!Tokens.isWellFormed(token)) {
+            log.debug("pkauth: rejected a malformed key");
+            return new Verification.Invalid(Verification.Reason.MALFORMED, null);
+        }
+        String id = Tokens.idOf(token);
+        Entry entry = lookup(id).orElse(null);
+        SecretHasher.Match match = entry == null
+                ? hasher.check(token, Tokens.SECRET_START, null)
+                : hasher.check(token, Tokens.SECRET_START, entry.hash(), entry.row().pepperId());
+        if (entry == null) return invalid(Verification.Reason.NOT_FOUND, id);
+        if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, id);
+        if (match == SecretHasher.Match.FOREIGN_PEPPER) {
+            log.debug("pkauth: key {} was hashed under a pepper this process does not have", entry.row().prefix());
+            return invalid(Verification.Reason.UNKNOWN_PEPPER, id);
+        }
+        KeyRecord row = entry.row();
+        // Under a previous pepper: re-hash under the current one. Under the current one but with no
+        // fingerprint recorded (Pylon's rows, older pkauth's): record it, hash unchanged.
+        boolean rehash = match == SecretHasher.Match.PREVIOUS && rehashAllowed;
+        boolean record = match == SecretHasher.Match.CURRENT && row.pepperId() == null;
+        if ((rehash || record) && rehashing.add(id)) {
+            String oldHash = row.secretHash();
+            String newHash = rehash ? hasher.hash(Tokens.secretOf(token)) : oldHash;
+            String fingerprint = hasher.currentFingerprint();
+            touches.submit(rehash ? "re-hash a key under the current pepper" : "record a key's pepper fingerprint", () -> {
+                try {
+                    repository.replaceHash(id, oldHash, newHash, fingerprint);
+                    forget(id);
+                } finally {
+                    rehashing.remove(id);
+                }
+            });
+        }
+        long now = Math.floorDiv(clock.millis(), 1000);
+        if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, id);
+        if (row.ops().disabledAt() != null) return invalid(Verification.Reason.DISABLED, id);
+        if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, id);
+        touches.used(row, now, clientAddress);
+        return new Verification.Valid(entry.metadata(), entry.principal());
+    }
+
+    private static Verification.Invalid invalid(Verification.Reason reason, String id) {
+        String prefix = Tokens.prefixOfId(id);
+        log.debug("pkauth: rejected key {}: {}", prefix, reason);
+        return new Verification.Invalid(reason, prefix);
+    }
+
+    private Optional<Entry> lookup(String id) {
+        return cache == null ? load(id) : cache.get(id, this::load);
+    }
+
+    private Optional<Entry> load(String id) {
+        long started = System.nanoTime();
+        Optional<KeyRecord> found = repository.find(id);
+        metrics.lookup(System.nanoTime() - started);
+        return found.map(r -> {
+            ApiKey key = ApiKeyStore.toApiKey(r);
+            return new Entry(r, SecretHasher.decode(r.secretHash()), key, key.toPrincipal());
+        });
+    }
+
+    /**
+     * Drops a key's cached row here and in every other store of this JVM on the same table;
+     * called after every write that changes its verdict, before returning.
+     */
+    void forget(String id) {
+        if (peers != null) peers.invalidate(id);
+    }
+
+    /** Drops every cached row of this store (after a purge, whose rows can no longer verify). */
+    void forgetAll() {
+        if (cache != null) cache.invalidateAll();
+    }
+
+    /** Stops watching the table and leaves the group of caches. */
+    @Override
+    public void close() {
+        if (peers != null) peers.close();
+        try {
+            watch.close();
+        } catch (Exception e) {
+            log.debug("pkauth: stopping the change watcher: {}", e.toString());
+        }
+    }
+}

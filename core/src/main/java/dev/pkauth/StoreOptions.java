@@ -1,0 +1,235 @@
+package dev.pkauth;
+
+import dev.pkauth.internal.Options;
+import dev.pkauth.internal.SecretHasher;
+import dev.pkauth.internal.Validation;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything an {@link ApiKeyStore} is built with, resolved once from its {@link ApiKeyStore.Builder}
+ * (which wins) and its {@link Settings}, with every default in this one place.
+ *
+ * @param table the key table
+ * @param peppers the current pepper first, then previous ones
+ * @param touchInterval at most one {@code last_used_at} write per key per this
+ * @param clock the store's clock
+ * @param executor runs background writes, or {@code null} for a daemon thread of the store's own
+ * @param poolSize connections for verification lookups, or {@code null} for the backend's default
+ * @param connectionTimeout the wait for a pooled connection
+ * @param cacheTtl how long a row may be served from memory; zero turns the cache off
+ * @param negativeCacheTtl how long an unknown id is remembered as unknown
+ * @param cacheSize most rows cached
+ * @param queryTimeout PostgreSQL's statement timeout for the store's pools; zero for none
+ * @param maxKeysPerUser most active keys per user
+ * @param defaultRateLimit the rate limit of keys without one, or {@code null}
+ * @param failedAuthLimit rejected keys allowed per client address, or {@code null} for no such budget
+ * @param auditListener told of committed management actions, or {@code null}
+ * @param meterRegistry a Micrometer {@code MeterRegistry}, or {@code null}
+ * @param migrate whether opening creates or upgrades the table
+ */
+record StoreOptions(
+        String table,
+        List<String> peppers,
+        Duration touchInterval,
+        Clock clock,
+        Executor executor,
+        Integer poolSize,
+        Duration connectionTimeout,
+        Duration cacheTtl,
+        Duration negativeCacheTtl,
+        long cacheSize,
+        Duration queryTimeout,
+        int maxKeysPerUser,
+        UsageLimits.RateLimit defaultRateLimit,
+        UsageLimits.RateLimit failedAuthLimit,
+        AuditListener auditListener,
+        Object meterRegistry,
+        boolean migrate) {
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyStore.class);
+
+    static final String DEFAULT_TABLE = "pkauth_api_keys";
+    static final Duration DEFAULT_TOUCH_INTERVAL = Duration.ofSeconds(60);
+    static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
+    static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(2);
+    static final long DEFAULT_CACHE_SIZE = 100_000;
+    static final int DEFAULT_MAX_KEYS_PER_USER = 100;
+    /** 20 rejected keys a minute per client address. */
+    static final UsageLimits.RateLimit DEFAULT_FAILED_AUTH_LIMIT = new UsageLimits.RateLimit(20, Duration.ofMinutes(1));
+    /** Most keys (rate windows) and client addresses (rejected-key budgets) tracked in memory. */
+    static final long MAX_TRACKED = 100_000;
+    /** The shortest pepper {@code require-pepper} accepts. */
+    static final int MIN_REQUIRED_PEPPER_BYTES = 32;
+    /** Pylon's development pepper, so development databases of both verify alike. */
+    static final String DEVELOPMENT_PEPPER = "pylon-dev-api-key-pepper-not-for-production";
+    private static final AtomicBoolean warnedDevelopmentPepper = new AtomicBoolean();
+
+    StoreOptions {
+        peppers = List.copyOf(peppers);
+    }
+
+    /** Whether verification caches rows (and so watches the table for changes). */
+    boolean caches() {
+        return !cacheTtl.isZero();
+    }
+
+    /** The pepper keys are hashed under now. */
+    String currentPepper() {
+        return peppers.get(0);
+    }
+
+    /**
+     * The builder's options, else the settings', else the defaults.
+     *
+     * @throws IllegalStateException for a setting that cannot be used, naming it
+     */
+    static StoreOptions resolve(ApiKeyStore.Builder b) {
+        Settings s = b.settings != null ? b.settings : Settings.of(Map.of());
+        String table = b.table != null ? b.table : Validation.table(s.get(Settings.TABLE, DEFAULT_TABLE));
+        Integer poolSize = b.poolSize != null ? b.poolSize
+                : s.get(Settings.POOL_SIZE) == null ? null : Options.positive(s.get(Settings.POOL_SIZE), s.describe(Settings.POOL_SIZE));
+        int maxKeys = b.maxKeysPerUser != null ? b.maxKeysPerUser
+                : s.get(Settings.MAX_KEYS_PER_USER) == null ? DEFAULT_MAX_KEYS_PER_USER
+                : Options.positive(s.get(Settings.MAX_KEYS_PER_USER), s.describe(Settings.MAX_KEYS_PER_USER));
+        UsageLimits.RateLimit defaultRate = b.defaultRateLimit != null ? b.defaultRateLimit
+                : s.get(Settings.DEFAULT_RATE_LIMIT) == null ? null : parseLimit(s, Settings.DEFAULT_RATE_LIMIT);
+        UsageLimits.RateLimit failedAuth;
+        if (b.failedAuthLimit != null) {
+            failedAuth = b.failedAuthLimit.orElse(null);
+        } else if (s.get(Settings.FAILED_AUTH_LIMIT) != null) {
+            failedAuth = s.get(Settings.FAILED_AUTH_LIMIT).equalsIgnoreCase("off") ? null : parseLimit(s, Settings.FAILED_AUTH_LIMIT);
+        } else {
+            failedAuth = DEFAULT_FAILED_AUTH_LIMIT;
+        }
+        Duration queryTimeout = b.queryTimeout != null ? b.queryTimeout
+                : s.get(Settings.QUERY_TIMEOUT) == null ? Options.DEFAULT_QUERY_TIMEOUT
+                : Options.notNegative(Settings.parseDurationOrMillis(s.get(Settings.QUERY_TIMEOUT)), s.describe(Settings.QUERY_TIMEOUT));
+        Duration cacheTtl = b.cacheTtl != null ? b.cacheTtl
+                : s.get(Settings.CACHE_TTL) == null ? DEFAULT_CACHE_TTL
+                : Options.notNegative(Settings.parseDuration(s.get(Settings.CACHE_TTL)), s.describe(Settings.CACHE_TTL));
+        Duration touchInterval = b.touchInterval != null ? b.touchInterval
+                : s.get(Settings.TOUCH_INTERVAL) == null ? DEFAULT_TOUCH_INTERVAL
+                : Options.notNegative(Settings.parseDuration(s.get(Settings.TOUCH_INTERVAL)), s.describe(Settings.TOUCH_INTERVAL));
+        Duration negativeTtl = b.negativeCacheTtl != null ? b.negativeCacheTtl : minimum(cacheTtl, DEFAULT_NEGATIVE_CACHE_TTL);
+        return new StoreOptions(table, peppers(b, s), touchInterval, b.clock != null ? b.clock : Clock.systemUTC(), b.executor,
+                poolSize, b.connectionTimeout != null ? b.connectionTimeout : Options.DEFAULT_CONNECTION_TIMEOUT,
+                cacheTtl, negativeTtl, b.cacheSize != null ? b.cacheSize : DEFAULT_CACHE_SIZE, queryTimeout, maxKeys,
+                defaultRate, failedAuth, b.auditListener, b.meterRegistry, b.migrate);
+    }
+
+    private static Duration minimum(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static UsageLimits.RateLimit parseLimit(Settings s, String name) {
+        try {
+            return UsageLimits.RateLimit.parse(s.get(name));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(s.describe(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The current pepper first, then previous ones. Refuses what would silently weaken keys: a
+     * required pepper that is missing, public or short; previous peppers without a current one
+     * (they would re-hash every used key under the public development pepper); whitespace
+     * around a pepper (one reader trims it, another does not, and they disagree on every key).
+     */
+    private static List<String> peppers(ApiKeyStore.Builder b, Settings s) {
+        String current = b.pepper != null ? b.pepper : checkedPepper(s.raw(Settings.PEPPER), s.describe(Settings.PEPPER));
+        List<String> previous = b.previousPeppers;
+        if (previous == null) {
+            String csv = s.raw(Settings.PEPPER_PREVIOUS);
+            List<String> list = new ArrayList<>();
+            if (csv != null) {
+                for (String p : csv.split(",", -1)) {
+                    list.add(checkedPepper(p, s.describe(Settings.PEPPER_PREVIOUS) + " (separate peppers with commas only)"));
+                }
+            }
+            previous = list;
+        }
+        boolean require = b.requirePepper != null ? b.requirePepper : s.getBoolean(Settings.REQUIRE_PEPPER, false);
+        String pepperName = Settings.environmentName(Settings.PEPPER);
+        if (current == null && !previous.isEmpty()) {
+            throw new IllegalStateException("previous peppers are set but no current pepper: set " + pepperName
+                    + " (or call pepper(…)); without it every used key would be re-hashed under the public "
+                    + "development pepper");
+        }
+        if (require) {
+            if (current == null) {
+                throw new IllegalStateException("no pepper is set and a pepper is required: set " + pepperName
+                        + " (or call pepper(…)) to a random secret of at least " + MIN_REQUIRED_PEPPER_BYTES
+                        + " bytes, e.g. openssl rand -base64 48");
+            }
+            if (current.equals(DEVELOPMENT_PEPPER)) {
+                throw new IllegalStateException("a pepper is required but " + pepperName
+                        + " is the public development pepper: set it to a random secret");
+            }
+            int bytes = current.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes < MIN_REQUIRED_PEPPER_BYTES) {
+                throw new IllegalStateException("a pepper is required but " + pepperName + " is only " + bytes
+                        + " bytes long: use a random secret of at least " + MIN_REQUIRED_PEPPER_BYTES
+                        + " bytes, e.g. openssl rand -base64 48");
+            }
+        }
+        if (current == null) {
+            if (warnedDevelopmentPepper.compareAndSet(false, true)) {
+                // Say what the builder was given: an exported PKAUTH_PEPPER it was never told to read is the usual surprise.
+                String given = b.settings == null
+                        ? (System.getenv(pepperName) != null
+                                ? "the builder was given no pepper; " + pepperName + " is exported but the builder reads "
+                                        + "the environment only through settings(Settings.fromEnvironment())"
+                                : "the builder was given no pepper and no settings")
+                        : "neither pepper(…) nor " + s.describe(Settings.PEPPER) + " is set";
+                log.warn("pkauth: no pepper: {}; using the public development pepper. Keys minted now are NOT safe "
+                        + "for production. Set {} and {}=true in production.",
+                        given, pepperName, Settings.environmentName(Settings.REQUIRE_PEPPER));
+            }
+            current = DEVELOPMENT_PEPPER;
+        }
+        List<String> all = new ArrayList<>();
+        all.add(current);
+        for (String p : previous) if (!all.contains(p)) all.add(p);
+        return all;
+    }
+
+    /** A pepper given in code: not empty, no whitespace around it. */
+    static String requirePepperValue(String pepper) {
+        if (pepper == null || pepper.isEmpty()) throw new IllegalArgumentException("a pepper must not be empty");
+        try {
+            return checkedPepper(pepper, "pepper");
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** {@code null} stays null (unset); whitespace around a pepper is refused, never trimmed. */
+    private static String checkedPepper(String pepper, String what) {
+        if (pepper == null) return null;
+        if (pepper.isEmpty()) throw new IllegalStateException(what + ": a pepper must not be empty");
+        if (!pepper.equals(pepper.strip())) {
+            throw new IllegalStateException(what + ": the pepper has leading or trailing whitespace (a newline "
+                    + "from a file or an echo?); remove it, since readers that trim and readers that do not would "
+                    + "hash keys differently");
+        }
+        return pepper;
+    }
+
+    /** Whether keys verified under a previous pepper may move to the current one: never to the public development pepper. */
+    boolean rehashAllowed() {
+        return !currentPepper().equals(DEVELOPMENT_PEPPER);
+    }
+
+    /** The hasher of these peppers. */
+    SecretHasher hasher() {
+        return new SecretHasher(peppers);
+    }
+}

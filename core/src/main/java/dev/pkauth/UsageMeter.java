@@ -1,0 +1,126 @@
+package dev.pkauth;
+
+import dev.pkauth.internal.FixedWindows;
+import dev.pkauth.internal.KeyRepository;
+import dev.pkauth.internal.StoreMetrics;
+import dev.pkauth.internal.Tokens;
+import dev.pkauth.internal.WindowLeases;
+
+/**
+ * What a key may use: rate windows (this process's, or leases of PostgreSQL's shared ones),
+ * credits spent in the database, and each client address's budget of rejected keys.
+ * {@link ApiKeyStore} is its façade.
+ */
+final class UsageMeter {
+    private final KeyRepository repository;
+    private final StoreMetrics metrics;
+    private final java.time.Clock clock;
+    /** Per-key windows counted in this process (SQLite, in memory); PostgreSQL counts them in the database. */
+    private final FixedWindows rateWindows;
+    /** PostgreSQL: this instance's leases of the shared windows. */
+    private final WindowLeases leases;
+    private final WindowLeases.Leaser leaser;
+    private final UsageLimits.RateLimit defaultRateLimit;
+    /** Rejected keys per client address, or {@code null} when that budget is off. */
+    private final FixedWindows failedByAddress;
+    private final UsageLimits.RateLimit failedAuthLimit;
+
+    UsageMeter(StoreOptions options, KeyRepository repository, StoreMetrics metrics) {
+        this.repository = repository;
+        this.metrics = metrics;
+        this.clock = options.clock();
+        this.defaultRateLimit = options.defaultRateLimit();
+        this.rateWindows = new FixedWindows(StoreOptions.MAX_TRACKED, clock, true);
+        this.leases = new WindowLeases(StoreOptions.MAX_TRACKED, clock);
+        this.leaser = repository::leaseHits; // made once: the metered hot path allocates no lambda
+        this.failedAuthLimit = options.failedAuthLimit();
+        this.failedByAddress = failedAuthLimit == null ? null : new FixedWindows(StoreOptions.MAX_TRACKED, clock, false);
+    }
+
+    private long nowSeconds() {
+        return Math.floorDiv(clock.millis(), 1000);
+    }
+
+    /**
+     * {@code verifier}'s answer for a token from {@code clientAddress}, within that address's
+     * budget of rejected keys: once over it, only keys already in memory are checked.
+     */
+    Verification verify(String token, String clientAddress, KeyVerifier verifier) {
+        if (failedByAddress == null || clientAddress == null) return verifier.verify(token, clientAddress);
+        long now = nowSeconds();
+        String budget = budgetOf(clientAddress);
+        FixedWindows.Window w = failedByAddress.peek(budget, now);
+        if (w != null && w.hits() >= failedAuthLimit.requests()
+                && !(Tokens.isWellFormed(token) && verifier.inMemory(Tokens.idOf(token)))) {
+            Verification throttled = new Verification.Throttled(Math.max(1, w.end() - now));
+            metrics.verified(throttled);
+            metrics.limitHit("failed_auth");
+            return throttled;
+        }
+        Verification v = verifier.verify(token, clientAddress);
+        if (!v.isValid()) failedByAddress.hit(budget, failedAuthLimit.window().toSeconds(), now);
+        return v;
+    }
+
+    /**
+     * Whose budget an address spends: an IPv4 address its own; an IPv6 address its /64, since one
+     * client usually holds a whole /64 and could otherwise rotate through it for free.
+     */
+    static String budgetOf(String address) {
+        if (address.indexOf(':') < 0) return address;
+        long[] bits = new long[2];
+        if (!IpAllowlist.parseAddress(address, bits)) return address;
+        if (bits[0] == 0 && (bits[1] >>> 32) == 0xffffL) return address; // IPv4-mapped: one client, its own budget
+        return "v6:" + Long.toHexString(bits[0]) + "::/64";
+    }
+
+    /** One request of the key: its rate limit (or the default), then one credit. */
+    Usage admit(ApiKeyPrincipal principal) {
+        UsageLimits l = principal.limits();
+        UsageLimits.RateLimit rate = l.rateLimit() != null ? l.rateLimit() : defaultRateLimit;
+        if (rate == null && l.credits() == null) return Usage.UNLIMITED;
+        return meter(principal.keyId(), rate, l.credits() == null ? 0 : 1);
+    }
+
+    /** {@code credits} of the key's credits, no request counted. */
+    Usage consume(ApiKeyPrincipal principal, long credits) {
+        if (principal.limits().credits() == null) return Usage.UNLIMITED;
+        return meter(principal.keyId(), null, credits);
+    }
+
+    private Usage meter(String id, UsageLimits.RateLimit rate, long cost) {
+        long now = nowSeconds();
+        Usage.RateState state = null;
+        if (rate != null) {
+            long window = rate.window().toSeconds();
+            long hits;
+            long end;
+            if (repository.sharesWindows()) {
+                WindowLeases.Decision d = leases.admit(id, rate.requests(), window, now, leaser);
+                end = d.end();
+                hits = d.allowed() ? rate.requests() - d.remaining() : rate.requests() + 1L;
+            } else {
+                FixedWindows.Hit hit = rateWindows.hit(id, window, now);
+                end = hit.end();
+                hits = hit.hits();
+            }
+            state = rateState(rate, hits, end, now);
+            if (hits > rate.requests()) {
+                metrics.limitHit("rate");
+                return new Usage.RateLimited(state);
+            }
+        }
+        if (cost == 0) return new Usage.Allowed(state, null);
+        KeyRepository.Spend spend = repository.spend(id, cost, now);
+        if (!spend.spent()) {
+            metrics.limitHit("credits");
+            return new Usage.Exhausted(state, repository.secondsToRefill(id, now));
+        }
+        return new Usage.Allowed(state, spend.remaining());
+    }
+
+    private static Usage.RateState rateState(UsageLimits.RateLimit rate, long hits, long end, long now) {
+        return new Usage.RateState(rate.requests(), rate.window().toSeconds(), Math.max(0, rate.requests() - hits),
+                Math.max(1, end - now));
+    }
+}
