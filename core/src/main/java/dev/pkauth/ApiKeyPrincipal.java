@@ -91,7 +91,7 @@ public final class ApiKeyPrincipal implements Principal {
 
     /** The key's display prefix ({@code pk.key_} plus 9 id characters): safe to log. */
     public String keyPrefix() {
-        return dev.pkauth.internal.Tokens.prefixOfId(keyId);
+        return dev.pkauth.internal.token.Tokens.prefixOfId(keyId);
     }
 
     public List<String> scopes() {

@@ -55,7 +55,7 @@ public final class IpAllowlist {
             long[] parsed = new long[2];
             boolean v4 = address.indexOf(':') < 0;
             if (!parse(address, 0, address.length(), parsed)) {
-                throw new IllegalArgumentException("not an IP range: " + dev.pkauth.internal.Validation.printable(range)
+                throw new IllegalArgumentException("not an IP range: " + dev.pkauth.internal.text.Validation.printable(range)
                         + " (use 203.0.113.0/24 or 2001:db8::/32)");
             }
             int max = v4 ? 32 : 128;
@@ -67,7 +67,7 @@ public final class IpAllowlist {
                     length = -1;
                 }
                 if (length < 0 || length > max || !Character.isDigit(range.charAt(slash + 1))) {
-                    throw new IllegalArgumentException("prefix length of " + dev.pkauth.internal.Validation.printable(range)
+                    throw new IllegalArgumentException("prefix length of " + dev.pkauth.internal.text.Validation.printable(range)
                             + " must be 0 to " + max);
                 }
             }

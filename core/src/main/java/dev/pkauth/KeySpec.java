@@ -64,7 +64,7 @@ public record KeySpec(String name, List<String> scopes, Instant expiresAt, Usage
         if (json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
             throw new IllegalArgumentException("metadata is longer than " + MAX_METADATA_BYTES + " bytes");
         }
-        String problem = dev.pkauth.internal.Json.objectProblem(json);
+        String problem = dev.pkauth.internal.text.Json.objectProblem(json);
         if (problem != null) throw new IllegalArgumentException("metadata must be a JSON object: " + problem);
         return json.strip();
     }

@@ -1,13 +1,13 @@
 package dev.pkauth;
 
-import dev.pkauth.internal.CacheGroup;
-import dev.pkauth.internal.KeyCache;
-import dev.pkauth.internal.KeyRecord;
-import dev.pkauth.internal.KeyRepository;
-import dev.pkauth.internal.SecretHasher;
-import dev.pkauth.internal.StoreMetrics;
-import dev.pkauth.internal.Tokens;
-import dev.pkauth.internal.TouchWriter;
+import dev.pkauth.internal.cache.CacheGroup;
+import dev.pkauth.internal.cache.KeyCache;
+import dev.pkauth.internal.store.KeyRecord;
+import dev.pkauth.internal.store.KeyRepository;
+import dev.pkauth.internal.token.SecretHasher;
+import dev.pkauth.internal.metrics.StoreMetrics;
+import dev.pkauth.internal.token.Tokens;
+import dev.pkauth.internal.store.TouchWriter;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -121,7 +121,7 @@ public final class Settings {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
             default -> throw new IllegalStateException(what + " must be true or false (or 1/0, yes/no, on/off), was "
-                    + dev.pkauth.internal.Validation.printable(value));
+                    + dev.pkauth.internal.text.Validation.printable(value));
         };
     }
 
@@ -134,7 +134,7 @@ public final class Settings {
      * @throws IllegalArgumentException with what was wrong and an example
      */
     public static java.time.Duration parseDuration(String text) {
-        return dev.pkauth.internal.Durations.parse(text);
+        return dev.pkauth.internal.config.Durations.parse(text);
     }
 
     /**
@@ -145,7 +145,7 @@ public final class Settings {
      * @throws IllegalArgumentException with what was wrong and an example
      */
     public static java.time.Duration parseDurationOrMillis(String text) {
-        return dev.pkauth.internal.Durations.parseMillis(text);
+        return dev.pkauth.internal.config.Durations.parseMillis(text);
     }
 
     /**
@@ -155,7 +155,7 @@ public final class Settings {
      * @return its shortest spelling
      */
     public static String formatDuration(java.time.Duration duration) {
-        return dev.pkauth.internal.Durations.format(duration);
+        return dev.pkauth.internal.config.Durations.format(duration);
     }
 
     /** How a user would name {@code name} in this source: {@code PKAUTH_PEPPER} in the environment. */

@@ -1,8 +1,8 @@
 package dev.pkauth;
 
-import dev.pkauth.internal.Options;
-import dev.pkauth.internal.SecretHasher;
-import dev.pkauth.internal.Validation;
+import dev.pkauth.internal.config.Options;
+import dev.pkauth.internal.token.SecretHasher;
+import dev.pkauth.internal.text.Validation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

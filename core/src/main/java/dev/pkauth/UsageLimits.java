@@ -138,7 +138,7 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
             int slash = t.indexOf('/');
             if (slash <= 0 || slash == t.length() - 1 || t.indexOf('/', slash + 1) >= 0) {
                 throw new IllegalArgumentException(what + " must look like " + example + ", was "
-                        + dev.pkauth.internal.Validation.printable(t));
+                        + dev.pkauth.internal.text.Validation.printable(t));
             }
             int n;
             try {
@@ -148,7 +148,7 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
             }
             if (n < 1) {
                 throw new IllegalArgumentException(what + " must look like " + example + " with a positive count, was "
-                        + dev.pkauth.internal.Validation.printable(t.substring(0, slash)));
+                        + dev.pkauth.internal.text.Validation.printable(t.substring(0, slash)));
             }
             return new PerDuration(n, Settings.parseDuration(t.substring(slash + 1)));
         }

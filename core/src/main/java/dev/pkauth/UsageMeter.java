@@ -1,10 +1,10 @@
 package dev.pkauth;
 
-import dev.pkauth.internal.FixedWindows;
-import dev.pkauth.internal.KeyRepository;
-import dev.pkauth.internal.StoreMetrics;
-import dev.pkauth.internal.Tokens;
-import dev.pkauth.internal.WindowLeases;
+import dev.pkauth.internal.store.FixedWindows;
+import dev.pkauth.internal.store.KeyRepository;
+import dev.pkauth.internal.metrics.StoreMetrics;
+import dev.pkauth.internal.token.Tokens;
+import dev.pkauth.internal.store.WindowLeases;
 
 /**
  * What a key may use: rate windows (this process's, or leases of PostgreSQL's shared ones),

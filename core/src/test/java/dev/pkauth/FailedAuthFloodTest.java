@@ -2,7 +2,7 @@ package dev.pkauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pkauth.internal.FixedWindows;
+import dev.pkauth.internal.store.FixedWindows;
 import dev.pkauth.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.pkauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pkauth.http.BearerCredentials;
-import dev.pkauth.internal.Tokens;
+import dev.pkauth.internal.token.Tokens;
 import java.util.List;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;

@@ -11,7 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
-import dev.pkauth.internal.SecretHasher;
+import dev.pkauth.internal.token.SecretHasher;
 import org.junit.jupiter.api.Test;
 
 /** What only a database can show: reopening, pepper rotation, the stored hash, failures. */

@@ -111,7 +111,7 @@ class UsageConcurrencyTest {
         try (ApiKeyStore setup = db.builder().build()) {
             key = setup.create("alice", null, List.of(), null, UsageLimits.NONE.withRateLimit(RateLimit.parse("1000/1h")));
         }
-        assertThat(dev.pkauth.internal.WindowLeases.chunk(1000)).isEqualTo(62);
+        assertThat(dev.pkauth.internal.store.WindowLeases.chunk(1000)).isEqualTo(62);
         // 3 × 8 × 100 = 2,400 attempts.
         int allowed = hammer(db, key, 100, store -> store.admit(principal(store, key)));
 

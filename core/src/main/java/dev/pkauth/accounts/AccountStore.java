@@ -2,14 +2,15 @@ package dev.pkauth.accounts;
 
 import dev.pkauth.Settings;
 import dev.pkauth.StoreUnavailableException;
-import dev.pkauth.internal.AccountRecord;
-import dev.pkauth.internal.DatabaseTarget;
-import dev.pkauth.internal.AccountRepository;
-import dev.pkauth.internal.InMemoryAccountRepository;
-import dev.pkauth.internal.JdbcAccountRepository;
-import dev.pkauth.internal.TokenCipher;
-import dev.pkauth.internal.TokenCipher.Binding;
-import dev.pkauth.internal.Validation;
+import dev.pkauth.internal.accounts.AccountRecord;
+import dev.pkauth.internal.jdbc.DatabaseTarget;
+import dev.pkauth.internal.config.Options;
+import dev.pkauth.internal.accounts.AccountRepository;
+import dev.pkauth.internal.accounts.InMemoryAccountRepository;
+import dev.pkauth.internal.jdbc.JdbcAccountRepository;
+import dev.pkauth.internal.token.TokenCipher;
+import dev.pkauth.internal.token.TokenCipher.Binding;
+import dev.pkauth.internal.text.Validation;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,12 @@ public final class AccountStore implements AutoCloseable {
         this.description = description;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void ensureOpen() {
+        if (closed.get()) throw new IllegalStateException("this AccountStore is closed");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -75,6 +82,7 @@ public final class AccountStore implements AutoCloseable {
      *     {@link #relink(AccountLink)}, never a side effect of linking
      */
     public LinkedAccount link(AccountLink link) {
+        ensureOpen();
         return upsert(link, false);
     }
 
@@ -85,6 +93,7 @@ public final class AccountStore implements AutoCloseable {
      * @throws IllegalArgumentException as {@link #link(AccountLink)}
      */
     public LinkedAccount relink(AccountLink link) {
+        ensureOpen();
         return upsert(link, true);
     }
 
@@ -110,6 +119,7 @@ public final class AccountStore implements AutoCloseable {
 
     /** The identity {@code accountId} at {@code providerId}, if linked. */
     public Optional<LinkedAccount> find(String providerId, String accountId) {
+        ensureOpen();
         return repository.find(field(providerId, "provider id"), field(accountId, "account id")).map(this::open);
     }
 
@@ -118,6 +128,7 @@ public final class AccountStore implements AutoCloseable {
      * no account key (which tokens are present, not what they are).
      */
     public List<AccountSummary> summaries(String userId) {
+        ensureOpen();
         List<AccountSummary> out = new ArrayList<>();
         for (AccountRecord r : repository.listByUser(Validation.userId(userId))) {
             out.add(new AccountSummary(r.id(), r.userId(), r.providerId(), r.accountId(), r.scope(),
@@ -129,6 +140,7 @@ public final class AccountStore implements AutoCloseable {
 
     /** Every identity linked to the user, by provider. */
     public List<LinkedAccount> list(String userId) {
+        ensureOpen();
         return open(repository.listByUser(Validation.userId(userId)));
     }
 
@@ -139,17 +151,20 @@ public final class AccountStore implements AutoCloseable {
      * @param limit 1 to 1000
      */
     public List<LinkedAccount> listAll(String afterId, int limit) {
+        ensureOpen();
         if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1 to " + MAX_PAGE + ", was " + limit);
         return open(repository.listAll(afterId, limit));
     }
 
     /** Removes a link. @return true when it existed */
     public boolean unlink(String providerId, String accountId) {
+        ensureOpen();
         return repository.delete(field(providerId, "provider id"), field(accountId, "account id"));
     }
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         repository.close();
     }
 
@@ -195,12 +210,15 @@ public final class AccountStore implements AutoCloseable {
 
     /** Configures an {@link AccountStore}; explicit calls win over {@link #settings(Settings)}. */
     public static final class Builder {
-        private Settings settings = Settings.of(Map.of());
+        private Settings settings;
         private final DatabaseTarget target = new DatabaseTarget();
         private String table;
         private final List<byte[]> keys = new ArrayList<>();
-        private Clock clock = Clock.systemUTC();
-        private boolean readPlaintext;
+        private Clock clock;
+        private Boolean readPlaintext;
+        private Duration connectionTimeout;
+        private Duration queryTimeout;
+        private boolean migrate = true;
 
         private Builder() {}
 
@@ -210,12 +228,14 @@ public final class AccountStore implements AutoCloseable {
          * Off by default: anyone able to write the table could plant a plaintext token.
          */
         public Builder readPlaintextTokens(boolean read) {
+            Options.requireUnset(this.readPlaintext, "readPlaintextTokens");
             this.readPlaintext = read;
             return this;
         }
 
         /** Reads {@code jdbc-url}, {@code jdbc-user}, {@code jdbc-password}, {@code account-table}, {@code account-key}, {@code account-key-previous}. */
         public Builder settings(Settings settings) {
+            Options.requireUnset(this.settings, "settings");
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
@@ -243,6 +263,7 @@ public final class AccountStore implements AutoCloseable {
 
         /** Default {@code pkauth_accounts}; {@code _pylon_accounts} reads a Pylon table as it is. */
         public Builder table(String table) {
+            Options.requireUnset(this.table, "table");
             this.table = Validation.table(table);
             return this;
         }
@@ -257,11 +278,34 @@ public final class AccountStore implements AutoCloseable {
         }
 
         public Builder clock(Clock clock) {
+            Options.requireUnset(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /** How long to wait for a pooled connection before the store is unavailable; default 1 s, as for keys. */
+        public Builder connectionTimeout(Duration timeout) {
+            Options.requireUnset(this.connectionTimeout, "connectionTimeout");
+            this.connectionTimeout = Options.connectionTimeout(timeout, "connectionTimeout");
+            return this;
+        }
+
+        /** On PostgreSQL, the longest a statement may run; default 750 ms, as for keys; {@link Duration#ZERO} for none. */
+        public Builder queryTimeout(Duration timeout) {
+            Options.requireUnset(this.queryTimeout, "queryTimeout");
+            this.queryTimeout = Options.notNegative(timeout, "queryTimeout");
+            return this;
+        }
+
+        /** Whether {@link #build()} creates or upgrades the table; default true. */
+        public Builder migrate(boolean migrate) {
+            this.migrate = migrate;
+            return this;
+        }
+
         public AccountStore build() {
+            Settings settings = this.settings != null ? this.settings : Settings.of(Map.of());
+            Clock clock = this.clock != null ? this.clock : Clock.systemUTC();
             target.resolve(settings.get(Settings.JDBC_URL), settings.get(Settings.JDBC_USER), settings.get(Settings.JDBC_PASSWORD),
                     Settings.environmentName(Settings.JDBC_URL));
             if (table == null) table = Validation.table(settings.get(Settings.ACCOUNT_TABLE, "pkauth_accounts"));
@@ -270,20 +314,24 @@ public final class AccountStore implements AutoCloseable {
                 String previous = settings.get(Settings.ACCOUNT_KEY_PREVIOUS);
                 if (previous != null) Arrays.stream(previous.split(",")).forEach(this::encryptionKey);
             }
-            TokenCipher cipher = new TokenCipher(keys, readPlaintext);
+            TokenCipher cipher = new TokenCipher(keys, readPlaintext != null && readPlaintext);
             if (!cipher.encrypts() && warnedPlaintext.compareAndSet(false, true)) {
                 log.warn("pkauth: no account key is set ({}): linked accounts' provider tokens are stored in plain text. "
                         + "Set it to a 256-bit key (openssl rand -base64 32) to encrypt them.",
                         Settings.environmentName(Settings.ACCOUNT_KEY));
             }
             if (target.isInMemory()) return new AccountStore(new InMemoryAccountRepository(), cipher, clock, "in-memory");
-            DatabaseTarget.Opened db = target.open(null, 0, Duration.ofSeconds(1), Duration.ofSeconds(5), false);
+            DatabaseTarget.Opened db = target.open(null, 0,
+                    connectionTimeout != null ? connectionTimeout : Options.DEFAULT_CONNECTION_TIMEOUT,
+                    queryTimeout != null ? queryTimeout : Options.DEFAULT_QUERY_TIMEOUT, false);
             JdbcAccountRepository repository = new JdbcAccountRepository(db.dataSource(), db.owned(), db.dialect(), table);
-            try {
-                repository.migrate();
-            } catch (RuntimeException e) {
-                repository.close();
-                throw e;
+            if (migrate) {
+                try {
+                    repository.migrate();
+                } catch (RuntimeException e) {
+                    repository.close();
+                    throw e;
+                }
             }
             return new AccountStore(repository, cipher, clock,
                     repository.dialect().name().toLowerCase(java.util.Locale.ROOT) + ", table=" + table);

@@ -22,8 +22,8 @@ public record AccessRule(boolean anonymous, List<String> allOf, List<String> any
      */
     public AccessRule {
         // Scopes as the store accepts them: trimmed, de-duplicated, printable without spaces.
-        allOf = dev.pkauth.internal.Validation.scopes(allOf);
-        anyOf = dev.pkauth.internal.Validation.scopes(anyOf);
+        allOf = dev.pkauth.internal.text.Validation.scopes(allOf);
+        anyOf = dev.pkauth.internal.text.Validation.scopes(anyOf);
         if (anonymous && !allOf.isEmpty()) {
             throw new IllegalArgumentException("anonymous access and required scopes exclude each other");
         }

@@ -152,6 +152,6 @@ public record AuthFailure(int status, String error, String description, Map<Stri
     }
 
     static String jsonString(String s) {
-        return dev.pkauth.internal.Json.quote(s);
+        return dev.pkauth.internal.text.Json.quote(s);
     }
 }

@@ -5,7 +5,7 @@ import dev.pkauth.ApiKeyStore;
 import dev.pkauth.StoreUnavailableException;
 import dev.pkauth.Usage;
 import dev.pkauth.Verification;
-import dev.pkauth.internal.Validation;
+import dev.pkauth.internal.text.Validation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

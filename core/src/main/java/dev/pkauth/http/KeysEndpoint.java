@@ -10,7 +10,7 @@ import dev.pkauth.KeyPage;
 import dev.pkauth.KeySpec;
 import dev.pkauth.StoreUnavailableException;
 import dev.pkauth.UsageLimits;
-import dev.pkauth.internal.Json;
+import dev.pkauth.internal.text.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -87,7 +87,7 @@ public final class KeysEndpoint {
 
     KeysEndpoint(ApiKeyStore store, String realm, String mountPath, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
-        this.realm = dev.pkauth.internal.Validation.realm(realm);
+        this.realm = dev.pkauth.internal.text.Validation.realm(realm);
         String path = Objects.requireNonNull(mountPath, "mountPath");
         this.mountPath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -1,8 +1,7 @@
 package dev.pkauth.internal.metrics;
 
 import dev.pkauth.Verification;
-import dev.pkauth.internal.KeyCache;
-import dev.pkauth.internal.StoreMetrics;
+import dev.pkauth.internal.cache.KeyCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,0 +1,32 @@
+package dev.pkauth.internal.accounts;
+
+/**
+ * One row of the linked-accounts table as stored (tokens possibly encrypted), times in Unix
+ * seconds. {@link #toString()} leaves out tokens and the password hash.
+ */
+public record AccountRecord(
+        String id,
+        String userId,
+        String providerId,
+        String accountId,
+        String accessToken,
+        String refreshToken,
+        String idToken,
+        Long accessTokenExpiresAt,
+        Long refreshTokenExpiresAt,
+        String scope,
+        String password,
+        long createdAt,
+        long updatedAt) {
+
+    @Override
+    public String toString() {
+        return "AccountRecord[id=" + id + ", userId=" + userId + ", provider=" + providerId + ", account=" + accountId + "]";
+    }
+
+    /** Linking an identity that another user holds is a re-link, and must be asked for as one. */
+    public static IllegalStateException linkedElsewhere(AccountRecord a) {
+        return new IllegalStateException(a.providerId() + " account " + a.accountId()
+                + " is linked to another user; AccountStore.relink(…) moves it explicitly");
+    }
+}

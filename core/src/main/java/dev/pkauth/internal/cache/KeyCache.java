@@ -1,0 +1,119 @@
+package dev.pkauth.internal.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Key rows by id (prepared for verification by the store, as {@code E}), so a verification costs one HMAC instead of a database round trip.
+ *
+ * <ul>
+ *   <li>Entries live a fixed time after they are written, never extended by reads, so an entry
+ *       is at most {@code ttl} old; unknown ids are remembered for a shorter {@code negativeTtl}
+ *       so a flood of well-formed unknown ids does not cost one query each.</li>
+ *   <li>Rows, not verdicts, are cached: every hit still checks the secret and re-checks expiry
+ *       against the clock.</li>
+ *   <li>Concurrent misses for one id make one query ({@link Cache#get} computes once per key).</li>
+ *   <li>A load that was in flight when any invalidation happened is used for the request that
+ *       made it but never stored: Caffeine's {@code invalidateAll} does not wait for loads in
+ *       flight, and without this a row read just before a revocation could be put back and served
+ *       for the whole TTL. Each invalidation moves a generation counter; a load stores its row
+ *       only if the generation it started under is still current.</li>
+ * </ul>
+ *
+ * @param <E> what the store keeps per row
+ */
+public final class KeyCache<E> {
+    private final Cache<String, Optional<E>> cache;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder gets = new java.util.concurrent.atomic.LongAdder();
+
+    public KeyCache(long maximumSize, Duration ttl, Duration negativeTtl, Clock clock) {
+        long positiveNanos = ttl.toNanos();
+        long negativeNanos = negativeTtl.toNanos();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .ticker(ticker(clock))
+                .executor(Runnable::run)
+                .expireAfter(new Expiry<String, Optional<E>>() {
+                    @Override
+                    public long expireAfterCreate(String id, Optional<E> row, long now) {
+                        return row.isPresent() ? positiveNanos : negativeNanos;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String id, Optional<E> row, long now, long current) {
+                        return expireAfterCreate(id, row, now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String id, Optional<E> row, long now, long current) {
+                        return current;
+                    }
+                })
+                .build();
+    }
+
+    /** A ticker that follows the store's clock, so tests move time without sleeping. */
+    public static Ticker ticker(Clock clock) {
+        if (clock.equals(Clock.systemUTC())) return Ticker.systemTicker();
+        return () -> {
+            java.time.Instant now = clock.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        };
+    }
+
+    /** The cached row for {@code id}, loading it with {@code loader} on a miss (once per id at a time). */
+    public Optional<E> get(String id, java.util.function.Function<String, Optional<E>> loader) {
+        gets.increment();
+        Optional<E> cached = cache.getIfPresent(id);
+        if (cached != null) return cached;
+        // The loaded row travels to this thread even when it must not be stored (Caffeine stores
+        // nothing when the mapping function returns null).
+        Object[] loaded = new Object[1];
+        Optional<E> row = cache.get(id, key -> {
+            long started = generation.get();
+            misses.increment();
+            Optional<E> value = loader.apply(key);
+            loaded[0] = value;
+            return generation.get() == started ? value : null;
+        });
+        if (row != null) return row;
+        @SuppressWarnings("unchecked")
+        Optional<E> own = (Optional<E>) loaded[0];
+        // Null without a load of our own: we waited on another thread's discarded load; read afresh.
+        if (own != null) return own;
+        misses.increment();
+        return loader.apply(id);
+    }
+
+    /** Whether {@code id} is in memory now (found or known absent), without loading it. */
+    public boolean contains(String id) {
+        return cache.getIfPresent(id) != null;
+    }
+
+    /** Lookups answered from memory so far. */
+    public double hits() {
+        return Math.max(0, gets.sum() - misses.sum());
+    }
+
+    /** Loads made so far: the misses that reached the database. */
+    public long misses() {
+        return misses.sum();
+    }
+
+    public void invalidate(String id) {
+        generation.incrementAndGet();
+        cache.invalidate(id);
+    }
+
+    public void invalidateAll() {
+        generation.incrementAndGet();
+        cache.invalidateAll();
+    }
+}

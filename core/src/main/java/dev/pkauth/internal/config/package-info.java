@@ -1,0 +1,7 @@
+/**
+ * The rules every builder follows (set-once options, checked numbers and durations, shared defaults) and duration parsing.
+ *
+ * <p><b>Not a public API.</b> Anything under {@code dev.pkauth.internal} may change in any release;
+ * other modules may not depend on it (an architecture test fails the build when they do).
+ */
+package dev.pkauth.internal.config;

@@ -1,0 +1,321 @@
+package dev.pkauth.internal.store;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BinaryOperator;
+
+/**
+ * Keys in a map: for tests and ephemeral processes. Nothing survives {@link #close()}. Reads are
+ * lock-free; writes that must see a consistent set of rows (create, revoke, rotate) take this
+ * object's lock.
+ */
+public final class InMemoryKeyRepository implements KeyRepository {
+    private static final Comparator<KeyRecord> NEWEST_FIRST =
+            Comparator.comparingLong(KeyRecord::createdAt).thenComparing(KeyRecord::id).reversed();
+
+    private final Map<String, KeyRecord> rows = new ConcurrentHashMap<>();
+
+    @Override
+    public void migrate() {}
+
+    @Override
+    public synchronized Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit,
+            AuditRecord audit) {
+        KeyRecord parent = draft.createdBy() == null ? null : rows.get(draft.createdBy());
+        KeyRecord row = fit.apply(parent != null && parent.revokedAt() == null ? parent : null, draft);
+        long active = rows.values().stream().filter(r -> r.userId().equals(row.userId()) && r.activeAt(now)).count();
+        if (active >= maxActive) return Optional.empty();
+        if (rows.putIfAbsent(row.id(), row) != null) throw new IllegalStateException("duplicate key id " + row.id());
+        append(audit);
+        return Optional.of(row);
+    }
+
+    @Override
+    public Optional<KeyRecord> find(String id) {
+        return Optional.ofNullable(rows.get(id));
+    }
+
+    @Override
+    public synchronized boolean updateExpiry(String id, Long expiresAt, AuditRecord audit) {
+        boolean[] changed = {false};
+        rows.computeIfPresent(id, (k, r) -> {
+            if (r.revokedAt() != null) return r;
+            changed[0] = true;
+            return r.withExpiresAt(expiresAt);
+        });
+        if (changed[0]) append(audit);
+        return changed[0];
+    }
+
+    @Override
+    public synchronized List<String> revokeTree(String id, long revokedAt, AuditRecord audit) {
+        List<String> revoked = new ArrayList<>();
+        for (KeyRecord r : lineage(id)) {
+            if (r.revokedAt() == null) {
+                rows.put(r.id(), r.withRevokedAt(revokedAt));
+                revoked.add(r.id());
+            }
+        }
+        if (!revoked.isEmpty()) append(audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
+        return List.copyOf(revoked);
+    }
+
+    /** The key and every key minted from it, however deep, parents before children. */
+    private List<KeyRecord> lineage(String id) {
+        List<KeyRecord> out = new ArrayList<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(id));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            String next = todo.poll();
+            KeyRecord r = seen.add(next) ? rows.get(next) : null;
+            if (r == null) continue;
+            out.add(r);
+            for (KeyRecord child : rows.values()) if (next.equals(child.createdBy())) todo.add(child.id());
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized boolean delete(String id, AuditRecord audit) {
+        KeyRecord gone = rows.remove(id);
+        if (gone != null) append(audit.withUserId(gone.userId()));
+        return gone != null;
+    }
+
+    @Override
+    public void replaceHash(String id, String expectedHash, String newHash, String pepperId) {
+        rows.computeIfPresent(id, (k, r) -> r.secretHash().equals(expectedHash) ? r.withSecretHash(newHash, pepperId) : r);
+    }
+
+    @Override
+    public List<String> recentPepperIds(int limit) {
+        return rows.values().stream().filter(r -> r.revokedAt() == null)
+                .sorted(java.util.Comparator.comparingLong(KeyRecord::createdAt).reversed())
+                .limit(limit).map(KeyRecord::pepperId).collect(java.util.stream.Collectors.toList());
+    }
+
+    @Override
+    public synchronized boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement,
+            AuditRecord audit) {
+        KeyRecord old = rows.get(oldId);
+        if (old == null || old.revokedAt() != null) return false;
+        if (rows.putIfAbsent(replacement.id(), replacement) != null) {
+            throw new IllegalStateException("duplicate key id " + replacement.id());
+        }
+        rows.put(oldId, old.withExpiresAt(oldExpiresAt).withRevokedAt(oldRevokedAt));
+        rows.replaceAll((k, r) -> oldId.equals(r.createdBy()) ? r.withCreatedBy(replacement.id()) : r);
+        append(audit);
+        return true;
+    }
+
+    @Override
+    public synchronized Spend spend(String id, long cost, long now) {
+        KeyRecord r = rows.get(id);
+        if (r == null || r.limits().credits() == null) return new Spend(false, null);
+        dev.pkauth.UsageLimits l = r.limits();
+        long credits = l.credits();
+        Long refilledAt = r.lastRefillAt();
+        if (l.refill() != null) {
+            long since = refilledAt != null ? refilledAt : r.createdAt();
+            long interval = l.refill().interval().toSeconds();
+            if (now >= since + interval) {
+                credits = l.refill().amount();
+                refilledAt = now - Math.floorMod(now - since, interval);
+            }
+        }
+        if (credits < cost) return new Spend(false, credits);
+        rows.put(id, r.withLimits(new dev.pkauth.UsageLimits(l.rateLimit(), credits - cost, l.refill()), refilledAt));
+        return new Spend(true, credits - cost);
+    }
+
+    @Override
+    public Long secondsToRefill(String id, long now) {
+        KeyRecord r = rows.get(id);
+        if (r == null || r.limits().refill() == null) return null;
+        long since = r.lastRefillAt() != null ? r.lastRefillAt() : r.createdAt();
+        return Math.max(1, since + r.limits().refill().interval().toSeconds() - now);
+    }
+
+    @Override
+    public synchronized boolean setLimits(String id, dev.pkauth.UsageLimits limits, long now, AuditRecord audit) {
+        KeyRecord r = rows.get(id);
+        if (r == null || r.revokedAt() != null) return false;
+        rows.put(id, r.withLimits(limits, limits.refill() == null ? null : now));
+        append(audit);
+        return true;
+    }
+
+    @Override
+    public synchronized List<String> disableTree(String id, long at, AuditRecord audit) {
+        KeyRecord root = rows.get(id);
+        if (root == null || root.revokedAt() != null || root.ops().disabledAt() != null) return List.of();
+        List<String> changed = new ArrayList<>();
+        for (KeyRecord r : lineage(id)) {
+            if (r.revokedAt() == null && r.ops().disabledAt() == null) {
+                KeyRecord.Ops o = r.ops();
+                rows.put(r.id(), r.withOps(new KeyRecord.Ops(at, id, o.metadata(), o.allowedIps(), o.lastUsedIp())));
+                changed.add(r.id());
+            }
+        }
+        append(audit.withDetail("{\"disabled\":" + changed.size() + "}"));
+        return List.copyOf(changed);
+    }
+
+    @Override
+    public synchronized List<String> enableTree(String id, AuditRecord audit) {
+        List<String> changed = new ArrayList<>();
+        for (KeyRecord r : List.copyOf(rows.values())) {
+            if (id.equals(r.ops().disabledVia())) {
+                KeyRecord.Ops o = r.ops();
+                rows.put(r.id(), r.withOps(new KeyRecord.Ops(null, null, o.metadata(), o.allowedIps(), o.lastUsedIp())));
+                changed.add(r.id());
+            }
+        }
+        if (!changed.isEmpty()) append(audit.withDetail("{\"enabled\":" + changed.size() + "}"));
+        return List.copyOf(changed);
+    }
+
+    @Override
+    public synchronized boolean setMetadata(String id, String json, AuditRecord audit) {
+        return changeOps(id, o -> new KeyRecord.Ops(o.disabledAt(), o.disabledVia(), json, o.allowedIps(), o.lastUsedIp()), audit);
+    }
+
+    @Override
+    public synchronized boolean setAllowedIps(String id, String cidrs, AuditRecord audit) {
+        return changeOps(id, o -> new KeyRecord.Ops(o.disabledAt(), o.disabledVia(), o.metadata(), cidrs, o.lastUsedIp()), audit);
+    }
+
+    private boolean changeOps(String id, java.util.function.UnaryOperator<KeyRecord.Ops> change, AuditRecord audit) {
+        KeyRecord r = rows.get(id);
+        if (r == null || r.revokedAt() != null) return false;
+        rows.put(id, r.withOps(change.apply(r.ops())));
+        append(audit);
+        return true;
+    }
+
+    @Override
+    public synchronized List<String> revokeAll(String userId, long at, AuditRecord audit) {
+        List<String> ids = new ArrayList<>();
+        for (KeyRecord r : List.copyOf(rows.values())) {
+            if (r.userId().equals(userId) && r.revokedAt() == null) {
+                rows.put(r.id(), r.withRevokedAt(at));
+                ids.add(r.id());
+            }
+        }
+        append(audit.withDetail("{\"revoked\":" + ids.size() + "}"));
+        return List.copyOf(ids);
+    }
+
+    private static boolean matches(KeyRecord r, KeyFilter f) {
+        if (f.userId() != null && !r.userId().equals(f.userId())) return false;
+        boolean revoked = r.revokedAt() != null;
+        boolean disabled = r.ops().disabledAt() != null;
+        boolean expired = r.expiresAt() != null && r.expiresAt() <= f.now();
+        if (f.status() != null) {
+            boolean ok = switch (f.status()) {
+                case "revoked" -> revoked;
+                case "unrevoked" -> !revoked;
+                case "disabled" -> !revoked && disabled;
+                case "expired" -> !revoked && !disabled && expired;
+                case "active" -> !revoked && !disabled && !expired;
+                default -> throw new IllegalArgumentException("unknown status " + f.status());
+            };
+            if (!ok) return false;
+        }
+        if (f.expiringBefore() != null && (revoked || r.expiresAt() == null || r.expiresAt() <= f.now()
+                || r.expiresAt() > f.expiringBefore())) {
+            return false;
+        }
+        long used = r.lastUsedAt() != null ? r.lastUsedAt() : r.createdAt();
+        return f.unusedBefore() == null || (!revoked && used < f.unusedBefore());
+    }
+
+    @Override
+    public List<KeyRecord> query(KeyFilter filter, int limit, Long afterCreatedAt, String afterId) {
+        return rows.values().stream()
+                .filter(r -> matches(r, filter))
+                .filter(r -> afterId == null || r.createdAt() < afterCreatedAt
+                        || (r.createdAt() == afterCreatedAt && r.id().compareTo(afterId) < 0))
+                .sorted(NEWEST_FIRST)
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public long count(KeyFilter filter) {
+        return rows.values().stream().filter(r -> matches(r, filter)).count();
+    }
+
+    @Override
+    public synchronized List<String> revokeUnused(long cutoff, long at, int batch, AuditRecord audit) {
+        List<String> ids = rows.values().stream()
+                .filter(r -> r.revokedAt() == null && (r.lastUsedAt() != null ? r.lastUsedAt() : r.createdAt()) < cutoff)
+                .limit(batch).map(KeyRecord::id).toList();
+        for (String id : ids) rows.computeIfPresent(id, (k, r) -> r.withRevokedAt(at));
+        if (!ids.isEmpty()) append(audit.withDetail("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}"));
+        return ids;
+    }
+
+    private static boolean purgeable(KeyRecord r, long cutoff) {
+        return r.revokedAt() != null ? r.revokedAt() < cutoff : r.expiresAt() != null && r.expiresAt() < cutoff;
+    }
+
+    @Override
+    public long countPurgeable(long cutoff) {
+        return rows.values().stream().filter(r -> purgeable(r, cutoff)).count();
+    }
+
+    @Override
+    public synchronized int purgeBatch(long cutoff, int batch, AuditRecord audit) {
+        List<String> ids = rows.values().stream().filter(r -> purgeable(r, cutoff)).limit(batch).map(KeyRecord::id).toList();
+        ids.forEach(rows::remove);
+        if (!ids.isEmpty()) append(audit.withDetail("{\"deleted\":" + ids.size() + ",\"ended_before\":" + cutoff + "}"));
+        return ids.size();
+    }
+
+    private final List<dev.pkauth.AuditEvent> auditLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void append(AuditRecord a) {
+        if (a == null) return;
+        String user = a.userId();
+        if (user == null && a.keyId() != null && rows.get(a.keyId()) != null) user = rows.get(a.keyId()).userId();
+        auditLog.add(new dev.pkauth.AuditEvent((long) auditLog.size() + 1, java.time.Instant.ofEpochSecond(a.at()),
+                a.actor(), a.action(), a.keyId(), user, a.detail()));
+    }
+
+    @Override
+    public List<dev.pkauth.AuditEvent> audit(String keyId, String userId, Long since, int limit, Long beforeId) {
+        List<dev.pkauth.AuditEvent> out = new ArrayList<>();
+        for (int i = auditLog.size() - 1; i >= 0 && out.size() < limit; i--) {
+            dev.pkauth.AuditEvent e = auditLog.get(i);
+            if (keyId != null && !keyId.equals(e.keyId())) continue;
+            if (userId != null && !userId.equals(e.userId())) continue;
+            if (since != null && e.at().getEpochSecond() < since) continue;
+            if (beforeId != null && e.id() >= beforeId) continue;
+            out.add(e);
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public void touch(Map<String, TouchWriter.Touch> lastUsedById) {
+        lastUsedById.forEach((id, t) -> rows.computeIfPresent(id, (k, r) ->
+                r.revokedAt() == null && (r.lastUsedAt() == null || r.lastUsedAt() < t.at()) ? r.withLastUsed(t.at(), t.ip()) : r));
+    }
+
+    @Override
+    public void close() {
+        rows.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryKeyRepository[" + rows.size() + " keys]";
+    }
+}

@@ -1,0 +1,157 @@
+package dev.pkauth.internal.token;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HMAC-SHA256 of a key's secret under the current pepper and any previous ones.
+ *
+ * <p>Each thread keeps its own {@code Mac} per pepper and its own buffers (a
+ * {@code Mac.getInstance} costs far more than the HMAC itself), so checking a secret allocates
+ * nothing. Comparisons are constant-time over the raw 32 bytes.
+ */
+public final class SecretHasher {
+    private static final HexFormat HEX = HexFormat.of();
+    public static final int HASH_BYTES = 32;
+    /** Compared against when a key id is unknown, so that path costs what a wrong secret costs. */
+    private static final byte[] DECOY = new byte[HASH_BYTES];
+
+    /** What {@link #fingerprint} hashes: a public constant, so a fingerprint says nothing about any key. */
+    private static final byte[] FINGERPRINT_INPUT = "pkauth pepper fingerprint v1".getBytes(StandardCharsets.US_ASCII);
+    /** Hex characters of a fingerprint: 16 bits, enough to tell a handful of peppers apart, too few to confirm a guess. */
+    public static final int FINGERPRINT_CHARS = 4;
+
+    private final List<SecretKeySpec> keys;
+    private final List<String> fingerprints;
+    private final ThreadLocal<Scratch> scratch;
+
+    /** Per-thread state: one Mac per pepper, the secret's bytes, the HMAC output. */
+    private static final class Scratch {
+        final Mac[] macs;
+        final byte[] input = new byte[Tokens.SECRET_CHARS];
+        final byte[] output = new byte[HASH_BYTES];
+
+        Scratch(List<SecretKeySpec> keys) {
+            macs = new Mac[keys.size()];
+            for (int i = 0; i < macs.length; i++) macs[i] = newMac(keys.get(i));
+        }
+    }
+
+    /** @param peppers the current pepper first, then older ones; none empty. */
+    public SecretHasher(List<String> peppers) {
+        if (peppers.isEmpty()) throw new IllegalArgumentException("at least one pepper is required");
+        this.keys = peppers.stream().map(p -> new SecretKeySpec(p.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).toList();
+        this.fingerprints = keys.stream().map(SecretHasher::fingerprint).toList();
+        new Scratch(keys); // fail now, not on the first request, if the platform lacks HmacSHA256
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(keys));
+    }
+
+    /** Lowercase hex HMAC-SHA256 of {@code secret} under the current pepper. */
+    public String hash(String secret) {
+        Scratch s = scratch.get();
+        return HEX.formatHex(s.macs[0].doFinal(secret.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /**
+     * The fingerprint of a pepper, stored beside each hash ({@code pepper_id}) so that a key
+     * hashed under a pepper this process lacks can be named as such: the first
+     * {@value #FINGERPRINT_CHARS} hex characters of HMAC-SHA256(pepper, a public constant).
+     *
+     * <p>It gives an attacker holding the table nothing a key of their own does not: one such key
+     * and its row already let them test pepper guesses offline, and 16 bits confirm a guess only
+     * to one in 65,536, against a pepper that must be random and at least 32 bytes when required.
+     * It reveals nothing about any secret, since no secret enters it.
+     */
+    public static String fingerprint(String pepper) {
+        return fingerprint(new SecretKeySpec(pepper.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    }
+
+    private static String fingerprint(SecretKeySpec key) {
+        return HEX.formatHex(newMac(key).doFinal(FINGERPRINT_INPUT)).substring(0, FINGERPRINT_CHARS);
+    }
+
+    /** The fingerprint of the current pepper, written with every hash made under it. */
+    public String currentFingerprint() {
+        return fingerprints.get(0);
+    }
+
+    /** The fingerprints of this hasher's peppers, current first: what logs name instead of the peppers. */
+    public List<String> fingerprints() {
+        return fingerprints;
+    }
+
+    /** Whether a stored fingerprint is of a pepper this hasher has; {@code null} (not recorded) is unknown, not foreign. */
+    public boolean knows(String fingerprint) {
+        return fingerprint == null || fingerprints.contains(fingerprint);
+    }
+
+    /** Which pepper a secret matched under. */
+    public enum Match {
+        CURRENT, PREVIOUS, NONE,
+        /** No match, and the row records a pepper this process does not have: the secret could not be checked. */
+        FOREIGN_PEPPER
+    }
+
+    /**
+     * {@link #check(CharSequence, int, byte[])}, told the stored row's fingerprint: a miss on a row
+     * hashed under a pepper this process lacks is {@link Match#FOREIGN_PEPPER}. The work done is the
+     * same whatever the fingerprint says, so the row's fingerprint never shows in the timing.
+     */
+    public Match check(CharSequence token, int from, byte[] expected, String fingerprint) {
+        Match m = check(token, from, expected);
+        return m == Match.NONE && expected != null && !knows(fingerprint) ? Match.FOREIGN_PEPPER : m;
+    }
+
+    /**
+     * Checks the secret at {@code token[from, from + 43)} against a stored hash (raw bytes from
+     * {@link #decode}), current pepper first. Every pepper is tried even after a match, so the
+     * time taken does not depend on which matched; a {@code null} {@code expected} (unknown key or
+     * unreadable hash) costs the same and never matches.
+     */
+    public Match check(CharSequence token, int from, byte[] expected) {
+        Scratch s = scratch.get();
+        byte[] input = s.input;
+        for (int i = 0; i < input.length; i++) input[i] = (byte) token.charAt(from + i);
+        boolean usable = expected != null;
+        byte[] against = usable ? expected : DECOY;
+        Match result = Match.NONE;
+        for (int i = 0; i < s.macs.length; i++) {
+            Mac mac = s.macs[i];
+            mac.update(input);
+            try {
+                mac.doFinal(s.output, 0);
+            } catch (ShortBufferException e) {
+                throw new IllegalStateException(e);
+            }
+            boolean equal = MessageDigest.isEqual(s.output, against);
+            if (equal && usable && result == Match.NONE) result = i == 0 ? Match.CURRENT : Match.PREVIOUS;
+        }
+        return result;
+    }
+
+    /** The raw bytes of a stored hex hash (either case), or {@code null} when it is not one. */
+    public static byte[] decode(String hex) {
+        if (hex == null || hex.length() != HASH_BYTES * 2) return null;
+        try {
+            return HEX.parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Mac newMac(SecretKeySpec key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available on this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.pkauth.internal.token;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The {@code pk.key_<32>.<43>} token format: minting and strict, allocation-light parsing.
+ *
+ * <p>Parsing is a fixed-layout check (length, literal prefix, separator, alphabet) rather than a
+ * regex: it runs on every request and on attacker-controlled input.
+ */
+public final class Tokens {
+    public static final String TOKEN_PREFIX = "pk.";
+    public static final String ID_PREFIX = "key_";
+    public static final int ID_RANDOM_BYTES = 24;
+    public static final int SECRET_RANDOM_BYTES = 32;
+    /** base64url characters of the id body (24 bytes, no padding). */
+    public static final int ID_BODY_CHARS = 32;
+    /** base64url characters of the secret (32 bytes, no padding). */
+    public static final int SECRET_CHARS = 43;
+    /** {@code key_} plus the id body. */
+    public static final int ID_CHARS = ID_PREFIX.length() + ID_BODY_CHARS;
+    /** {@code pk.} + id + {@code .} + secret = 83. */
+    public static final int TOKEN_CHARS = TOKEN_PREFIX.length() + ID_CHARS + 1 + SECRET_CHARS;
+    /** Characters of the token that are safe to show: {@code pk.key_} plus 9 id characters. */
+    public static final int DISPLAY_PREFIX_CHARS = 16;
+
+    private static final int ID_START = TOKEN_PREFIX.length();
+    private static final int DOT = ID_START + ID_CHARS;
+    /** Where the secret starts in a well-formed token. */
+    public static final int SECRET_START = DOT + 1;
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final boolean[] BASE64URL = new boolean[128];
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) BASE64URL[c] = true;
+        for (char c = 'a'; c <= 'z'; c++) BASE64URL[c] = true;
+        for (char c = '0'; c <= '9'; c++) BASE64URL[c] = true;
+        BASE64URL['-'] = true;
+        BASE64URL['_'] = true;
+    }
+
+    private Tokens() {}
+
+    /** A freshly minted token's parts. {@link #toString()} never shows the secret. */
+    public record Minted(String id, String secret) {
+        public String token() {
+            return TOKEN_PREFIX + id + '.' + secret;
+        }
+
+        public String prefix() {
+            return token().substring(0, DISPLAY_PREFIX_CHARS);
+        }
+
+        @Override
+        public String toString() {
+            return "Minted[id=" + id + ", secret=<redacted>]";
+        }
+    }
+
+    public static Minted mint() {
+        byte[] id = new byte[ID_RANDOM_BYTES];
+        byte[] secret = new byte[SECRET_RANDOM_BYTES];
+        RANDOM.nextBytes(id);
+        RANDOM.nextBytes(secret);
+        return of(id, secret);
+    }
+
+    /** The key made of these random bytes ({@value #ID_RANDOM_BYTES} and {@value #SECRET_RANDOM_BYTES}): what {@link #mint} encodes. */
+    static Minted of(byte[] id, byte[] secret) {
+        return new Minted(ID_PREFIX + ENCODER.encodeToString(id), ENCODER.encodeToString(secret));
+    }
+
+    /** True when {@code token} has exactly the minted shape; nothing else may reach a backend. */
+    public static boolean isWellFormed(CharSequence token) {
+        if (token == null || token.length() != TOKEN_CHARS) return false;
+        for (int i = 0; i < ID_START; i++) {
+            if (token.charAt(i) != TOKEN_PREFIX.charAt(i)) return false;
+        }
+        for (int i = 0; i < ID_PREFIX.length(); i++) {
+            if (token.charAt(ID_START + i) != ID_PREFIX.charAt(i)) return false;
+        }
+        if (token.charAt(DOT) != '.') return false;
+        return isBase64Url(token, ID_START + ID_PREFIX.length(), DOT)
+                && isBase64Url(token, SECRET_START, TOKEN_CHARS);
+    }
+
+    /** The {@code key_…} id of a well-formed token. */
+    public static String idOf(String wellFormedToken) {
+        return wellFormedToken.substring(ID_START, DOT);
+    }
+
+    /** The 43-character secret of a well-formed token. */
+    public static String secretOf(String wellFormedToken) {
+        return wellFormedToken.substring(SECRET_START);
+    }
+
+    /** The display prefix of a well-formed token, or of a key id. */
+    public static String prefixOfId(String id) {
+        return TOKEN_PREFIX + id.substring(0, DISPLAY_PREFIX_CHARS - TOKEN_PREFIX.length());
+    }
+
+    /** True when {@code id} is {@code key_} plus 32 base64url characters. */
+    public static boolean isWellFormedId(CharSequence id) {
+        if (id == null || id.length() != ID_CHARS) return false;
+        for (int i = 0; i < ID_PREFIX.length(); i++) {
+            if (id.charAt(i) != ID_PREFIX.charAt(i)) return false;
+        }
+        return isBase64Url(id, ID_PREFIX.length(), ID_CHARS);
+    }
+
+    private static boolean isBase64Url(CharSequence s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c >= 128 || !BASE64URL[c]) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.pkauth.internal.cache;
+
+import dev.pkauth.internal.store.KeyRecord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class KeyCacheTest {
+    /** The cache holds whatever the store prepares per row; the row itself serves here. */
+    static KeyRecord entry(Long revokedAt) {
+        return new KeyRecord("key_" + "a".repeat(32), "alice", "", "", "00".repeat(32), List.of(), null, null, 0,
+                revokedAt, null);
+    }
+
+    /**
+     * The review saw a revoked key verify for 10.4 s: the SQLite watcher cleared the cache while a
+     * lookup was reading the row, and the lookup then stored the pre-revocation row for the TTL.
+     */
+    @Test
+    void aLoadInFlightDuringAnInvalidateAllIsUsedOnceButNeverStored() throws Exception {
+        KeyCache<KeyRecord> cache = new KeyCache<>(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
+        String id = entry(null).id();
+        CountDownLatch readTheRow = new CountDownLatch(1);
+        CountDownLatch invalidated = new CountDownLatch(1);
+
+        CompletableFuture<Optional<KeyRecord>> inFlight = CompletableFuture.supplyAsync(() -> cache.get(id, k -> {
+            Optional<KeyRecord> stale = Optional.of(entry(null)); // read before the revocation committed
+            readTheRow.countDown();
+            await(invalidated);
+            return stale;
+        }));
+        assertThat(readTheRow.await(5, TimeUnit.SECONDS)).isTrue();
+        cache.invalidateAll(); // the revocation is seen while the load is still running
+        invalidated.countDown();
+        assertThat(inFlight.get(5, TimeUnit.SECONDS).orElseThrow().revokedAt()).as("the racing request").isNull();
+
+        AtomicInteger loads = new AtomicInteger();
+        Optional<KeyRecord> next = cache.get(id, k -> {
+            loads.incrementAndGet();
+            return Optional.of(entry(1L));
+        });
+
+        assertThat(loads).as("the stale row was not stored, so the next lookup reads again").hasValue(1);
+        assertThat(next.orElseThrow().revokedAt()).isEqualTo(1L);
+    }
+
+    @Test
+    void aLoadWithNoInvalidationIsStoredAndServed() {
+        KeyCache<KeyRecord> cache = new KeyCache<>(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
+        AtomicInteger loads = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            cache.get("key_x", k -> {
+                loads.incrementAndGet();
+                return Optional.of(entry(null));
+            });
+        }
+        assertThat(loads).hasValue(1);
+        assertThat(cache.misses()).isEqualTo(1);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
