@@ -146,7 +146,7 @@ public final class ExampleApp {
         IssuedKey demo;
         try {
             int port = parsePort(System.getenv("PORT"));
-            String realm = settings.get(Settings.REALM, "api");
+            String realm = dev.pkauth.http.Deployment.realm(null, settings);
             store = ApiKeyStore.builder().settings(settings).build();
             // Before serving: a database that cannot take writes stops the start, not the first request.
             demo = mintDemoKey(store);

@@ -37,7 +37,7 @@ public final class UnknownRoute implements ExceptionMapper<NotFoundException> {
         ApiKeyStore store = (ApiKeyStore) context.getAttribute(ApiKeyFilter.STORE_ATTRIBUTE);
         List<String> authorization = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
         Object realm = configuration.getProperty(dev.pkauth.jaxrs.ApiKeyAuthFilter.REALM_PROPERTY);
-        AuthOutcome outcome = new BearerAuthenticator(store, realm == null ? "api" : realm.toString())
+        AuthOutcome outcome = new BearerAuthenticator(store, dev.pkauth.http.Deployment.realm(realm, dev.pkauth.Settings.of(java.util.Map.of())))
                 .check(authorization, request.getRemoteAddr());
         if (outcome instanceof AuthOutcome.Rejected rejected) {
             AuthFailure f = rejected.failure();

@@ -6,6 +6,8 @@ import dev.pkauth.http.AccessRule;
 import dev.pkauth.http.AuthFailure;
 import dev.pkauth.http.AuthOutcome;
 import dev.pkauth.http.BearerAuthenticator;
+import dev.pkauth.http.Deployment;
+import dev.pkauth.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.annotation.security.DenyAll;
@@ -44,19 +46,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * The {@code SecurityContext} then answers for the key (see {@link ApiKeyPrincipals}).
  *
  * <p>Registered by package scanning or {@code Application.getClasses()}, it finds its store, in
- * this order, through a {@code ContextResolver<ApiKeyStore>}, the application property
- * {@value #STORE_PROPERTY}, or the ServletContext attribute {@value #STORE_PROPERTY}. Or register
- * it in code: {@code new ApiKeyFeature(store)}.
+ * this order ({@link Deployment}'s): a {@code ContextResolver<ApiKeyStore>}, the application
+ * property {@value #STORE_PROPERTY}, the ServletContext attribute {@value #STORE_PROPERTY}, or a
+ * store of its own from {@code PKAUTH_JDBC_URL}; its realm from the application property
+ * {@value #REALM_PROPERTY}, else {@code PKAUTH_REALM}, else {@code api}. Or register it in code:
+ * {@code new ApiKeyFeature(store)}.
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
 public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerResponseFilter {
     /** Application property and ServletContext attribute holding the {@link ApiKeyStore}. */
-    public static final String STORE_PROPERTY = "dev.pkauth.store";
+    public static final String STORE_PROPERTY = Deployment.STORE_ATTRIBUTE;
     /** Application property naming the realm; default {@code api}. */
-    public static final String REALM_PROPERTY = "dev.pkauth.realm";
+    public static final String REALM_PROPERTY = Deployment.REALM_ATTRIBUTE;
     /** Request property holding the {@link ApiKeyPrincipal}. */
-    public static final String PRINCIPAL_PROPERTY = "dev.pkauth.principal";
+    public static final String PRINCIPAL_PROPERTY = Deployment.PRINCIPAL_ATTRIBUTE;
     /** Request property carrying headers for the response of a passed request (a rate-limited key's RateLimit headers). */
     static final String RESPONSE_HEADERS_PROPERTY = "dev.pkauth.response-headers";
 
@@ -72,6 +76,10 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
     private HttpServletRequest servletRequest;
 
     private volatile BearerAuthenticator authenticator;
+    /** A store built from the environment, the last place looked: this filter's to close. */
+    private ApiKeyStore ownedStore;
+    /** The {@code PKAUTH_*} settings below the application's own (tests give their own). */
+    Settings environment = Settings.fromEnvironment();
     private final Map<Method, AccessRule> rules = new ConcurrentHashMap<>();
 
     /** For scanning and {@code getClasses()}: the store is found at startup. */
@@ -86,7 +94,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
     void findStore() {
         if (authenticator != null) return;
         Object realm = configuration == null ? null : configuration.getProperty(REALM_PROPERTY);
-        authenticator = new BearerAuthenticator(lookupStore(), realm == null ? "api" : realm.toString());
+        authenticator = new BearerAuthenticator(lookupStore(), Deployment.realm(realm, environment));
     }
 
     private ApiKeyStore lookupStore() {
@@ -98,10 +106,12 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         if (configuration != null && configuration.getProperty(STORE_PROPERTY) instanceof ApiKeyStore store) return store;
         Object attribute = servletAttribute();
         if (attribute instanceof ApiKeyStore store) return store;
-        throw new IllegalStateException("ApiKeyAuthFilter found no ApiKeyStore. Provide one in any of three ways: "
+        java.util.Optional<ApiKeyStore> own = Deployment.storeFromSettings(environment);
+        if (own.isPresent()) return ownedStore = own.get();
+        throw new IllegalStateException("ApiKeyAuthFilter found no ApiKeyStore. Provide one in any of four ways: "
                 + "register a ContextResolver<ApiKeyStore>; set the application property " + STORE_PROPERTY
-                + " to the store; or put it in the ServletContext attribute " + STORE_PROPERTY
-                + " (dev.pkauth.servlet.PkauthContextListener does). Or register new ApiKeyFeature(store).");
+                + " to the store; put it in the ServletContext attribute " + STORE_PROPERTY
+                + " (dev.pkauth.servlet.PkauthContextListener does); or set PKAUTH_JDBC_URL. Or register new ApiKeyFeature(store).");
     }
 
     private Object servletAttribute() {
@@ -110,6 +120,12 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         } catch (RuntimeException notInAServletContainer) {
             return null;
         }
+    }
+
+    /** Closes a store this filter built from the environment. */
+    @jakarta.annotation.PreDestroy
+    void closeOwnedStore() {
+        if (ownedStore != null) ownedStore.close();
     }
 
     @Override

@@ -19,7 +19,7 @@ public final class ApiKeyFeature implements Feature {
     private final String realm;
 
     public ApiKeyFeature(ApiKeyStore store) {
-        this(store, "api");
+        this(store, dev.pkauth.http.Deployment.DEFAULT_REALM);
     }
 
     public ApiKeyFeature(ApiKeyStore store, String realm) {

@@ -30,6 +30,6 @@ final class ApiKeySecurityContext implements SecurityContext {
 
     @Override
     public String getAuthenticationScheme() {
-        return "Bearer";
+        return dev.pkauth.http.Deployment.SCHEME;
     }
 }

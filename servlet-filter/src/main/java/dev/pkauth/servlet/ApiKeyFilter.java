@@ -6,6 +6,7 @@ import dev.pkauth.Settings;
 import dev.pkauth.http.AccessRule;
 import dev.pkauth.http.AuthFailure;
 import dev.pkauth.http.AuthOutcome;
+import dev.pkauth.http.Deployment;
 import dev.pkauth.http.BearerAuthenticator;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -44,11 +45,11 @@ import org.slf4j.LoggerFactory;
  */
 public class ApiKeyFilter implements Filter {
     /** ServletContext attribute holding a shared {@link ApiKeyStore}. */
-    public static final String STORE_ATTRIBUTE = "dev.pkauth.store";
+    public static final String STORE_ATTRIBUTE = Deployment.STORE_ATTRIBUTE;
     /** Request attribute holding the {@link ApiKeyPrincipal} of an authenticated request. */
-    public static final String PRINCIPAL_ATTRIBUTE = "dev.pkauth.principal";
+    public static final String PRINCIPAL_ATTRIBUTE = Deployment.PRINCIPAL_ATTRIBUTE;
     /** What {@code getAuthType()} answers. */
-    public static final String AUTH_TYPE = "Bearer";
+    public static final String AUTH_TYPE = Deployment.SCHEME;
     static final String ANONYMOUS = "anonymous";
     static final String REQUIRED_SCOPES = "required-scopes";
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
@@ -65,7 +66,7 @@ public class ApiKeyFilter implements Filter {
 
     /** Requires a key (any scope) on every request, realm {@code api}. */
     public ApiKeyFilter(ApiKeyStore store) {
-        this(Objects.requireNonNull(store, "store"), "api", AccessRule.AUTHENTICATED);
+        this(Objects.requireNonNull(store, "store"), Deployment.DEFAULT_REALM, AccessRule.AUTHENTICATED);
     }
 
     private ApiKeyFilter(ApiKeyStore store, String realm, AccessRule rule) {
@@ -84,7 +85,7 @@ public class ApiKeyFilter implements Filter {
     public void init(FilterConfig config) throws ServletException {
         if (givenStore != null) return;
         Settings settings = ServletSettings.of(config);
-        String realm = settings.get(Settings.REALM, "api");
+        String realm = Deployment.realm(null, settings);
         boolean anonymous = parseBoolean(config.getInitParameter(ANONYMOUS), ANONYMOUS);
         try {
             rule = new AccessRule(anonymous, parseScopes(config.getInitParameter(REQUIRED_SCOPES)), List.of());
@@ -98,8 +99,8 @@ public class ApiKeyFilter implements Filter {
             store = ownedStore = ApiKeyStore.builder().settings(settings).build();
         } else if (config.getServletContext().getAttribute(STORE_ATTRIBUTE) instanceof ApiKeyStore shared) {
             store = shared;
-        } else if (settings.get(Settings.JDBC_URL) != null) {
-            store = ownedStore = ApiKeyStore.builder().settings(settings).build();
+        } else if ((ownedStore = Deployment.storeFromSettings(settings).orElse(null)) != null) {
+            store = ownedStore;
         } else {
             throw new ServletException("ApiKeyFilter " + config.getFilterName() + " has no key store: set its init-param "
                     + Settings.JDBC_URL + ", register " + PkauthContextListener.class.getName()
@@ -184,7 +185,7 @@ public class ApiKeyFilter implements Filter {
     /** An {@link ApiKeyFilter} configured in code. */
     public static final class Builder {
         private final ApiKeyStore store;
-        private String realm = "api";
+        private String realm = Deployment.DEFAULT_REALM;
         private boolean anonymous;
         private List<String> scopes = List.of();
 

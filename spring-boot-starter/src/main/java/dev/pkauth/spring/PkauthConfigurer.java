@@ -130,7 +130,7 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
         String r = realm;
         if (r == null) {
             PkauthProperties properties = context.getBeanProvider(PkauthProperties.class).getIfAvailable();
-            r = properties == null ? "api" : properties.realmOrDefault();
+            r = properties == null ? dev.pkauth.http.Deployment.DEFAULT_REALM : properties.realmOrDefault();
         }
         authenticator = new BearerAuthenticator(s, r);
         AuthFailure missing = AuthFailure.missingCredentials(authenticator.realm());

@@ -73,7 +73,7 @@ public class PkauthProperties {
 
     /** @return the realm of challenges, {@code api} when unset */
     public String realmOrDefault() {
-        return realm == null ? "api" : realm;
+        return realm == null ? dev.pkauth.http.Deployment.DEFAULT_REALM : realm;
     }
 
     public String getJdbcUrl() { return jdbcUrl; }
