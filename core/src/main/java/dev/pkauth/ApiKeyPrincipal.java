@@ -24,12 +24,26 @@ public final class ApiKeyPrincipal implements Principal {
     private final String metadata;
     private final IpAllowlist allowedIps;
 
+    /**
+     * A principal without limits, metadata or allowlist.
+     *
+     * @param userId the owner's user id
+     * @param keyId the key's id, or {@code null} for any
+     * @param keyName the key's label
+     * @param scopes the scopes to grant
+     * @param expiresAt when the key expires, or {@code null} for never
+     */
     public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt) {
         this(userId, keyId, keyName, scopes, expiresAt, UsageLimits.NONE);
     }
 
     /**
      * @param limits the key's usage limits as verified (credits: what was left when its row was read)
+     * @param userId the owner's user id
+     * @param keyId the key's id, or {@code null} for any
+     * @param keyName the key's label
+     * @param scopes the scopes to grant
+     * @param expiresAt when the key expires, or {@code null} for never
      */
     public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt,
             UsageLimits limits) {
@@ -39,6 +53,12 @@ public final class ApiKeyPrincipal implements Principal {
     /**
      * @param metadata the key's JSON metadata, or {@code null}
      * @param allowedIps the addresses the key may be used from, or {@code null} for any
+     * @param userId the owner's user id
+     * @param keyId the key's id, or {@code null} for any
+     * @param keyName the key's label
+     * @param scopes the scopes to grant
+     * @param expiresAt when the key expires, or {@code null} for never
+     * @param limits the key's usage limits
      */
     public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt,
             UsageLimits limits, String metadata, IpAllowlist allowedIps) {
@@ -52,12 +72,20 @@ public final class ApiKeyPrincipal implements Principal {
         this.allowedIps = allowedIps;
     }
 
-    /** The host application's JSON object set on the key (customer id, plan…), or {@code null}. */
+    /**
+     * The host application's JSON object set on the key (customer id, plan…), or {@code null}.
+     *
+     * @return the host application's JSON object set on the key (customer id, plan…), or {@code null}
+     */
     public String metadata() {
         return metadata;
     }
 
-    /** The client addresses the key may be used from, or {@code null} for any. */
+    /**
+     * The client addresses the key may be used from, or {@code null} for any.
+     *
+     * @return the client addresses the key may be used from, or {@code null} for any
+     */
     public IpAllowlist allowedIps() {
         return allowedIps;
     }
@@ -66,6 +94,8 @@ public final class ApiKeyPrincipal implements Principal {
      * The key's rate limit, credits and refill, for host policies (a plan's quota, say). Credits
      * here are what was left when the row was read; {@link ApiKeyStore#admit} and
      * {@link ApiKeyStore#consume} answer with what is left now.
+     *
+     * @return the limits
      */
     public UsageLimits limits() {
         return limits;
@@ -77,28 +107,56 @@ public final class ApiKeyPrincipal implements Principal {
         return userId;
     }
 
+    /**
+     * The owner's user id.
+     *
+     * @return the user id
+     */
     public String userId() {
         return userId;
     }
 
+    /**
+     * The key's id ({@code key_…}).
+     *
+     * @return the id
+     */
     public String keyId() {
         return keyId;
     }
 
+    /**
+     * The key's label.
+     *
+     * @return the label
+     */
     public String keyName() {
         return keyName;
     }
 
-    /** The key's display prefix ({@code pk.key_} plus 9 id characters): safe to log. */
+    /**
+     * The key's display prefix ({@code pk.key_} plus 9 id characters): safe to log.
+     *
+     * @return the key's display prefix ({@code pk.key_} plus 9 id characters)
+     */
     public String keyPrefix() {
         return dev.pkauth.internal.token.Tokens.prefixOfId(keyId);
     }
 
+    /**
+     * The key's scopes.
+     *
+     * @return the scopes
+     */
     public List<String> scopes() {
         return scopes;
     }
 
-    /** When the key expires, or {@code null} for never. */
+    /**
+     * When the key expires, or {@code null} for never.
+     *
+     * @return when the key expires, or {@code null} for never
+     */
     public Instant expiresAt() {
         return expiresAt;
     }
@@ -106,6 +164,9 @@ public final class ApiKeyPrincipal implements Principal {
     /**
      * True when the key holds {@code required} exactly, holds {@code *}, or holds {@code X:*} and
      * {@code required} starts with {@code X:}.
+     *
+     * @param required the scope asked for
+     * @return true when the key holds it
      */
     public boolean hasScope(String required) {
         if (required == null || required.isEmpty()) return false;
@@ -119,7 +180,12 @@ public final class ApiKeyPrincipal implements Principal {
         return false;
     }
 
-    /** True when every one of {@code required} is held. */
+    /**
+     * True when every one of {@code required} is held.
+     *
+     * @param required the scopes asked for
+     * @return true when every one of {@code required} is held
+     */
     public boolean hasAllScopes(Iterable<String> required) {
         for (String s : required) {
             if (!hasScope(s)) return false;

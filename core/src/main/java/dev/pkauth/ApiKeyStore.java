@@ -150,6 +150,9 @@ public final class ApiKeyStore implements AutoCloseable {
      * <pre>{@code
      * store.withActor("admin:" + adminId).disable(keyId);
      * }</pre>
+     *
+     * @param actor who the audit log records (a user id, {@code cli:alice}); 1 to 200 printable characters
+     * @return a view of this store recording {@code actor}
      */
     public ApiKeyStore withActor(String actor) {
         if (actor == null || actor.isBlank() || actor.length() > 200 || actor.chars().anyMatch(Character::isISOControl)) {
@@ -199,6 +202,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * unknown id costs the same HMAC work as a wrong secret, so a caller without the secret learns
      * nothing from the answer or its timing.
      *
+     * @param token the presented token ({@code pk.key_….…})
+     * @return the verification: valid, or invalid with a reason
      * @throws StoreUnavailableException when the backend cannot answer (never for a bad key)
      */
     public Verification verify(String token) {
@@ -216,6 +221,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * for keys not yet in memory. IPv6 addresses share one budget per /64.
      *
      * @param clientAddress the address the container reports ({@code getRemoteAddr()}); {@code null} skips the budget
+     * @param token the presented token ({@code pk.key_….…})
+     * @return the verification: valid, or invalid with a reason
      * @throws StoreUnavailableException when the backend cannot answer
      */
     public Verification verify(String token, String clientAddress) {
@@ -240,6 +247,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * memory it is this process's. Credits are spent in the database, one conditional UPDATE per
      * request, exact across processes on every backend.
      *
+     * @param principal the authenticated key's principal
+     * @return what the request may use now: allowed, rate limited or out of credits
      * @throws StoreUnavailableException when the database cannot answer
      */
     public Usage admit(ApiKeyPrincipal principal) {
@@ -257,6 +266,9 @@ public final class ApiKeyStore implements AutoCloseable {
      * if (usage instanceof Usage.Exhausted e) return status(429).header("Retry-After", e.retryAfterSeconds());
      * }</pre>
      *
+     * @param principal the authenticated key's principal
+     * @param credits how many credits, at least 1
+     * @return whether the credits were spent, and how many are left
      * @throws IllegalArgumentException when {@code credits} is below 1
      */
     public Usage consume(ApiKeyPrincipal principal, long credits) {
@@ -270,6 +282,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * Takes effect at once here and, like a revocation, in other processes as soon as the change
      * reaches them.
      *
+     * @param id the key's id ({@code key_…})
+     * @param limits the key's usage limits
      * @return the updated key, or empty when there is no such unrevoked key
      */
     public Optional<ApiKey> limits(String id, UsageLimits limits) {
@@ -295,6 +309,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @throws IllegalArgumentException when an argument is invalid; the message says which
      * @throws KeyLimitExceededException when the user already has {@link Builder#maxKeysPerUser the
      *     most active keys} allowed
+     * @return the new key's token (shown once) and its metadata
      */
     public IssuedKey create(String userId, String name, Collection<String> scopes, Instant expiresAt) {
         return create(userId, name, scopes, expiresAt, UsageLimits.NONE);
@@ -304,6 +319,12 @@ public final class ApiKeyStore implements AutoCloseable {
      * Mints a key with usage limits (rate limit, credits, refill).
      *
      * @see #create(String, String, Collection, Instant)
+     * @param userId the owner's user id
+     * @param name the key's label, or {@code null} for none
+     * @param scopes the scopes to grant
+     * @param expiresAt when the key expires, or {@code null} for never
+     * @param limits the key's usage limits
+     * @return the new key's token (shown once) and its metadata
      */
     public IssuedKey create(String userId, String name, Collection<String> scopes, Instant expiresAt, UsageLimits limits) {
         return create(userId, KeySpec.of(name, scopes).expiresAt(expiresAt).limits(Objects.requireNonNull(limits, "limits")));
@@ -319,6 +340,9 @@ public final class ApiKeyStore implements AutoCloseable {
      * }</pre>
      *
      * @see #create(String, String, Collection, Instant)
+     * @param userId the owner's user id
+     * @param spec what to mint
+     * @return the new key's token (shown once) and its metadata
      */
     public IssuedKey create(String userId, KeySpec spec) {
         ensureOpen();
@@ -337,6 +361,10 @@ public final class ApiKeyStore implements AutoCloseable {
      * }</pre>
      *
      * @param minter the principal of the key asking
+     * @param name the key's label, or {@code null} for none
+     * @param scopes the scopes to grant
+     * @param expiresAt when the key expires, or {@code null} for never
+     * @return the new key's token (shown once) and its metadata
      * @throws SecurityException when a scope is asked for that the minting key does not hold
      * @throws IllegalStateException when the minting key is no longer active
      * @throws KeyLimitExceededException when its user already has the most active keys allowed
@@ -350,6 +378,12 @@ public final class ApiKeyStore implements AutoCloseable {
      * Mints a key with usage limits on behalf of a key. The limits may be no looser than the
      * minting key's ({@link UsageLimits#withinOf}): a limited key cannot mint an unlimited one.
      *
+     * @param minter the key a request was authenticated with; the new key is its child
+     * @param name the key's label, or {@code null} for none
+     * @param scopes the scopes to grant
+     * @param expiresAt when the key expires, or {@code null} for never
+     * @param limits the key's usage limits
+     * @return the new key's token (shown once) and its metadata
      * @throws SecurityException when a scope or a limit would be looser than the minting key's
      * @see #create(ApiKeyPrincipal, String, Collection, Instant)
      */
@@ -363,6 +397,9 @@ public final class ApiKeyStore implements AutoCloseable {
      * (limits, allowlist) is inherited from the minting key; what it sets may be no looser: scopes
      * it holds, limits within its own, addresses inside its allowlist.
      *
+     * @param minter the key a request was authenticated with; the new key is its child
+     * @param spec what to mint
+     * @return the new key's token (shown once) and its metadata
      * @throws SecurityException when a scope, a limit or an address range would be looser than the minting key's
      */
     public IssuedKey create(ApiKeyPrincipal minter, KeySpec spec) {
@@ -421,7 +458,12 @@ public final class ApiKeyStore implements AutoCloseable {
         return new IssuedKey(minted.token(), toApiKey(row));
     }
 
-    /** The key with this id, if any. */
+    /**
+     * The key with this id, if any.
+     *
+     * @param id the key's id ({@code key_…})
+     * @return the key with this id, if any
+     */
     public Optional<ApiKey> find(String id) {
         ensureOpen();
         if (!Tokens.isWellFormedId(id)) return Optional.empty();
@@ -431,12 +473,21 @@ public final class ApiKeyStore implements AutoCloseable {
     /**
      * All the user's unrevoked keys (expired ones included), newest first, read page by page.
      * For HTTP answers use {@link #list(String, boolean, int, String)}, which returns one page.
+     *
+     * @param userId the owner's user id
+     * @return the list
      */
     public List<ApiKey> list(String userId) {
         return list(userId, false);
     }
 
-    /** All the user's keys, newest first, read page by page; revoked ones too when {@code includeRevoked}. */
+    /**
+     * All the user's keys, newest first, read page by page; revoked ones too when {@code includeRevoked}.
+     *
+     * @param userId the owner's user id
+     * @param includeRevoked whether revoked keys are listed too
+     * @return all the user's keys, newest first, read page by page
+     */
     public List<ApiKey> list(String userId, boolean includeRevoked) {
         List<ApiKey> all = new ArrayList<>();
         String after = null;
@@ -454,6 +505,9 @@ public final class ApiKeyStore implements AutoCloseable {
      *
      * @param limit the page size, 1 to {@value #MAX_PAGE_SIZE}
      * @param after {@link KeyPage#next()} of the previous page, or {@code null} for the first
+     * @param userId the owner's user id
+     * @param includeRevoked whether revoked keys are listed too
+     * @return the list
      * @throws IllegalArgumentException when the limit is out of range or the cursor is not one this store gave
      */
     public KeyPage list(String userId, boolean includeRevoked, int limit, String after) {
@@ -500,6 +554,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * Changes an unrevoked key's expiry.
      *
      * @param expiresAt the new expiry (in the future), or {@code null} for never
+     * @param id the key's id ({@code key_…})
      * @return the updated key, or empty when there is no such unrevoked key
      */
     public Optional<ApiKey> refresh(String id, Instant expiresAt) {
@@ -517,6 +572,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * {@code overlap} ({@link Duration#ZERO}: revoked now), so clients can switch over without an
      * outage. The successor keeps the old key's lifetime: a 90-day key is replaced by a 90-day key.
      *
+     * @param id the key's id ({@code key_…})
+     * @param overlap how long the old key keeps working ({@link java.time.Duration#ZERO}: revoked now)
      * @return the new key, or empty when there is no such unrevoked key
      */
     public Optional<IssuedKey> rotate(String id, Duration overlap) {
@@ -559,6 +616,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * verification from now on, in this process at once and in others as soon as the change
      * reaches them. Rows stay for audit.
      *
+     * @param id the key's id ({@code key_…})
      * @return true when this call revoked the key itself; false when unknown or already revoked
      *     (keys minted from an already revoked key are still revoked)
      */
@@ -577,7 +635,12 @@ public final class ApiKeyStore implements AutoCloseable {
         return revoked.contains(id);
     }
 
-    /** Deletes a key's row for good. @return true when it existed */
+    /**
+     * Deletes a key's row for good.
+     *
+     * @param id the key's id ({@code key_…})
+     * @return whether a row was deleted
+     */
     public boolean purge(String id) {
         ensureOpen();
         if (!Tokens.isWellFormedId(id)) return false;
@@ -596,6 +659,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * right), at once here and in other processes as soon as the change reaches them. Nothing is
      * lost: enabling restores them, and keys that were disabled on their own stay disabled.
      *
+     * @param id the key's id ({@code key_…})
      * @return true when the key was disabled by this call; false when unknown, revoked or already disabled
      */
     public boolean disable(String id) {
@@ -612,6 +676,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * Enables a key disabled by {@link #disable}, and the keys minted from it that its disabling
      * disabled. A key disabled through the key that minted it is enabled by enabling that key.
      *
+     * @param id the key's id ({@code key_…})
      * @return true when anything was enabled
      */
     public boolean enable(String id) {
@@ -628,6 +693,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * Sets (or, with {@code null}, clears) a key's metadata: a JSON object of at most 4 KB that the
      * host reads back on {@link ApiKey#metadata()} and {@link ApiKeyPrincipal#metadata()}.
      *
+     * @param id the key's id ({@code key_…})
+     * @param json a JSON object, or {@code null} to clear it
      * @return the updated key, or empty when there is no such unrevoked key
      * @throws IllegalArgumentException when it is not a JSON object or too long
      */
@@ -645,6 +712,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * Restricts a key to client addresses (or, with {@code null}, lifts the restriction). A valid
      * key used from elsewhere answers 403 {@code ip_not_allowed}.
      *
+     * @param id the key's id ({@code key_…})
+     * @param ips the allowed client addresses, or {@code null} for any
      * @return the updated key, or empty when there is no such unrevoked key
      */
     public Optional<ApiKey> allowedIps(String id, IpAllowlist ips) {
@@ -663,6 +732,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * Revokes every key of a user in one statement (offboarding): they fail at once here and, as
      * the change reaches them, in every other process.
      *
+     * @param userId the owner's user id
      * @return how many keys this revoked
      */
     public int revokeAll(String userId) {
@@ -679,6 +749,9 @@ public final class ApiKeyStore implements AutoCloseable {
     /**
      * Keys of all users (or one), filtered by status, expiry and use, newest first, one keyset
      * page at a time. Each filter is served by an index.
+     *
+     * @param q the query
+     * @return the query
      */
     public KeyPage query(KeyQuery q) {
         ensureOpen();
@@ -699,7 +772,12 @@ public final class ApiKeyStore implements AutoCloseable {
                 q.unusedFor() == null ? null : now - q.unusedFor().toSeconds(), now);
     }
 
-    /** How many keys a query selects (for dry runs and reports); pages and limits are ignored. */
+    /**
+     * How many keys a query selects (for dry runs and reports); pages and limits are ignored.
+     *
+     * @param q the query
+     * @return how many keys a query selects (for dry runs and reports)
+     */
     public long count(KeyQuery q) {
         ensureOpen();
         return repository.count(filter(q, nowSeconds()));
@@ -711,6 +789,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * changes and the count is what would be revoked.
      *
      * @param progress told the running total after each batch; may be {@code null}
+     * @param unusedFor revoke keys not used for this long
+     * @param dryRun count only, change nothing
      * @return how many keys were (or would be) revoked
      */
     public long sweepUnused(Duration unusedFor, boolean dryRun, java.util.function.LongConsumer progress) {
@@ -737,6 +817,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * an audit row each. With {@code dryRun} nothing changes and the count is what would go.
      *
      * @param progress told the running total after each batch; may be {@code null}
+     * @param olderThan delete rows revoked or expired longer ago than this
+     * @param dryRun count only, change nothing
      * @return how many rows were (or would be) deleted
      */
     public long purgeEnded(Duration olderThan, boolean dryRun, java.util.function.LongConsumer progress) {
@@ -764,6 +846,10 @@ public final class ApiKeyStore implements AutoCloseable {
      *
      * @param beforeId the {@link AuditEvent#id()} of the last event of the previous page, or {@code null}
      * @param limit 1 to {@value #MAX_PAGE_SIZE}
+     * @param keyId the key's id, or {@code null} for any
+     * @param userId the owner's user id
+     * @param since only events at or after this, or {@code null}
+     * @return the audit log
      */
     public List<AuditEvent> auditLog(String keyId, String userId, Instant since, int limit, Long beforeId) {
         ensureOpen();
@@ -868,52 +954,92 @@ public final class ApiKeyStore implements AutoCloseable {
 
         private Builder() {}
 
-        /** Reads unset options by name from {@code settings} (see {@link Settings}). */
+        /**
+         * Reads unset options by name from {@code settings} (see {@link Settings}).
+         *
+         * @param settings the settings to read
+         * @return this builder
+         */
         public Builder settings(Settings settings) {
             Options.requireUnset(this.settings, "settings");
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
-        /** Keys in memory only: for tests and throwaway processes. */
+        /**
+         * Keys in memory only: for tests and throwaway processes.
+         *
+         * @return this builder
+         */
         public Builder inMemory() {
             target.inMemory();
             return this;
         }
 
-        /** {@code jdbc:sqlite:path} or {@code jdbc:postgresql://…}; the store makes and owns a pool. */
+        /**
+         * {@code jdbc:sqlite:path} or {@code jdbc:postgresql://…}; the store makes and owns a pool.
+         *
+         * @param url the JDBC URL
+         * @return this builder
+         */
         public Builder jdbcUrl(String url) {
             target.jdbcUrl(url);
             return this;
         }
 
-        /** Credentials for {@link #jdbcUrl(String)}. */
+        /**
+         * Credentials for {@link #jdbcUrl(String)}.
+         *
+         * @param user the database user
+         * @param password the password, or {@code null}
+         * @return this builder
+         */
         public Builder credentials(String user, String password) {
             target.credentials(user, password);
             return this;
         }
 
-        /** A data source the application owns (and closes); SQLite or PostgreSQL. */
+        /**
+         * A data source the application owns (and closes); SQLite or PostgreSQL.
+         *
+         * @param dataSource a data source the application owns
+         * @return this builder
+         */
         public Builder dataSource(DataSource dataSource) {
             target.dataSource(dataSource);
             return this;
         }
 
-        /** The key table; default {@code pkauth_api_keys}. An SQL identifier. */
+        /**
+         * The key table; default {@code pkauth_api_keys}. An SQL identifier.
+         *
+         * @param table an SQL identifier ({@code [A-Za-z_][A-Za-z0-9_]*})
+         * @return this builder
+         */
         public Builder table(String table) {
             Options.requireUnset(this.table, "table");
             this.table = Validation.table(table);
             return this;
         }
 
-        /** The current pepper (HMAC key). Keep it out of the database and out of source control. */
+        /**
+         * The current pepper (HMAC key). Keep it out of the database and out of source control.
+         *
+         * @param pepper the pepper
+         * @return this builder
+         */
         public Builder pepper(String pepper) {
             Options.requireUnset(this.pepper, "pepper");
             this.pepper = StoreOptions.requirePepperValue(pepper);
             return this;
         }
 
-        /** Older peppers: keys hashed under them still verify and are re-hashed under the current one. */
+        /**
+         * Older peppers: keys hashed under them still verify and are re-hashed under the current one.
+         *
+         * @param peppers older peppers, newest first
+         * @return this builder
+         */
         public Builder previousPeppers(String... peppers) {
             Options.requireUnset(this.previousPeppers, "previousPeppers");
             List<String> list = new ArrayList<>();
@@ -922,28 +1048,48 @@ public final class ApiKeyStore implements AutoCloseable {
             return this;
         }
 
-        /** Refuse to start with the development pepper (production). */
+        /**
+         * Refuse to start with the development pepper (production).
+         *
+         * @param require true to refuse the development pepper
+         * @return this builder
+         */
         public Builder requirePepper(boolean require) {
             Options.requireUnset(this.requirePepper, "requirePepper");
             this.requirePepper = require;
             return this;
         }
 
-        /** At most one {@code last_used_at} write per key per interval; default 60 s. */
+        /**
+         * At most one {@code last_used_at} write per key per interval; default 60 s.
+         *
+         * @param interval the interval
+         * @return this builder
+         */
         public Builder touchInterval(Duration interval) {
             Options.requireUnset(this.touchInterval, "touchInterval");
             this.touchInterval = Options.notNegative(interval, "touchInterval");
             return this;
         }
 
-        /** The clock for expiry and {@code last_used_at}; default UTC system clock. */
+        /**
+         * The clock for expiry and {@code last_used_at}; default UTC system clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             Options.requireUnset(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** Runs background writes; default a daemon thread owned by the store. Tests pass {@code Runnable::run}. */
+        /**
+         * Runs background writes; default a daemon thread owned by the store. Tests pass {@code Runnable::run}.
+         *
+         * @param executor runs the writes
+         * @return this builder
+         */
         public Builder executor(Executor executor) {
             Options.requireUnset(this.executor, "executor");
             this.executor = Objects.requireNonNull(executor, "executor");
@@ -957,6 +1103,9 @@ public final class ApiKeyStore implements AutoCloseable {
          * SQLite, 4 on PostgreSQL), so a burst of them cannot starve verification. A
          * {@link #dataSource(DataSource)} of the application's own serves both, and lends the
          * watcher one of its connections.
+         *
+         * @param size how many
+         * @return this builder
          */
         public Builder poolSize(int size) {
             Options.requireUnset(this.poolSize, "poolSize");
@@ -964,7 +1113,12 @@ public final class ApiKeyStore implements AutoCloseable {
             return this;
         }
 
-        /** How long to wait for a pooled connection before the store is unavailable; default 1 s. */
+        /**
+         * How long to wait for a pooled connection before the store is unavailable; default 1 s.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder connectionTimeout(Duration timeout) {
             Options.requireUnset(this.connectionTimeout, "connectionTimeout");
             this.connectionTimeout = Options.connectionTimeout(timeout, "connectionTimeout");
@@ -976,6 +1130,9 @@ public final class ApiKeyStore implements AutoCloseable {
          * turns the cache off. Revocations through this store take effect at once regardless; other
          * processes' changes arrive by PostgreSQL notification or SQLite's data version within about
          * a second, and the TTL bounds staleness should that watch be down.
+         *
+         * @param ttl how long
+         * @return this builder
          */
         public Builder cacheTtl(Duration ttl) {
             Options.requireUnset(this.cacheTtl, "cacheTtl");
@@ -983,14 +1140,24 @@ public final class ApiKeyStore implements AutoCloseable {
             return this;
         }
 
-        /** How long an unknown id is remembered as unknown; default the lesser of 2 s and the TTL. */
+        /**
+         * How long an unknown id is remembered as unknown; default the lesser of 2 s and the TTL.
+         *
+         * @param ttl how long
+         * @return this builder
+         */
         public Builder negativeCacheTtl(Duration ttl) {
             Options.requireUnset(this.negativeCacheTtl, "negativeCacheTtl");
             this.negativeCacheTtl = Options.notNegative(ttl, "negativeCacheTtl");
             return this;
         }
 
-        /** Most rows cached; default 100,000. */
+        /**
+         * Most rows cached; default 100,000.
+         *
+         * @param size how many
+         * @return this builder
+         */
         public Builder cacheSize(long size) {
             Options.requireUnset(this.cacheSize, "cacheSize");
             this.cacheSize = Options.positive(size, "cacheSize");
@@ -1001,6 +1168,9 @@ public final class ApiKeyStore implements AutoCloseable {
          * On PostgreSQL, the longest a statement may run (lock waits included) before the store
          * answers unavailable instead of holding the request; default 750 ms, {@link Duration#ZERO}
          * for none. Applies to the pool the store makes; schema migration is exempt.
+         *
+         * @param timeout the timeout
+         * @return this builder
          */
         public Builder queryTimeout(Duration timeout) {
             Options.requireUnset(this.queryTimeout, "queryTimeout");
@@ -1012,6 +1182,9 @@ public final class ApiKeyStore implements AutoCloseable {
          * The most active (unrevoked, unexpired) keys one user may hold; default
          * 100. Creating another is refused with an
          * {@link IllegalStateException}, so one client cannot fill the table.
+         *
+         * @param max the most
+         * @return this builder
          */
         public Builder maxKeysPerUser(int max) {
             Options.requireUnset(this.maxKeysPerUser, "maxKeysPerUser");
@@ -1021,6 +1194,9 @@ public final class ApiKeyStore implements AutoCloseable {
 
         /**
          * The rate limit of keys that have none of their own; default none ({@code default-rate-limit}).
+         *
+         * @param limit the most to return
+         * @return this builder
          */
         public Builder defaultRateLimit(UsageLimits.RateLimit limit) {
             Options.requireUnset(this.defaultRateLimit, "defaultRateLimit");
@@ -1032,6 +1208,9 @@ public final class ApiKeyStore implements AutoCloseable {
          * How many rejected keys one client address may present per window before keys that need a
          * lookup are refused unseen ({@link #verify(String, String)}); default 20 a minute,
          * {@code null} for no such budget ({@code failed-auth-limit}, {@code off}).
+         *
+         * @param limit the most to return
+         * @return this builder
          */
         public Builder failedAuthLimit(UsageLimits.RateLimit limit) {
             Options.requireUnset(this.failedAuthLimit, "failedAuthLimit");
@@ -1045,6 +1224,9 @@ public final class ApiKeyStore implements AutoCloseable {
          * miss), {@code pkauth.store.lookups} (timer), {@code pkauth.store.unavailable},
          * {@code pkauth.touch.writes}, {@code pkauth.limits.hits} ({@code limit}), each tagged
          * with the {@code table}. Needs micrometer-core on the class path (an optional dependency).
+         *
+         * @param registry a Micrometer {@code MeterRegistry}
+         * @return this builder
          */
         public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
             Options.requireUnset(this.meterRegistry, "meterRegistry");
@@ -1052,14 +1234,24 @@ public final class ApiKeyStore implements AutoCloseable {
             return this;
         }
 
-        /** Told of every management action once committed, besides the audit table. */
+        /**
+         * Told of every management action once committed, besides the audit table.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
         public Builder auditListener(AuditListener listener) {
             Options.requireUnset(this.auditListener, "auditListener");
             this.auditListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** Whether {@link #build()} creates or upgrades the table; default true. */
+        /**
+         * Whether {@link #build()} creates or upgrades the table; default true.
+         *
+         * @param migrate false to leave the table as it is
+         * @return this builder
+         */
         public Builder migrate(boolean migrate) {
             this.migrate = migrate;
             return this;
@@ -1070,6 +1262,7 @@ public final class ApiKeyStore implements AutoCloseable {
          *
          * @throws IllegalStateException when the configuration is incomplete or contradictory
          * @throws StoreUnavailableException when the database cannot be reached
+         * @return the open store
          */
         public ApiKeyStore build() {
             Settings s = settings != null ? settings : Settings.of(java.util.Map.of());

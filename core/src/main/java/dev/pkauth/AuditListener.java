@@ -13,5 +13,10 @@ package dev.pkauth;
  */
 @FunctionalInterface
 public interface AuditListener {
+    /**
+     * Called once per committed management action, on the thread that made it; an exception is logged and the change stands.
+     *
+     * @param event what was done
+     */
     void onEvent(AuditEvent event);
 }

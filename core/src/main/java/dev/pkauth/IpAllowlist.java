@@ -36,6 +36,8 @@ public final class IpAllowlist {
     /**
      * Parses comma-separated CIDRs; spaces around them are ignored.
      *
+     * @param csv comma-separated CIDRs ({@code 10.0.0.0/8,2001:db8::/32})
+     * @return the allowlist
      * @throws IllegalArgumentException naming the first range that is not one
      */
     public static IpAllowlist parse(String csv) {
@@ -83,6 +85,9 @@ public final class IpAllowlist {
      * Whether {@code address} (as a container reports it: {@code 203.0.113.7}, {@code ::1},
      * {@code [::1]}, {@code fe80::1%eth0}) is in one of the ranges. An address that does not parse
      * is not allowed.
+     *
+     * @param address the address as a container reports it
+     * @return true when a range holds it
      */
     public boolean allows(String address) {
         // Two longs on the stack would be nicer; a per-thread pair keeps this allocation-free.
@@ -94,7 +99,12 @@ public final class IpAllowlist {
         return false;
     }
 
-    /** Whether every range of this list lies inside a range of {@code other}: never wider than it. */
+    /**
+     * Whether every range of this list lies inside a range of {@code other}: never wider than it.
+     *
+     * @param other the limits to compare with
+     * @return whether every range of this list lies inside a range of {@code other}
+     */
     public boolean within(IpAllowlist other) {
         for (int i = 0; i < prefix.length; i++) {
             boolean inside = false;

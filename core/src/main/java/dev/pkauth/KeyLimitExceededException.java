@@ -8,6 +8,11 @@ package dev.pkauth;
 public final class KeyLimitExceededException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A refused create.
+     *
+     * @param message what went wrong and how to fix it
+     */
     public KeyLimitExceededException(String message) {
         super(message);
     }

@@ -18,6 +18,12 @@ import java.util.List;
  * @param next an opaque cursor for the page after this one, or {@code null} when this is the last
  */
 public record KeyPage(List<ApiKey> keys, String next) {
+    /**
+     * Copies the keys.
+     *
+     * @param keys at most the page size requested
+     * @param next an opaque cursor for the page after this one, or {@code null} when this is the last
+     */
     public KeyPage {
         keys = List.copyOf(keys);
     }

@@ -19,30 +19,71 @@ import java.time.Duration;
  */
 public record KeyQuery(String userId, ApiKey.Status status, Duration expiringWithin, Duration unusedFor, int limit,
         String after) {
+    /**
+     * Every user's keys, any status, a page of the default size.
+     *
+     * @return the query
+     */
     public static KeyQuery allUsers() {
         return new KeyQuery(null, null, null, null, 100, null);
     }
 
+    /**
+     * Only {@code user}'s keys.
+     *
+     * @param user the database user
+     * @return a copy with that change
+     */
     public KeyQuery user(String user) {
         return new KeyQuery(user, status, expiringWithin, unusedFor, limit, after);
     }
 
+    /**
+     * Only keys of status {@code s}.
+     *
+     * @param s the status
+     * @return a copy with that change
+     */
     public KeyQuery status(ApiKey.Status s) {
         return new KeyQuery(userId, s, expiringWithin, unusedFor, limit, after);
     }
 
+    /**
+     * Only keys expiring within {@code d} from now.
+     *
+     * @param d the duration
+     * @return a copy with that change
+     */
     public KeyQuery expiringWithin(Duration d) {
         return new KeyQuery(userId, status, d, unusedFor, limit, after);
     }
 
+    /**
+     * Only keys not used for {@code d} (a never-used key counts from its creation).
+     *
+     * @param d the duration
+     * @return a copy with that change
+     */
     public KeyQuery unusedFor(Duration d) {
         return new KeyQuery(userId, status, expiringWithin, d, limit, after);
     }
 
+    /**
+     * Pages of at most {@code n} keys, 1 to {@link ApiKeyStore#MAX_PAGE_SIZE}.
+     *
+     * @param n how many
+     * @return a copy with that change
+     */
     public KeyQuery limit(int n) {
         return new KeyQuery(userId, status, expiringWithin, unusedFor, n, after);
     }
 
+    /**
+     * The page after {@code cursor}.
+     *
+     * @param cursor the previous page's {@code next}
+     * @return a copy with that change
+     */
     public KeyQuery after(String cursor) {
         return new KeyQuery(userId, status, expiringWithin, unusedFor, limit, cursor);
     }

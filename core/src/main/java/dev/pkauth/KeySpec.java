@@ -30,27 +30,68 @@ public record KeySpec(String name, List<String> scopes, Instant expiresAt, Usage
     /** Metadata is a JSON object of at most this many UTF-8 bytes. */
     public static final int MAX_METADATA_BYTES = 4096;
 
+    /**
+     * Copies the scopes and checks the metadata.
+     *
+     * @param name a label for the owner, or {@code null}
+     * @param scopes the scopes granted
+     * @param expiresAt when it stops working, or {@code null} for never
+     * @param limits rate limit, credits and refill; {@code null} when not specified: none for a key an operator or the application mints, the minting key's for a key minted by a key (where an explicit {@link UsageLimits#NONE} asks for no limits, and is refused under a limited key)
+     * @param metadata a JSON object of at most {@value #MAX_METADATA_BYTES} bytes chosen by the host application (customer id, plan…), or {@code null}
+     * @param allowedIps the client addresses it may be used from, or {@code null} for any
+     */
     public KeySpec {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
         if (metadata != null) metadata = checkMetadata(metadata);
     }
 
+    /**
+     * A key named {@code name} with {@code scopes}, no expiry and no limits.
+     *
+     * @param name the key's label, or {@code null} for none
+     * @param scopes the scopes to grant
+     * @return the spec
+     */
     public static KeySpec of(String name, Collection<String> scopes) {
         return new KeySpec(name, scopes == null ? List.of() : List.copyOf(scopes), null, null, null, null);
     }
 
+    /**
+     * This spec, expiring at {@code at}.
+     *
+     * @param at the instant
+     * @return a copy with that change
+     */
     public KeySpec expiresAt(Instant at) {
         return new KeySpec(name, scopes, at, limits, metadata, allowedIps);
     }
 
+    /**
+     * This spec, with usage limits {@code l}.
+     *
+     * @param l the usage limits
+     * @return a copy with that change
+     */
     public KeySpec limits(UsageLimits l) {
         return new KeySpec(name, scopes, expiresAt, l, metadata, allowedIps);
     }
 
+    /**
+     * This spec, with the host's JSON object {@code json}.
+     *
+     * @param json a JSON object, or {@code null} to clear it
+     * @return a copy with that change
+     */
     public KeySpec metadata(String json) {
         return new KeySpec(name, scopes, expiresAt, limits, json, allowedIps);
     }
 
+    /**
+     * This spec, usable only from {@code ips}.
+     *
+     * @param ips the allowed client addresses, or {@code null} for any
+     * @return a copy with that change
+     */
     public KeySpec allowedIps(IpAllowlist ips) {
         return new KeySpec(name, scopes, expiresAt, limits, metadata, ips);
     }
@@ -58,6 +99,8 @@ public record KeySpec(String name, List<String> scopes, Instant expiresAt, Usage
     /**
      * Metadata as stored: a JSON object, at most {@value #MAX_METADATA_BYTES} bytes.
      *
+     * @param json a JSON object, or {@code null} to clear it
+     * @return the metadata, unchanged
      * @throws IllegalArgumentException saying what is wrong (never echoing the value)
      */
     public static String checkMetadata(String json) {

@@ -9,10 +9,21 @@ package dev.pkauth;
 public class PkauthException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception saying what went wrong and how to fix it.
+     *
+     * @param message what went wrong and how to fix it
+     */
     public PkauthException(String message) {
         super(message);
     }
 
+    /**
+     * An exception saying what went wrong and how to fix it.
+     *
+     * @param message what went wrong and how to fix it
+     * @param cause the underlying exception, or {@code null}
+     */
     public PkauthException(String message, Throwable cause) {
         super(message, cause);
     }

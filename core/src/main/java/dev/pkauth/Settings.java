@@ -18,23 +18,41 @@ import java.util.function.UnaryOperator;
  * {@link #toString()} lists which names are set, never their values.
  */
 public final class Settings {
+    /** The setting {@code jdbc-url} ({@code PKAUTH_JDBC_URL}). */
     public static final String JDBC_URL = "jdbc-url";
+    /** The setting {@code jdbc-user} ({@code PKAUTH_JDBC_USER}). */
     public static final String JDBC_USER = "jdbc-user";
+    /** The setting {@code jdbc-password} ({@code PKAUTH_JDBC_PASSWORD}). */
     public static final String JDBC_PASSWORD = "jdbc-password";
+    /** The setting {@code table} ({@code PKAUTH_TABLE}). */
     public static final String TABLE = "table";
+    /** The setting {@code pepper} ({@code PKAUTH_PEPPER}). */
     public static final String PEPPER = "pepper";
+    /** The setting {@code pepper-previous} ({@code PKAUTH_PEPPER_PREVIOUS}). */
     public static final String PEPPER_PREVIOUS = "pepper-previous";
+    /** The setting {@code require-pepper} ({@code PKAUTH_REQUIRE_PEPPER}). */
     public static final String REQUIRE_PEPPER = "require-pepper";
+    /** The setting {@code realm} ({@code PKAUTH_REALM}). */
     public static final String REALM = "realm";
+    /** The setting {@code pool-size} ({@code PKAUTH_POOL_SIZE}). */
     public static final String POOL_SIZE = "pool-size";
+    /** The setting {@code touch-interval} ({@code PKAUTH_TOUCH_INTERVAL}). */
     public static final String TOUCH_INTERVAL = "touch-interval";
+    /** The setting {@code cache-ttl} ({@code PKAUTH_CACHE_TTL}). */
     public static final String CACHE_TTL = "cache-ttl";
+    /** The setting {@code query-timeout} ({@code PKAUTH_QUERY_TIMEOUT}). */
     public static final String QUERY_TIMEOUT = "query-timeout";
+    /** The setting {@code account-table} ({@code PKAUTH_ACCOUNT_TABLE}). */
     public static final String ACCOUNT_TABLE = "account-table";
+    /** The setting {@code account-key} ({@code PKAUTH_ACCOUNT_KEY}). */
     public static final String ACCOUNT_KEY = "account-key";
+    /** The setting {@code account-key-previous} ({@code PKAUTH_ACCOUNT_KEY_PREVIOUS}). */
     public static final String ACCOUNT_KEY_PREVIOUS = "account-key-previous";
+    /** The setting {@code max-keys-per-user} ({@code PKAUTH_MAX_KEYS_PER_USER}). */
     public static final String MAX_KEYS_PER_USER = "max-keys-per-user";
+    /** The setting {@code default-rate-limit} ({@code PKAUTH_DEFAULT_RATE_LIMIT}). */
     public static final String DEFAULT_RATE_LIMIT = "default-rate-limit";
+    /** The setting {@code failed-auth-limit} ({@code PKAUTH_FAILED_AUTH_LIMIT}). */
     public static final String FAILED_AUTH_LIMIT = "failed-auth-limit";
 
     private static final String[] KNOWN = {
@@ -51,38 +69,75 @@ public final class Settings {
         this.source = source;
     }
 
-    /** Settings from {@code lookup}, which answers a name such as {@code jdbc-url} or {@code null}. */
+    /**
+     * Settings from {@code lookup}, which answers a name such as {@code jdbc-url} or {@code null}.
+     *
+     * @param lookup answers a name, or {@code null}
+     * @return settings from {@code lookup}, which answers a name such as {@code jdbc-url} or {@code null}
+     */
     public static Settings from(UnaryOperator<String> lookup) {
         return new Settings(Objects.requireNonNull(lookup, "lookup"), "custom");
     }
 
+    /**
+     * Settings from a map of names ({@code jdbc-url}) to values.
+     *
+     * @param values names to values
+     * @return the settings
+     */
     public static Settings of(Map<String, String> values) {
         Map<String, String> copy = Map.copyOf(values);
         return new Settings(copy::get, "map");
     }
 
-    /** The process environment: {@code jdbc-url} is read from {@code PKAUTH_JDBC_URL}. */
+    /**
+     * The process environment: {@code jdbc-url} is read from {@code PKAUTH_JDBC_URL}.
+     *
+     * @return settings read from the process environment
+     */
     public static Settings fromEnvironment() {
         return fromEnvironment(System.getenv());
     }
 
-    /** An environment-style map ({@code PKAUTH_JDBC_URL=…}). */
+    /**
+     * An environment-style map ({@code PKAUTH_JDBC_URL=…}).
+     *
+     * @param environment the environment variables
+     * @return an environment-style map ({@code PKAUTH_JDBC_URL=…})
+     */
     public static Settings fromEnvironment(Map<String, String> environment) {
         Map<String, String> env = Map.copyOf(environment);
         return new Settings(name -> env.get(environmentName(name)), "environment");
     }
 
-    /** {@code jdbc-url} → {@code PKAUTH_JDBC_URL}. */
+    /**
+     * {@code jdbc-url} → {@code PKAUTH_JDBC_URL}.
+     *
+     * @param name the key's label, or {@code null} for none
+     * @return the environment variable's name: {@code PKAUTH_JDBC_URL} for {@code jdbc-url}
+     */
     public static String environmentName(String name) {
         return "PKAUTH_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
-    /** The value of {@code name}, or {@code null} when unset or blank. */
+    /**
+     * The value of {@code name}, or {@code null} when unset or blank.
+     *
+     * @param name the key's label, or {@code null} for none
+     * @return the value of {@code name}, or {@code null} when unset or blank
+     */
     public String get(String name) {
         String v = lookup.apply(name);
         return v == null || v.isBlank() ? null : v.strip();
     }
 
+    /**
+     * The value of {@code name}, or {@code fallback} when unset or blank.
+     *
+     * @param name the key's label, or {@code null} for none
+     * @param fallback what an unset or blank value reads as
+     * @return the value of {@code name}, or {@code fallback} when unset or blank
+     */
     public String get(String name, String fallback) {
         String v = get(name);
         return v == null ? fallback : v;
@@ -92,6 +147,9 @@ public final class Settings {
      * The value of {@code name} exactly as given (not stripped), or {@code null} when unset or
      * empty. For secrets such as the pepper, where a stray space or newline must be refused rather
      * than silently trimmed by one reader and kept by another.
+     *
+     * @param name the key's label, or {@code null} for none
+     * @return the value exactly as given, or {@code null}
      */
     public String raw(String name) {
         String v = lookup.apply(name);
@@ -102,6 +160,9 @@ public final class Settings {
      * A boolean setting: {@code true/false}, {@code 1/0}, {@code yes/no} or {@code on/off} (any
      * case); {@code fallback} when unset.
      *
+     * @param name the key's label, or {@code null} for none
+     * @param fallback what an unset or blank value reads as
+     * @return the value, or {@code fallback} when unset
      * @throws IllegalStateException naming the setting when the value is anything else
      */
     public boolean getBoolean(String name, boolean fallback) {
@@ -114,6 +175,8 @@ public final class Settings {
      * {@code 1/0}, {@code yes/no}, {@code on/off} in any case.
      *
      * @param what names the setting in the error message ({@code PKAUTH_REQUIRE_PEPPER})
+     * @param value the value
+     * @return the boolean
      * @throws IllegalStateException when the value is none of those
      */
     public static boolean parseBoolean(String value, String what) {
@@ -158,12 +221,22 @@ public final class Settings {
         return dev.pkauth.internal.config.Durations.format(duration);
     }
 
-    /** How a user would name {@code name} in this source: {@code PKAUTH_PEPPER} in the environment. */
+    /**
+     * How a user would name {@code name} in this source: {@code PKAUTH_PEPPER} in the environment.
+     *
+     * @param name the key's label, or {@code null} for none
+     * @return how a user would name {@code name} in this source
+     */
     public String describe(String name) {
         return source.equals("environment") ? environmentName(name) : environmentName(name) + " (" + name + ")";
     }
 
-    /** These settings, and {@code other} for names these leave unset. */
+    /**
+     * These settings, and {@code other} for names these leave unset.
+     *
+     * @param other the limits to compare with
+     * @return these settings over {@code other}
+     */
     public Settings orElse(Settings other) {
         // Values pass through as given, so raw(…) of the whole sees what the source held.
         return new Settings(name -> {

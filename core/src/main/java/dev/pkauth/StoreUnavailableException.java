@@ -9,6 +9,12 @@ package dev.pkauth;
 public class StoreUnavailableException extends PkauthException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The store could not answer.
+     *
+     * @param message what went wrong and how to fix it
+     * @param cause the underlying exception, or {@code null}
+     */
     public StoreUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -13,9 +13,18 @@ public sealed interface Usage {
     /** Admitted, with nothing to report: the key has no limits. */
     Usage UNLIMITED = new Allowed(null, null);
 
+    /**
+     * Whether the request may proceed.
+     *
+     * @return true when allowed
+     */
     boolean allowed();
 
-    /** The key's rate-limit window as this request left it, or {@code null} when it has no rate limit. */
+    /**
+     * The key's rate-limit window as this request left it, or {@code null} when it has no rate limit.
+     *
+     * @return the key's rate-limit window as this request left it, or {@code null} when it has no rate limit
+     */
     RateState rate();
 
     /**
@@ -38,7 +47,11 @@ public sealed interface Usage {
             return false;
         }
 
-        /** Seconds until the window resets. */
+        /**
+         * Seconds until the window resets.
+         *
+         * @return seconds until a request may succeed
+         */
         public long retryAfterSeconds() {
             return rate.resetSeconds();
         }

@@ -28,6 +28,13 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
     /** No limits. */
     public static final UsageLimits NONE = new UsageLimits(null, null, null);
 
+    /**
+     * Checks that credits are not negative and that a refill has credits to refill.
+     *
+     * @param rateLimit requests per window, or {@code null} for no per-key limit (a store-wide default may apply)
+     * @param credits uses left, or {@code null} for unlimited; one is spent by each request that passes authentication and authorization
+     * @param refill credits are reset to {@code refill.amount()} every {@code refill.interval()}, or {@code null} for never; needs credits
+     */
     public UsageLimits {
         if (credits != null && credits < 0) throw new IllegalArgumentException("credits must not be negative, was " + credits);
         if (refill != null && credits == null) {
@@ -35,20 +42,41 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
         }
     }
 
+    /**
+     * These limits with rate limit {@code limit}.
+     *
+     * @param limit the most to return
+     * @return a copy with that change
+     */
     public UsageLimits withRateLimit(RateLimit limit) {
         return new UsageLimits(limit, credits, refill);
     }
 
+    /**
+     * These limits with {@code credits} credits.
+     *
+     * @param credits how many credits, at least 1
+     * @return a copy with that change
+     */
     public UsageLimits withCredits(long credits) {
         return new UsageLimits(rateLimit, credits, refill);
     }
 
-    /** Credits, starting full when none were set. */
+    /**
+     * Credits, starting full when none were set.
+     *
+     * @param refill the refill, or {@code null} for none
+     * @return a copy with that change
+     */
     public UsageLimits withRefill(Refill refill) {
         return new UsageLimits(rateLimit, credits == null && refill != null ? Long.valueOf(refill.amount()) : credits, refill);
     }
 
-    /** True when a request with this key costs anything to meter. */
+    /**
+     * True when a request with this key costs anything to meter.
+     *
+     * @return true when a request with this key costs anything to meter
+     */
     public boolean isLimited() {
         return rateLimit != null || credits != null;
     }
@@ -57,6 +85,9 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
      * True when these limits allow no more than {@code other}: for keys minted by keys, which may
      * never be looser than the key minting them. A rate limit no faster, credits no more, a refill
      * no faster; where {@code other} has a limit, so must these.
+     *
+     * @param other the limits of the key minting one with these
+     * @return true when these are no looser than {@code other}
      */
     public boolean withinOf(UsageLimits other) {
         if (other.rateLimit != null && (rateLimit == null || rateLimit.fasterThan(other.rateLimit))) return false;
@@ -74,12 +105,23 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
      * @param window 1 second or more, whole seconds
      */
     public record RateLimit(int requests, Duration window) {
+        /**
+         * Checks the request count and makes the window whole seconds.
+         *
+         * @param requests 1 or more
+         * @param window 1 second or more, whole seconds
+         */
         public RateLimit {
             if (requests < 1) throw new IllegalArgumentException("a rate limit allows at least 1 request, was " + requests);
             window = wholeSeconds(window, "rate limit window");
         }
 
-        /** {@code 100/1m}, {@code 10/1s}, {@code 5000/1h}, {@code 20/30s}. */
+        /**
+         * {@code 100/1m}, {@code 10/1s}, {@code 5000/1h}, {@code 20/30s}.
+         *
+         * @param text the text as written
+         * @return the rate limit
+         */
         public static RateLimit parse(String text) {
             PerDuration p = PerDuration.parse(text, "rate limit", "100/1m");
             return new RateLimit(p.count(), p.per());
@@ -103,12 +145,23 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
      * @param interval 1 second or more, whole seconds
      */
     public record Refill(long amount, Duration interval) {
+        /**
+         * Checks the amount and makes the interval whole seconds.
+         *
+         * @param amount 1 or more
+         * @param interval 1 second or more, whole seconds
+         */
         public Refill {
             if (amount < 1) throw new IllegalArgumentException("a refill gives at least 1 credit, was " + amount);
             interval = wholeSeconds(interval, "refill interval");
         }
 
-        /** {@code 1000/30d}. */
+        /**
+         * {@code 1000/30d}.
+         *
+         * @param text the text as written
+         * @return the refill
+         */
         public static Refill parse(String text) {
             PerDuration p = PerDuration.parse(text, "refill", "1000/30d");
             return new Refill(p.count(), p.per());

@@ -17,6 +17,11 @@ package dev.pkauth;
  */
 public sealed interface Verification {
 
+    /**
+     * Whether the key verified.
+     *
+     * @return true for {@link Valid}
+     */
     boolean isValid();
 
     /**

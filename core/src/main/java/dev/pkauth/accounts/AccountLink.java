@@ -24,6 +24,14 @@ public record AccountLink(
         String scope,
         String passwordHash) {
 
+    /**
+     * A link of {@code userId} to the account {@code accountId} at {@code providerId}; tokens and scope are set on the builder.
+     *
+     * @param userId the owner's user id
+     * @param providerId the identity provider ({@code github}, {@code google}…)
+     * @param accountId the account's id at the provider
+     * @return the builder
+     */
     public static Builder of(String userId, String providerId, String accountId) {
         return new Builder(userId, providerId, accountId);
     }
@@ -52,44 +60,92 @@ public record AccountLink(
             this.accountId = Objects.requireNonNull(accountId, "accountId");
         }
 
+        /**
+         * The provider's access token, stored encrypted when an account key is set.
+         *
+         * @param token the presented token ({@code pk.key_….…})
+         * @return this builder
+         */
         public Builder accessToken(String token) {
             this.accessToken = token;
             return this;
         }
 
+        /**
+         * The provider's access token, stored encrypted when an account key is set.
+         *
+         * @param token the presented token ({@code pk.key_….…})
+         * @param expiresAt when the key expires, or {@code null} for never
+         * @return this builder
+         */
         public Builder accessToken(String token, Instant expiresAt) {
             this.accessToken = token;
             this.accessTokenExpiresAt = expiresAt;
             return this;
         }
 
+        /**
+         * The provider's refresh token, stored encrypted when an account key is set.
+         *
+         * @param token the presented token ({@code pk.key_….…})
+         * @return this builder
+         */
         public Builder refreshToken(String token) {
             this.refreshToken = token;
             return this;
         }
 
+        /**
+         * The provider's refresh token, stored encrypted when an account key is set.
+         *
+         * @param token the presented token ({@code pk.key_….…})
+         * @param expiresAt when the key expires, or {@code null} for never
+         * @return this builder
+         */
         public Builder refreshToken(String token, Instant expiresAt) {
             this.refreshToken = token;
             this.refreshTokenExpiresAt = expiresAt;
             return this;
         }
 
+        /**
+         * The provider's OpenID Connect ID token, stored encrypted when an account key is set.
+         *
+         * @param token the presented token ({@code pk.key_….…})
+         * @return this builder
+         */
         public Builder idToken(String token) {
             this.idToken = token;
             return this;
         }
 
+        /**
+         * The scopes the provider granted.
+         *
+         * @param scope the scopes the provider granted, as it wrote them
+         * @return this builder
+         */
         public Builder scope(String scope) {
             this.scope = scope;
             return this;
         }
 
-        /** A bcrypt ({@code $2b$…}) or Argon2 ({@code $argon2id$…}) hash; a plaintext password is refused. */
+        /**
+         * A bcrypt ({@code $2b$…}) or Argon2 ({@code $argon2id$…}) hash; a plaintext password is refused.
+         *
+         * @param hash the hash
+         * @return this builder
+         */
         public Builder passwordHash(String hash) {
             this.passwordHash = hash;
             return this;
         }
 
+        /**
+         * The link.
+         *
+         * @return the link
+         */
         public AccountLink build() {
             return new AccountLink(userId, providerId, accountId, accessToken, refreshToken, idToken, accessTokenExpiresAt,
                     refreshTokenExpiresAt, scope, passwordHash);

@@ -68,6 +68,11 @@ public final class AccountStore implements AutoCloseable {
         if (closed.get()) throw new IllegalStateException("this AccountStore is closed");
     }
 
+    /**
+     * A builder: choose a backend, then {@link Builder#build()}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -77,6 +82,8 @@ public final class AccountStore implements AutoCloseable {
      * account)} of the same user keeps its id and creation time and takes the given tokens,
      * expiries, scope and password hash.
      *
+     * @param link the link
+     * @return the link as stored
      * @throws IllegalArgumentException for empty ids, over-long values, or a password that is not a hash
      * @throws IllegalStateException when the identity is linked to another user: moving it is
      *     {@link #relink(AccountLink)}, never a side effect of linking
@@ -90,6 +97,8 @@ public final class AccountStore implements AutoCloseable {
      * Links an identity to the given user even when another user holds it now (an account merge,
      * a support action): the explicit form of moving an identity between users.
      *
+     * @param link the link
+     * @return the link as stored
      * @throws IllegalArgumentException as {@link #link(AccountLink)}
      */
     public LinkedAccount relink(AccountLink link) {
@@ -117,7 +126,13 @@ public final class AccountStore implements AutoCloseable {
         return open(stored);
     }
 
-    /** The identity {@code accountId} at {@code providerId}, if linked. */
+    /**
+     * The identity {@code accountId} at {@code providerId}, if linked.
+     *
+     * @param providerId the identity provider ({@code github}, {@code google}…)
+     * @param accountId the account's id at the provider
+     * @return the identity {@code accountId} at {@code providerId}, if linked
+     */
     public Optional<LinkedAccount> find(String providerId, String accountId) {
         ensureOpen();
         return repository.find(field(providerId, "provider id"), field(accountId, "account id")).map(this::open);
@@ -126,6 +141,9 @@ public final class AccountStore implements AutoCloseable {
     /**
      * What is linked to the user, without decrypting anything: for operators and tools that hold
      * no account key (which tokens are present, not what they are).
+     *
+     * @param userId the owner's user id
+     * @return what is linked to the user, one summary per account
      */
     public List<AccountSummary> summaries(String userId) {
         ensureOpen();
@@ -138,7 +156,12 @@ public final class AccountStore implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** Every identity linked to the user, by provider. */
+    /**
+     * Every identity linked to the user, by provider.
+     *
+     * @param userId the owner's user id
+     * @return every identity linked to the user, by provider
+     */
     public List<LinkedAccount> list(String userId) {
         ensureOpen();
         return open(repository.listByUser(Validation.userId(userId)));
@@ -149,6 +172,7 @@ public final class AccountStore implements AutoCloseable {
      *
      * @param afterId the last id of the previous page, or {@code null} for the first
      * @param limit 1 to 1000
+     * @return one page of links, by id
      */
     public List<LinkedAccount> listAll(String afterId, int limit) {
         ensureOpen();
@@ -156,7 +180,13 @@ public final class AccountStore implements AutoCloseable {
         return open(repository.listAll(afterId, limit));
     }
 
-    /** Removes a link. @return true when it existed */
+    /**
+     * Removes a link.
+     *
+     * @param providerId the identity provider ({@code github}, {@code google}…)
+     * @param accountId the account's id at the provider
+     * @return whether a link was removed
+     */
     public boolean unlink(String providerId, String accountId) {
         ensureOpen();
         return repository.delete(field(providerId, "provider id"), field(accountId, "account id"));
@@ -226,6 +256,9 @@ public final class AccountStore implements AutoCloseable {
          * With an account key set, still read tokens stored in plaintext (rows of a Pylon table
          * being migrated) instead of refusing them; linking such an account again encrypts it.
          * Off by default: anyone able to write the table could plant a plaintext token.
+         *
+         * @param read true to read them
+         * @return this builder
          */
         public Builder readPlaintextTokens(boolean read) {
             Options.requireUnset(this.readPlaintext, "readPlaintextTokens");
@@ -233,35 +266,68 @@ public final class AccountStore implements AutoCloseable {
             return this;
         }
 
-        /** Reads {@code jdbc-url}, {@code jdbc-user}, {@code jdbc-password}, {@code account-table}, {@code account-key}, {@code account-key-previous}. */
+        /**
+         * Reads {@code jdbc-url}, {@code jdbc-user}, {@code jdbc-password}, {@code account-table}, {@code account-key}, {@code account-key-previous}.
+         *
+         * @param settings the settings to read
+         * @return this builder
+         */
         public Builder settings(Settings settings) {
             Options.requireUnset(this.settings, "settings");
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
+        /**
+         * Accounts in memory only: for tests and throwaway processes.
+         *
+         * @return this builder
+         */
         public Builder inMemory() {
             target.inMemory();
             return this;
         }
 
+        /**
+         * {@code jdbc:sqlite:path} or {@code jdbc:postgresql://…}; the store makes and owns a pool.
+         *
+         * @param url the JDBC URL
+         * @return this builder
+         */
         public Builder jdbcUrl(String url) {
             target.jdbcUrl(url);
             return this;
         }
 
+        /**
+         * Credentials for {@link #jdbcUrl(String)}.
+         *
+         * @param user the database user
+         * @param password the password, or {@code null}
+         * @return this builder
+         */
         public Builder credentials(String user, String password) {
             target.credentials(user, password);
             return this;
         }
 
-        /** A data source the application owns (and closes). */
+        /**
+         * A data source the application owns (and closes).
+         *
+         * @param dataSource a data source the application owns
+         * @return this builder
+         */
         public Builder dataSource(DataSource dataSource) {
             target.dataSource(dataSource);
             return this;
         }
 
-        /** Default {@code pkauth_accounts}; {@code _pylon_accounts} reads a Pylon table as it is. */
+        /**
+         * Default {@code pkauth_accounts}; {@code _pylon_accounts} reads a Pylon table as it is.
+         *
+         * @param table an SQL identifier ({@code [A-Za-z_][A-Za-z0-9_]*})
+         * @return this builder
+         */
         public Builder table(String table) {
             Options.requireUnset(this.table, "table");
             this.table = Validation.table(table);
@@ -271,38 +337,67 @@ public final class AccountStore implements AutoCloseable {
         /**
          * The current 256-bit key (base64) for provider tokens at rest; {@code null} leaves tokens in
          * plaintext. Call again for previous keys, newest first: they still decrypt.
+         *
+         * @param base64 the base64
+         * @return this builder
          */
         public Builder encryptionKey(String base64) {
             if (base64 != null && !base64.isBlank()) keys.add(TokenCipher.parseKey(base64, "the account key"));
             return this;
         }
 
+        /**
+         * The clock for link times; default the UTC system clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             Options.requireUnset(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** How long to wait for a pooled connection before the store is unavailable; default 1 s, as for keys. */
+        /**
+         * How long to wait for a pooled connection before the store is unavailable; default 1 s, as for keys.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder connectionTimeout(Duration timeout) {
             Options.requireUnset(this.connectionTimeout, "connectionTimeout");
             this.connectionTimeout = Options.connectionTimeout(timeout, "connectionTimeout");
             return this;
         }
 
-        /** On PostgreSQL, the longest a statement may run; default 750 ms, as for keys; {@link Duration#ZERO} for none. */
+        /**
+         * On PostgreSQL, the longest a statement may run; default 750 ms, as for keys; {@link Duration#ZERO} for none.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder queryTimeout(Duration timeout) {
             Options.requireUnset(this.queryTimeout, "queryTimeout");
             this.queryTimeout = Options.notNegative(timeout, "queryTimeout");
             return this;
         }
 
-        /** Whether {@link #build()} creates or upgrades the table; default true. */
+        /**
+         * Whether {@link #build()} creates or upgrades the table; default true.
+         *
+         * @param migrate false to leave the table as it is
+         * @return this builder
+         */
         public Builder migrate(boolean migrate) {
             this.migrate = migrate;
             return this;
         }
 
+        /**
+         * Opens the store: makes the pool, creates or upgrades the table.
+         *
+         * @return the open store
+         */
         public AccountStore build() {
             Settings settings = this.settings != null ? this.settings : Settings.of(Map.of());
             Clock clock = this.clock != null ? this.clock : Clock.systemUTC();

@@ -17,40 +17,82 @@ import java.util.Map;
  * @param body {@code {"error":"…","error_description":"…"}}
  */
 public record AuthFailure(int status, String error, String description, Map<String, String> headers, String body) {
+    /** The media type of every body. */
     public static final String CONTENT_TYPE = "application/json";
 
+    /**
+     * Copies the headers, keeping their order.
+     *
+     * @param status 400, 401, 403, 429, 500 or 503
+     * @param error the error code ({@code invalid_token}, …)
+     * @param description a fixed, human-readable explanation (never request input)
+     * @param headers {@code WWW-Authenticate} (absent on 503), {@code Cache-Control: no-store}, {@code Content-Type}, and {@code Retry-After} on 503
+     * @param body {@code {"error":"…","error_description":"…"}}
+     */
     public AuthFailure {
         headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 
-    /** 401 with a bare challenge: no credentials were presented (RFC 6750 §3.1). */
+    /**
+     * 401 with a bare challenge: no credentials were presented (RFC 6750 §3.1).
+     *
+     * @param realm the realm of challenges
+     * @return that answer
+     */
     public static AuthFailure missingCredentials(String realm) {
         return of(401, challenge(realm, null, null, null), "unauthorized", "an API key is required (Authorization: Bearer pk.…)");
     }
 
-    /** 400 {@code invalid_request}. */
+    /**
+     * 400 {@code invalid_request}.
+     *
+     * @param realm the realm of challenges
+     * @param description a fixed explanation (never request input)
+     * @return that answer
+     */
     public static AuthFailure invalidRequest(String realm, String description) {
         return of(400, challenge(realm, "invalid_request", description, null), "invalid_request", description);
     }
 
-    /** 401 {@code invalid_token}. */
+    /**
+     * 401 {@code invalid_token}.
+     *
+     * @param realm the realm of challenges
+     * @param description a fixed explanation (never request input)
+     * @return that answer
+     */
     public static AuthFailure invalidToken(String realm, String description) {
         return of(401, challenge(realm, "invalid_token", description, null), "invalid_token", description);
     }
 
-    /** 403 {@code insufficient_scope}, naming the scopes the resource needs (none named when empty). */
+    /**
+     * 403 {@code insufficient_scope}, naming the scopes the resource needs (none named when empty).
+     *
+     * @param realm the realm of challenges
+     * @param required the scopes asked for
+     * @return that answer
+     */
     public static AuthFailure insufficientScope(String realm, List<String> required) {
         String scope = required.isEmpty() ? null : String.join(" ", required);
         String description = "the API key lacks a required scope";
         return of(403, challenge(realm, "insufficient_scope", description, scope), "insufficient_scope", description);
     }
 
-    /** 403 {@code ip_not_allowed}, no challenge: a valid key used from an address outside its allowlist. */
+    /**
+     * 403 {@code ip_not_allowed}, no challenge: a valid key used from an address outside its allowlist.
+     *
+     * @return that answer
+     */
     public static AuthFailure ipNotAllowed() {
         return build(403, new LinkedHashMap<>(), "ip_not_allowed", "the API key may not be used from this address");
     }
 
-    /** 503 with {@code Retry-After} and no challenge: the key could not be checked. */
+    /**
+     * 503 with {@code Retry-After} and no challenge: the key could not be checked.
+     *
+     * @param retryAfterSeconds seconds the client should wait
+     * @return that answer
+     */
     public static AuthFailure unavailable(int retryAfterSeconds) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Retry-After", Integer.toString(retryAfterSeconds));
@@ -61,6 +103,9 @@ public record AuthFailure(int status, String error, String description, Map<Stri
      * The answer to a store that could not answer: {@link #storeReadOnly()} for a read-only
      * database, else {@link #unavailable} with {@link BearerAuthenticator#RETRY_AFTER_SECONDS}.
      * Every adapter answers a {@link dev.pkauth.StoreUnavailableException} through this.
+     *
+     * @param e what the store threw
+     * @return that answer
      */
     public static AuthFailure storeFailure(dev.pkauth.StoreUnavailableException e) {
         return e instanceof dev.pkauth.StoreReadOnlyException ? READ_ONLY : UNAVAILABLE;
@@ -72,13 +117,20 @@ public record AuthFailure(int status, String error, String description, Map<Stri
     /**
      * 500 {@code store_read_only}, no challenge and no {@code Retry-After}: the database refuses
      * writes until an operator fixes it, so "try again shortly" would be untrue.
+     *
+     * @return that answer
      */
     public static AuthFailure storeReadOnly() {
         return build(500, new LinkedHashMap<>(), "store_read_only",
                 "the key store is read-only; this request needs a write, so it fails until an operator fixes the database");
     }
 
-    /** 429 with {@code Retry-After} and no challenge: the client address has had too many rejected keys. */
+    /**
+     * 429 with {@code Retry-After} and no challenge: the client address has had too many rejected keys.
+     *
+     * @param retryAfterSeconds seconds the client should wait
+     * @return that answer
+     */
     public static AuthFailure tooManyFailedAttempts(long retryAfterSeconds) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Retry-After", Long.toString(retryAfterSeconds));
@@ -86,7 +138,12 @@ public record AuthFailure(int status, String error, String description, Map<Stri
                 "too many invalid API keys from this address; try again after the Retry-After delay");
     }
 
-    /** 429 with {@code Retry-After}, {@code RateLimit-Policy} and {@code RateLimit}, no challenge: the key's rate limit. */
+    /**
+     * 429 with {@code Retry-After}, {@code RateLimit-Policy} and {@code RateLimit}, no challenge: the key's rate limit.
+     *
+     * @param rate the rate limit's state after this request
+     * @return that answer
+     */
     public static AuthFailure rateLimited(Usage.RateState rate) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Retry-After", Long.toString(rate.resetSeconds()));
@@ -97,6 +154,10 @@ public record AuthFailure(int status, String error, String description, Map<Stri
     /**
      * 429, no challenge: the key has no credits left; {@code Retry-After} until the next refill
      * when there is one, and the rate headers when the key has a rate limit.
+     *
+     * @param rate the rate limit's state after this request
+     * @param retryAfterSeconds seconds the client should wait
+     * @return that answer
      */
     public static AuthFailure usageExceeded(Usage.RateState rate, Long retryAfterSeconds) {
         Map<String, String> h = new LinkedHashMap<>();
@@ -110,6 +171,9 @@ public record AuthFailure(int status, String error, String description, Map<Stri
     /**
      * {@code RateLimit-Policy: "key";q=<limit>;w=<window>} and {@code RateLimit: "key";r=<remaining>;t=<reset>}
      * (IETF httpapi-ratelimit-headers draft), for every answer to a rate-limited key.
+     *
+     * @param rate the rate limit's state after this request
+     * @return the rate limit headers
      */
     public static Map<String, String> rateLimitHeaders(Usage.RateState rate) {
         Map<String, String> h = new LinkedHashMap<>();
@@ -131,7 +195,15 @@ public record AuthFailure(int status, String error, String description, Map<Stri
         return new AuthFailure(status, error, description, h, body);
     }
 
-    /** {@code Bearer realm="…"[, error="…", error_description="…"][, scope="…"]} with quoted-string escaping. */
+    /**
+     * {@code Bearer realm="…"[, error="…", error_description="…"][, scope="…"]} with quoted-string escaping.
+     *
+     * @param realm the realm of challenges
+     * @param error the error code
+     * @param description a fixed explanation (never request input)
+     * @param scope the scopes the provider granted, as it wrote them
+     * @return the challenge
+     */
     public static String challenge(String realm, String error, String description, String scope) {
         StringBuilder b = new StringBuilder("Bearer realm=").append(quote(realm));
         if (error != null) b.append(", error=").append(quote(error));

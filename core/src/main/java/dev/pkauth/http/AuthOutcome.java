@@ -9,10 +9,21 @@ public sealed interface AuthOutcome {
      * {@code RateLimit} headers of a rate-limited key; empty otherwise).
      */
     record Authenticated(ApiKeyPrincipal principal, java.util.Map<String, String> headers) implements AuthOutcome {
+        /**
+         * Copies the headers.
+         *
+         * @param principal the authenticated key's principal
+         * @param headers headers to add to the response
+         */
         public Authenticated {
             headers = java.util.Map.copyOf(headers);
         }
 
+        /**
+         * Let it through as this principal.
+         *
+         * @param principal the authenticated key's principal
+         */
         public Authenticated(ApiKeyPrincipal principal) {
             this(principal, java.util.Map.of());
         }
@@ -27,6 +38,11 @@ public sealed interface AuthOutcome {
      * access log can name the user; otherwise {@code null}.
      */
     record Rejected(AuthFailure failure, ApiKeyPrincipal principal) implements AuthOutcome {
+        /**
+         * Refused, naming no key.
+         *
+         * @param failure the refusal
+         */
         public Rejected(AuthFailure failure) {
             this(failure, null);
         }

@@ -45,6 +45,12 @@ public final class BearerAuthenticator {
     /** Set while the store is failing, so an outage logs two lines, not one per request. */
     private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /**
+     * An authenticator for {@code store}.
+     *
+     * @param store the key store
+     * @param realm the realm of challenges
+     */
     public BearerAuthenticator(ApiKeyStore store, String realm) {
         this.store = Objects.requireNonNull(store, "store");
         this.realm = Validation.realm(realm);
@@ -55,6 +61,11 @@ public final class BearerAuthenticator {
         this.disabledKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, DISABLED_KEY));
     }
 
+    /**
+     * The realm of this authenticator's challenges.
+     *
+     * @return the realm
+     */
     public String realm() {
         return realm;
     }
@@ -63,6 +74,10 @@ public final class BearerAuthenticator {
      * Decides a request from the values of all its {@code Authorization} headers.
      * A presented key is verified even where anonymous access is allowed, so a client learns its
      * key is bad instead of silently acting anonymously.
+     *
+     * @param authorizationHeaders the values of every {@code Authorization} header of the request, in order
+     * @param rule what the resource asks of the request
+     * @return authenticated, anonymous, or rejected with the answer to give
      */
     public AuthOutcome authenticate(List<String> authorizationHeaders, AccessRule rule) {
         return authenticate(authorizationHeaders, rule, null);
@@ -76,6 +91,9 @@ public final class BearerAuthenticator {
      * @param clientAddress the address the container reports, or {@code null} to skip the
      *     per-address budget; proxies are the container's business (configure it to report the
      *     client's address, e.g. Jetty's {@code ForwardedRequestCustomizer})
+     * @param authorizationHeaders the values of every {@code Authorization} header of the request, in order
+     * @param rule what the resource asks of the request
+     * @return authenticated, anonymous, or rejected with the answer to give
      */
     public AuthOutcome authenticate(List<String> authorizationHeaders, AccessRule rule, String clientAddress) {
         return decide(authorizationHeaders, rule, clientAddress, true);
@@ -97,6 +115,10 @@ public final class BearerAuthenticator {
      * AuthOutcome.Anonymous} (the framework decides whether that may pass); a valid key gives
      * {@link AuthOutcome.Authenticated} with nothing metered yet: call {@link #admit} once the
      * framework has authorized the request, so a refused request spends nothing.
+     *
+     * @param authorizationHeaders the values of every {@code Authorization} header of the request, in order
+     * @param clientAddress the address the container reports, or {@code null} to skip the per-address budget
+     * @return authenticated (nothing metered yet), anonymous, or rejected
      */
     public AuthOutcome identify(List<String> authorizationHeaders, String clientAddress) {
         return identify(authorizationHeaders, true, clientAddress);
@@ -142,6 +164,9 @@ public final class BearerAuthenticator {
      * The last step of {@link #authenticate}: the key's usage limits, spent now. {@link
      * AuthOutcome.Authenticated} (with the {@code RateLimit} headers of a rate-limited key) or a
      * 429/503 {@link AuthOutcome.Rejected}.
+     *
+     * @param principal the authenticated key's principal
+     * @return authenticated with the headers to add, or rejected with a 429 or 503
      */
     public AuthOutcome admit(ApiKeyPrincipal principal) {
         return admit(new AuthOutcome.Authenticated(principal));
@@ -185,6 +210,7 @@ public final class BearerAuthenticator {
      *
      * @param contentLength the declared length, or -1 when none was declared
      * @param transferEncoding the {@code Transfer-Encoding} header, or {@code null}
+     * @return whether to answer with {@code Connection: close}
      */
     public static boolean closeAfterRefusal(long contentLength, String transferEncoding) {
         return contentLength > 0 || transferEncoding != null;
@@ -194,12 +220,22 @@ public final class BearerAuthenticator {
      * Only whether the request carries a valid key: the rejections of {@link #authenticate} up to
      * and including the key's verification, with no scopes checked and nothing metered. For
      * answering a path that matches no resource as a protected one would (no route discovery).
+     *
+     * @param authorizationHeaders the values of every {@code Authorization} header of the request, in order
+     * @param clientAddress the address the container reports, or {@code null} to skip the per-address budget
+     * @return authenticated or rejected; no scope is checked and nothing metered
      */
     public AuthOutcome check(List<String> authorizationHeaders, String clientAddress) {
         return decide(authorizationHeaders, AccessRule.AUTHENTICATED, clientAddress, false);
     }
 
-    /** The 403 to answer when {@code principal} does not satisfy {@code rule}, or {@code null}. */
+    /**
+     * The 403 to answer when {@code principal} does not satisfy {@code rule}, or {@code null}.
+     *
+     * @param principal the authenticated key's principal
+     * @param rule what the resource asks of the request
+     * @return the 403 to answer when {@code principal} does not satisfy {@code rule}, or {@code null}
+     */
     public AuthFailure authorize(ApiKeyPrincipal principal, AccessRule rule) {
         if (rule.denyAll()) return AuthFailure.insufficientScope(realm, List.of());
         boolean allowed = principal.hasAllScopes(rule.allOf())

@@ -27,12 +27,16 @@ public sealed interface BearerCredentials {
         }
     }
 
+    /** No credentials. */
     Absent ABSENT = new Absent();
 
     /**
      * Classifies the values of every {@code Authorization} header of a request.
      * The scheme is matched case-insensitively and followed by one or more spaces; the token must
      * be an RFC 6750 b64token. Trailing spaces or tabs are ignored (they are not part of a field value).
+     *
+     * @param headerValues the values of every {@code Authorization} header, in order
+     * @return absent, malformed, or the token
      */
     static BearerCredentials parse(List<String> headerValues) {
         if (headerValues == null || headerValues.isEmpty()) return ABSENT;
@@ -40,7 +44,12 @@ public sealed interface BearerCredentials {
         return parse(headerValues.get(0));
     }
 
-    /** Classifies one {@code Authorization} header value ({@code null}: absent). */
+    /**
+     * Classifies one {@code Authorization} header value ({@code null}: absent).
+     *
+     * @param value the value
+     * @return absent, malformed, or the token
+     */
     static BearerCredentials parse(String value) {
         if (value == null) return ABSENT;
         if (value.length() > MAX_HEADER_CHARS) {

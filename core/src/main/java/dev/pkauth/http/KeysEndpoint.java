@@ -118,6 +118,13 @@ public final class KeysEndpoint {
      * @param body the JSON body, or {@code ""} for 204
      */
     public record Answer(int status, Map<String, String> headers, String body) {
+        /**
+         * Copies the headers, keeping their order.
+         *
+         * @param status the HTTP status
+         * @param headers headers to set, {@code Content-Type} included when there is a body
+         * @param body the JSON body, or {@code ""} for 204
+         */
         public Answer {
             headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         }
@@ -151,7 +158,12 @@ public final class KeysEndpoint {
         }
     }
 
-    /** Answers one request; never throws for anything the client sent. */
+    /**
+     * Answers one request; never throws for anything the client sent.
+     *
+     * @param request the request
+     * @return what to answer
+     */
     public Answer handle(Request request) {
         BodyStream body = new BodyStream(request.body());
         Request tracked = new Request(request.method(), request.path(), request.query(), request.contentType(),

@@ -85,6 +85,12 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
     /** For scanning and {@code getClasses()}: the store is found at startup. */
     public ApiKeyAuthFilter() {}
 
+    /**
+     * A filter registered in code, for {@code store}.
+     *
+     * @param store the key store
+     * @param realm the realm of challenges
+     */
     public ApiKeyAuthFilter(ApiKeyStore store, String realm) {
         this.authenticator = new BearerAuthenticator(Objects.requireNonNull(store, "store"), realm);
     }

@@ -18,10 +18,21 @@ public final class ApiKeyFeature implements Feature {
     private final ApiKeyStore store;
     private final String realm;
 
+    /**
+     * Registers pkauth's filter and mapper for {@code store}.
+     *
+     * @param store the key store
+     */
     public ApiKeyFeature(ApiKeyStore store) {
         this(store, dev.pkauth.http.Deployment.DEFAULT_REALM);
     }
 
+    /**
+     * Registers pkauth's filter and mapper for {@code store}.
+     *
+     * @param store the key store
+     * @param realm the realm of challenges
+     */
     public ApiKeyFeature(ApiKeyStore store, String realm) {
         this.store = Objects.requireNonNull(store, "store");
         this.realm = Objects.requireNonNull(realm, "realm");

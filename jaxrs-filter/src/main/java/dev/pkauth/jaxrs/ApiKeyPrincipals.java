@@ -17,7 +17,12 @@ import java.util.Optional;
 public final class ApiKeyPrincipals {
     private ApiKeyPrincipals() {}
 
-    /** The caller's principal, or empty on an anonymous ({@code @PermitAll}) request. */
+    /**
+     * The caller's principal, or empty on an anonymous ({@code @PermitAll}) request.
+     *
+     * @param context the request's security context
+     * @return the principal, or empty
+     */
     public static Optional<ApiKeyPrincipal> find(SecurityContext context) {
         return context != null && context.getUserPrincipal() instanceof ApiKeyPrincipal p ? Optional.of(p) : Optional.empty();
     }
@@ -25,6 +30,8 @@ public final class ApiKeyPrincipals {
     /**
      * The caller's principal.
      *
+     * @param context the request's security context
+     * @return the principal
      * @throws IllegalStateException on a request pkauth did not authenticate: a resource that calls
      *     this must not be {@code @PermitAll}
      */

@@ -20,5 +20,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface RequireScopes {
+    /**
+     * The scopes a key must hold, all of them.
+     *
+     * @return the scopes
+     */
     String[] value();
 }

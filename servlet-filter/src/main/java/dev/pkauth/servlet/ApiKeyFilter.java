@@ -64,7 +64,11 @@ public class ApiKeyFilter implements Filter {
         this(null, null, null);
     }
 
-    /** Requires a key (any scope) on every request, realm {@code api}. */
+    /**
+     * Requires a key (any scope) on every request, realm {@code api}.
+     *
+     * @param store the key store
+     */
     public ApiKeyFilter(ApiKeyStore store) {
         this(Objects.requireNonNull(store, "store"), Deployment.DEFAULT_REALM, AccessRule.AUTHENTICATED);
     }
@@ -77,6 +81,12 @@ public class ApiKeyFilter implements Filter {
         }
     }
 
+    /**
+     * A filter configured in code.
+     *
+     * @param store the key store
+     * @return the builder
+     */
     public static Builder builder(ApiKeyStore store) {
         return new Builder(store);
     }
@@ -139,6 +149,9 @@ public class ApiKeyFilter implements Filter {
      * the request's body was left unread. For integrations built on the Servlet API that answer
      * pkauth's refusals themselves (the Spring Security integration does).
      *
+     * @param request the request
+     * @param response the response
+     * @param failure the refusal
      * @throws IOException when the response cannot be written
      */
     public static void refuse(HttpServletRequest request, HttpServletResponse response, AuthFailure failure)
@@ -193,25 +206,44 @@ public class ApiKeyFilter implements Filter {
             this.store = Objects.requireNonNull(store, "store");
         }
 
-        /** Realm of the challenges; default {@code api}. Checked by {@link #build()}. */
+        /**
+         * Realm of the challenges; default {@code api}. Checked by {@link #build()}.
+         *
+         * @param realm the realm of challenges
+         * @return this builder
+         */
         public Builder realm(String realm) {
             this.realm = Objects.requireNonNull(realm, "realm");
             return this;
         }
 
-        /** Let requests without credentials through unauthenticated (a presented key is still checked). */
+        /**
+         * Let requests without credentials through unauthenticated (a presented key is still checked).
+         *
+         * @param anonymous whether requests without credentials pass unauthenticated
+         * @return this builder
+         */
         public Builder anonymous(boolean anonymous) {
             this.anonymous = anonymous;
             return this;
         }
 
-        /** Every request needs a key holding all of these scopes. */
+        /**
+         * Every request needs a key holding all of these scopes.
+         *
+         * @param scopes the scopes to grant
+         * @return this builder
+         */
         public Builder requiredScopes(String... scopes) {
             this.scopes = Arrays.asList(scopes);
             return this;
         }
 
-        /** @throws IllegalArgumentException for a bad realm or scope, or anonymous access with required scopes */
+        /**
+         * @throws IllegalArgumentException for a bad realm or scope, or anonymous access with required scopes
+         *
+         * @return the filter
+         */
         public ApiKeyFilter build() {
             return new ApiKeyFilter(store, realm, new AccessRule(anonymous, scopes, List.of()));
         }

@@ -21,6 +21,7 @@ public final class ApiKeyAuthentication extends AbstractAuthenticationToken {
     /** The prefix of every scope authority, as Spring Security's OAuth2 resource server uses. */
     public static final String SCOPE_PREFIX = "SCOPE_";
 
+    /** The key's principal. */
     private final ApiKeyPrincipal principal;
 
     /** @param principal the verified key */

@@ -46,7 +46,11 @@ public class PkauthProperties {
     /** Where to serve the self-service key endpoints (e.g. /api/keys); unset serves none. */
     private String keysPath;
 
-    /** These properties as pkauth {@link Settings}; unset ones are absent. */
+    /**
+     * These properties as pkauth {@link Settings}; unset ones are absent.
+     *
+     * @return these properties as pkauth settings
+     */
     public Settings toSettings() {
         Map<String, String> m = new LinkedHashMap<>();
         put(m, Settings.JDBC_URL, jdbcUrl);
@@ -76,36 +80,196 @@ public class PkauthProperties {
         return realm == null ? dev.pkauth.http.Deployment.DEFAULT_REALM : realm;
     }
 
+    /**
+     * The value of {@code pkauth.jdbc-url}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getJdbcUrl() { return jdbcUrl; }
+    /**
+     * Sets {@code pkauth.jdbc-url}.
+     *
+     * @param jdbcUrl the value
+     */
     public void setJdbcUrl(String jdbcUrl) { this.jdbcUrl = jdbcUrl; }
+    /**
+     * The value of {@code pkauth.jdbc-user}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getJdbcUser() { return jdbcUser; }
+    /**
+     * Sets {@code pkauth.jdbc-user}.
+     *
+     * @param jdbcUser the value
+     */
     public void setJdbcUser(String jdbcUser) { this.jdbcUser = jdbcUser; }
+    /**
+     * The value of {@code pkauth.jdbc-password}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getJdbcPassword() { return jdbcPassword; }
+    /**
+     * Sets {@code pkauth.jdbc-password}.
+     *
+     * @param jdbcPassword the value
+     */
     public void setJdbcPassword(String jdbcPassword) { this.jdbcPassword = jdbcPassword; }
+    /**
+     * The value of {@code pkauth.table}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getTable() { return table; }
+    /**
+     * Sets {@code pkauth.table}.
+     *
+     * @param table the value
+     */
     public void setTable(String table) { this.table = table; }
+    /**
+     * The value of {@code pkauth.pepper}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getPepper() { return pepper; }
+    /**
+     * Sets {@code pkauth.pepper}.
+     *
+     * @param pepper the value
+     */
     public void setPepper(String pepper) { this.pepper = pepper; }
+    /**
+     * The value of {@code pkauth.pepper-previous}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getPepperPrevious() { return pepperPrevious; }
+    /**
+     * Sets {@code pkauth.pepper-previous}.
+     *
+     * @param pepperPrevious the value
+     */
     public void setPepperPrevious(String pepperPrevious) { this.pepperPrevious = pepperPrevious; }
+    /**
+     * The value of {@code pkauth.require-pepper}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getRequirePepper() { return requirePepper; }
+    /**
+     * Sets {@code pkauth.require-pepper}.
+     *
+     * @param requirePepper the value
+     */
     public void setRequirePepper(String requirePepper) { this.requirePepper = requirePepper; }
+    /**
+     * The value of {@code pkauth.realm}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getRealm() { return realm; }
+    /**
+     * Sets {@code pkauth.realm}.
+     *
+     * @param realm the value
+     */
     public void setRealm(String realm) { this.realm = realm; }
+    /**
+     * The value of {@code pkauth.pool-size}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getPoolSize() { return poolSize; }
+    /**
+     * Sets {@code pkauth.pool-size}.
+     *
+     * @param poolSize the value
+     */
     public void setPoolSize(String poolSize) { this.poolSize = poolSize; }
+    /**
+     * The value of {@code pkauth.touch-interval}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getTouchInterval() { return touchInterval; }
+    /**
+     * Sets {@code pkauth.touch-interval}.
+     *
+     * @param touchInterval the value
+     */
     public void setTouchInterval(String touchInterval) { this.touchInterval = touchInterval; }
+    /**
+     * The value of {@code pkauth.cache-ttl}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getCacheTtl() { return cacheTtl; }
+    /**
+     * Sets {@code pkauth.cache-ttl}.
+     *
+     * @param cacheTtl the value
+     */
     public void setCacheTtl(String cacheTtl) { this.cacheTtl = cacheTtl; }
+    /**
+     * The value of {@code pkauth.query-timeout}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getQueryTimeout() { return queryTimeout; }
+    /**
+     * Sets {@code pkauth.query-timeout}.
+     *
+     * @param queryTimeout the value
+     */
     public void setQueryTimeout(String queryTimeout) { this.queryTimeout = queryTimeout; }
+    /**
+     * The value of {@code pkauth.max-keys-per-user}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getMaxKeysPerUser() { return maxKeysPerUser; }
+    /**
+     * Sets {@code pkauth.max-keys-per-user}.
+     *
+     * @param maxKeysPerUser the value
+     */
     public void setMaxKeysPerUser(String maxKeysPerUser) { this.maxKeysPerUser = maxKeysPerUser; }
+    /**
+     * The value of {@code pkauth.default-rate-limit}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getDefaultRateLimit() { return defaultRateLimit; }
+    /**
+     * Sets {@code pkauth.default-rate-limit}.
+     *
+     * @param defaultRateLimit the value
+     */
     public void setDefaultRateLimit(String defaultRateLimit) { this.defaultRateLimit = defaultRateLimit; }
+    /**
+     * The value of {@code pkauth.failed-auth-limit}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getFailedAuthLimit() { return failedAuthLimit; }
+    /**
+     * Sets {@code pkauth.failed-auth-limit}.
+     *
+     * @param failedAuthLimit the value
+     */
     public void setFailedAuthLimit(String failedAuthLimit) { this.failedAuthLimit = failedAuthLimit; }
+    /**
+     * The value of {@code pkauth.keys-path}.
+     *
+     * @return the value, or {@code null} when unset
+     */
     public String getKeysPath() { return keysPath; }
+    /**
+     * Sets {@code pkauth.keys-path}.
+     *
+     * @param keysPath the value
+     */
     public void setKeysPath(String keysPath) { this.keysPath = keysPath; }
 }
