@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.List;
 
@@ -31,16 +32,16 @@ public record ApiKey(
         String name,
         String prefix,
         List<String> scopes,
-        Instant expiresAt,
-        Instant lastUsedAt,
+        @Nullable Instant expiresAt,
+        @Nullable Instant lastUsedAt,
         Instant createdAt,
-        Instant revokedAt,
-        String createdBy,
+        @Nullable Instant revokedAt,
+        @Nullable String createdBy,
         UsageLimits limits,
-        Instant disabledAt,
-        String metadata,
-        IpAllowlist allowedIps,
-        String lastUsedIp) {
+        @Nullable Instant disabledAt,
+        @Nullable String metadata,
+        @Nullable IpAllowlist allowedIps,
+        @Nullable String lastUsedIp) {
 
     /**
      * Copies the scopes; {@code null} limits read as {@link UsageLimits#NONE}.

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
@@ -19,34 +20,34 @@ public final class ApiKeyPrincipal implements Principal {
     private final String keyId;
     private final String keyName;
     private final List<String> scopes;
-    private final Instant expiresAt;
+    private final @Nullable Instant expiresAt;
     private final UsageLimits limits;
-    private final String metadata;
-    private final IpAllowlist allowedIps;
+    private final @Nullable String metadata;
+    private final @Nullable IpAllowlist allowedIps;
 
     /**
      * A principal without limits, metadata or allowlist.
      *
      * @param userId the owner's user id
-     * @param keyId the key's id, or {@code null} for any
+     * @param keyId the key's id ({@code key_…})
      * @param keyName the key's label
      * @param scopes the scopes to grant
      * @param expiresAt when the key expires, or {@code null} for never
      */
-    public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt) {
+    public ApiKeyPrincipal(String userId, String keyId, @Nullable String keyName, List<String> scopes, @Nullable Instant expiresAt) {
         this(userId, keyId, keyName, scopes, expiresAt, UsageLimits.NONE);
     }
 
     /**
      * @param limits the key's usage limits as verified (credits: what was left when its row was read)
      * @param userId the owner's user id
-     * @param keyId the key's id, or {@code null} for any
+     * @param keyId the key's id ({@code key_…})
      * @param keyName the key's label
      * @param scopes the scopes to grant
      * @param expiresAt when the key expires, or {@code null} for never
      */
-    public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt,
-            UsageLimits limits) {
+    public ApiKeyPrincipal(String userId, String keyId, @Nullable String keyName, List<String> scopes, @Nullable Instant expiresAt,
+            @Nullable UsageLimits limits) {
         this(userId, keyId, keyName, scopes, expiresAt, limits, null, null);
     }
 
@@ -54,14 +55,14 @@ public final class ApiKeyPrincipal implements Principal {
      * @param metadata the key's JSON metadata, or {@code null}
      * @param allowedIps the addresses the key may be used from, or {@code null} for any
      * @param userId the owner's user id
-     * @param keyId the key's id, or {@code null} for any
+     * @param keyId the key's id ({@code key_…})
      * @param keyName the key's label
      * @param scopes the scopes to grant
      * @param expiresAt when the key expires, or {@code null} for never
      * @param limits the key's usage limits
      */
-    public ApiKeyPrincipal(String userId, String keyId, String keyName, List<String> scopes, Instant expiresAt,
-            UsageLimits limits, String metadata, IpAllowlist allowedIps) {
+    public ApiKeyPrincipal(String userId, String keyId, @Nullable String keyName, List<String> scopes, @Nullable Instant expiresAt,
+            @Nullable UsageLimits limits, @Nullable String metadata, @Nullable IpAllowlist allowedIps) {
         this.userId = Objects.requireNonNull(userId, "userId");
         this.keyId = Objects.requireNonNull(keyId, "keyId");
         this.keyName = keyName == null ? "" : keyName;
@@ -77,7 +78,7 @@ public final class ApiKeyPrincipal implements Principal {
      *
      * @return the host application's JSON object set on the key (customer id, plan…), or {@code null}
      */
-    public String metadata() {
+    public @Nullable String metadata() {
         return metadata;
     }
 
@@ -86,7 +87,7 @@ public final class ApiKeyPrincipal implements Principal {
      *
      * @return the client addresses the key may be used from, or {@code null} for any
      */
-    public IpAllowlist allowedIps() {
+    public @Nullable IpAllowlist allowedIps() {
         return allowedIps;
     }
 
@@ -157,7 +158,7 @@ public final class ApiKeyPrincipal implements Principal {
      *
      * @return when the key expires, or {@code null} for never
      */
-    public Instant expiresAt() {
+    public @Nullable Instant expiresAt() {
         return expiresAt;
     }
 

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.internal.store.AuditRecord;
 import dev.pkauth.internal.config.Options;
 import dev.pkauth.internal.jdbc.DatabaseTarget;
@@ -59,14 +60,14 @@ public final class ApiKeyStore implements AutoCloseable {
     private final KeyVerifier verifier;
     private final UsageMeter meter;
     private final TouchWriter touches;
-    private final ExecutorService ownedExecutor;
+    private final @Nullable ExecutorService ownedExecutor;
     private final Clock clock;
     private final int maxKeysPerUser;
     private final String description;
     private final AtomicBoolean closed;
     /** Who management calls are recorded as in the audit log. */
     private final String actor;
-    private final AuditListener auditListener;
+    private final @Nullable AuditListener auditListener;
     /** A view made by {@link #withActor}: shares everything with its store and closes nothing. */
     private final boolean view;
 
@@ -161,12 +162,12 @@ public final class ApiKeyStore implements AutoCloseable {
         return new ApiKeyStore(this, actor);
     }
 
-    private AuditRecord audit(String action, String keyId, String userId, String detail) {
+    private AuditRecord audit(String action, @Nullable String keyId, @Nullable String userId, @Nullable String detail) {
         return new AuditRecord(nowSeconds(), actor, action, keyId, userId, detail);
     }
 
     /** Tells the listener of a committed change; a listener's failure never undoes it. */
-    private void announce(AuditRecord a, String detail) {
+    private void announce(AuditRecord a, @Nullable String detail) {
         if (auditListener == null) return;
         try {
             auditListener.onEvent(new AuditEvent(null, Instant.ofEpochSecond(a.at()), a.actor(), a.action(), a.keyId(),
@@ -225,7 +226,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @return the verification: valid, or invalid with a reason
      * @throws StoreUnavailableException when the backend cannot answer
      */
-    public Verification verify(String token, String clientAddress) {
+    public Verification verify(String token, @Nullable String clientAddress) {
         ensureOpen();
         return meter.verify(token, clientAddress, verifier);
     }
@@ -311,7 +312,7 @@ public final class ApiKeyStore implements AutoCloseable {
      *     most active keys} allowed
      * @return the new key's token (shown once) and its metadata
      */
-    public IssuedKey create(String userId, String name, Collection<String> scopes, Instant expiresAt) {
+    public IssuedKey create(String userId, @Nullable String name, Collection<String> scopes, @Nullable Instant expiresAt) {
         return create(userId, name, scopes, expiresAt, UsageLimits.NONE);
     }
 
@@ -326,7 +327,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * @param limits the key's usage limits
      * @return the new key's token (shown once) and its metadata
      */
-    public IssuedKey create(String userId, String name, Collection<String> scopes, Instant expiresAt, UsageLimits limits) {
+    public IssuedKey create(String userId, @Nullable String name, Collection<String> scopes, @Nullable Instant expiresAt,
+            @Nullable UsageLimits limits) {
         return create(userId, KeySpec.of(name, scopes).expiresAt(expiresAt).limits(Objects.requireNonNull(limits, "limits")));
     }
 
@@ -370,7 +372,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @throws KeyLimitExceededException when its user already has the most active keys allowed
      * @throws IllegalArgumentException when an argument is invalid
      */
-    public IssuedKey create(ApiKeyPrincipal minter, String name, Collection<String> scopes, Instant expiresAt) {
+    public IssuedKey create(ApiKeyPrincipal minter, @Nullable String name, Collection<String> scopes, @Nullable Instant expiresAt) {
         return create(minter, KeySpec.of(name, scopes).expiresAt(expiresAt));
     }
 
@@ -387,8 +389,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * @throws SecurityException when a scope or a limit would be looser than the minting key's
      * @see #create(ApiKeyPrincipal, String, Collection, Instant)
      */
-    public IssuedKey create(ApiKeyPrincipal minter, String name, Collection<String> scopes, Instant expiresAt,
-            UsageLimits limits) {
+    public IssuedKey create(ApiKeyPrincipal minter, @Nullable String name, Collection<String> scopes, @Nullable Instant expiresAt,
+            @Nullable UsageLimits limits) {
         return create(minter, KeySpec.of(name, scopes).expiresAt(expiresAt).limits(Objects.requireNonNull(limits, "limits")));
     }
 
@@ -409,7 +411,8 @@ public final class ApiKeyStore implements AutoCloseable {
         // With nothing asked for, a limited key's child gets the same limits (credits as last read) and addresses.
         UsageLimits limits = spec.limits() != null ? spec.limits() : minter.limits();
         IpAllowlist ips = spec.allowedIps() != null ? spec.allowedIps() : minter.allowedIps();
-        if (minter.allowedIps() != null && !ips.within(minter.allowedIps())) {
+        IpAllowlist parentIps = minter.allowedIps();
+        if (parentIps != null && (ips == null || !ips.within(parentIps))) {
             throw new SecurityException("a key cannot mint a key usable from addresses its own allowlist excludes ("
                     + minter.allowedIps() + ")");
         }
@@ -425,7 +428,7 @@ public final class ApiKeyStore implements AutoCloseable {
         return mint(minter.userId(), minter.keyId(), spec.limits(limits).allowedIps(ips));
     }
 
-    private IssuedKey mint(String user, String parentId, KeySpec spec) {
+    private IssuedKey mint(String user, @Nullable String parentId, KeySpec spec) {
         String label = Validation.name(spec.name());
         List<String> granted = Validation.scopes(spec.scopes());
         UsageLimits limits = spec.limits() == null ? UsageLimits.NONE : spec.limits();
@@ -510,7 +513,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @return the list
      * @throws IllegalArgumentException when the limit is out of range or the cursor is not one this store gave
      */
-    public KeyPage list(String userId, boolean includeRevoked, int limit, String after) {
+    public KeyPage list(String userId, boolean includeRevoked, int limit, @Nullable String after) {
         ensureOpen();
         String user = Validation.userId(userId);
         if (limit < 1 || limit > MAX_PAGE_SIZE) {
@@ -525,7 +528,7 @@ public final class ApiKeyStore implements AutoCloseable {
 
     /** A keyset position: the creation second and id of the last key of a page ({@code 1767225600.key_…}). */
     private record Cursor(long createdAt, String id) {
-        static Cursor parse(String text) {
+        static @Nullable Cursor parse(@Nullable String text) {
             if (text == null) return null;
             int dot = text.indexOf('.');
             try {
@@ -557,7 +560,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @param id the key's id ({@code key_…})
      * @return the updated key, or empty when there is no such unrevoked key
      */
-    public Optional<ApiKey> refresh(String id, Instant expiresAt) {
+    public Optional<ApiKey> refresh(String id, @Nullable Instant expiresAt) {
         ensureOpen();
         Long expires = futureSeconds(expiresAt, nowSeconds());
         AuditRecord a = audit("refresh", id, null, "{\"expires_at\":" + expires + "}");
@@ -698,7 +701,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @return the updated key, or empty when there is no such unrevoked key
      * @throws IllegalArgumentException when it is not a JSON object or too long
      */
-    public Optional<ApiKey> metadata(String id, String json) {
+    public Optional<ApiKey> metadata(String id, @Nullable String json) {
         ensureOpen();
         String checked = json == null ? null : KeySpec.checkMetadata(json);
         AuditRecord a = audit("metadata", id, null, null);
@@ -716,7 +719,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @param ips the allowed client addresses, or {@code null} for any
      * @return the updated key, or empty when there is no such unrevoked key
      */
-    public Optional<ApiKey> allowedIps(String id, IpAllowlist ips) {
+    public Optional<ApiKey> allowedIps(String id, @Nullable IpAllowlist ips) {
         ensureOpen();
         AuditRecord a = audit("allowed-ips", id, null, ips == null ? "{\"allowed_ips\":null}"
                 : "{\"allowed_ips\":" + Json.quote(ips.toString()) + "}");
@@ -793,7 +796,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @param dryRun count only, change nothing
      * @return how many keys were (or would be) revoked
      */
-    public long sweepUnused(Duration unusedFor, boolean dryRun, java.util.function.LongConsumer progress) {
+    public long sweepUnused(Duration unusedFor, boolean dryRun, java.util.function.@Nullable LongConsumer progress) {
         ensureOpen();
         if (unusedFor.isNegative() || unusedFor.isZero()) throw new IllegalArgumentException("unusedFor must be positive");
         long now = nowSeconds();
@@ -821,7 +824,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @param dryRun count only, change nothing
      * @return how many rows were (or would be) deleted
      */
-    public long purgeEnded(Duration olderThan, boolean dryRun, java.util.function.LongConsumer progress) {
+    public long purgeEnded(Duration olderThan, boolean dryRun, java.util.function.@Nullable LongConsumer progress) {
         ensureOpen();
         if (olderThan.isNegative()) throw new IllegalArgumentException("olderThan must not be negative");
         long cutoff = nowSeconds() - olderThan.toSeconds();
@@ -851,7 +854,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * @param since only events at or after this, or {@code null}
      * @return the audit log
      */
-    public List<AuditEvent> auditLog(String keyId, String userId, Instant since, int limit, Long beforeId) {
+    public List<AuditEvent> auditLog(@Nullable String keyId, @Nullable String userId, @Nullable Instant since, int limit,
+            @Nullable Long beforeId) {
         ensureOpen();
         if (limit < 1 || limit > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE_SIZE + ", was " + limit);
@@ -897,7 +901,7 @@ public final class ApiKeyStore implements AutoCloseable {
         return Math.floorDiv(clock.millis(), 1000);
     }
 
-    private static Long futureSeconds(Instant at, long now) {
+    private static @Nullable Long futureSeconds(@Nullable Instant at, long now) {
         if (at == null) return null;
         long seconds = at.getEpochSecond();
         if (seconds <= now) {
@@ -919,7 +923,7 @@ public final class ApiKeyStore implements AutoCloseable {
                 r.ops().allowedIps() == null ? null : IpAllowlist.parse(r.ops().allowedIps()), r.ops().lastUsedIp());
     }
 
-    private static Instant instant(Long seconds) {
+    private static @Nullable Instant instant(@Nullable Long seconds) {
         return seconds == null ? null : Instant.ofEpochSecond(seconds);
     }
 
@@ -929,27 +933,27 @@ public final class ApiKeyStore implements AutoCloseable {
      */
     public static final class Builder {
         // Read by StoreOptions.resolve: null (or unset) means "not given here".
-        Settings settings;
+        @Nullable Settings settings;
         final DatabaseTarget target = new DatabaseTarget();
-        String table;
-        String pepper;
-        List<String> previousPeppers;
-        Boolean requirePepper;
-        Duration touchInterval;
-        Clock clock;
-        Executor executor;
-        Integer poolSize;
-        Duration connectionTimeout;
-        Duration cacheTtl;
-        Duration queryTimeout;
-        Duration negativeCacheTtl;
-        Long cacheSize;
-        Integer maxKeysPerUser;
-        UsageLimits.RateLimit defaultRateLimit;
-        Optional<UsageLimits.RateLimit> failedAuthLimit;
-        AuditListener auditListener;
+        @Nullable String table;
+        @Nullable String pepper;
+        @Nullable List<String> previousPeppers;
+        @Nullable Boolean requirePepper;
+        @Nullable Duration touchInterval;
+        @Nullable Clock clock;
+        @Nullable Executor executor;
+        @Nullable Integer poolSize;
+        @Nullable Duration connectionTimeout;
+        @Nullable Duration cacheTtl;
+        @Nullable Duration queryTimeout;
+        @Nullable Duration negativeCacheTtl;
+        @Nullable Long cacheSize;
+        @Nullable Integer maxKeysPerUser;
+        UsageLimits.@Nullable RateLimit defaultRateLimit;
+        @Nullable Optional<UsageLimits.RateLimit> failedAuthLimit;
+        @Nullable AuditListener auditListener;
         /** A Micrometer MeterRegistry, kept as Object so Micrometer stays optional at run time. */
-        Object meterRegistry;
+        @Nullable Object meterRegistry;
         boolean migrate = true;
 
         private Builder() {}
@@ -1116,7 +1120,7 @@ public final class ApiKeyStore implements AutoCloseable {
         /**
          * How long to wait for a pooled connection before the store is unavailable; default 1 s.
          *
-         * @param timeout the timeout
+         * @param timeout the wait, at least 250 ms
          * @return this builder
          */
         public Builder connectionTimeout(Duration timeout) {
@@ -1169,7 +1173,7 @@ public final class ApiKeyStore implements AutoCloseable {
          * answers unavailable instead of holding the request; default 750 ms, {@link Duration#ZERO}
          * for none. Applies to the pool the store makes; schema migration is exempt.
          *
-         * @param timeout the timeout
+         * @param timeout the longest a statement may run, or {@link Duration#ZERO} for none
          * @return this builder
          */
         public Builder queryTimeout(Duration timeout) {
@@ -1195,7 +1199,7 @@ public final class ApiKeyStore implements AutoCloseable {
         /**
          * The rate limit of keys that have none of their own; default none ({@code default-rate-limit}).
          *
-         * @param limit the most to return
+         * @param limit the rate limit of keys without one
          * @return this builder
          */
         public Builder defaultRateLimit(UsageLimits.RateLimit limit) {
@@ -1209,7 +1213,7 @@ public final class ApiKeyStore implements AutoCloseable {
          * lookup are refused unseen ({@link #verify(String, String)}); default 20 a minute,
          * {@code null} for no such budget ({@code failed-auth-limit}, {@code off}).
          *
-         * @param limit the most to return
+         * @param limit rejected keys allowed per address and window, or {@code null} for no budget
          * @return this builder
          */
         public Builder failedAuthLimit(UsageLimits.RateLimit limit) {

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 
 /**
@@ -15,4 +16,5 @@ import java.time.Instant;
  * @param userId the user whose key it is, or {@code null}
  * @param detail a JSON object saying what changed ({@code {"revoked":3}}), or {@code null}
  */
-public record AuditEvent(Long id, Instant at, String actor, String action, String keyId, String userId, String detail) {}
+public record AuditEvent(@Nullable Long id, Instant at, String actor, String action, @Nullable String keyId, @Nullable String userId,
+        @Nullable String detail) {}

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,7 +90,7 @@ public final class IpAllowlist {
      * @param address the address as a container reports it
      * @return true when a range holds it
      */
-    public boolean allows(String address) {
+    public boolean allows(@Nullable String address) {
         // Two longs on the stack would be nicer; a per-thread pair keeps this allocation-free.
         long[] parsed = SCRATCH.get();
         if (!parseAddress(address, parsed)) return false;
@@ -102,7 +103,7 @@ public final class IpAllowlist {
     /**
      * Whether every range of this list lies inside a range of {@code other}: never wider than it.
      *
-     * @param other the limits to compare with
+     * @param other the allowlist of the key minting one with this
      * @return whether every range of this list lies inside a range of {@code other}
      */
     public boolean within(IpAllowlist other) {
@@ -131,7 +132,7 @@ public final class IpAllowlist {
      * An address as a container reports it ({@code 203.0.113.7}, {@code ::1}, {@code [::1]},
      * {@code fe80::1%eth0}) into 128 bits; false when it is none.
      */
-    static boolean parseAddress(String address, long[] out) {
+    static boolean parseAddress(@Nullable String address, long[] out) {
         if (address == null) return false;
         int from = 0;
         int to = address.length();

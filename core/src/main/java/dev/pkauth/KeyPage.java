@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ import java.util.List;
  * @param keys at most the page size requested
  * @param next an opaque cursor for the page after this one, or {@code null} when this is the last
  */
-public record KeyPage(List<ApiKey> keys, String next) {
+public record KeyPage(List<ApiKey> keys, @Nullable String next) {
     /**
      * Copies the keys.
      *

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 
 /**
@@ -17,8 +18,8 @@ import java.time.Duration;
  * @param limit the page size, 1 to {@link ApiKeyStore#MAX_PAGE_SIZE}
  * @param after {@link KeyPage#next()} of the previous page, or {@code null}
  */
-public record KeyQuery(String userId, ApiKey.Status status, Duration expiringWithin, Duration unusedFor, int limit,
-        String after) {
+public record KeyQuery(@Nullable String userId, ApiKey.@Nullable Status status, @Nullable Duration expiringWithin,
+        @Nullable Duration unusedFor, int limit, @Nullable String after) {
     /**
      * Every user's keys, any status, a page of the default size.
      *
@@ -31,7 +32,7 @@ public record KeyQuery(String userId, ApiKey.Status status, Duration expiringWit
     /**
      * Only {@code user}'s keys.
      *
-     * @param user the database user
+     * @param user the owner's user id
      * @return a copy with that change
      */
     public KeyQuery user(String user) {

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -25,8 +26,9 @@ import java.util.List;
  *     application (customer id, plan…), or {@code null}
  * @param allowedIps the client addresses it may be used from, or {@code null} for any
  */
-public record KeySpec(String name, List<String> scopes, Instant expiresAt, UsageLimits limits, String metadata,
-        IpAllowlist allowedIps) {
+public record KeySpec(@Nullable String name, List<String> scopes, @Nullable Instant expiresAt, @Nullable UsageLimits limits,
+        @Nullable String metadata,
+        @Nullable IpAllowlist allowedIps) {
     /** Metadata is a JSON object of at most this many UTF-8 bytes. */
     public static final int MAX_METADATA_BYTES = 4096;
 
@@ -52,7 +54,7 @@ public record KeySpec(String name, List<String> scopes, Instant expiresAt, Usage
      * @param scopes the scopes to grant
      * @return the spec
      */
-    public static KeySpec of(String name, Collection<String> scopes) {
+    public static KeySpec of(@Nullable String name, @Nullable Collection<String> scopes) {
         return new KeySpec(name, scopes == null ? List.of() : List.copyOf(scopes), null, null, null, null);
     }
 
@@ -62,7 +64,7 @@ public record KeySpec(String name, List<String> scopes, Instant expiresAt, Usage
      * @param at the instant
      * @return a copy with that change
      */
-    public KeySpec expiresAt(Instant at) {
+    public KeySpec expiresAt(@Nullable Instant at) {
         return new KeySpec(name, scopes, at, limits, metadata, allowedIps);
     }
 
@@ -72,7 +74,7 @@ public record KeySpec(String name, List<String> scopes, Instant expiresAt, Usage
      * @param l the usage limits
      * @return a copy with that change
      */
-    public KeySpec limits(UsageLimits l) {
+    public KeySpec limits(@Nullable UsageLimits l) {
         return new KeySpec(name, scopes, expiresAt, l, metadata, allowedIps);
     }
 
@@ -82,7 +84,7 @@ public record KeySpec(String name, List<String> scopes, Instant expiresAt, Usage
      * @param json a JSON object, or {@code null} to clear it
      * @return a copy with that change
      */
-    public KeySpec metadata(String json) {
+    public KeySpec metadata(@Nullable String json) {
         return new KeySpec(name, scopes, expiresAt, limits, json, allowedIps);
     }
 
@@ -92,7 +94,7 @@ public record KeySpec(String name, List<String> scopes, Instant expiresAt, Usage
      * @param ips the allowed client addresses, or {@code null} for any
      * @return a copy with that change
      */
-    public KeySpec allowedIps(IpAllowlist ips) {
+    public KeySpec allowedIps(@Nullable IpAllowlist ips) {
         return new KeySpec(name, scopes, expiresAt, limits, metadata, ips);
     }
 

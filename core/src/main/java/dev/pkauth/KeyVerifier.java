@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.internal.cache.CacheGroup;
 import dev.pkauth.internal.cache.KeyCache;
 import dev.pkauth.internal.store.KeyRecord;
@@ -55,8 +56,8 @@ final class KeyVerifier implements AutoCloseable {
     private final StoreMetrics metrics;
     private final java.time.Clock clock;
     /** {@code null} when the cache is off. */
-    private final KeyCache<Entry> cache;
-    private final CacheGroup peers;
+    private final @Nullable KeyCache<Entry> cache;
+    private final @Nullable CacheGroup peers;
     private final AutoCloseable watch;
     /** Ids whose re-hash under the current pepper is queued, so a hot key queues it once. */
     private final Set<String> rehashing = ConcurrentHashMap.newKeySet();
@@ -129,7 +130,7 @@ final class KeyVerifier implements AutoCloseable {
     private static final int PEPPER_SAMPLE = 100;
 
     /** The verification of {@code token}, counted in the metrics; {@code clientAddress} is recorded on use. */
-    Verification verify(String token, String clientAddress) {
+    Verification verify(String token, @Nullable String clientAddress) {
         try {
             Verification v = verifyOnce(token, clientAddress);
             metrics.verified(v);
@@ -140,7 +141,7 @@ final class KeyVerifier implements AutoCloseable {
         }
     }
 
-    private Verification verifyOnce(String token, String clientAddress) {
+    private Verification verifyOnce(String token, @Nullable String clientAddress) {
         if (!Tokens.isWellFormed(token)) {
             log.debug("pkauth: rejected a malformed key");
             return new Verification.Invalid(Verification.Reason.MALFORMED, null);

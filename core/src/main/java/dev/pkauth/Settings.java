@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -113,7 +114,7 @@ public final class Settings {
     /**
      * {@code jdbc-url} → {@code PKAUTH_JDBC_URL}.
      *
-     * @param name the key's label, or {@code null} for none
+     * @param name the setting's name ({@code jdbc-url})
      * @return the environment variable's name: {@code PKAUTH_JDBC_URL} for {@code jdbc-url}
      */
     public static String environmentName(String name) {
@@ -123,10 +124,10 @@ public final class Settings {
     /**
      * The value of {@code name}, or {@code null} when unset or blank.
      *
-     * @param name the key's label, or {@code null} for none
+     * @param name the setting's name ({@code jdbc-url})
      * @return the value of {@code name}, or {@code null} when unset or blank
      */
-    public String get(String name) {
+    public @Nullable String get(String name) {
         String v = lookup.apply(name);
         return v == null || v.isBlank() ? null : v.strip();
     }
@@ -134,7 +135,7 @@ public final class Settings {
     /**
      * The value of {@code name}, or {@code fallback} when unset or blank.
      *
-     * @param name the key's label, or {@code null} for none
+     * @param name the setting's name ({@code jdbc-url})
      * @param fallback what an unset or blank value reads as
      * @return the value of {@code name}, or {@code fallback} when unset or blank
      */
@@ -148,10 +149,10 @@ public final class Settings {
      * empty. For secrets such as the pepper, where a stray space or newline must be refused rather
      * than silently trimmed by one reader and kept by another.
      *
-     * @param name the key's label, or {@code null} for none
+     * @param name the setting's name ({@code jdbc-url})
      * @return the value exactly as given, or {@code null}
      */
-    public String raw(String name) {
+    public @Nullable String raw(String name) {
         String v = lookup.apply(name);
         return v == null || v.isEmpty() ? null : v;
     }
@@ -160,7 +161,7 @@ public final class Settings {
      * A boolean setting: {@code true/false}, {@code 1/0}, {@code yes/no} or {@code on/off} (any
      * case); {@code fallback} when unset.
      *
-     * @param name the key's label, or {@code null} for none
+     * @param name the setting's name ({@code jdbc-url})
      * @param fallback what an unset or blank value reads as
      * @return the value, or {@code fallback} when unset
      * @throws IllegalStateException naming the setting when the value is anything else
@@ -224,7 +225,7 @@ public final class Settings {
     /**
      * How a user would name {@code name} in this source: {@code PKAUTH_PEPPER} in the environment.
      *
-     * @param name the key's label, or {@code null} for none
+     * @param name the setting's name ({@code jdbc-url})
      * @return how a user would name {@code name} in this source
      */
     public String describe(String name) {
@@ -234,7 +235,7 @@ public final class Settings {
     /**
      * These settings, and {@code other} for names these leave unset.
      *
-     * @param other the limits to compare with
+     * @param other the settings for names these leave unset
      * @return these settings over {@code other}
      */
     public Settings orElse(Settings other) {

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.internal.config.Options;
 import dev.pkauth.internal.token.SecretHasher;
 import dev.pkauth.internal.text.Validation;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -41,18 +43,18 @@ record StoreOptions(
         List<String> peppers,
         Duration touchInterval,
         Clock clock,
-        Executor executor,
-        Integer poolSize,
+        @Nullable Executor executor,
+        @Nullable Integer poolSize,
         Duration connectionTimeout,
         Duration cacheTtl,
         Duration negativeCacheTtl,
         long cacheSize,
         Duration queryTimeout,
         int maxKeysPerUser,
-        UsageLimits.RateLimit defaultRateLimit,
-        UsageLimits.RateLimit failedAuthLimit,
-        AuditListener auditListener,
-        Object meterRegistry,
+        UsageLimits.@Nullable RateLimit defaultRateLimit,
+        UsageLimits.@Nullable RateLimit failedAuthLimit,
+        @Nullable AuditListener auditListener,
+        @Nullable Object meterRegistry,
         boolean migrate) {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyStore.class);
 
@@ -202,17 +204,17 @@ record StoreOptions(
     }
 
     /** A pepper given in code: not empty, no whitespace around it. */
-    static String requirePepperValue(String pepper) {
+    static String requirePepperValue(@Nullable String pepper) {
         if (pepper == null || pepper.isEmpty()) throw new IllegalArgumentException("a pepper must not be empty");
         try {
-            return checkedPepper(pepper, "pepper");
+            return Objects.requireNonNull(checkedPepper(pepper, "pepper"));
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
     }
 
     /** {@code null} stays null (unset); whitespace around a pepper is refused, never trimmed. */
-    private static String checkedPepper(String pepper, String what) {
+    private static @Nullable String checkedPepper(@Nullable String pepper, String what) {
         if (pepper == null) return null;
         if (pepper.isEmpty()) throw new IllegalStateException(what + ": a pepper must not be empty");
         if (!pepper.equals(pepper.strip())) {

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 /**
  * What metering decided for one request of a key ({@link ApiKeyStore#admit}) or one charge of
  * credits ({@link ApiKeyStore#consume}).
@@ -25,7 +26,7 @@ public sealed interface Usage {
      *
      * @return the key's rate-limit window as this request left it, or {@code null} when it has no rate limit
      */
-    RateState rate();
+    @Nullable RateState rate();
 
     /**
      * Admitted.
@@ -33,7 +34,7 @@ public sealed interface Usage {
      * @param rate the window after this request, or {@code null} when there is no rate limit
      * @param creditsLeft credits left after this request, or {@code null} when unlimited
      */
-    record Allowed(RateState rate, Long creditsLeft) implements Usage {
+    record Allowed(@Nullable RateState rate, @Nullable Long creditsLeft) implements Usage {
         @Override
         public boolean allowed() {
             return true;
@@ -63,7 +64,7 @@ public sealed interface Usage {
      * @param rate the window, or {@code null}
      * @param retryAfterSeconds seconds until the next refill, or {@code null} when there is none
      */
-    record Exhausted(RateState rate, Long retryAfterSeconds) implements Usage {
+    record Exhausted(@Nullable RateState rate, @Nullable Long retryAfterSeconds) implements Usage {
         @Override
         public boolean allowed() {
             return false;

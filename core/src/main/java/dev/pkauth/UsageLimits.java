@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 
 /**
@@ -24,7 +25,7 @@ import java.time.Duration;
  * @param refill credits are reset to {@code refill.amount()} every {@code refill.interval()}, or
  *     {@code null} for never; needs credits
  */
-public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
+public record UsageLimits(@Nullable RateLimit rateLimit, @Nullable Long credits, @Nullable Refill refill) {
     /** No limits. */
     public static final UsageLimits NONE = new UsageLimits(null, null, null);
 
@@ -45,7 +46,7 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
     /**
      * These limits with rate limit {@code limit}.
      *
-     * @param limit the most to return
+     * @param limit the rate limit, or {@code null} for none
      * @return a copy with that change
      */
     public UsageLimits withRateLimit(RateLimit limit) {
@@ -122,7 +123,7 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
          * @param text the text as written
          * @return the rate limit
          */
-        public static RateLimit parse(String text) {
+        public static RateLimit parse(@Nullable String text) {
             PerDuration p = PerDuration.parse(text, "rate limit", "100/1m");
             return new RateLimit(p.count(), p.per());
         }
@@ -162,7 +163,7 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
          * @param text the text as written
          * @return the refill
          */
-        public static Refill parse(String text) {
+        public static Refill parse(@Nullable String text) {
             PerDuration p = PerDuration.parse(text, "refill", "1000/30d");
             return new Refill(p.count(), p.per());
         }
@@ -186,7 +187,7 @@ public record UsageLimits(RateLimit rateLimit, Long credits, Refill refill) {
 
     /** {@code N/D}: a positive count per a duration, as rate limits and refills are written. */
     private record PerDuration(int count, Duration per) {
-        static PerDuration parse(String text, String what, String example) {
+        static PerDuration parse(@Nullable String text, String what, String example) {
             String t = text == null ? "" : text.strip();
             int slash = t.indexOf('/');
             if (slash <= 0 || slash == t.length() - 1 || t.indexOf('/', slash + 1) >= 0) {

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.internal.store.FixedWindows;
 import dev.pkauth.internal.store.KeyRepository;
 import dev.pkauth.internal.metrics.StoreMetrics;
@@ -20,10 +21,10 @@ final class UsageMeter {
     /** PostgreSQL: this instance's leases of the shared windows. */
     private final WindowLeases leases;
     private final WindowLeases.Leaser leaser;
-    private final UsageLimits.RateLimit defaultRateLimit;
+    private final UsageLimits.@Nullable RateLimit defaultRateLimit;
     /** Rejected keys per client address, or {@code null} when that budget is off. */
-    private final FixedWindows failedByAddress;
-    private final UsageLimits.RateLimit failedAuthLimit;
+    private final @Nullable FixedWindows failedByAddress;
+    private final UsageLimits.@Nullable RateLimit failedAuthLimit;
 
     UsageMeter(StoreOptions options, KeyRepository repository, StoreMetrics metrics) {
         this.repository = repository;
@@ -45,8 +46,12 @@ final class UsageMeter {
      * {@code verifier}'s answer for a token from {@code clientAddress}, within that address's
      * budget of rejected keys: once over it, only keys already in memory are checked.
      */
-    Verification verify(String token, String clientAddress, KeyVerifier verifier) {
-        if (failedByAddress == null || clientAddress == null) return verifier.verify(token, clientAddress);
+    Verification verify(String token, @Nullable String clientAddress, KeyVerifier verifier) {
+        FixedWindows failedByAddress = this.failedByAddress;
+        UsageLimits.RateLimit failedAuthLimit = this.failedAuthLimit;
+        if (failedByAddress == null || failedAuthLimit == null || clientAddress == null) {
+            return verifier.verify(token, clientAddress);
+        }
         long now = nowSeconds();
         String budget = budgetOf(clientAddress);
         FixedWindows.Window w = failedByAddress.peek(budget, now);
@@ -88,7 +93,7 @@ final class UsageMeter {
         return meter(principal.keyId(), null, credits);
     }
 
-    private Usage meter(String id, UsageLimits.RateLimit rate, long cost) {
+    private Usage meter(String id, UsageLimits.@Nullable RateLimit rate, long cost) {
         long now = nowSeconds();
         Usage.RateState state = null;
         if (rate != null) {

@@ -1,5 +1,6 @@
 package dev.pkauth;
 
+import org.jspecify.annotations.Nullable;
 /**
  * The answer to {@link ApiKeyStore#verify(String)}: the key is {@link Valid}, or {@link Invalid}
  * with a reason; {@link ApiKeyStore#verify(String, String)} may also answer {@link Throttled}
@@ -43,7 +44,7 @@ public sealed interface Verification {
      * @param reason why
      * @param prefix the display prefix of the presented key, or {@code null} when it was malformed
      */
-    record Invalid(Reason reason, String prefix) implements Verification {
+    record Invalid(Reason reason, @Nullable String prefix) implements Verification {
         @Override
         public boolean isValid() {
             return false;

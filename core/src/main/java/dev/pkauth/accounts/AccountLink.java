@@ -1,5 +1,6 @@
 package dev.pkauth.accounts;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -16,13 +17,13 @@ public record AccountLink(
         String userId,
         String providerId,
         String accountId,
-        String accessToken,
-        String refreshToken,
-        String idToken,
-        Instant accessTokenExpiresAt,
-        Instant refreshTokenExpiresAt,
-        String scope,
-        String passwordHash) {
+        @Nullable String accessToken,
+        @Nullable String refreshToken,
+        @Nullable String idToken,
+        @Nullable Instant accessTokenExpiresAt,
+        @Nullable Instant refreshTokenExpiresAt,
+        @Nullable String scope,
+        @Nullable String passwordHash) {
 
     /**
      * A link of {@code userId} to the account {@code accountId} at {@code providerId}; tokens and scope are set on the builder.
@@ -46,13 +47,13 @@ public record AccountLink(
         private final String userId;
         private final String providerId;
         private final String accountId;
-        private String accessToken;
-        private String refreshToken;
-        private String idToken;
-        private Instant accessTokenExpiresAt;
-        private Instant refreshTokenExpiresAt;
-        private String scope;
-        private String passwordHash;
+        private @Nullable String accessToken;
+        private @Nullable String refreshToken;
+        private @Nullable String idToken;
+        private @Nullable Instant accessTokenExpiresAt;
+        private @Nullable Instant refreshTokenExpiresAt;
+        private @Nullable String scope;
+        private @Nullable String passwordHash;
 
         private Builder(String userId, String providerId, String accountId) {
             this.userId = Objects.requireNonNull(userId, "userId");
@@ -63,7 +64,7 @@ public record AccountLink(
         /**
          * The provider's access token, stored encrypted when an account key is set.
          *
-         * @param token the presented token ({@code pk.key_….…})
+         * @param token the provider's access token
          * @return this builder
          */
         public Builder accessToken(String token) {
@@ -74,7 +75,7 @@ public record AccountLink(
         /**
          * The provider's access token, stored encrypted when an account key is set.
          *
-         * @param token the presented token ({@code pk.key_….…})
+         * @param token the provider's access token
          * @param expiresAt when the key expires, or {@code null} for never
          * @return this builder
          */
@@ -87,7 +88,7 @@ public record AccountLink(
         /**
          * The provider's refresh token, stored encrypted when an account key is set.
          *
-         * @param token the presented token ({@code pk.key_….…})
+         * @param token the provider's refresh token
          * @return this builder
          */
         public Builder refreshToken(String token) {
@@ -98,7 +99,7 @@ public record AccountLink(
         /**
          * The provider's refresh token, stored encrypted when an account key is set.
          *
-         * @param token the presented token ({@code pk.key_….…})
+         * @param token the provider's refresh token
          * @param expiresAt when the key expires, or {@code null} for never
          * @return this builder
          */
@@ -111,7 +112,7 @@ public record AccountLink(
         /**
          * The provider's OpenID Connect ID token, stored encrypted when an account key is set.
          *
-         * @param token the presented token ({@code pk.key_….…})
+         * @param token the provider's OpenID Connect ID token
          * @return this builder
          */
         public Builder idToken(String token) {

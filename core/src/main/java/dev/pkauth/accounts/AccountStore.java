@@ -1,5 +1,6 @@
 package dev.pkauth.accounts;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.Settings;
 import dev.pkauth.StoreUnavailableException;
 import dev.pkauth.internal.accounts.AccountRecord;
@@ -230,24 +231,24 @@ public final class AccountStore implements AutoCloseable {
         return "acc_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static Long seconds(Instant t) {
+    private static @Nullable Long seconds(@Nullable Instant t) {
         return t == null ? null : t.getEpochSecond();
     }
 
-    private static Instant instant(Long s) {
+    private static @Nullable Instant instant(@Nullable Long s) {
         return s == null ? null : Instant.ofEpochSecond(s);
     }
 
     /** Configures an {@link AccountStore}; explicit calls win over {@link #settings(Settings)}. */
     public static final class Builder {
-        private Settings settings;
+        private @Nullable Settings settings;
         private final DatabaseTarget target = new DatabaseTarget();
-        private String table;
+        private @Nullable String table;
         private final List<byte[]> keys = new ArrayList<>();
-        private Clock clock;
-        private Boolean readPlaintext;
-        private Duration connectionTimeout;
-        private Duration queryTimeout;
+        private @Nullable Clock clock;
+        private @Nullable Boolean readPlaintext;
+        private @Nullable Duration connectionTimeout;
+        private @Nullable Duration queryTimeout;
         private boolean migrate = true;
 
         private Builder() {}
@@ -341,7 +342,7 @@ public final class AccountStore implements AutoCloseable {
          * @param base64 the base64
          * @return this builder
          */
-        public Builder encryptionKey(String base64) {
+        public Builder encryptionKey(@Nullable String base64) {
             if (base64 != null && !base64.isBlank()) keys.add(TokenCipher.parseKey(base64, "the account key"));
             return this;
         }
@@ -361,7 +362,7 @@ public final class AccountStore implements AutoCloseable {
         /**
          * How long to wait for a pooled connection before the store is unavailable; default 1 s, as for keys.
          *
-         * @param timeout the timeout
+         * @param timeout the wait, at least 250 ms
          * @return this builder
          */
         public Builder connectionTimeout(Duration timeout) {
@@ -373,7 +374,7 @@ public final class AccountStore implements AutoCloseable {
         /**
          * On PostgreSQL, the longest a statement may run; default 750 ms, as for keys; {@link Duration#ZERO} for none.
          *
-         * @param timeout the timeout
+         * @param timeout the longest a statement may run, or {@link Duration#ZERO} for none
          * @return this builder
          */
         public Builder queryTimeout(Duration timeout) {

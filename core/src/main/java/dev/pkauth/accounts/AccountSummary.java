@@ -1,5 +1,6 @@
 package dev.pkauth.accounts;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 
 /**
@@ -23,11 +24,11 @@ public record AccountSummary(
         String userId,
         String providerId,
         String accountId,
-        String scope,
+        @Nullable String scope,
         boolean hasAccessToken,
         boolean hasRefreshToken,
         boolean hasIdToken,
         boolean hasPassword,
-        Instant accessTokenExpiresAt,
+        @Nullable Instant accessTokenExpiresAt,
         Instant createdAt,
         Instant updatedAt) {}

@@ -1,5 +1,6 @@
 package dev.pkauth.accounts;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 
 /**
@@ -25,13 +26,13 @@ public record LinkedAccount(
         String userId,
         String providerId,
         String accountId,
-        String accessToken,
-        String refreshToken,
-        String idToken,
-        Instant accessTokenExpiresAt,
-        Instant refreshTokenExpiresAt,
-        String scope,
-        String passwordHash,
+        @Nullable String accessToken,
+        @Nullable String refreshToken,
+        @Nullable String idToken,
+        @Nullable Instant accessTokenExpiresAt,
+        @Nullable Instant refreshTokenExpiresAt,
+        @Nullable String scope,
+        @Nullable String passwordHash,
         Instant createdAt,
         Instant updatedAt) {
 

@@ -4,4 +4,7 @@
  * Column names and meanings follow better-auth's {@code account} table. Start at
  * {@link dev.pkauth.accounts.AccountStore}.
  */
+@NullMarked
 package dev.pkauth.accounts;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,6 @@
 package dev.pkauth.http;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.Usage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -159,7 +160,7 @@ public record AuthFailure(int status, String error, String description, Map<Stri
      * @param retryAfterSeconds seconds the client should wait
      * @return that answer
      */
-    public static AuthFailure usageExceeded(Usage.RateState rate, Long retryAfterSeconds) {
+    public static AuthFailure usageExceeded(Usage.@Nullable RateState rate, @Nullable Long retryAfterSeconds) {
         Map<String, String> h = new LinkedHashMap<>();
         if (retryAfterSeconds != null) h.put("Retry-After", Long.toString(retryAfterSeconds));
         if (rate != null) h.putAll(rateLimitHeaders(rate));
@@ -201,10 +202,10 @@ public record AuthFailure(int status, String error, String description, Map<Stri
      * @param realm the realm of challenges
      * @param error the error code
      * @param description a fixed explanation (never request input)
-     * @param scope the scopes the provider granted, as it wrote them
+     * @param scope the scopes to name ({@code scope=}), or {@code null}
      * @return the challenge
      */
-    public static String challenge(String realm, String error, String description, String scope) {
+    public static String challenge(String realm, @Nullable String error, @Nullable String description, @Nullable String scope) {
         StringBuilder b = new StringBuilder("Bearer realm=").append(quote(realm));
         if (error != null) b.append(", error=").append(quote(error));
         if (description != null) b.append(", error_description=").append(quote(description));

@@ -1,5 +1,6 @@
 package dev.pkauth.http;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyPrincipal;
 
 /** What an adapter should do with a request. */
@@ -37,7 +38,7 @@ public sealed interface AuthOutcome {
      * address outside its allowlist, a usage limit), {@code principal} says whose it was, so an
      * access log can name the user; otherwise {@code null}.
      */
-    record Rejected(AuthFailure failure, ApiKeyPrincipal principal) implements AuthOutcome {
+    record Rejected(AuthFailure failure, @Nullable ApiKeyPrincipal principal) implements AuthOutcome {
         /**
          * Refused, naming no key.
          *

@@ -1,5 +1,6 @@
 package dev.pkauth.http;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.StoreUnavailableException;
@@ -79,7 +80,7 @@ public final class BearerAuthenticator {
      * @param rule what the resource asks of the request
      * @return authenticated, anonymous, or rejected with the answer to give
      */
-    public AuthOutcome authenticate(List<String> authorizationHeaders, AccessRule rule) {
+    public AuthOutcome authenticate(@Nullable List<String> authorizationHeaders, AccessRule rule) {
         return authenticate(authorizationHeaders, rule, null);
     }
 
@@ -95,11 +96,11 @@ public final class BearerAuthenticator {
      * @param rule what the resource asks of the request
      * @return authenticated, anonymous, or rejected with the answer to give
      */
-    public AuthOutcome authenticate(List<String> authorizationHeaders, AccessRule rule, String clientAddress) {
+    public AuthOutcome authenticate(@Nullable List<String> authorizationHeaders, AccessRule rule, @Nullable String clientAddress) {
         return decide(authorizationHeaders, rule, clientAddress, true);
     }
 
-    private AuthOutcome decide(List<String> authorizationHeaders, AccessRule rule, String clientAddress, boolean meter) {
+    private AuthOutcome decide(@Nullable List<String> authorizationHeaders, AccessRule rule, @Nullable String clientAddress, boolean meter) {
         AuthOutcome identified = identify(authorizationHeaders, rule.anonymous(), clientAddress);
         if (!(identified instanceof AuthOutcome.Authenticated ok)) return identified;
         ApiKeyPrincipal principal = ok.principal();
@@ -120,11 +121,11 @@ public final class BearerAuthenticator {
      * @param clientAddress the address the container reports, or {@code null} to skip the per-address budget
      * @return authenticated (nothing metered yet), anonymous, or rejected
      */
-    public AuthOutcome identify(List<String> authorizationHeaders, String clientAddress) {
+    public AuthOutcome identify(@Nullable List<String> authorizationHeaders, @Nullable String clientAddress) {
         return identify(authorizationHeaders, true, clientAddress);
     }
 
-    private AuthOutcome identify(List<String> authorizationHeaders, boolean anonymous, String clientAddress) {
+    private AuthOutcome identify(@Nullable List<String> authorizationHeaders, boolean anonymous, @Nullable String clientAddress) {
         BearerCredentials credentials = BearerCredentials.parse(authorizationHeaders);
         if (credentials instanceof BearerCredentials.Absent) {
             return anonymous ? ANONYMOUS : missing;
@@ -212,7 +213,7 @@ public final class BearerAuthenticator {
      * @param transferEncoding the {@code Transfer-Encoding} header, or {@code null}
      * @return whether to answer with {@code Connection: close}
      */
-    public static boolean closeAfterRefusal(long contentLength, String transferEncoding) {
+    public static boolean closeAfterRefusal(long contentLength, @Nullable String transferEncoding) {
         return contentLength > 0 || transferEncoding != null;
     }
 
@@ -225,7 +226,7 @@ public final class BearerAuthenticator {
      * @param clientAddress the address the container reports, or {@code null} to skip the per-address budget
      * @return authenticated or rejected; no scope is checked and nothing metered
      */
-    public AuthOutcome check(List<String> authorizationHeaders, String clientAddress) {
+    public AuthOutcome check(@Nullable List<String> authorizationHeaders, @Nullable String clientAddress) {
         return decide(authorizationHeaders, AccessRule.AUTHENTICATED, clientAddress, false);
     }
 
@@ -236,7 +237,7 @@ public final class BearerAuthenticator {
      * @param rule what the resource asks of the request
      * @return the 403 to answer when {@code principal} does not satisfy {@code rule}, or {@code null}
      */
-    public AuthFailure authorize(ApiKeyPrincipal principal, AccessRule rule) {
+    public @Nullable AuthFailure authorize(ApiKeyPrincipal principal, AccessRule rule) {
         if (rule.denyAll()) return AuthFailure.insufficientScope(realm, List.of());
         boolean allowed = principal.hasAllScopes(rule.allOf())
                 && (rule.anyOf().isEmpty() || rule.anyOf().stream().anyMatch(principal::hasScope));

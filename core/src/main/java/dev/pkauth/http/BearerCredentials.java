@@ -1,5 +1,6 @@
 package dev.pkauth.http;
 
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 
 /**
@@ -38,7 +39,7 @@ public sealed interface BearerCredentials {
      * @param headerValues the values of every {@code Authorization} header, in order
      * @return absent, malformed, or the token
      */
-    static BearerCredentials parse(List<String> headerValues) {
+    static BearerCredentials parse(@Nullable List<String> headerValues) {
         if (headerValues == null || headerValues.isEmpty()) return ABSENT;
         if (headerValues.size() > 1) return new Malformed("more than one Authorization header");
         return parse(headerValues.get(0));
@@ -50,7 +51,7 @@ public sealed interface BearerCredentials {
      * @param value the value
      * @return absent, malformed, or the token
      */
-    static BearerCredentials parse(String value) {
+    static BearerCredentials parse(@Nullable String value) {
         if (value == null) return ABSENT;
         if (value.length() > MAX_HEADER_CHARS) {
             return startsWithBearer(value) ? new Malformed("Authorization header is too long") : ABSENT;

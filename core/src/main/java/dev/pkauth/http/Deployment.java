@@ -1,5 +1,6 @@
 package dev.pkauth.http;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.Settings;
 import java.util.Optional;
@@ -35,7 +36,7 @@ public final class Deployment {
      * @param settings the settings below it (usually the environment)
      * @return the realm, not yet validated ({@link BearerAuthenticator} checks it)
      */
-    public static String realm(Object configured, Settings settings) {
+    public static String realm(@Nullable Object configured, Settings settings) {
         if (configured != null && !configured.toString().isBlank()) return configured.toString();
         return settings.get(Settings.REALM, DEFAULT_REALM);
     }

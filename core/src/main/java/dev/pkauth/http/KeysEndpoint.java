@@ -1,5 +1,6 @@
 package dev.pkauth.http;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKey;
 import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.ApiKeyStore;
@@ -107,8 +108,8 @@ public final class KeysEndpoint {
      * @param body the body, read by the endpoint at most {@value #MAX_BODY_BYTES} bytes past what it needs
      * @param caller the authenticated key, or {@code null} when the request carried none
      */
-    public record Request(String method, String path, String query, String contentType, long contentLength,
-            String transferEncoding, InputStream body, ApiKeyPrincipal caller) {}
+    public record Request(String method, String path, @Nullable String query, @Nullable String contentType, long contentLength,
+            @Nullable String transferEncoding, InputStream body, @Nullable ApiKeyPrincipal caller) {}
 
     /**
      * What to answer: the adapter sets the status, copies every header and writes the body (UTF-8).
@@ -234,7 +235,7 @@ public final class KeysEndpoint {
         return caller.hasScope(WRITE_SCOPE);
     }
 
-    private Answer list(ApiKeyPrincipal caller, String query) {
+    private Answer list(ApiKeyPrincipal caller, @Nullable String query) {
         Map<String, String> params = query(query);
         int limit = DEFAULT_PAGE_SIZE;
         String rawLimit = params.get("limit");
@@ -249,7 +250,7 @@ public final class KeysEndpoint {
         try {
             page = store.list(caller.userId(), false, limit, params.get("after"));
         } catch (IllegalArgumentException e) {
-            throw badRequest(e.getMessage());
+            throw badRequest(messageOf(e));
         }
         List<Object> keys = new ArrayList<>();
         for (ApiKey k : page.keys()) keys.add(keyJson(k));
@@ -293,13 +294,13 @@ public final class KeysEndpoint {
                 try {
                     rateLimit = new UsageLimits.RateLimit(requests.intValue(), Duration.ofSeconds(window));
                 } catch (IllegalArgumentException e) {
-                    throw badRequest(e.getMessage());
+                    throw badRequest(messageOf(e));
                 }
             }
             try {
                 limits = new UsageLimits(rateLimit, credits, null);
             } catch (IllegalArgumentException e) {
-                throw badRequest(e.getMessage());
+                throw badRequest(messageOf(e));
             }
         }
         Object metadata = body.get("metadata");
@@ -313,13 +314,13 @@ public final class KeysEndpoint {
                     .allowedIps(ips == null ? null : IpAllowlist.parse(String.join(",", ips)));
             issued = store.withActor(caller.userId()).create(caller, spec);
         } catch (SecurityException e) {
-            return Answer.error(403, "insufficient_scope", e.getMessage());
+            return Answer.error(403, "insufficient_scope", messageOf(e));
         } catch (KeyLimitExceededException e) {
-            return Answer.error(409, "too_many_keys", e.getMessage());
+            return Answer.error(409, "too_many_keys", messageOf(e));
         } catch (IllegalStateException e) { // the caller's key was revoked or disabled meanwhile
-            return Answer.error(409, "conflict", e.getMessage());
+            return Answer.error(409, "conflict", messageOf(e));
         } catch (IllegalArgumentException e) {
-            throw badRequest(e.getMessage());
+            throw badRequest(messageOf(e));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("token", issued.token());
@@ -383,14 +384,14 @@ public final class KeysEndpoint {
         return new BadRequest(Answer.error(413, "invalid_request", "the request body is larger than " + MAX_BODY_BYTES + " bytes"));
     }
 
-    private static <T> T optional(Map<String, Object> body, String field, Class<T> type) {
+    private static <T> @Nullable T optional(Map<String, Object> body, String field, Class<T> type) {
         Object value = body.get(field);
         if (value == null) return null;
         if (!type.isInstance(value)) throw badRequest("field \"" + field + "\" has the wrong type");
         return type.cast(value);
     }
 
-    private static Long whole(Map<String, Object> body, String field) {
+    private static @Nullable Long whole(Map<String, Object> body, String field) {
         BigDecimal n = optional(body, field, BigDecimal.class);
         if (n == null) return null;
         try {
@@ -400,7 +401,7 @@ public final class KeysEndpoint {
         }
     }
 
-    private static List<String> strings(Map<String, Object> body, String field) {
+    private static @Nullable List<String> strings(Map<String, Object> body, String field) {
         List<?> items = optional(body, field, List.class);
         if (items == null) return null;
         List<String> out = new ArrayList<>(items.size());
@@ -411,7 +412,7 @@ public final class KeysEndpoint {
         return out;
     }
 
-    private static Map<String, String> query(String query) {
+    private static Map<String, String> query(@Nullable String query) {
         Map<String, String> params = new LinkedHashMap<>();
         if (query == null || query.isEmpty()) return params;
         for (String pair : query.split("&")) {
@@ -467,6 +468,11 @@ public final class KeysEndpoint {
 
     private static Answer notAllowed(String allow) {
         return Answer.error(405, "method_not_allowed", "allowed here: " + allow).with("Allow", allow);
+    }
+
+    /** The library's own exceptions always say what was wrong; a bare one at least names its kind. */
+    private static String messageOf(RuntimeException e) {
+        return Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
     }
 
     private static BadRequest badRequest(String description) {

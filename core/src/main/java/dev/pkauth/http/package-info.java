@@ -3,4 +3,7 @@
  * deciding an outcome, and building RFC 6750 challenges. The Servlet and JAX-RS filters are thin
  * adapters over {@link dev.pkauth.http.BearerAuthenticator}.
  */
+@NullMarked
 package dev.pkauth.http;
+
+import org.jspecify.annotations.NullMarked;

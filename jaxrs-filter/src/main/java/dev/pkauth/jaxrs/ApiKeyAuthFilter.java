@@ -1,5 +1,6 @@
 package dev.pkauth.jaxrs;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.http.AccessRule;
@@ -65,19 +66,19 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
     static final String RESPONSE_HEADERS_PROPERTY = "dev.pkauth.response-headers";
 
     @Context
-    private ResourceInfo resourceInfo;
+    private @Nullable ResourceInfo resourceInfo;
     @Context
-    private Configuration configuration;
+    private @Nullable Configuration configuration;
     @Context
-    private Providers providers;
+    private @Nullable Providers providers;
     @Context
-    private ServletContext servletContext;
+    private @Nullable ServletContext servletContext;
     @Context
-    private HttpServletRequest servletRequest;
+    private @Nullable HttpServletRequest servletRequest;
 
-    private volatile BearerAuthenticator authenticator;
+    private volatile @Nullable BearerAuthenticator authenticator;
     /** A store built from the environment, the last place looked: this filter's to close. */
-    private ApiKeyStore ownedStore;
+    private @Nullable ApiKeyStore ownedStore;
     /** The {@code PKAUTH_*} settings below the application's own (tests give their own). */
     Settings environment = Settings.fromEnvironment();
     private final Map<Method, AccessRule> rules = new ConcurrentHashMap<>();
@@ -120,7 +121,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
                 + " (dev.pkauth.servlet.PkauthContextListener does); or set PKAUTH_JDBC_URL. Or register new ApiKeyFeature(store).");
     }
 
-    private Object servletAttribute() {
+    private @Nullable Object servletAttribute() {
         try {
             return servletContext == null ? null : servletContext.getAttribute(STORE_PROPERTY);
         } catch (RuntimeException notInAServletContainer) {
@@ -139,7 +140,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         BearerAuthenticator auth = authenticator;
         if (auth == null) {
             findStore();
-            auth = authenticator;
+            auth = java.util.Objects.requireNonNull(authenticator);
         }
         AccessRule rule = ruleFor(resourceInfo == null ? null : resourceInfo.getResourceMethod());
         AuthOutcome outcome = auth.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION), rule,
@@ -167,7 +168,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
     }
 
     /** The client's address as the servlet container reports it; {@code null} outside one. */
-    private String clientAddress() {
+    private @Nullable String clientAddress() {
         try {
             return servletRequest == null ? null : servletRequest.getRemoteAddr();
         } catch (RuntimeException notInAServletContainer) {
@@ -175,9 +176,11 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         }
     }
 
-    private AccessRule ruleFor(Method method) {
+    private AccessRule ruleFor(@Nullable Method method) {
         if (method == null) return AccessRule.AUTHENTICATED;
-        return rules.computeIfAbsent(method, m -> ruleOf(m, resourceInfo.getResourceClass()));
+        ResourceInfo info = resourceInfo;
+        Class<?> type = info == null ? null : info.getResourceClass();
+        return rules.computeIfAbsent(method, m -> ruleOf(m, type));
     }
 
     /**
@@ -185,7 +188,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
      * as in Jakarta Security; {@link RequireScopes} on class and method add up, except that a
      * method's {@code @PermitAll} lifts the class's scopes. A scope requirement is never anonymous.
      */
-    static AccessRule ruleOf(Method method, Class<?> type) {
+    static AccessRule ruleOf(Method method, @Nullable Class<?> type) {
         Annotation base = securityAnnotation(method);
         if (base == null && type != null) base = securityAnnotation(type);
         if (base instanceof DenyAll) return AccessRule.DENY_ALL;
@@ -201,7 +204,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         return new AccessRule(base instanceof PermitAll && all.isEmpty(), all, any);
     }
 
-    private static Annotation securityAnnotation(AnnotatedElement element) {
+    private static @Nullable Annotation securityAnnotation(AnnotatedElement element) {
         for (Class<? extends Annotation> kind : List.of(DenyAll.class, PermitAll.class, RolesAllowed.class)) {
             Annotation a = element.getAnnotation(kind);
             if (a != null) return a;

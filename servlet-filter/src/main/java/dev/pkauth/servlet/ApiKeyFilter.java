@@ -1,5 +1,6 @@
 package dev.pkauth.servlet;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.Settings;
@@ -54,10 +55,10 @@ public class ApiKeyFilter implements Filter {
     static final String REQUIRED_SCOPES = "required-scopes";
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
 
-    private final ApiKeyStore givenStore;
-    private BearerAuthenticator authenticator;
-    private AccessRule rule;
-    private ApiKeyStore ownedStore;
+    private final @Nullable ApiKeyStore givenStore;
+    private @Nullable BearerAuthenticator authenticator;
+    private @Nullable AccessRule rule;
+    private @Nullable ApiKeyStore ownedStore;
 
     /** For web.xml: configured in {@link #init(FilterConfig)}. */
     public ApiKeyFilter() {
@@ -73,11 +74,11 @@ public class ApiKeyFilter implements Filter {
         this(Objects.requireNonNull(store, "store"), Deployment.DEFAULT_REALM, AccessRule.AUTHENTICATED);
     }
 
-    private ApiKeyFilter(ApiKeyStore store, String realm, AccessRule rule) {
+    private ApiKeyFilter(@Nullable ApiKeyStore store, @Nullable String realm, @Nullable AccessRule rule) {
         this.givenStore = store;
         if (store != null) {
-            this.authenticator = new BearerAuthenticator(store, realm);
-            this.rule = rule;
+            this.authenticator = new BearerAuthenticator(store, Objects.requireNonNullElse(realm, Deployment.DEFAULT_REALM));
+            this.rule = Objects.requireNonNullElse(rule, AccessRule.AUTHENTICATED);
         }
     }
 
@@ -127,7 +128,9 @@ public class ApiKeyFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        if (authenticator == null) throw new ServletException("ApiKeyFilter was not initialised");
+        BearerAuthenticator authenticator = this.authenticator;
+        AccessRule rule = this.rule;
+        if (authenticator == null || rule == null) throw new ServletException("ApiKeyFilter was not initialised");
         List<String> headers = Collections.list(request.getHeaders("Authorization"));
         AuthOutcome outcome = authenticator.authenticate(headers, rule, request.getRemoteAddr());
         if (outcome instanceof AuthOutcome.Authenticated ok) {
@@ -180,7 +183,7 @@ public class ApiKeyFilter implements Filter {
         return "ApiKeyFilter[" + (rule == null ? "uninitialised" : rule) + "]";
     }
 
-    private static boolean parseBoolean(String value, String name) throws ServletException {
+    private static boolean parseBoolean(@Nullable String value, String name) throws ServletException {
         if (value == null || value.isBlank()) return false;
         try {
             return Settings.parseBoolean(value, "init-param " + name);
@@ -190,7 +193,7 @@ public class ApiKeyFilter implements Filter {
     }
 
     /** Comma- or space-separated scopes; {@link AccessRule} checks each. */
-    static List<String> parseScopes(String value) {
+    static List<String> parseScopes(@Nullable String value) {
         if (value == null || value.isBlank()) return List.of();
         return Arrays.asList(value.strip().split("[,\\s]+"));
     }

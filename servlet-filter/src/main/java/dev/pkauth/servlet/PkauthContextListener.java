@@ -1,5 +1,6 @@
 package dev.pkauth.servlet;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.Settings;
 import jakarta.servlet.ServletContext;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public class PkauthContextListener implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(PkauthContextListener.class);
-    private ApiKeyStore owned;
+    private @Nullable ApiKeyStore owned;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {

@@ -1,5 +1,6 @@
 package dev.pkauth.spring;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,37 +15,37 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("pkauth")
 public class PkauthProperties {
     /** JDBC URL of the key database (jdbc:sqlite:… or jdbc:postgresql://…); when unset, the application's DataSource is used. */
-    private String jdbcUrl;
+    private @Nullable String jdbcUrl;
     /** Database user for pkauth.jdbc-url. */
-    private String jdbcUser;
+    private @Nullable String jdbcUser;
     /** Database password for pkauth.jdbc-url. */
-    private String jdbcPassword;
+    private @Nullable String jdbcPassword;
     /** Table of keys (default pkauth_api_keys). */
-    private String table;
+    private @Nullable String table;
     /** The HMAC pepper: a random secret of at least 32 bytes. Without one, a public development pepper is used and a warning logged. */
-    private String pepper;
+    private @Nullable String pepper;
     /** Earlier peppers, comma-separated: keys hashed under them still verify and are re-hashed under the current one. */
-    private String pepperPrevious;
+    private @Nullable String pepperPrevious;
     /** true refuses to start without a real pepper (recommended in production). */
-    private String requirePepper;
+    private @Nullable String requirePepper;
     /** Realm of the WWW-Authenticate challenges (default api). */
-    private String realm;
+    private @Nullable String realm;
     /** Connections for verification lookups. */
-    private String poolSize;
+    private @Nullable String poolSize;
     /** How often last_used_at is written per key at most (default 60s). */
-    private String touchInterval;
+    private @Nullable String touchInterval;
     /** How long a verified key is kept in memory (default 30s; revocations reach every process at once). */
-    private String cacheTtl;
+    private @Nullable String cacheTtl;
     /** Timeout of one database query (e.g. 2s). */
-    private String queryTimeout;
+    private @Nullable String queryTimeout;
     /** Keys one user may hold at most (default 100). */
-    private String maxKeysPerUser;
+    private @Nullable String maxKeysPerUser;
     /** Rate limit for keys that have none of their own, e.g. 100/1m. */
-    private String defaultRateLimit;
+    private @Nullable String defaultRateLimit;
     /** Rejected keys an address may send before it gets 429 (default 20/1m; off to disable). */
-    private String failedAuthLimit;
+    private @Nullable String failedAuthLimit;
     /** Where to serve the self-service key endpoints (e.g. /api/keys); unset serves none. */
-    private String keysPath;
+    private @Nullable String keysPath;
 
     /**
      * These properties as pkauth {@link Settings}; unset ones are absent.
@@ -85,191 +86,191 @@ public class PkauthProperties {
      *
      * @return the value, or {@code null} when unset
      */
-    public String getJdbcUrl() { return jdbcUrl; }
+    public @Nullable String getJdbcUrl() { return jdbcUrl; }
     /**
      * Sets {@code pkauth.jdbc-url}.
      *
      * @param jdbcUrl the value
      */
-    public void setJdbcUrl(String jdbcUrl) { this.jdbcUrl = jdbcUrl; }
+    public void setJdbcUrl(@Nullable String jdbcUrl) { this.jdbcUrl = jdbcUrl; }
     /**
      * The value of {@code pkauth.jdbc-user}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getJdbcUser() { return jdbcUser; }
+    public @Nullable String getJdbcUser() { return jdbcUser; }
     /**
      * Sets {@code pkauth.jdbc-user}.
      *
      * @param jdbcUser the value
      */
-    public void setJdbcUser(String jdbcUser) { this.jdbcUser = jdbcUser; }
+    public void setJdbcUser(@Nullable String jdbcUser) { this.jdbcUser = jdbcUser; }
     /**
      * The value of {@code pkauth.jdbc-password}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getJdbcPassword() { return jdbcPassword; }
+    public @Nullable String getJdbcPassword() { return jdbcPassword; }
     /**
      * Sets {@code pkauth.jdbc-password}.
      *
      * @param jdbcPassword the value
      */
-    public void setJdbcPassword(String jdbcPassword) { this.jdbcPassword = jdbcPassword; }
+    public void setJdbcPassword(@Nullable String jdbcPassword) { this.jdbcPassword = jdbcPassword; }
     /**
      * The value of {@code pkauth.table}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getTable() { return table; }
+    public @Nullable String getTable() { return table; }
     /**
      * Sets {@code pkauth.table}.
      *
      * @param table the value
      */
-    public void setTable(String table) { this.table = table; }
+    public void setTable(@Nullable String table) { this.table = table; }
     /**
      * The value of {@code pkauth.pepper}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getPepper() { return pepper; }
+    public @Nullable String getPepper() { return pepper; }
     /**
      * Sets {@code pkauth.pepper}.
      *
      * @param pepper the value
      */
-    public void setPepper(String pepper) { this.pepper = pepper; }
+    public void setPepper(@Nullable String pepper) { this.pepper = pepper; }
     /**
      * The value of {@code pkauth.pepper-previous}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getPepperPrevious() { return pepperPrevious; }
+    public @Nullable String getPepperPrevious() { return pepperPrevious; }
     /**
      * Sets {@code pkauth.pepper-previous}.
      *
      * @param pepperPrevious the value
      */
-    public void setPepperPrevious(String pepperPrevious) { this.pepperPrevious = pepperPrevious; }
+    public void setPepperPrevious(@Nullable String pepperPrevious) { this.pepperPrevious = pepperPrevious; }
     /**
      * The value of {@code pkauth.require-pepper}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getRequirePepper() { return requirePepper; }
+    public @Nullable String getRequirePepper() { return requirePepper; }
     /**
      * Sets {@code pkauth.require-pepper}.
      *
      * @param requirePepper the value
      */
-    public void setRequirePepper(String requirePepper) { this.requirePepper = requirePepper; }
+    public void setRequirePepper(@Nullable String requirePepper) { this.requirePepper = requirePepper; }
     /**
      * The value of {@code pkauth.realm}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getRealm() { return realm; }
+    public @Nullable String getRealm() { return realm; }
     /**
      * Sets {@code pkauth.realm}.
      *
      * @param realm the value
      */
-    public void setRealm(String realm) { this.realm = realm; }
+    public void setRealm(@Nullable String realm) { this.realm = realm; }
     /**
      * The value of {@code pkauth.pool-size}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getPoolSize() { return poolSize; }
+    public @Nullable String getPoolSize() { return poolSize; }
     /**
      * Sets {@code pkauth.pool-size}.
      *
      * @param poolSize the value
      */
-    public void setPoolSize(String poolSize) { this.poolSize = poolSize; }
+    public void setPoolSize(@Nullable String poolSize) { this.poolSize = poolSize; }
     /**
      * The value of {@code pkauth.touch-interval}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getTouchInterval() { return touchInterval; }
+    public @Nullable String getTouchInterval() { return touchInterval; }
     /**
      * Sets {@code pkauth.touch-interval}.
      *
      * @param touchInterval the value
      */
-    public void setTouchInterval(String touchInterval) { this.touchInterval = touchInterval; }
+    public void setTouchInterval(@Nullable String touchInterval) { this.touchInterval = touchInterval; }
     /**
      * The value of {@code pkauth.cache-ttl}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getCacheTtl() { return cacheTtl; }
+    public @Nullable String getCacheTtl() { return cacheTtl; }
     /**
      * Sets {@code pkauth.cache-ttl}.
      *
      * @param cacheTtl the value
      */
-    public void setCacheTtl(String cacheTtl) { this.cacheTtl = cacheTtl; }
+    public void setCacheTtl(@Nullable String cacheTtl) { this.cacheTtl = cacheTtl; }
     /**
      * The value of {@code pkauth.query-timeout}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getQueryTimeout() { return queryTimeout; }
+    public @Nullable String getQueryTimeout() { return queryTimeout; }
     /**
      * Sets {@code pkauth.query-timeout}.
      *
      * @param queryTimeout the value
      */
-    public void setQueryTimeout(String queryTimeout) { this.queryTimeout = queryTimeout; }
+    public void setQueryTimeout(@Nullable String queryTimeout) { this.queryTimeout = queryTimeout; }
     /**
      * The value of {@code pkauth.max-keys-per-user}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getMaxKeysPerUser() { return maxKeysPerUser; }
+    public @Nullable String getMaxKeysPerUser() { return maxKeysPerUser; }
     /**
      * Sets {@code pkauth.max-keys-per-user}.
      *
      * @param maxKeysPerUser the value
      */
-    public void setMaxKeysPerUser(String maxKeysPerUser) { this.maxKeysPerUser = maxKeysPerUser; }
+    public void setMaxKeysPerUser(@Nullable String maxKeysPerUser) { this.maxKeysPerUser = maxKeysPerUser; }
     /**
      * The value of {@code pkauth.default-rate-limit}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getDefaultRateLimit() { return defaultRateLimit; }
+    public @Nullable String getDefaultRateLimit() { return defaultRateLimit; }
     /**
      * Sets {@code pkauth.default-rate-limit}.
      *
      * @param defaultRateLimit the value
      */
-    public void setDefaultRateLimit(String defaultRateLimit) { this.defaultRateLimit = defaultRateLimit; }
+    public void setDefaultRateLimit(@Nullable String defaultRateLimit) { this.defaultRateLimit = defaultRateLimit; }
     /**
      * The value of {@code pkauth.failed-auth-limit}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getFailedAuthLimit() { return failedAuthLimit; }
+    public @Nullable String getFailedAuthLimit() { return failedAuthLimit; }
     /**
      * Sets {@code pkauth.failed-auth-limit}.
      *
      * @param failedAuthLimit the value
      */
-    public void setFailedAuthLimit(String failedAuthLimit) { this.failedAuthLimit = failedAuthLimit; }
+    public void setFailedAuthLimit(@Nullable String failedAuthLimit) { this.failedAuthLimit = failedAuthLimit; }
     /**
      * The value of {@code pkauth.keys-path}.
      *
      * @return the value, or {@code null} when unset
      */
-    public String getKeysPath() { return keysPath; }
+    public @Nullable String getKeysPath() { return keysPath; }
     /**
      * Sets {@code pkauth.keys-path}.
      *
      * @param keysPath the value
      */
-    public void setKeysPath(String keysPath) { this.keysPath = keysPath; }
+    public void setKeysPath(@Nullable String keysPath) { this.keysPath = keysPath; }
 }
