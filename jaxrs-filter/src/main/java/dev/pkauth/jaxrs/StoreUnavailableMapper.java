@@ -14,6 +14,9 @@ import jakarta.ws.rs.ext.Provider;
  */
 @Provider
 public final class StoreUnavailableMapper implements ExceptionMapper<StoreUnavailableException> {
+    /** For scanning and {@link ApiKeyFeature}: the JAX-RS runtime makes it. */
+    public StoreUnavailableMapper() {}
+
     @Override
     public Response toResponse(StoreUnavailableException exception) {
         return ApiKeyAuthFilter.response(AuthFailure.storeFailure(exception), false);

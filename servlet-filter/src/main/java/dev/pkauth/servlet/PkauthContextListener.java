@@ -24,6 +24,9 @@ public class PkauthContextListener implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(PkauthContextListener.class);
     private @Nullable ApiKeyStore owned;
 
+    /** For web.xml's {@code <listener>}: the container makes it. */
+    public PkauthContextListener() {}
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
