@@ -36,6 +36,11 @@ final class Output {
     }
 
     static Map<String, Object> key(ApiKey k, Instant now) {
+        return key(k, now, Map.of());
+    }
+
+    /** The key as JSON; {@code rotated_to} names its successor when it was rotated ({@code successors} by id). */
+    static Map<String, Object> key(ApiKey k, Instant now, Map<String, String> successors) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", k.id());
         m.put("user_id", k.userId());
@@ -55,6 +60,7 @@ final class Output {
         m.put("last_used_ip", k.lastUsedIp());
         m.put("metadata", parsed(k.metadata()));
         m.put("status", k.statusAt(now).name().toLowerCase(Locale.ROOT));
+        m.put("rotated_to", successors.get(k.id()));
         return m;
     }
 
@@ -111,6 +117,11 @@ final class Output {
 
     /** An aligned table, one key a row; with {@code withUser}, a USER column first (listings across users). */
     static String table(List<ApiKey> keys, Instant now, boolean withUser) {
+        return table(keys, now, withUser, Map.of());
+    }
+
+    /** The table; a rotated key's STATUS names its successor ({@code successors} by id). */
+    static String table(List<ApiKey> keys, Instant now, boolean withUser, Map<String, String> successors) {
         List<String[]> rows = new ArrayList<>();
         rows.add(withUser ? prepend("USER", HEADERS) : HEADERS);
         for (ApiKey k : keys) {
@@ -119,7 +130,8 @@ final class Output {
                 k.scopes().isEmpty() ? "-" : String.join(",", k.scopes()),
                 relative(k.createdAt(), now), k.expiresAt() == null ? "never" : relative(k.expiresAt(), now),
                 k.lastUsedAt() == null ? "never" : relative(k.lastUsedAt(), now),
-                k.statusAt(now).name().toLowerCase(Locale.ROOT),
+                k.statusAt(now).name().toLowerCase(Locale.ROOT)
+                        + (successors.containsKey(k.id()) ? ", rotated to " + successors.get(k.id()) : ""),
                 limits(k.limits()),
                 k.createdBy() == null ? "-" : k.createdBy()
             };

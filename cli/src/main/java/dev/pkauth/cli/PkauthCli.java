@@ -239,6 +239,23 @@ public final class PkauthCli {
         return settings;
     }
 
+    private static final java.util.regex.Pattern SUCCESSOR =
+            java.util.regex.Pattern.compile("\"successor\":\"(key_[A-Za-z0-9_-]{32})\"");
+
+    /** The successor of each rotated key among {@code keys}, from the audit log's {@code rotate} entries. */
+    static Map<String, String> successors(ApiKeyStore store, List<ApiKey> keys) {
+        Map<String, String> out = new HashMap<>();
+        for (ApiKey k : keys) {
+            for (dev.pkauth.AuditEvent e : store.auditLog(k.id(), null, null, 20, null)) {
+                if (!"rotate".equals(e.action()) || e.detail() == null) continue;
+                java.util.regex.Matcher m = SUCCESSOR.matcher(e.detail());
+                if (m.find()) out.put(k.id(), m.group(1));
+                break;
+            }
+        }
+        return out;
+    }
+
     abstract static class Base implements Callable<Integer> {
         @CommandLine.ParentCommand
         PkauthCli root;
@@ -355,8 +372,9 @@ public final class PkauthCli {
                             .unusedFor(unusedFor == null ? null : Settings.parseDuration(unusedFor));
                     dev.pkauth.KeyPage page = store.query(q);
                     Instant now = now();
-                    if (json) out().println(Output.json(page.keys().stream().map(k -> Output.key(k, now)).toList()));
-                    else if (!page.keys().isEmpty()) out().print(Output.table(page.keys(), now, true));
+                    Map<String, String> rotatedTo = successors(store, page.keys());
+                    if (json) out().println(Output.json(page.keys().stream().map(k -> Output.key(k, now, rotatedTo)).toList()));
+                    else if (!page.keys().isEmpty()) out().print(Output.table(page.keys(), now, true, rotatedTo));
                     err().printf("%,d key%s match; %d shown.%n", store.count(q), store.count(q) == 1 ? "" : "s", page.keys().size());
                     if (page.next() != null) {
                         err().println("More keys: add --after " + page.next());
@@ -371,9 +389,10 @@ public final class PkauthCli {
                     next = page.next();
                 }
                 Instant now = now();
-                if (json) out().println(Output.json(keys.stream().map(k -> Output.key(k, now)).toList()));
+                Map<String, String> rotatedTo = successors(store, keys);
+                if (json) out().println(Output.json(keys.stream().map(k -> Output.key(k, now, rotatedTo)).toList()));
                 else if (keys.isEmpty()) err().println("No " + (all ? "" : "active ") + "keys for " + user + ".");
-                else out().print(Output.table(keys, now));
+                else out().print(Output.table(keys, now, false, rotatedTo));
                 if (next != null) {
                     err().println("More keys: pkauth list --user " + user + (all ? " --all" : "") + " --limit "
                             + (limit == null ? 100 : limit) + " --after " + next);
@@ -437,7 +456,9 @@ public final class PkauthCli {
                 Optional<ApiKey> key = store.find(id);
                 if (key.isEmpty()) return notFound(id);
                 Instant now = now();
-                out().print(json ? Output.json(Output.key(key.get(), now)) + "\n" : Output.table(List.of(key.get()), now));
+                Map<String, String> rotatedTo = successors(store, List.of(key.get()));
+                out().print(json ? Output.json(Output.key(key.get(), now, rotatedTo)) + "\n"
+                        : Output.table(List.of(key.get()), now, false, rotatedTo));
                 return OK;
             }
         }

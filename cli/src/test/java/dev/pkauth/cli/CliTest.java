@@ -110,6 +110,10 @@ class CliTest {
         assertThat(revokedByRotation.err()).contains("revoked");
 
         String successorId = successor.substring(3, 39);
+        assertThat(run(db, null, "show", id).out()).contains("revoked, rotated to " + successorId);
+        assertThat(run(db, null, "show", id, "--json").out()).contains("\"rotated_to\": \"" + successorId + "\"");
+        assertThat(run(db, null, "list", "--user", "alice", "--all").out()).contains("rotated to " + successorId);
+        assertThat(run(db, null, "show", successorId, "--json").out()).contains("\"rotated_to\": null");
         assertThat(run(db, null, "refresh", successorId, "--expires-in", "7d").exit()).isZero();
         assertThat(run(db, null, "revoke", successorId).exit()).isZero();
         Result failed = run(db, null, "verify", successor);
