@@ -1,5 +1,6 @@
 package dev.pkauth.spring;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyPrincipal;
 import java.util.List;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -42,7 +43,7 @@ public final class ApiKeyAuthentication extends AbstractAuthenticationToken {
 
     /** @return {@code null}: the token is never kept */
     @Override
-    public Object getCredentials() {
+    public @Nullable Object getCredentials() {
         return null;
     }
 

@@ -130,7 +130,7 @@ public class PkauthAutoConfiguration {
         @Bean
         @ConditionalOnProperty("pkauth.keys-path")
         ServletRegistrationBean<KeysServlet> pkauthKeysServlet(ApiKeyStore store, PkauthProperties properties) {
-            String path = properties.getKeysPath().strip();
+            String path = java.util.Objects.requireNonNullElse(properties.getKeysPath(), "").strip();
             if (!path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
                 throw new IllegalStateException("pkauth.keys-path must be a path such as /api/keys (a leading /, no "
                         + "trailing / or *), was \"" + properties.getKeysPath() + "\"");

@@ -1,5 +1,6 @@
 package dev.pkauth.spring;
 
+import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.http.AuthFailure;
 import dev.pkauth.http.BearerAuthenticator;
@@ -63,11 +64,11 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
         return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7);
     };
 
-    private ApiKeyStore store;
-    private String realm;
+    private @Nullable ApiKeyStore store;
+    private @Nullable String realm;
     private boolean stateless = true;
     private boolean applied;
-    private BearerAuthenticator authenticator;
+    private @Nullable BearerAuthenticator authenticator;
 
     private PkauthConfigurer() {}
 
@@ -132,16 +133,19 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
             PkauthProperties properties = context.getBeanProvider(PkauthProperties.class).getIfAvailable();
             r = properties == null ? dev.pkauth.http.Deployment.DEFAULT_REALM : properties.realmOrDefault();
         }
-        authenticator = new BearerAuthenticator(s, r);
-        AuthFailure missing = AuthFailure.missingCredentials(authenticator.realm());
+        BearerAuthenticator auth = new BearerAuthenticator(s, r);
+        authenticator = auth;
+        AuthFailure missing = AuthFailure.missingCredentials(auth.realm());
         http.exceptionHandling(e -> e
                 .defaultAuthenticationEntryPointFor((request, response, ex) ->
                         ApiKeyFilter.refuse(request, response, missing), AnyRequestMatcher.INSTANCE)
-                .defaultAccessDeniedHandlerFor(new ScopeDenied(authenticator.realm()), AnyRequestMatcher.INSTANCE));
+                .defaultAccessDeniedHandlerFor(new ScopeDenied(auth.realm()), AnyRequestMatcher.INSTANCE));
     }
 
     @Override
     public void configure(HttpSecurity http) {
+        BearerAuthenticator authenticator = this.authenticator;
+        if (authenticator == null) throw new IllegalStateException("PkauthConfigurer.configure ran before init");
         http.addFilterBefore(new ApiKeyAuthenticationFilter(authenticator), BasicAuthenticationFilter.class);
         http.addFilterAfter(new UsageLimitFilter(authenticator), AuthorizationFilter.class);
     }

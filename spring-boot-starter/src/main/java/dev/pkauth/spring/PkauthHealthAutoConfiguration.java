@@ -30,7 +30,7 @@ public class PkauthHealthAutoConfiguration {
                 store.find(PROBE_ID);
                 return Health.up().withDetail("store", store.toString()).build();
             } catch (StoreUnavailableException e) {
-                return Health.down().withDetail("store", store.toString()).withDetail("error", e.getMessage()).build();
+                return Health.down().withDetail("store", store.toString()).withDetail("error", String.valueOf(e.getMessage())).build();
             }
         };
     }

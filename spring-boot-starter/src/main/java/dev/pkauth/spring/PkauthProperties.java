@@ -72,7 +72,7 @@ public class PkauthProperties {
         return Settings.of(m);
     }
 
-    private static void put(Map<String, String> m, String name, String value) {
+    private static void put(Map<String, String> m, String name, @Nullable String value) {
         if (value != null) m.put(name, value);
     }
 
