@@ -38,7 +38,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies {@code Authorization: Bearer pk.…} for JAX-RS resources. Every resource needs a key
@@ -81,7 +80,6 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
     private @Nullable ApiKeyStore ownedStore;
     /** The {@code PKAUTH_*} settings below the application's own (tests give their own). */
     Settings environment = Settings.fromEnvironment();
-    private final Map<Method, AccessRule> rules = new ConcurrentHashMap<>();
 
     /** For scanning and {@code getClasses()}: the store is found at startup. */
     public ApiKeyAuthFilter() {}
@@ -179,8 +177,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
     private AccessRule ruleFor(@Nullable Method method) {
         if (method == null) return AccessRule.AUTHENTICATED;
         ResourceInfo info = resourceInfo;
-        Class<?> type = info == null ? null : info.getResourceClass();
-        return rules.computeIfAbsent(method, m -> ruleOf(m, type));
+        return AccessRules.ruleFor(method, info == null ? null : info.getResourceClass());
     }
 
     /**

@@ -42,6 +42,7 @@ public final class ApiKeyFeature implements Feature {
     public boolean configure(FeatureContext context) {
         context.register(new ApiKeyAuthFilter(store, realm));
         context.register(StoreUnavailableMapper.class);
+        context.register(AccessRules.class);
         return true;
     }
 }
