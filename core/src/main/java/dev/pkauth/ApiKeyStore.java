@@ -115,7 +115,7 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     /** Opens the database the options name (creating or upgrading its table unless told not to) and the store on it. */
-    private static ApiKeyStore open(StoreOptions o, DatabaseTarget target) {
+    private static ApiKeyStore open(StoreOptions o, DatabaseTarget target, Settings settings) {
         KeyRepository repository;
         String description;
         if (target.isInMemory()) {
@@ -137,7 +137,9 @@ public final class ApiKeyStore implements AutoCloseable {
             }
         }
         // Stores of this JVM with equal identities share cache invalidations.
-        return new ApiKeyStore(o, repository, description, target.identity(o.table()));
+        ApiKeyStore store = new ApiKeyStore(o, repository, description, target.identity(o.table()));
+        store.verifier.warnOfForeignPeppers(settings, description);
+        return store;
     }
 
     /** Recorded as the actor of management calls unless {@link #withActor} says otherwise. */
@@ -1273,9 +1275,7 @@ public final class ApiKeyStore implements AutoCloseable {
             target.resolve(s.get(Settings.JDBC_URL), s.get(Settings.JDBC_USER), s.get(Settings.JDBC_PASSWORD),
                     Settings.environmentName(Settings.JDBC_URL));
             StoreOptions options = StoreOptions.resolve(this);
-            ApiKeyStore store = open(options, target);
-            store.verifier.warnOfForeignPeppers(s, store.description.replaceFirst(", (cache ttl \\d+s|no cache)$", ""));
-            return store;
+            return open(options, target, s);
         }
     }
 }

@@ -117,12 +117,12 @@ final class KeyVerifier implements AutoCloseable {
             log.debug("pkauth: could not read the keys' pepper fingerprints: {}", e.getMessage());
             return;
         }
-        java.util.List<String> foreign = fingerprints.stream().filter(f -> !hasher.knows(f)).distinct().toList();
+        java.util.List<String> foreign = fingerprints.stream().filter(f -> !hasher.knows(f)).toList();
         if (foreign.isEmpty()) return;
-        long count = fingerprints.stream().filter(f -> !hasher.knows(f)).count();
         log.warn("pkauth: {} of the {} newest keys in {} were hashed under a pepper this process does not have "
                 + "(fingerprint {}; this process has {}); they will not verify until {} or {} holds that pepper",
-                count, fingerprints.size(), where, String.join(", ", foreign), String.join(", ", hasher.fingerprints()),
+                foreign.size(), fingerprints.size(), where, String.join(", ", new java.util.LinkedHashSet<>(foreign)),
+                String.join(", ", hasher.fingerprints()),
                 s.describe(Settings.PEPPER), s.describe(Settings.PEPPER_PREVIOUS));
     }
 
@@ -148,9 +148,8 @@ final class KeyVerifier implements AutoCloseable {
         }
         String id = Tokens.idOf(token);
         Entry entry = lookup(id).orElse(null);
-        SecretHasher.Match match = entry == null
-                ? hasher.check(token, Tokens.SECRET_START, null)
-                : hasher.check(token, Tokens.SECRET_START, entry.hash(), entry.row().pepperId());
+        SecretHasher.Match match = hasher.check(token, Tokens.SECRET_START, entry == null ? null : entry.hash(),
+                entry == null ? null : entry.row().pepperId());
         if (entry == null) return invalid(Verification.Reason.NOT_FOUND, id);
         if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, id);
         if (match == SecretHasher.Match.FOREIGN_PEPPER) {

@@ -242,10 +242,14 @@ public final class PkauthCli {
     private static final java.util.regex.Pattern SUCCESSOR =
             java.util.regex.Pattern.compile("\"successor\":\"(key_[A-Za-z0-9_-]{32})\"");
 
-    /** The successor of each rotated key among {@code keys}, from the audit log's {@code rotate} entries. */
+    /**
+     * The successor of each rotated key among {@code keys}, from the audit log's {@code rotate}
+     * entries. Only ended keys are looked up: rotating a key always revokes it or sets its expiry.
+     */
     static Map<String, String> successors(ApiKeyStore store, List<ApiKey> keys) {
         Map<String, String> out = new HashMap<>();
         for (ApiKey k : keys) {
+            if (k.revokedAt() == null && k.expiresAt() == null) continue;
             for (dev.pkauth.AuditEvent e : store.auditLog(k.id(), null, null, 20, null)) {
                 if (!"rotate".equals(e.action()) || e.detail() == null) continue;
                 java.util.regex.Matcher m = SUCCESSOR.matcher(e.detail());

@@ -51,23 +51,14 @@ class CliTest {
         env.putAll(extraEnv);
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
-        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-                org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
-        logs.setContext(root.getLoggerContext());
-        logs.start();
-        root.addAppender(logs);
         int exit;
-        try {
+        StringBuilder stderr;
+        try (dev.pkauth.testing.Logs logs = dev.pkauth.testing.Logs.captureAll()) {
             exit = PkauthCli.run(args, env,
                     new java.io.ByteArrayInputStream(stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.US_ASCII)),
                     new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
-        } finally {
-            root.detachAppender(logs);
-        }
-        StringBuilder stderr = new StringBuilder(err.toString());
-        for (ch.qos.logback.classic.spi.ILoggingEvent e : logs.list) {
-            stderr.append(String.format("%-5s %s%n", e.getLevel(), e.getFormattedMessage()));
+            stderr = new StringBuilder(err.toString());
+            for (String line : logs.lines()) stderr.append(line).append(System.lineSeparator());
         }
         return new Result(exit, out.toString(), stderr.toString());
     }

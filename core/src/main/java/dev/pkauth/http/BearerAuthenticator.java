@@ -33,8 +33,6 @@ public final class BearerAuthenticator {
     private final ApiKeyStore store;
     private final String realm;
     private static final AuthOutcome ANONYMOUS = new AuthOutcome.Anonymous();
-    private static final AuthOutcome UNAVAILABLE = new AuthOutcome.Rejected(AuthFailure.unavailable(RETRY_AFTER_SECONDS));
-    private static final AuthOutcome READ_ONLY = new AuthOutcome.Rejected(AuthFailure.storeReadOnly());
 
     // The answers that do not depend on the request, built once rather than per rejected request.
     private final AuthOutcome missing;
@@ -197,11 +195,11 @@ public final class BearerAuthenticator {
     }
 
     private AuthOutcome unavailable(StoreUnavailableException e) {
-        if (e instanceof dev.pkauth.StoreReadOnlyException) return READ_ONLY; // the store logs the ERROR, once
-        if (failing.compareAndSet(false, true)) {
+        // A read-only database is logged by the store, once; an outage here, once per episode.
+        if (!(e instanceof dev.pkauth.StoreReadOnlyException) && failing.compareAndSet(false, true)) {
             log.warn("pkauth: key store unavailable, answering 503 until it is back: {}", e.getMessage());
         }
-        return UNAVAILABLE;
+        return new AuthOutcome.Rejected(AuthFailure.storeFailure(e));
     }
 
     /**

@@ -8,7 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** What pkauth logged at WARN and above while open: for tests of the messages operators read. */
+/** What was logged while open: for tests of the messages operators read. */
 public final class Logs implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -24,6 +24,18 @@ public final class Logs implements AutoCloseable {
     /** Captures the {@code dev.pkauth} loggers. */
     public static Logs capture() {
         return new Logs("dev.pkauth");
+    }
+
+    /** Captures every logger, as a console appender on the root would show them. */
+    public static Logs captureAll() {
+        return new Logs(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    /** Every line so far as {@code %-5level %msg}: how the CLI's console appender prints it. */
+    public List<String> lines() {
+        synchronized (appender.list) {
+            return appender.list.stream().map(e -> String.format("%-5s %s", e.getLevel(), e.getFormattedMessage())).toList();
+        }
     }
 
     /** Formatted messages logged at {@code level} or above so far. */

@@ -183,7 +183,7 @@ abstract class JdbcBase implements AutoCloseable {
     }
 
     /** SQLITE_READONLY and its extended codes; PostgreSQL's read_only_sql_transaction (a standby, a read-only role). */
-    static boolean isReadOnly(SQLException e) {
+    static boolean isReadOnly(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException s) {
                 if ("25006".equals(s.getSQLState())) return true;

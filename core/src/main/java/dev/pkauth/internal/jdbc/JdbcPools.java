@@ -79,7 +79,7 @@ public final class JdbcPools {
             if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
                 return "cannot open " + shown + ": directory " + dir + " does not exist (create it, or point PKAUTH_JDBC_URL elsewhere)";
             }
-            if (cause.contains("SQLITE_READONLY") || cause.contains("SQLITE_CANTOPEN")) {
+            if (JdbcBase.isReadOnly(e) || cause.contains("SQLITE_CANTOPEN")) {
                 return "cannot open " + shown + " for writing (" + cause + "): check the permissions of the file and its directory";
             }
         } else if (cause.contains("refused") || cause.contains("Connection attempt failed") || cause.contains("UnknownHost")
