@@ -1,6 +1,7 @@
 package dev.pkauth;
 
 import org.jspecify.annotations.Nullable;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -62,12 +63,26 @@ public final class Settings {
         DEFAULT_RATE_LIMIT, FAILED_AUTH_LIMIT
     };
 
+    /** {@code ${NAME}} or {@code ${NAME:default}}, as Spring, Maven and shells write them. */
+    private static final java.util.regex.Pattern PLACEHOLDER =
+            java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.\\-]*)(?::[^}]*)?}");
+
     private final UnaryOperator<String> lookup;
     private final String source;
 
     private Settings(UnaryOperator<String> lookup, String source) {
         this.lookup = lookup;
         this.source = source;
+    }
+
+    /**
+     * Every setting's name ({@code jdbc-url}, {@code pepper}, …), for integrations that refuse
+     * names they do not know instead of ignoring them.
+     *
+     * @return the names, in the order the settings table documents them
+     */
+    public static List<String> names() {
+        return List.of(KNOWN);
     }
 
     /**
@@ -129,7 +144,7 @@ public final class Settings {
      */
     public @Nullable String get(String name) {
         String v = lookup.apply(name);
-        return v == null || v.isBlank() ? null : v.strip();
+        return v == null || v.isBlank() ? null : resolved(name, v.strip());
     }
 
     /**
@@ -154,7 +169,22 @@ public final class Settings {
      */
     public @Nullable String raw(String name) {
         String v = lookup.apply(name);
-        return v == null || v.isEmpty() ? null : v;
+        return v == null || v.isEmpty() ? null : resolved(name, v);
+    }
+
+    /**
+     * Refuses a value that is a placeholder nobody resolved: Spring binds {@code ${PKAUTH_PEPPER}}
+     * literally when the variable is unset, and a public string must never become the pepper (or
+     * any other setting). Only the placeholder's name is echoed, never the rest of the value.
+     */
+    private String resolved(String name, String value) {
+        java.util.regex.Matcher m = PLACEHOLDER.matcher(value);
+        if (m.find()) {
+            throw new IllegalStateException(describe(name) + " holds the placeholder ${" + m.group(1) + "}, which was "
+                    + "not resolved: " + m.group(1) + " is not set where the application runs. Set it, or remove "
+                    + "the setting");
+        }
+        return value;
     }
 
     /**
@@ -251,7 +281,8 @@ public final class Settings {
         StringBuilder b = new StringBuilder("Settings[").append(source).append(", set=");
         String sep = "";
         for (String name : KNOWN) {
-            if (get(name) != null) {
+            String v = lookup.apply(name);
+            if (v != null && !v.isBlank()) {
                 b.append(sep).append(name);
                 sep = ",";
             }

@@ -39,6 +39,21 @@ class PepperPolicyTest {
                 .hasMessageContaining("PKAUTH_REQUIRE_PEPPER must be true or false");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"${PKAUTH_PEPPER}", "${PKAUTH_PEPPER:}", "${pkauth.secret:fallback-value}", "s3cret-${PKAUTH_PEPPER}"})
+    void anUnresolvedPlaceholderIsRefusedWithOrWithoutARequiredPepperAndOnlyItsNameEchoed(String placeholder) {
+        String name = placeholder.substring(placeholder.indexOf("${") + 2).split("[:}]")[0];
+        for (String require : List.of("true", "false")) {
+            assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_REQUIRE_PEPPER", require, "PKAUTH_PEPPER", placeholder)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("PKAUTH_PEPPER holds the placeholder ${" + name + "}, which was not resolved")
+                    .message().doesNotContain("fallback-value", "s3cret", "bytes long");
+        }
+        assertThatThrownBy(() -> ApiKeyStore.builder().inMemory()
+                        .settings(Settings.of(Map.of(Settings.JDBC_PASSWORD, placeholder))).build())
+                .as("any setting, not only the pepper").hasMessageContaining("placeholder ${" + name + "}");
+    }
+
     @Test
     void aRequiredPepperMustNotBeTheDevelopmentPepper() {
         assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_REQUIRE_PEPPER", "true",

@@ -3,6 +3,9 @@ package dev.pkauth.http;
 import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.Settings;
+import dev.pkauth.internal.text.Validation;
+import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -51,5 +54,60 @@ public final class Deployment {
     public static Optional<ApiKeyStore> storeFromSettings(Settings settings) {
         if (settings.get(Settings.JDBC_URL) == null) return Optional.empty();
         return Optional.of(ApiKeyStore.builder().settings(settings).build());
+    }
+
+    /**
+     * Refuses configuration names an integration does not know, so that a misspelling
+     * ({@code required-scope}) stops the deployment instead of silently dropping a check.
+     *
+     * @param owner what is being configured, for the message ({@code ApiKeyFilter whoami})
+     * @param kind what the names are ({@code init-param})
+     * @param given the names the configuration holds
+     * @param known every name the integration reads
+     * @throws IllegalStateException naming the first unknown name and the nearest known one
+     */
+    public static void requireKnownNames(String owner, String kind, Collection<String> given, Collection<String> known) {
+        for (String name : given) {
+            if (known.contains(name)) continue;
+            String nearest = nearest(name, known);
+            throw new IllegalStateException(owner + ": unknown " + kind + " " + Validation.printable(name)
+                    + (nearest == null ? "" : " (did you mean " + nearest + "?)") + "; known: " + String.join(", ", known));
+        }
+    }
+
+    /**
+     * The known name closest to {@code name} by edit distance, when it is close enough to be a typo.
+     * Hand-written (a dozen lines) rather than a text library dependency in core for one function.
+     */
+    static @Nullable String nearest(String name, Collection<String> known) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = distance(lower, candidate);
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(2, lower.length() / 3) ? best : null;
+    }
+
+    private static int distance(String a, String b) {
+        if (a.length() > 64 || b.length() > 64) return Integer.MAX_VALUE;
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) previous[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 }

@@ -95,7 +95,12 @@ public class ApiKeyFilter implements Filter {
     @Override
     public void init(FilterConfig config) throws ServletException {
         if (givenStore != null) return;
-        Settings settings = ServletSettings.of(config);
+        Settings settings;
+        try {
+            settings = ServletSettings.of(config, List.of(ANONYMOUS, REQUIRED_SCOPES));
+        } catch (IllegalStateException e) {
+            throw new ServletException(e.getMessage(), e);
+        }
         String realm = Deployment.realm(null, settings);
         boolean anonymous = parseBoolean(config.getInitParameter(ANONYMOUS), ANONYMOUS);
         try {

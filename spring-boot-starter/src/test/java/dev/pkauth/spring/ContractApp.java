@@ -91,11 +91,13 @@ public class ContractApp {
         TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) context).getWebServer();
         int port = server.getPort();
         // The same port on IPv6 loopback, so the contract can call from ::1 too.
-        Connector v6 = new Connector();
-        v6.setPort(port);
-        v6.setProperty("address", "::1");
-        v6.setProperty("maxHttpRequestHeaderSize", Integer.toString(16 * 1024));
-        server.getTomcat().getService().addConnector(v6);
+        if (dev.pkauth.testing.Loopback.ipv6()) {
+            Connector v6 = new Connector();
+            v6.setPort(port);
+            v6.setProperty("address", "::1");
+            v6.setProperty("maxHttpRequestHeaderSize", Integer.toString(16 * 1024));
+            server.getTomcat().getService().addConnector(v6);
+        }
         return new Running(context, URI.create("http://127.0.0.1:" + port + "/"));
     }
 }

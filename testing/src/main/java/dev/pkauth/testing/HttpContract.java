@@ -355,7 +355,7 @@ public abstract class HttpContract {
         RawHttp.from("127.0.0.1");
         assertThat(RawHttp.get(base, "/whoami", bearer(k.token())).status()).isEqualTo(200);
         RawHttp.from(null);
-        assertThat(RawHttp.get(v6, "/whoami", bearer(k.token())).status()).as("from ::1").isEqualTo(200);
+        if (Loopback.ipv6()) assertThat(RawHttp.get(v6, "/whoami", bearer(k.token())).status()).as("from ::1").isEqualTo(200);
         RawHttp.from(newClient()); // 127.0.x.y, not 127.0.0.1
         RawHttp.Response elsewhere = RawHttp.get(base, "/whoami", bearer(k.token()));
         assertThat(elsewhere.status()).isEqualTo(403);
@@ -367,7 +367,7 @@ public abstract class HttpContract {
         RawHttp.from("127.0.0.1");
         assertThat(RawHttp.get(base, "/whoami", bearer(office.token())).status()).isEqualTo(403);
         RawHttp.from(null);
-        assertThat(RawHttp.get(v6, "/whoami", bearer(office.token())).status()).isEqualTo(403);
+        if (Loopback.ipv6()) assertThat(RawHttp.get(v6, "/whoami", bearer(office.token())).status()).isEqualTo(403);
     }
 
     // --- usage limits -----------------------------------------------------------------------
