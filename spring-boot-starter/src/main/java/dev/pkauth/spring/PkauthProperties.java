@@ -3,6 +3,7 @@ package dev.pkauth.spring;
 import org.jspecify.annotations.Nullable;
 import dev.pkauth.Settings;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -12,8 +13,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * pkauth as text, so they are checked (and refused with the same messages) as everywhere else.
  * This class has no {@code toString}: it holds the pepper and the database password.
  */
-@ConfigurationProperties("pkauth")
+// ignoreUnknownFields = false: a misspelled pkauth.require-peper must fail the start, not be
+// ignored. Spring leaves environment variables and system properties out of that check, so an
+// unrelated PKAUTH_* variable cannot stop an application.
+@ConfigurationProperties(prefix = "pkauth", ignoreUnknownFields = false)
 public class PkauthProperties {
+    /** Every property this class binds, under {@code pkauth.}: for the message that names the nearest one. */
+    static final List<String> NAMES = List.of(Settings.JDBC_URL, Settings.JDBC_USER, Settings.JDBC_PASSWORD,
+            Settings.TABLE, Settings.PEPPER, Settings.PEPPER_PREVIOUS, Settings.REQUIRE_PEPPER, Settings.REALM,
+            Settings.POOL_SIZE, Settings.TOUCH_INTERVAL, Settings.CACHE_TTL, Settings.QUERY_TIMEOUT,
+            Settings.MAX_KEYS_PER_USER, Settings.DEFAULT_RATE_LIMIT, Settings.FAILED_AUTH_LIMIT, "keys-path");
+
     /** JDBC URL of the key database (jdbc:sqlite:… or jdbc:postgresql://…); when unset, the application's DataSource is used. */
     private @Nullable String jdbcUrl;
     /** Database user for pkauth.jdbc-url. */

@@ -170,4 +170,37 @@ class SpringIntegrationTest {
         assertThatThrownBy(() -> ContractApp.start(null, Map.of()).close())
                 .rootCause().hasMessageContaining("pkauth has no database: set pkauth.jdbc-url");
     }
+
+    /** What Spring prints for a failed start, as a user's console shows it. */
+    static String startFailureReport(Map<String, Object> properties) {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThatThrownBy(() -> ContractApp.start(null, properties).close()).isNotNull();
+        } finally {
+            System.setOut(out);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aMisspelledPropertyFailsTheStartNamingTheNearestOneAndNeverItsValue() {
+        String report = startFailureReport(Map.of("pkauth.jdbc-url", "jdbc:sqlite:" + dir.resolve("keys.db"),
+                "pkauth.peper", "the-secret-value-1234567890abcdef", "pkauth.require-peper", "true"));
+        assertThat(report).contains("APPLICATION FAILED TO START")
+                .containsPattern("pkauth could not start: pkauth: unknown property pkauth\\.… \"(peper|require-peper)\" "
+                        + "\\(did you mean (pepper|require-pepper)\\?\\)")
+                .doesNotContain("the-secret-value");
+        assertThat(dir.resolve("keys.db")).as("refused before a store opened").doesNotExist();
+    }
+
+    @Test
+    void anUnresolvedPlaceholderPepperFailsTheStartInOneLine() {
+        String report = startFailureReport(Map.of("pkauth.jdbc-url", "jdbc:sqlite:" + dir.resolve("keys.db"),
+                "pkauth.pepper", "${PKAUTH_PEPPER_UNSET_IN_THIS_TEST}", "pkauth.require-pepper", "true"));
+        assertThat(report).contains("pkauth could not start: PKAUTH_PEPPER (pepper) holds the placeholder "
+                + "${PKAUTH_PEPPER_UNSET_IN_THIS_TEST}, which was not resolved")
+                .doesNotContain("bytes long");
+    }
 }
