@@ -181,6 +181,24 @@ record StoreOptions(
                         + " bytes long: use a random secret of at least " + MIN_REQUIRED_PEPPER_BYTES
                         + " bytes, e.g. openssl rand -base64 48");
             }
+            // A previous pepper that is public lets anyone who can write a row forge a key that
+            // verifies, and is then re-hashed under the real pepper: never, when a pepper is required.
+            if (previous.contains(DEVELOPMENT_PEPPER)) {
+                throw new IllegalStateException("a pepper is required but " + Settings.environmentName(Settings.PEPPER_PREVIOUS)
+                        + " holds the public development pepper: anyone could forge a key row that verifies under it. "
+                        + "Remove it (keys minted under it must be minted again)");
+            }
+        } else if (current != null) {
+            int bytes = current.getBytes(StandardCharsets.UTF_8).length;
+            if (current.equals(DEVELOPMENT_PEPPER) || previous.contains(DEVELOPMENT_PEPPER)) {
+                log.warn("pkauth: {} or {} is the public development pepper: keys hashed under it are NOT safe for "
+                        + "production. Set {}=true in production to refuse this.", pepperName,
+                        Settings.environmentName(Settings.PEPPER_PREVIOUS), Settings.environmentName(Settings.REQUIRE_PEPPER));
+            } else if (bytes < MIN_REQUIRED_PEPPER_BYTES) {
+                log.warn("pkauth: {} is only {} bytes long; use a random secret of at least {} bytes "
+                        + "(e.g. openssl rand -base64 48). With {}=true this is refused.", pepperName, bytes,
+                        MIN_REQUIRED_PEPPER_BYTES, Settings.environmentName(Settings.REQUIRE_PEPPER));
+            }
         }
         if (current == null) {
             if (warnedDevelopmentPepper.compareAndSet(false, true)) {

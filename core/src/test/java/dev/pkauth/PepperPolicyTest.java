@@ -55,6 +55,28 @@ class PepperPolicyTest {
     }
 
     @Test
+    void aRequiredPepperRefusesTheDevelopmentPepperAmongThePreviousOnes() {
+        assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_REQUIRE_PEPPER", "true", "PKAUTH_PEPPER", STRONG,
+                        "PKAUTH_PEPPER_PREVIOUS", "an-older-one-0123456789abcdef0123," + ApiKeyStore.DEVELOPMENT_PEPPER)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PKAUTH_PEPPER_PREVIOUS holds the public development pepper");
+    }
+
+    @Test
+    void anExplicitDevelopmentOrShortPepperIsWarnedAboutWhenNotRequired() {
+        try (dev.pkauth.testing.Logs logs = dev.pkauth.testing.Logs.capture()) {
+            fromEnv(Map.of("PKAUTH_PEPPER", STRONG, "PKAUTH_PEPPER_PREVIOUS", ApiKeyStore.DEVELOPMENT_PEPPER)).close();
+            fromEnv(Map.of("PKAUTH_PEPPER", "short-pepper")).close();
+            fromEnv(Map.of("PKAUTH_PEPPER", STRONG)).close();
+            assertThat(logs.atLeast(ch.qos.logback.classic.Level.WARN))
+                    .anySatisfy(line -> assertThat(line).contains("is the public development pepper"))
+                    .anySatisfy(line -> assertThat(line).contains("PKAUTH_PEPPER is only 12 bytes long"))
+                    .hasSize(2)
+                    .allSatisfy(line -> assertThat(line).doesNotContain("short-pepper", ApiKeyStore.DEVELOPMENT_PEPPER));
+        }
+    }
+
+    @Test
     void aRequiredPepperMustNotBeTheDevelopmentPepper() {
         assertThatThrownBy(() -> fromEnv(Map.of("PKAUTH_REQUIRE_PEPPER", "true",
                         "PKAUTH_PEPPER", ApiKeyStore.DEVELOPMENT_PEPPER)))
