@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * (with a reason), or a thrown {@link StoreUnavailableException} when the database cannot answer.
  */
 public final class ApiKeyStore implements AutoCloseable {
+    /** The longest actor {@link #withActor} takes: a user id of the longest allowed length (255) and a prefix. */
+    public static final int MAX_ACTOR_CHARS = 320;
     private static final Logger log = LoggerFactory.getLogger(ApiKeyStore.class);
     /** Pylon's development pepper, so development databases of both verify alike. */
     static final String DEVELOPMENT_PEPPER = StoreOptions.DEVELOPMENT_PEPPER;
@@ -154,12 +156,14 @@ public final class ApiKeyStore implements AutoCloseable {
      * store.withActor("admin:" + adminId).disable(keyId);
      * }</pre>
      *
-     * @param actor who the audit log records (a user id, {@code cli:alice}); 1 to 200 printable characters
+     * @param actor who the audit log records (a user id, {@code cli:alice}); 1 to {@value #MAX_ACTOR_CHARS}
+     *     printable characters: any user id fits, with room for a prefix
      * @return a view of this store recording {@code actor}
      */
     public ApiKeyStore withActor(String actor) {
-        if (actor == null || actor.isBlank() || actor.length() > 200 || actor.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("an actor is 1 to 200 printable characters");
+        if (actor == null || actor.isBlank() || actor.length() > MAX_ACTOR_CHARS
+                || actor.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("an actor is 1 to " + MAX_ACTOR_CHARS + " printable characters");
         }
         return new ApiKeyStore(this, actor);
     }

@@ -178,9 +178,17 @@ public record UsageLimits(@Nullable RateLimit rateLimit, @Nullable Long credits,
         }
     }
 
+    /** The longest rate window or refill interval: a year and a day, far from any overflow in window arithmetic. */
+    static final Duration MAX_WINDOW = Duration.ofDays(366);
+
     private static Duration wholeSeconds(Duration d, String what) {
-        if (d == null || d.toSeconds() < 1 || d.toNanos() % 1_000_000_000L != 0) {
+        // getNano, not toNanos: toNanos overflows (an ArithmeticException, a 500) beyond 292 years.
+        if (d == null || d.getSeconds() < 1 || d.getNano() != 0) {
             throw new IllegalArgumentException(what + " must be a whole number of seconds, at least 1s, was " + d);
+        }
+        if (d.compareTo(MAX_WINDOW) > 0) {
+            throw new IllegalArgumentException(what + " must be at most " + MAX_WINDOW.toDays() + "d ("
+                    + MAX_WINDOW.toSeconds() + " seconds), was " + d.getSeconds() + " seconds");
         }
         return d;
     }

@@ -118,6 +118,29 @@ public abstract class KeysHttpContract {
     }
 
     @Test
+    void numbersBeyondAnyWindowAre400NotOverflow() {
+        String token = writer("erin");
+        for (String window : List.of("9223372036854775807", "31708800", "0")) {
+            RawHttp.Response r = RawHttp.request(base, "POST", "/keys",
+                    "{\"rate_limit\":{\"requests\":5,\"window_seconds\":" + window + "}}", bearer(token));
+            assertJson(r, 400, "invalid_request");
+        }
+        RawHttp.Response year = RawHttp.request(base, "POST", "/keys",
+                "{\"rate_limit\":{\"requests\":5,\"window_seconds\":31622400}}", bearer(token));
+        assertThat(year.status()).as("366 days is the longest window").isEqualTo(201);
+    }
+
+    @Test
+    void aUserIdOfTheLongestAllowedLengthCanManageItsKeys() {
+        String user = "u".repeat(255);
+        String token = writer(user);
+        String id = store.create(user, "other", List.of(), null).key().id();
+        RawHttp.Response patched = RawHttp.request(base, "PATCH", "/keys/" + id, "{\"disabled\":true}", bearer(token));
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        assertThat(RawHttp.request(base, "DELETE", "/keys/" + id, null, bearer(token)).status()).isEqualTo(204);
+    }
+
+    @Test
     void anUnsupportedMethodIs405JsonWithAllow() {
         RawHttp.Response r = RawHttp.request(base, "PUT", "/keys", "{}", bearer(writer("alice")));
         assertJson(r, 405, "method_not_allowed");
