@@ -164,7 +164,16 @@ public final class Json {
             if (digits() == 0) throw fail("a bad number at position " + start);
         }
         if (i - start > 40) throw fail("a number longer than 40 characters at position " + start);
-        return new BigDecimal(s.substring(start, i));
+        BigDecimal n;
+        try {
+            n = new BigDecimal(s.substring(start, i));
+        } catch (NumberFormatException exponentBeyondInt) {
+            throw fail("a number out of range at position " + start);
+        }
+        // Every reader of this JSON (JavaScript, Jackson's doubles) must see the same number: refuse
+        // what a double cannot hold rather than store a value that reads back as Infinity.
+        if (Double.isInfinite(n.doubleValue())) throw fail("a number beyond the range of a double at position " + start);
+        return n;
     }
 
     private int digits() {

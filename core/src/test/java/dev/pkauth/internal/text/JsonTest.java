@@ -45,6 +45,16 @@ class JsonTest {
     }
 
     @Test
+    void refusesNumbersNoDoubleCanHoldSoEveryReaderSeesTheSameValue() {
+        for (String huge : List.of("1e999999999", "-1e309", "1e99999999999", "{\"n\":2e400}")) {
+            assertThatThrownBy(() -> Json.parse(huge)).as(huge).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at position");
+        }
+        assertThat(Json.parse("1.7e308")).isEqualTo(new BigDecimal("1.7e308"));
+        assertThat(Json.parse("1e-400")).as("underflow reads as 0 everywhere alike").isEqualTo(new BigDecimal("1e-400"));
+    }
+
+    @Test
     void objectProblemSaysWhetherTextIsOneObject() {
         assertThat(Json.objectProblem(" {\"plan\":\"pro\"} ")).isNull();
         assertThat(Json.objectProblem("[1]")).isEqualTo("it must start with {");
