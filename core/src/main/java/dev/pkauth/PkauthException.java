@@ -24,7 +24,7 @@ public class PkauthException extends RuntimeException {
      * @param message what went wrong and how to fix it
      * @param cause the underlying exception, or {@code null}
      */
-    public PkauthException(String message, Throwable cause) {
+    public PkauthException(String message, @org.jspecify.annotations.Nullable Throwable cause) {
         super(message, cause);
     }
 }

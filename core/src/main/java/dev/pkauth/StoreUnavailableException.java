@@ -15,7 +15,7 @@ public class StoreUnavailableException extends PkauthException {
      * @param message what went wrong and how to fix it
      * @param cause the underlying exception, or {@code null}
      */
-    public StoreUnavailableException(String message, Throwable cause) {
+    public StoreUnavailableException(String message, @org.jspecify.annotations.Nullable Throwable cause) {
         super(message, cause);
     }
 }

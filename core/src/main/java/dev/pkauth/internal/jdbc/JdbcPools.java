@@ -38,6 +38,11 @@ public final class JdbcPools {
 
     public static HikariDataSource open(Spec spec) {
         Dialect dialect = dialectOf(spec.url());
+        if (userInfo(spec.url()) != null) {
+            // PostgreSQL's driver does not take user:password@ (it rejects the URL, echoing it whole).
+            throw new IllegalStateException("the JDBC URL " + redact(spec.url()) + " holds a user and password before the "
+                    + "host: set them as PKAUTH_JDBC_USER and PKAUTH_JDBC_PASSWORD (jdbc-user, jdbc-password) instead");
+        }
         HikariConfig config = new HikariConfig();
         config.setPoolName(spec.poolName());
         config.setJdbcUrl(spec.url());
@@ -50,6 +55,7 @@ public final class JdbcPools {
                 throw new IllegalStateException("an in-memory SQLite URL gives every pooled connection its own "
                         + "empty database; use a file (jdbc:sqlite:keys.db) or inMemory()");
             }
+            createPrivately(sqlitePath(spec.url()));
             config.setMaximumPoolSize((spec.poolSize() != null ? spec.poolSize() : 4) + spec.extra());
             config.addDataSourceProperty("journal_mode", "WAL");
             config.addDataSourceProperty("busy_timeout", "5000");
@@ -62,7 +68,12 @@ public final class JdbcPools {
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreUnavailableException(openFailure(spec.url(), e), e);
+            // Hikari and drivers put the URL in their messages; one with ?password= loses its cause.
+            boolean echoesUrl = false;
+            for (Throwable t = e; t != null && !echoesUrl; t = t.getCause() == t ? null : t.getCause()) {
+                echoesUrl = t.getMessage() != null && spec.url().contains("?") && t.getMessage().contains(spec.url());
+            }
+            throw new StoreUnavailableException(openFailure(spec.url(), e), echoesUrl ? null : e);
         }
     }
 
@@ -72,10 +83,9 @@ public final class JdbcPools {
      */
     static String openFailure(String url, Throwable e) {
         String shown = redact(url);
-        String cause = firstLine(rootMessage(e));
+        String cause = scrubbed(firstLine(rootMessage(e)), url);
         if (url.startsWith("jdbc:sqlite:")) {
-            String path = url.substring("jdbc:sqlite:".length()).replaceFirst("^file:", "").replaceFirst("\\?.*$", "");
-            java.nio.file.Path dir = java.nio.file.Path.of(path).toAbsolutePath().getParent();
+            java.nio.file.Path dir = java.nio.file.Path.of(sqlitePath(url)).toAbsolutePath().getParent();
             if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
                 return "cannot open " + shown + ": directory " + dir + " does not exist (create it, or point PKAUTH_JDBC_URL elsewhere)";
             }
@@ -108,10 +118,56 @@ public final class JdbcPools {
                 "unsupported database " + product + ": pkauth speaks SQLite and PostgreSQL"));
     }
 
-    /** Drops query parameters (where a password may sit) from a URL meant for a message. */
+    /**
+     * Drops what may hold a password from a URL meant for a message: query parameters, and the
+     * {@code user:password@} some write before the host.
+     */
     public static String redact(String url) {
         int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q) + "?…";
+        String u = q < 0 ? url : url.substring(0, q) + "?…";
+        String secret = userInfo(url);
+        return secret == null ? u : u.replace(secret + "@", "…@");
+    }
+
+    /** {@code user:password} of {@code jdbc:postgresql://user:password@host/db}, or {@code null}. */
+    private static @org.jspecify.annotations.Nullable String userInfo(String url) {
+        int start = url.indexOf("//");
+        if (start < 0) return null;
+        int end = url.indexOf('/', start + 2);
+        String authority = url.substring(start + 2, end < 0 ? url.length() : end);
+        int at = authority.lastIndexOf('@');
+        return at <= 0 ? null : authority.substring(0, at);
+    }
+
+    /** A driver's message with the URL's user-info taken out: drivers echo the host they failed to resolve. */
+    private static String scrubbed(String message, String url) {
+        String secret = userInfo(url);
+        return secret == null ? message : message.replace(secret, "…");
+    }
+
+    /** The file of a {@code jdbc:sqlite:} URL. */
+    private static String sqlitePath(String url) {
+        return url.substring("jdbc:sqlite:".length()).replaceFirst("^file:", "").replaceFirst("\\?.*$", "");
+    }
+
+    /**
+     * Creates a new SQLite database file readable by its owner only (0600): it holds every key's
+     * HMAC and owner. SQLite gives its -wal and -shm files the database file's permissions. An
+     * existing file is left as the operator made it; where permissions are not POSIX, nothing is done.
+     */
+    private static void createPrivately(String path) {
+        java.nio.file.Path file = java.nio.file.Path.of(path);
+        java.nio.file.Path dir = file.toAbsolutePath().getParent();
+        if (java.nio.file.Files.exists(file) || dir == null || !java.nio.file.Files.isDirectory(dir)) return;
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        try {
+            java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // another process made it first; it chose the permissions
+        } catch (java.io.IOException e) {
+            // not writable here: opening will fail next and say why (openFailure)
+        }
     }
 
     private static String rootMessage(Throwable e) {
