@@ -449,7 +449,10 @@ public final class ApiKeyStore implements AutoCloseable {
                 + (parentId == null ? "" : ",\"created_by\":" + Json.quote(parentId)) + "}");
         KeyRecord row = repository.create(draft, now, maxKeysPerUser, (parent, d) -> {
             if (d.createdBy() == null) return d;
-            if (parent == null || !parent.activeAt(now) || !parent.userId().equals(d.userId())) {
+            // A disabled parent mints nothing: read under the parent's row lock, so a disable either
+            // waits for this insert (and then reaches the new key) or is seen here.
+            if (parent == null || !parent.activeAt(now) || parent.ops().disabledAt() != null
+                    || !parent.userId().equals(d.userId())) {
                 throw new IllegalStateException("the key minting this one is no longer active");
             }
             // Never outlive the parent: the stored row is the authority, not the request's principal.

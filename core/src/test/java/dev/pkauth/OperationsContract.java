@@ -68,6 +68,66 @@ abstract class OperationsContract {
     }
 
     @Test
+    void aDisabledKeyCanMintNothing() {
+        IssuedKey parent = store.create("alice", null, List.of("keys:write"), null);
+        ApiKeyPrincipal p = principal(parent);
+        store.disable(parent.key().id());
+        assertThatThrownBy(() -> store.create(p, null, List.of(), null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no longer active");
+        assertThat(store.list("alice")).hasSize(1);
+    }
+
+    /**
+     * Minters racing a disable, many rounds: once {@code disable} has returned, no key of the tree
+     * is enabled (each mint either committed before the disable reached its parent, and was
+     * disabled with it, or saw the parent disabled and failed).
+     */
+    @Test
+    void afterADisableReturnsNoKeyMintedAroundItIsEnabled() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 15; round++) {
+                String user = "racer" + round;
+                IssuedKey root = store.create(user, null, List.of("keys:write"), null);
+                IssuedKey middle = store.create(principal(root), null, List.of("keys:write"), null);
+                ApiKeyPrincipal minter = principal(middle);
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CountDownLatch minting = new java.util.concurrent.CountDownLatch(3);
+                java.util.concurrent.atomic.AtomicBoolean disabled = new java.util.concurrent.atomic.AtomicBoolean();
+                List<java.util.concurrent.Future<List<IssuedKey>>> minters = new java.util.ArrayList<>();
+                for (int t = 0; t < 3; t++) {
+                    minters.add(pool.submit(() -> {
+                        List<IssuedKey> minted = new java.util.ArrayList<>();
+                        go.await();
+                        // Keep minting until a mint fails after the disable returned.
+                        while (true) {
+                            boolean after = disabled.get();
+                            try {
+                                minted.add(store.create(minter, null, List.of(), null));
+                                if (minted.size() == 1) minting.countDown();
+                            } catch (IllegalStateException refused) {
+                                if (after) return minted;
+                            }
+                        }
+                    }));
+                }
+                go.countDown();
+                assertThat(minting.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("every minter under way").isTrue();
+                store.disable(root.key().id());
+                disabled.set(true);
+                for (java.util.concurrent.Future<List<IssuedKey>> f : minters) {
+                    for (IssuedKey k : f.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        assertThat(store.verify(k.token()).isValid()).as("round %d: %s", round, k.key().id()).isFalse();
+                        assertThat(store.find(k.key().id()).orElseThrow().disabledAt()).isNotNull();
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void metadataIsAJsonObjectOfAtMost4KbShownOnTheKeyAndThePrincipal() {
         IssuedKey k = store.create("alice", KeySpec.of("CI", List.of()).metadata("{\"plan\":\"pro\",\"seats\":[1,2]}"));
         assertThat(k.key().metadata()).isEqualTo("{\"plan\":\"pro\",\"seats\":[1,2]}");

@@ -540,17 +540,29 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     @Override
     public List<String> disableTree(String id, long at, AuditRecord audit) {
         // The walk starts only from an unrevoked key that is not disabled yet: otherwise nothing changes.
-        String sql = "WITH RECURSIVE tree(id) AS (SELECT id FROM " + table + " WHERE id = ? AND revoked_at IS NULL"
-                + " AND disabled_at IS NULL"
-                + " UNION SELECT k.id FROM " + table + " k JOIN tree ON k.created_by = tree.id)"
+        String walk = "WITH RECURSIVE tree(id) AS (SELECT id FROM " + table + " WHERE id = ? AND revoked_at IS NULL";
+        String rest = " UNION SELECT k.id FROM " + table + " k JOIN tree ON k.created_by = tree.id)"
                 + " UPDATE " + table + " SET disabled_at = ?, disabled_via = ? WHERE id IN (SELECT id FROM tree)"
                 + " AND disabled_at IS NULL AND revoked_at IS NULL RETURNING id";
+        String first = walk + " AND disabled_at IS NULL" + rest;
+        // Later passes walk from the (now disabled) key again: on PostgreSQL a key minted from the
+        // tree concurrently holds its parent's row lock, which the first pass waited for without
+        // seeing the new row (its snapshot was older); the next statement's snapshot sees it.
+        String again = walk + rest;
         return write(c -> inTransaction(c, () -> {
-            List<String> ids = returningIds(c, sql, ps -> {
+            SqlBinder bind = ps -> {
                 ps.setString(1, id);
                 ps.setLong(2, at);
                 ps.setString(3, id);
-            });
+            };
+            List<String> ids = new ArrayList<>(returningIds(c, first, bind));
+            if (!ids.isEmpty() && dialect == Dialect.POSTGRESQL) {
+                List<String> pass;
+                do {
+                    pass = returningIds(c, again, bind);
+                    ids.addAll(pass);
+                } while (!pass.isEmpty());
+            }
             if (!ids.isEmpty()) appendAudit(c, audit.withDetail("{\"disabled\":" + ids.size() + "}"));
             return ids;
         }), "disable a key");
