@@ -613,7 +613,8 @@ public final class ApiKeyStore implements AutoCloseable {
         }
         KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
                 verifier.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy(), old.limits(),
-                old.lastRefillAt(), new KeyRecord.Ops(null, null, old.ops().metadata(), old.ops().allowedIps(), null),
+                old.lastRefillAt(), new KeyRecord.Ops(old.ops().disabledAt(), successorDisabledVia(old, minted.id()),
+                        old.ops().metadata(), old.ops().allowedIps(), null),
                 verifier.currentFingerprint());
         AuditRecord a = audit("rotate", id, old.userId(), "{\"successor\":" + Json.quote(successor.id()) + "}");
         if (!repository.rotate(id, oldExpiry, oldRevoked, successor, a)) return Optional.empty();
@@ -621,6 +622,16 @@ public final class ApiKeyStore implements AutoCloseable {
         announce(a, null);
         log.debug("pkauth: rotated key {} to {}", old.prefix(), successor.prefix());
         return Optional.of(new IssuedKey(minted.token(), toApiKey(successor)));
+    }
+
+    /**
+     * A disabled key's successor is disabled too (rotation must not lift a suspension): through
+     * the same ancestor when an ancestor's disable reached the old key, else on its own.
+     */
+    private static @Nullable String successorDisabledVia(KeyRecord old, String successorId) {
+        String via = old.ops().disabledVia();
+        if (old.ops().disabledAt() == null) return null;
+        return via == null || via.equals(old.id()) ? successorId : via;
     }
 
     /**

@@ -68,6 +68,25 @@ abstract class OperationsContract {
     }
 
     @Test
+    void rotatingADisabledKeyGivesADisabledSuccessorThatEnablingItLifts() {
+        IssuedKey parent = store.create("alice", null, List.of("keys:write"), null);
+        IssuedKey child = store.create(principal(parent), null, List.of(), null);
+        IssuedKey own = store.create("alice", null, List.of(), null);
+        store.disable(parent.key().id());
+        store.disable(own.key().id());
+
+        IssuedKey childSuccessor = store.rotate(child.key().id(), java.time.Duration.ZERO).orElseThrow();
+        IssuedKey ownSuccessor = store.rotate(own.key().id(), java.time.Duration.ZERO).orElseThrow();
+        assertThat(reason(childSuccessor)).isEqualTo(Verification.Reason.DISABLED);
+        assertThat(reason(ownSuccessor)).isEqualTo(Verification.Reason.DISABLED);
+
+        store.enable(parent.key().id());
+        assertThat(store.verify(childSuccessor.token()).isValid()).as("disabled through the parent, enabled with it").isTrue();
+        store.enable(ownSuccessor.key().id());
+        assertThat(store.verify(ownSuccessor.token()).isValid()).isTrue();
+    }
+
+    @Test
     void aDisabledKeyCanMintNothing() {
         IssuedKey parent = store.create("alice", null, List.of("keys:write"), null);
         ApiKeyPrincipal p = principal(parent);

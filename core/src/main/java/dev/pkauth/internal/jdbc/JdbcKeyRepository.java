@@ -271,7 +271,11 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
      * waits for this insert (and then revokes the new key too) or makes this insert see it revoked.
      */
     private KeyRecord lockActiveParent(Connection c, String parentId) throws SQLException {
-        String sql = findSql + (dialect == Dialect.POSTGRESQL ? " FOR SHARE" : "");
+        // FOR NO KEY UPDATE, not FOR SHARE: share lockers that overlap one another never release
+        // the row, so a key minting in a loop starved a disable or revoke of its parent until the
+        // statement timeout. This lock queues fairly with theirs, and costs no concurrency: creates
+        // of one user are serialised by the advisory lock below anyway.
+        String sql = findSql + (dialect == Dialect.POSTGRESQL ? " FOR NO KEY UPDATE" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, parentId);
             try (ResultSet rs = ps.executeQuery()) {
