@@ -72,6 +72,8 @@ public final class ApiKeyStore implements AutoCloseable {
     private final @Nullable AuditListener auditListener;
     /** A view made by {@link #withActor}: shares everything with its store and closes nothing. */
     private final boolean view;
+    /** A view made by {@link #forKeyHolder}: its enable lifts only what a key holder disabled. */
+    private final boolean keyHolder;
 
     private ApiKeyStore(StoreOptions o, KeyRepository repository, String description, Object database) {
         this.repository = repository;
@@ -81,6 +83,7 @@ public final class ApiKeyStore implements AutoCloseable {
         this.closed = new AtomicBoolean();
         this.actor = DEFAULT_ACTOR;
         this.view = false;
+        this.keyHolder = false;
         StoreMetrics metrics = o.meterRegistry() == null ? StoreMetrics.NONE
                 : new dev.pkauth.internal.metrics.MicrometerMetrics(o.meterRegistry(), o.table());
         Executor executor = o.executor();
@@ -100,8 +103,8 @@ public final class ApiKeyStore implements AutoCloseable {
         this.description = description + (o.caches() ? ", cache ttl " + o.cacheTtl().toSeconds() + "s" : ", no cache");
     }
 
-    /** The same store, recording {@code actor} in the audit log; see {@link #withActor}. */
-    private ApiKeyStore(ApiKeyStore base, String actor) {
+    /** The same store, recording {@code actor} in the audit log; see {@link #withActor} and {@link #forKeyHolder}. */
+    private ApiKeyStore(ApiKeyStore base, String actor, boolean keyHolder) {
         this.repository = base.repository;
         this.verifier = base.verifier;
         this.meter = base.meter;
@@ -114,6 +117,7 @@ public final class ApiKeyStore implements AutoCloseable {
         this.actor = actor;
         this.auditListener = base.auditListener;
         this.view = true;
+        this.keyHolder = keyHolder;
     }
 
     /** Opens the database the options name (creating or upgrading its table unless told not to) and the store on it. */
@@ -165,7 +169,21 @@ public final class ApiKeyStore implements AutoCloseable {
                 || actor.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("an actor is 1 to " + MAX_ACTOR_CHARS + " printable characters");
         }
-        return new ApiKeyStore(this, actor);
+        return new ApiKeyStore(this, actor, false);
+    }
+
+    /**
+     * This store as a key holder acts on their own keys (the self-service endpoints do):
+     * recorded as {@code userId}, like {@link #withActor}, and a suspension holds against it. What
+     * this view disables, it (and the operator) may enable again; what an operator (any other
+     * view, or the store itself) disabled, it cannot; and no enable makes a key valid while a key
+     * that minted it is disabled.
+     *
+     * @param userId the user making the request
+     * @return a view of this store acting for the key holder
+     */
+    public ApiKeyStore forKeyHolder(String userId) {
+        return new ApiKeyStore(withActor(userId), userId, true);
     }
 
     private AuditRecord audit(String action, @Nullable String keyId, @Nullable String userId, @Nullable String detail) {
@@ -631,7 +649,9 @@ public final class ApiKeyStore implements AutoCloseable {
     private static @Nullable String successorDisabledVia(KeyRecord old, String successorId) {
         String via = old.ops().disabledVia();
         if (old.ops().disabledAt() == null) return null;
-        return via == null || via.equals(old.id()) ? successorId : via;
+        if (via == null || via.equals(old.id())) return successorId;
+        if (via.equals(HOLDER_MARK + old.id())) return HOLDER_MARK + successorId;
+        return via;
     }
 
     /**
@@ -676,6 +696,9 @@ public final class ApiKeyStore implements AutoCloseable {
 
     // --- operating keys -------------------------------------------------------------------
 
+    /** Marks {@code disabled_via} of a key holder's own disable, apart from an operator's (the bare key id). */
+    private static final String HOLDER_MARK = "holder:";
+
     /**
      * Disables a key, and every key minted from it, until {@link #enable}: they fail verification
      * with {@link Verification.Reason#DISABLED} (401 "the API key is disabled" when the secret was
@@ -689,7 +712,7 @@ public final class ApiKeyStore implements AutoCloseable {
         ensureOpen();
         if (!Tokens.isWellFormedId(id)) return false;
         AuditRecord a = audit("disable", id, null, null);
-        List<String> changed = repository.disableTree(id, nowSeconds(), a);
+        List<String> changed = repository.disableTree(id, nowSeconds(), keyHolder ? HOLDER_MARK + id : id, a);
         for (String c : changed) forget(c);
         if (!changed.isEmpty()) announce(a, "{\"disabled\":" + changed.size() + "}");
         return !changed.isEmpty();
@@ -706,7 +729,8 @@ public final class ApiKeyStore implements AutoCloseable {
         ensureOpen();
         if (!Tokens.isWellFormedId(id)) return false;
         AuditRecord a = audit("enable", id, null, null);
-        List<String> changed = repository.enableTree(id, a);
+        List<String> changed = repository.enableTree(id,
+                keyHolder ? List.of(HOLDER_MARK + id) : List.of(id, HOLDER_MARK + id), a);
         for (String c : changed) forget(c);
         if (!changed.isEmpty()) announce(a, "{\"enabled\":" + changed.size() + "}");
         return !changed.isEmpty();

@@ -87,6 +87,39 @@ abstract class OperationsContract {
     }
 
     @Test
+    void anOperatorsSuspensionHoldsAgainstTheKeyHolderWhoseOwnDisableTheyMayUndo() {
+        IssuedKey a = store.create("alice", null, List.of("keys:write"), null);
+        IssuedKey b = store.create("alice", null, List.of(), null);
+        ApiKeyStore holder = store.forKeyHolder("alice");
+        store.withActor("support:bob").disable(a.key().id());
+
+        assertThat(holder.enable(a.key().id())).as("the customer cannot lift a suspension").isFalse();
+        assertThat(reason(a)).isEqualTo(Verification.Reason.DISABLED);
+
+        assertThat(holder.disable(b.key().id())).isTrue();
+        assertThat(holder.enable(b.key().id())).as("their own disable they may undo").isTrue();
+        assertThat(store.verify(b.token()).isValid()).isTrue();
+
+        assertThat(store.withActor("support:bob").enable(a.key().id())).isTrue();
+        assertThat(store.verify(a.token()).isValid()).isTrue();
+    }
+
+    @Test
+    void noEnableMakesAKeyValidWhileAKeyThatMintedItIsDisabled() {
+        IssuedKey parent = store.create("alice", null, List.of("keys:write"), null);
+        IssuedKey child = store.create(principal(parent), null, List.of(), null);
+        store.forKeyHolder("alice").disable(child.key().id());
+        store.disable(parent.key().id()); // the child, already disabled, is not re-marked
+
+        assertThat(store.forKeyHolder("alice").enable(child.key().id())).isFalse();
+        assertThat(store.enable(child.key().id())).isFalse();
+        assertThat(reason(child)).isEqualTo(Verification.Reason.DISABLED);
+        store.enable(parent.key().id());
+        assertThat(store.forKeyHolder("alice").enable(child.key().id())).as("once the parent is enabled").isTrue();
+        assertThat(store.verify(child.token()).isValid()).isTrue();
+    }
+
+    @Test
     void aDisabledKeyCanMintNothing() {
         IssuedKey parent = store.create("alice", null, List.of("keys:write"), null);
         ApiKeyPrincipal p = principal(parent);

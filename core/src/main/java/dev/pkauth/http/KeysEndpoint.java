@@ -338,7 +338,7 @@ public final class KeysEndpoint {
         if (body.size() != 1 || !(body.get("disabled") instanceof Boolean disabled)) {
             throw badRequest("expected " + EXPECTED_CHANGE);
         }
-        ApiKeyStore acting = store.withActor(caller.userId());
+        ApiKeyStore acting = store.forKeyHolder(caller.userId());
         if (disabled) acting.disable(id);
         else acting.enable(id);
         return acting.find(id).map(k -> Answer.json(200, keyJson(k))).orElseGet(KeysEndpoint::notFound);

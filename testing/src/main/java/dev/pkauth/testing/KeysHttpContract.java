@@ -141,6 +141,25 @@ public abstract class KeysHttpContract {
     }
 
     @Test
+    void anOperatorsSuspensionIsNotLiftedByTheCustomersOtherKey() {
+        String token = writer("frank");
+        dev.pkauth.IssuedKey suspended = store.create("frank", "suspended", List.of(), null);
+        store.withActor("support:bob").disable(suspended.key().id());
+
+        RawHttp.Response r = RawHttp.request(base, "PATCH", "/keys/" + suspended.key().id(), "{\"disabled\":false}",
+                bearer(token));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).contains("\"disabled\":true");
+        assertThat(store.verify(suspended.token()).isValid()).isFalse();
+
+        String own = store.create("frank", "own", List.of(), null).key().id();
+        assertThat(RawHttp.request(base, "PATCH", "/keys/" + own, "{\"disabled\":true}", bearer(token)).body())
+                .contains("\"disabled\":true");
+        assertThat(RawHttp.request(base, "PATCH", "/keys/" + own, "{\"disabled\":false}", bearer(token)).body())
+                .as("the customer's own disable they may undo").contains("\"disabled\":false");
+    }
+
+    @Test
     void anUnsupportedMethodIs405JsonWithAllow() {
         RawHttp.Response r = RawHttp.request(base, "PUT", "/keys", "{}", bearer(writer("alice")));
         assertJson(r, 405, "method_not_allowed");

@@ -542,7 +542,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public List<String> disableTree(String id, long at, AuditRecord audit) {
+    public List<String> disableTree(String id, long at, String via, AuditRecord audit) {
         // The walk starts only from an unrevoked key that is not disabled yet: otherwise nothing changes.
         String walk = "WITH RECURSIVE tree(id) AS (SELECT id FROM " + table + " WHERE id = ? AND revoked_at IS NULL";
         String rest = " UNION SELECT k.id FROM " + table + " k JOIN tree ON k.created_by = tree.id)"
@@ -557,7 +557,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             SqlBinder bind = ps -> {
                 ps.setString(1, id);
                 ps.setLong(2, at);
-                ps.setString(3, id);
+                ps.setString(3, via);
             };
             List<String> ids = new ArrayList<>(returningIds(c, first, bind));
             if (!ids.isEmpty() && dialect == Dialect.POSTGRESQL) {
@@ -573,10 +573,23 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public List<String> enableTree(String id, AuditRecord audit) {
-        String sql = "UPDATE " + table + " SET disabled_at = NULL, disabled_via = NULL WHERE disabled_via = ? RETURNING id";
+    public List<String> enableTree(String id, List<String> vias, AuditRecord audit) {
+        String ancestorDisabled = "WITH RECURSIVE up(id, created_by, disabled_at) AS (SELECT id, created_by, disabled_at FROM "
+                + table + " WHERE id = ? UNION ALL SELECT k.id, k.created_by, k.disabled_at FROM " + table
+                + " k JOIN up ON k.id = up.created_by) SELECT 1 FROM up WHERE id <> ? AND disabled_at IS NOT NULL LIMIT 1";
+        String sql = "UPDATE " + table + " SET disabled_at = NULL, disabled_via = NULL WHERE disabled_via IN ("
+                + String.join(", ", java.util.Collections.nCopies(vias.size(), "?")) + ") RETURNING id";
         return write(c -> inTransaction(c, () -> {
-            List<String> ids = returningIds(c, sql, ps -> ps.setString(1, id));
+            try (PreparedStatement ps = c.prepareStatement(ancestorDisabled)) {
+                ps.setString(1, id);
+                ps.setString(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) return List.<String>of();
+                }
+            }
+            List<String> ids = returningIds(c, sql, ps -> {
+                for (int i = 0; i < vias.size(); i++) ps.setString(i + 1, vias.get(i));
+            });
             if (!ids.isEmpty()) appendAudit(c, audit.withDetail("{\"enabled\":" + ids.size() + "}"));
             return ids;
         }), "enable a key");

@@ -152,14 +152,14 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public synchronized List<String> disableTree(String id, long at, AuditRecord audit) {
+    public synchronized List<String> disableTree(String id, long at, String via, AuditRecord audit) {
         KeyRecord root = rows.get(id);
         if (root == null || root.revokedAt() != null || root.ops().disabledAt() != null) return List.of();
         List<String> changed = new ArrayList<>();
         for (KeyRecord r : lineage(id)) {
             if (r.revokedAt() == null && r.ops().disabledAt() == null) {
                 KeyRecord.Ops o = r.ops();
-                rows.put(r.id(), r.withOps(new KeyRecord.Ops(at, id, o.metadata(), o.allowedIps(), o.lastUsedIp())));
+                rows.put(r.id(), r.withOps(new KeyRecord.Ops(at, via, o.metadata(), o.allowedIps(), o.lastUsedIp())));
                 changed.add(r.id());
             }
         }
@@ -168,10 +168,15 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public synchronized List<String> enableTree(String id, AuditRecord audit) {
+    public synchronized List<String> enableTree(String id, List<String> vias, AuditRecord audit) {
         List<String> changed = new ArrayList<>();
+        KeyRecord self = rows.get(id);
+        for (KeyRecord up = self == null || self.createdBy() == null ? null : rows.get(self.createdBy()); up != null;
+                up = up.createdBy() == null ? null : rows.get(up.createdBy())) {
+            if (up.ops().disabledAt() != null) return List.of();
+        }
         for (KeyRecord r : List.copyOf(rows.values())) {
-            if (id.equals(r.ops().disabledVia())) {
+            if (r.ops().disabledVia() != null && vias.contains(r.ops().disabledVia())) {
                 KeyRecord.Ops o = r.ops();
                 rows.put(r.id(), r.withOps(new KeyRecord.Ops(null, null, o.metadata(), o.allowedIps(), o.lastUsedIp())));
                 changed.add(r.id());

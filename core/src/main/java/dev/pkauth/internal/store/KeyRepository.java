@@ -80,12 +80,15 @@ public interface KeyRepository extends AutoCloseable {
 
     /**
      * Disables an unrevoked key and every key minted from it that is not disabled yet, marking them
-     * as disabled through {@code id}; returns the ids this changed (the key itself first, when it changed).
+     * as disabled through {@code via}; returns the ids this changed (the key itself first, when it changed).
      */
-    List<String> disableTree(String id, long at, AuditRecord audit);
+    List<String> disableTree(String id, long at, String via, AuditRecord audit);
 
-    /** Enables the keys disabled through {@code id} (itself and the keys it minted); returns their ids. */
-    List<String> enableTree(String id, AuditRecord audit);
+    /**
+     * Enables the keys disabled through one of {@code vias} (the key and the keys it minted),
+     * unless a key that minted {@code id} is disabled; returns their ids.
+     */
+    List<String> enableTree(String id, List<String> vias, AuditRecord audit);
 
     /** Sets or clears ({@code null}) the metadata of an unrevoked key; false when there is none. */
     boolean setMetadata(String id, String json, AuditRecord audit);
