@@ -178,7 +178,12 @@ final class KeyVerifier implements AutoCloseable {
         if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, id);
         if (row.ops().disabledAt() != null) return invalid(Verification.Reason.DISABLED, id);
         if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, id);
-        touches.used(row, now, clientAddress);
+        // A use refused for its address (the caller answers 403 ip_not_allowed) is no use: a stolen
+        // key tried from the wrong network must still read as unused, and not move last_used_ip.
+        IpAllowlist allowlist = entry.principal().allowedIps();
+        if (allowlist == null || clientAddress == null || allowlist.allows(clientAddress)) {
+            touches.used(row, now, clientAddress);
+        }
         return new Verification.Valid(entry.metadata(), entry.principal());
     }
 

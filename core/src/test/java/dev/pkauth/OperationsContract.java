@@ -225,6 +225,19 @@ abstract class OperationsContract {
     }
 
     @Test
+    void aUseFromOutsideTheAllowlistIsNoUse() {
+        IssuedKey k = store.create("alice", null, List.of(), null);
+        store.allowedIps(k.key().id(), IpAllowlist.parse("10.0.0.0/8"));
+        store.verify(k.token(), "198.51.100.7");
+        store.flush();
+        assertThat(store.find(k.key().id()).orElseThrow().lastUsedAt()).as("still never used").isNull();
+        clock.advance(java.time.Duration.ofMinutes(5));
+        store.verify(k.token(), "10.1.2.3");
+        store.flush();
+        assertThat(store.find(k.key().id()).orElseThrow().lastUsedIp()).isEqualTo("10.1.2.3");
+    }
+
+    @Test
     void revokeAllRevokesEveryKeyOfOneUser() {
         List<IssuedKey> alices = new ArrayList<>();
         for (int i = 0; i < 5; i++) alices.add(store.create("alice", null, List.of(), null));
