@@ -221,6 +221,20 @@ public final class PkauthCli {
                 .cacheTtl(java.time.Duration.ZERO).build();
     }
 
+    /**
+     * The database and table a command wrote to, as an operator compares it with the
+     * application's: a SQLite file by its absolute path; a server URL without its parameters.
+     */
+    String where() {
+        Settings s = settings(true, Map.of());
+        String url = s.get(Settings.JDBC_URL, DEFAULT_JDBC_URL);
+        String shown = url.startsWith("jdbc:sqlite:")
+                ? "jdbc:sqlite:" + Path.of(url.substring("jdbc:sqlite:".length()).replaceFirst("^file:", "")
+                        .replaceFirst("\\?.*$", "")).toAbsolutePath()
+                : url.replaceFirst("\\?.*$", "");
+        return shown + " (table " + s.get(Settings.TABLE, "pkauth_api_keys") + ")";
+    }
+
     /** The options, then the environment, then the defaults; refuses a SQLite file that does not exist unless allowed. */
     Settings settings(boolean mayCreateDatabase, Map<String, String> more) {
         Map<String, String> given = new HashMap<>(more);
@@ -322,7 +336,9 @@ public final class PkauthCli {
         @Override
         public Integer call() {
             Instant expiresAt = expiry == null ? null : expiry.in != null ? now().plus(Settings.parseDuration(expiry.in)) : parseInstant(expiry.at);
-            try (ApiKeyStore store = root.open(true)) {
+            // Never a new database by accident: a mint into ./pkauth.db that the application never
+            // reads exits 0 and leaves a key nobody can use. 'pkauth migrate' creates it.
+            try (ApiKeyStore store = root.open(false)) {
                 UsageLimits limits = new UsageLimits(rateLimit == null ? null : UsageLimits.RateLimit.parse(rateLimit),
                         credits, null);
                 if (refill != null) limits = limits.withRefill(UsageLimits.Refill.parse(refill));
@@ -336,7 +352,7 @@ public final class PkauthCli {
                 err().println("Created " + k.id() + " (" + k.prefix() + ") for " + k.userId()
                         + (k.scopes().isEmpty() ? ", no scopes" : ", scopes " + String.join(",", k.scopes()))
                         + (k.expiresAt() == null ? ", never expires" : ", expires " + k.expiresAt())
-                        + ". The token above is shown only once.");
+                        + " in " + root.where() + ". The token above is shown only once.");
                 return OK;
             }
         }

@@ -44,8 +44,14 @@ class CliIT {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
         Map<String, String> env = Map.of("PKAUTH_JDBC_URL", db.jdbcUrl(), "PKAUTH_TABLE", db.table(), "PKAUTH_PEPPER", db.pepper());
 
+        Result nowhere = run(env, null, "create", "--user", "alice", "--scopes", "docs:read");
+        assertThat(nowhere.exit()).as("no database is created by a mint").isEqualTo(3);
+        assertThat(nowhere.err()).contains("no database at ", "run 'pkauth migrate' to create it");
+        assertThat(run(env, null, "migrate").exit()).isZero();
+
         Result created = run(env, null, "create", "--user", "alice", "--scopes", "docs:read");
         assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.err()).as("names where it wrote").contains(" in jdbc:sqlite:/", "(table " + db.table() + ")");
         String token = created.out().strip();
         Result verified = run(env, token + "\n", "verify", "-");
         assertThat(verified.exit()).as(verified.err()).isZero();

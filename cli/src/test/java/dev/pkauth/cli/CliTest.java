@@ -144,6 +144,7 @@ class CliTest {
     @Test
     void usageErrorsExit2WithOneLineAndNoStackTrace() throws Exception {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        assertThat(run(db, null, "migrate").exit()).isZero();
         for (String[] args : List.of(
                 new String[] {"bogus"},
                 new String[] {"create"},
@@ -189,6 +190,7 @@ class CliTest {
     @org.junit.jupiter.api.Test
     void theKeyCapPagedListsAndPepperMistakesAreClearAtTheCommandLine() throws Exception {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        assertThat(run(db, null, "migrate").exit()).isZero();
         Map<String, String> capTwo = Map.of("PKAUTH_MAX_KEYS_PER_USER", "2");
         assertThat(runWith(db, capTwo, null, "create", "--user", "alice", "--name", "one").exit()).isZero();
         assertThat(runWith(db, capTwo, null, "create", "--user", "alice", "--name", "two").exit()).isZero();
@@ -235,6 +237,7 @@ class CliTest {
     @org.junit.jupiter.api.Test
     void usageLimitsAreSetShownAndChangedAtTheCommandLine() throws Exception {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        assertThat(run(db, null, "migrate").exit()).isZero();
         Result created = run(db, null, "create", "--user", "alice", "--rate-limit", "100/1m", "--credits", "1000",
                 "--refill", "1000/30d");
         assertThat(created.exit()).as(created.err()).isZero();
@@ -256,6 +259,7 @@ class CliTest {
     @org.junit.jupiter.api.Test
     void operatingKeysAtTheCommandLineIsAudited() throws Exception {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        assertThat(run(db, null, "migrate").exit()).isZero();
         Result created = run(db, null, "create", "--user", "acme", "--allow-ip", "203.0.113.0/24", "--metadata",
                 "{\"plan\":\"pro\"}");
         assertThat(created.exit()).as(created.err()).isZero();

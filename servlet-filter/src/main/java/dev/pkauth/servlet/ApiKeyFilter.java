@@ -142,6 +142,7 @@ public class ApiKeyFilter implements Filter {
             ApiKeyPrincipal principal = ok.principal();
             ok.headers().forEach(response::setHeader);
             request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
+            request.setAttribute(Deployment.REALM_ATTRIBUTE, authenticator.realm());
             chain.doFilter(new ApiKeyRequest(request, principal), response);
         } else if (outcome instanceof AuthOutcome.Rejected rejected) {
             // A valid key refused (scope, address, limit) is still named, for access logs.
@@ -173,6 +174,41 @@ public class ApiKeyFilter implements Filter {
         byte[] body = failure.body().getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /**
+     * A servlet's own scope check, answered the pkauth way: true when the request's key holds
+     * every one of {@code scopes} (wildcards count, as in {@link ApiKeyPrincipal#hasScope});
+     * otherwise the response is pkauth's 403 {@code insufficient_scope} (challenge naming the
+     * scopes, JSON body, {@code no-store}) and the servlet returns. A request this filter did not
+     * authenticate gets 401 with a challenge: a servlet mapped outside the filter fails closed.
+     *
+     * <pre>{@code
+     * if (!ApiKeyFilter.requireScopes(request, response, "docs:write")) return;
+     * }</pre>
+     *
+     * @param request the request, after this filter
+     * @param response its response, not yet committed
+     * @param scopes the scopes the servlet needs
+     * @return whether the servlet may go on
+     * @throws IOException when the refusal cannot be written
+     */
+    public static boolean requireScopes(HttpServletRequest request, HttpServletResponse response, String... scopes)
+            throws IOException {
+        List<String> required = List.of(scopes);
+        new AccessRule(false, required, List.of()); // the same checks of each scope as everywhere else
+        String realm = request.getAttribute(Deployment.REALM_ATTRIBUTE) instanceof String r ? r : Deployment.DEFAULT_REALM;
+        if (!(request.getAttribute(PRINCIPAL_ATTRIBUTE) instanceof ApiKeyPrincipal principal)) {
+            refuse(request, response, AuthFailure.missingCredentials(realm));
+            return false;
+        }
+        for (String scope : required) {
+            if (!principal.hasScope(scope)) {
+                refuse(request, response, AuthFailure.insufficientScope(realm, required));
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -43,10 +43,8 @@ class ReadmeSnippetsTest {
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             ApiKeyPrincipal caller = (ApiKeyPrincipal) request.getUserPrincipal();
-            if (!request.isUserInRole("docs:read")) {          // scopes are roles; * and docs:* count
-                response.sendError(403);
-                return;
-            }
+            // pkauth's 403 insufficient_scope (challenge, JSON) unless the key holds docs:read, docs:* or *
+            if (!ApiKeyFilter.requireScopes(request, response, "docs:read")) return;
             response.getWriter().write("docs of " + caller.userId() + " via key " + caller.keyPrefix());
         }
     }
@@ -72,6 +70,34 @@ class ReadmeSnippetsTest {
         }
         Readme.assertShows(ReadmeSnippetsTest.class, "jetty");
         Readme.assertShows(ReadmeSnippetsTest.class, "servlet-principal");
+    }
+
+    @Test
+    void aServletsOwnScopeCheckAnswersThePkauthWay() throws Exception {
+        try (ApiKeyStore store = ApiKeyStore.builder().jdbcUrl("jdbc:sqlite:" + dir.resolve("keys.db")).pepper("p").build()) {
+            ServletContextHandler context = new ServletContextHandler();
+            context.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm("docs").build()), "/docs/*",
+                    EnumSet.of(DispatcherType.REQUEST));
+            context.addServlet(new ServletHolder(new DocsServlet()), "/docs/*");
+            context.addServlet(new ServletHolder(new DocsServlet()), "/unfiltered/*");
+            server = JettyServers.start(context);
+            URI base = JettyServers.uri(server);
+            String reader = store.create("alice", null, List.of("docs:*"), null).token();
+            String other = store.create("alice", null, List.of("billing:read"), null).token();
+
+            assertThat(RawHttp.get(base, "/docs/x", "Authorization: Bearer " + reader).status()).isEqualTo(200);
+            RawHttp.Response denied = RawHttp.get(base, "/docs/x", "Authorization: Bearer " + other);
+            assertThat(denied.status()).isEqualTo(403);
+            assertThat(denied.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"docs\", error=\"insufficient_scope\", "
+                    + "error_description=\"the API key lacks a required scope\", scope=\"docs:read\"");
+            assertThat(denied.header("Content-Type")).startsWith("application/json");
+            assertThat(denied.header("Cache-Control")).contains("no-store");
+            assertThat(denied.body()).startsWith("{\"error\":\"insufficient_scope\"");
+
+            RawHttp.Response outside = RawHttp.get(base, "/unfiltered/x", "Authorization: Bearer " + reader);
+            assertThat(outside.status()).as("a servlet the filter does not cover fails closed").isEqualTo(401);
+            assertThat(outside.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"api\"");
+        }
     }
 
     @Test
