@@ -61,6 +61,12 @@ final class KeyVerifier implements AutoCloseable {
     private final AutoCloseable watch;
     /** Ids whose re-hash under the current pepper is queued, so a hot key queues it once. */
     private final Set<String> rehashing = ConcurrentHashMap.newKeySet();
+    /**
+     * Keys already warned about for a pepper this process lacks: once per key, bounded (only real
+     * rows reach it, but a table may hold many keys of another pepper).
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> warnedForeign =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
 
     /**
      * @param database equal for stores on the same table of the same database in this JVM: they
@@ -153,7 +159,13 @@ final class KeyVerifier implements AutoCloseable {
         if (entry == null) return invalid(Verification.Reason.NOT_FOUND, id);
         if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, id);
         if (match == SecretHasher.Match.FOREIGN_PEPPER) {
-            log.debug("pkauth: key {} was hashed under a pepper this process does not have", entry.row().prefix());
+            if (warnedForeign.asMap().putIfAbsent(id, Boolean.TRUE) == null) {
+                // WARN, once per key: a whole app answering 401 because it was started with another
+                // pepper than the one that minted its keys must be visible at the default level.
+                log.warn("pkauth: key {} was hashed under a pepper this process does not have (row fingerprint {}); "
+                        + "it answers 401 here. Start with the pepper that minted it, or add it to {}",
+                        entry.row().prefix(), entry.row().pepperId(), Settings.environmentName(Settings.PEPPER_PREVIOUS));
+            }
             return invalid(Verification.Reason.UNKNOWN_PEPPER, id);
         }
         KeyRecord row = entry.row();

@@ -75,7 +75,12 @@ final class UsageMeter {
         if (address.indexOf(':') < 0) return address;
         long[] bits = new long[2];
         if (!IpAllowlist.parseAddress(address, bits)) return address;
-        if (bits[0] == 0 && (bits[1] >>> 32) == 0xffffL) return address; // IPv4-mapped: one client, its own budget
+        if (bits[0] == 0 && (bits[1] >>> 32) == 0xffffL) {
+            // IPv4-mapped (::ffff:a.b.c.d, ::ffff:0102:0304, [::FFFF:…]) is the IPv4 client itself:
+            // one budget, however the address is spelled.
+            long v4 = bits[1] & 0xffffffffL;
+            return (v4 >>> 24) + "." + ((v4 >>> 16) & 0xff) + "." + ((v4 >>> 8) & 0xff) + "." + (v4 & 0xff);
+        }
         return "v6:" + Long.toHexString(bits[0]) + "::/64";
     }
 

@@ -58,7 +58,9 @@ class FailedAuthFloodTest {
                     .isInstanceOf(Verification.Invalid.class);
         }
         assertThat(ApiKeyStore.budgetOf("203.0.113.5")).isEqualTo("203.0.113.5");
-        assertThat(ApiKeyStore.budgetOf("::ffff:203.0.113.5")).isEqualTo("::ffff:203.0.113.5");
+        for (String mapped : List.of("::ffff:203.0.113.5", "::FFFF:cb00:7105", "[::ffff:203.0.113.5]", "0:0:0:0:0:ffff:cb00:7105")) {
+            assertThat(ApiKeyStore.budgetOf(mapped)).as("the IPv4 client, however spelled").isEqualTo("203.0.113.5");
+        }
         assertThat(ApiKeyStore.budgetOf("fe80::1%eth0")).isEqualTo(ApiKeyStore.budgetOf("fe80::2"));
     }
 

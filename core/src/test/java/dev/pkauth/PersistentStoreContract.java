@@ -147,7 +147,14 @@ abstract class PersistentStoreContract extends ApiKeyStoreContract {
         assertThat(warnings).filteredOn(w -> w.contains("pepper this process does not have")).singleElement()
                 .satisfies(w -> assertThat(w).contains("1 of the 1 newest keys", SecretHasher.fingerprint("contract-pepper"),
                         SecretHasher.fingerprint("pepper-B"), "PKAUTH_PEPPER").doesNotContain("contract-pepper", "pepper-B"));
-        assertThat(reason(underA.token())).isEqualTo(Reason.UNKNOWN_PEPPER);
+        try (dev.pkauth.testing.Logs logs = dev.pkauth.testing.Logs.capture()) {
+            for (int i = 0; i < 3; i++) assertThat(reason(underA.token())).isEqualTo(Reason.UNKNOWN_PEPPER);
+            assertThat(logs.atLeast(ch.qos.logback.classic.Level.WARN)).as("on verification: once per key, at WARN")
+                    .singleElement().satisfies(w -> assertThat(w)
+                            .contains(underA.key().prefix(), "pepper this process does not have",
+                                    SecretHasher.fingerprint("contract-pepper"), "PKAUTH_PEPPER_PREVIOUS")
+                            .doesNotContain("contract-pepper", "pepper-B"));
+        }
     }
 
     @Test
