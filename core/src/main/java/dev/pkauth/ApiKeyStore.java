@@ -144,6 +144,14 @@ public final class ApiKeyStore implements AutoCloseable {
         }
         // Stores of this JVM with equal identities share cache invalidations.
         ApiKeyStore store = new ApiKeyStore(o, repository, description, target.identity(o.table()));
+        // One line an operator can compare with the CLI's and the other instances': the same
+        // database, table and pepper fingerprint, or not (never a password, pepper or hash).
+        log.info("pkauth: opened key store on {}, table {}, pepper fingerprint {}{}, {}, at most {} keys per user, "
+                + "default rate limit {}, failed-auth limit {}", target.where(), o.table(), store.verifier.currentFingerprint(),
+                o.rehashAllowed() ? "" : " (the public development pepper)",
+                o.caches() ? "cache ttl " + o.cacheTtl().toSeconds() + "s" : "no cache", o.maxKeysPerUser(),
+                o.defaultRateLimit() == null ? "none" : o.defaultRateLimit(),
+                o.failedAuthLimit() == null ? "off" : o.failedAuthLimit());
         store.verifier.warnOfForeignPeppers(settings, description);
         return store;
     }

@@ -33,6 +33,21 @@ class DatabaseFilesAndUrlsTest {
     }
 
     @Test
+    void openingAStoreLogsOneInfoLineNamingWhereAndWhichPepperButNoSecret() {
+        Path db = dir.resolve("keys.db");
+        try (dev.pkauth.testing.Logs logs = dev.pkauth.testing.Logs.capture()) {
+            ApiKeyStore.builder().jdbcUrl("jdbc:sqlite:" + db).table("my_keys").pepper("the-pepper-value-0123456789abcdef")
+                    .build().close();
+            assertThat(logs.lines()).filteredOn(l -> l.contains("opened key store")).singleElement().satisfies(l -> assertThat(l)
+                    .startsWith("INFO ")
+                    .contains("on jdbc:sqlite:" + db.toAbsolutePath(), "table my_keys",
+                            "pepper fingerprint " + dev.pkauth.internal.token.SecretHasher.fingerprint("the-pepper-value-0123456789abcdef"),
+                            "cache ttl", "keys per user", "failed-auth limit")
+                    .doesNotContain("the-pepper-value"));
+        }
+    }
+
+    @Test
     void anExistingDatabaseKeepsThePermissionsItsOperatorGaveIt() throws Exception {
         Path db = Files.createFile(dir.resolve("shared.db"));
         Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-rw----"));

@@ -42,7 +42,7 @@ public class PkauthContextListener implements ServletContextListener {
         }
         owned = ApiKeyStore.builder().settings(settings).build();
         context.setAttribute(ApiKeyFilter.STORE_ATTRIBUTE, owned);
-        log.info("pkauth: opened {}", owned);
+        log.debug("pkauth: listener published {}", owned); // the store logged its own line at INFO
     }
 
     @Override

@@ -69,6 +69,18 @@ public final class DatabaseTarget {
         }
     }
 
+    /** Where the keys live, for the line a store logs when it opens: never a password. */
+    public String where() {
+        if (inMemory) return "memory";
+        if (dataSource != null) return "the application's DataSource";
+        if (url == null) return "nowhere";
+        if (url.startsWith("jdbc:sqlite:")) {
+            String path = url.substring("jdbc:sqlite:".length()).replaceFirst("^file:", "").replaceFirst("\\?.*$", "");
+            return "jdbc:sqlite:" + java.nio.file.Path.of(path).toAbsolutePath();
+        }
+        return JdbcPools.redact(url) + (user == null ? "" : " as " + user);
+    }
+
     public boolean isInMemory() {
         return inMemory;
     }
