@@ -473,7 +473,10 @@ public final class ApiKeyStore implements AutoCloseable {
                 verifier.currentFingerprint());
         AuditRecord created = audit("create", draft.id(), user, "{\"scopes\":" + Json.quote(String.join(" ", granted))
                 + (parentId == null ? "" : ",\"created_by\":" + Json.quote(parentId)) + "}");
-        KeyRecord row = repository.create(draft, now, maxKeysPerUser, (parent, d) -> {
+        KeyRecord row = repository.create(draft, now, maxKeysPerUser, recent -> new KeyLimitExceededException("user " + user
+                + " created " + recent + " keys in the last hour, the most allowed (ten times "
+                + Settings.environmentName(Settings.MAX_KEYS_PER_USER) + "); try again later"),
+                (parent, d) -> {
             if (d.createdBy() == null) return d;
             // A disabled parent mints nothing: read under the parent's row lock, so a disable either
             // waits for this insert (and then reaches the new key) or is seen here.

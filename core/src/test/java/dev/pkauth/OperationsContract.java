@@ -120,6 +120,20 @@ abstract class OperationsContract {
     }
 
     @Test
+    void mintAndRevokeChurnIsBoundedByTheKeyCapPerHour() {
+        try (ApiKeyStore capped = backend().newBuilder(dir).clock(clock).executor(Runnable::run).pepper("ops-pepper")
+                .maxKeysPerUser(3).build()) {
+            for (int i = 0; i < 30; i++) capped.revoke(capped.create("churn", null, List.of(), null).key().id());
+            assertThatThrownBy(() -> capped.create("churn", null, List.of(), null))
+                    .isInstanceOf(KeyLimitExceededException.class)
+                    .hasMessageContaining("created 30 keys in the last hour, the most allowed (ten times PKAUTH_MAX_KEYS_PER_USER)");
+            assertThat(capped.create("someone-else", null, List.of(), null)).as("per user").isNotNull();
+            clock.advance(java.time.Duration.ofMinutes(61));
+            assertThat(capped.create("churn", null, List.of(), null)).as("an hour later").isNotNull();
+        }
+    }
+
+    @Test
     void aDisabledKeyCanMintNothing() {
         IssuedKey parent = store.create("alice", null, List.of("keys:write"), null);
         ApiKeyPrincipal p = principal(parent);

@@ -62,6 +62,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private final String insertSql;
     private final String findSql;
     private final String countActiveSql;
+    private final String countRecentSql;
     private final String updateExpirySql;
     private final String revokeTreeSql;
     private final String deleteSql;
@@ -100,6 +101,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 + " hits = CASE WHEN u.window_start >= EXCLUDED.window_start THEN u.hits + ? ELSE EXCLUDED.hits END,"
                 + " window_start = GREATEST(u.window_start, EXCLUDED.window_start)";
         findSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
+        countRecentSql = "SELECT count(*) FROM " + table + " WHERE user_id = ? AND created_at > ?";
         countActiveSql = "SELECT count(*) FROM " + table
                 + " WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
         updateExpirySql = "UPDATE " + table + " SET expires_at = ? WHERE id = ? AND revoked_at IS NULL";
@@ -240,8 +242,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit,
-            AuditRecord audit) {
+    public Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive,
+            java.util.function.LongFunction<RuntimeException> tooFast, BinaryOperator<KeyRecord> fit, AuditRecord audit) {
         return write(c -> inTransaction(c, () -> {
             KeyRecord parent = draft.createdBy() == null ? null : lockActiveParent(c, draft.createdBy());
             KeyRecord row = fit.apply(parent, draft);
@@ -258,6 +260,14 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getLong(1) >= maxActive) return Optional.<KeyRecord>empty();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(countRecentSql)) {
+                ps.setString(1, row.userId());
+                ps.setLong(2, now - CREATION_WINDOW_SECONDS);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) >= (long) CREATIONS_PER_HOUR_PER_ACTIVE * maxActive) throw tooFast.apply(rs.getLong(1));
                 }
             }
             insert(c, row);

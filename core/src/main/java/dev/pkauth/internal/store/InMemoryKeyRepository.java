@@ -25,12 +25,15 @@ public final class InMemoryKeyRepository implements KeyRepository {
     public void migrate() {}
 
     @Override
-    public synchronized Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit,
-            AuditRecord audit) {
+    public synchronized Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive,
+            java.util.function.LongFunction<RuntimeException> tooFast, BinaryOperator<KeyRecord> fit, AuditRecord audit) {
         KeyRecord parent = draft.createdBy() == null ? null : rows.get(draft.createdBy());
         KeyRecord row = fit.apply(parent != null && parent.revokedAt() == null ? parent : null, draft);
         long active = rows.values().stream().filter(r -> r.userId().equals(row.userId()) && r.activeAt(now)).count();
         if (active >= maxActive) return Optional.empty();
+        long recent = rows.values().stream()
+                .filter(r -> r.userId().equals(row.userId()) && r.createdAt() > now - CREATION_WINDOW_SECONDS).count();
+        if (recent >= (long) CREATIONS_PER_HOUR_PER_ACTIVE * maxActive) throw tooFast.apply(recent);
         if (rows.putIfAbsent(row.id(), row) != null) throw new IllegalStateException("duplicate key id " + row.id());
         append(audit);
         return Optional.of(row);

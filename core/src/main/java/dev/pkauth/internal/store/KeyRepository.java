@@ -19,12 +19,23 @@ public interface KeyRepository extends AutoCloseable {
      * {@code draft.createdBy()} is set, that parent row is locked against a concurrent revoke and
      * handed to {@code fit} ({@code null} when it is gone or revoked), which returns the row to
      * insert or throws. The user's active keys (unrevoked, unexpired at {@code now}) are counted
-     * under a per-user lock, and nothing is inserted when there are {@code maxActive} already.
+     * under a per-user lock, and nothing is inserted when there are {@code maxActive} already; nor
+     * when the user created {@value #CREATIONS_PER_HOUR_PER_ACTIVE} × {@code maxActive} keys (revoked
+     * ones too) in the hour before {@code now}:
+     * then {@code tooFast} is thrown, given that count. Mint-and-delete churn cannot grow the table
+     * without bound.
      *
      * @param fit (parent or {@code null}, draft) → the row to insert
      * @return the inserted row, or empty when the user already has {@code maxActive} active keys
      */
-    Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, BinaryOperator<KeyRecord> fit, AuditRecord audit);
+    Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive, java.util.function.LongFunction<RuntimeException> tooFast,
+            BinaryOperator<KeyRecord> fit, AuditRecord audit);
+
+    /** The window of {@link #create}'s creation bound, in seconds. */
+    long CREATION_WINDOW_SECONDS = 3600;
+
+    /** Keys a user may create per hour, per key it may hold at once: revoke-and-recreate stays usable, churn bounded. */
+    int CREATIONS_PER_HOUR_PER_ACTIVE = 10;
 
     Optional<KeyRecord> find(String id);
 
