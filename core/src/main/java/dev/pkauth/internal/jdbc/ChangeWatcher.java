@@ -99,6 +99,9 @@ abstract class ChangeWatcher implements AutoCloseable {
         }
     }
 
+    /** The notification that stands for every key (a TRUNCATE): no key id is ever {@value}. */
+    static final String EVERYTHING = "*";
+
     /** PostgreSQL: every write that changes a verdict sends {@code pg_notify(channel, id)}. */
     static final class Notifications extends ChangeWatcher {
         private final String channel;
@@ -126,7 +129,10 @@ abstract class ChangeWatcher implements AutoCloseable {
                 if (!c.isValid(1)) throw new SQLException("listener connection is no longer valid");
                 return;
             }
-            for (PGNotification n : notifications) changed.accept(n.getParameter());
+            for (PGNotification n : notifications) {
+                if (EVERYTHING.equals(n.getParameter())) changedAll.run();
+                else changed.accept(n.getParameter());
+            }
         }
     }
 

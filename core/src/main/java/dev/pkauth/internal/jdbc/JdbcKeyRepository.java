@@ -208,6 +208,22 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             s.execute("CREATE TRIGGER " + trigger + " AFTER UPDATE OF " + VERDICT_COLUMNS + " OR DELETE ON " + table
                     + " FOR EACH ROW EXECUTE PROCEDURE " + function + "()");
         }
+        // TRUNCATE fires no row trigger: a statement trigger says "everything" (never a key id).
+        String all = name("notify_all");
+        String truncated = name("truncated");
+        s.execute("CREATE OR REPLACE FUNCTION " + all + "() RETURNS trigger LANGUAGE plpgsql AS $pkauth$ "
+                + "BEGIN PERFORM pg_notify('" + channel() + "', '" + ChangeWatcher.EVERYTHING + "'); RETURN NULL; END $pkauth$");
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM pg_trigger WHERE tgname = ? AND tgrelid = to_regclass(?)")) {
+            ps.setString(1, truncated.toLowerCase(Locale.ROOT));
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    s.execute("CREATE TRIGGER " + truncated + " AFTER TRUNCATE ON " + table
+                            + " FOR EACH STATEMENT EXECUTE PROCEDURE " + all + "()");
+                }
+            }
+        }
     }
 
     /** SQLite: triggers append changed ids to a change table, pruned to about {@link #CHANGE_LOG_ROWS} rows. */
