@@ -182,7 +182,8 @@ public final class ApiKeyStore implements AutoCloseable {
 
     /**
      * This store as a key holder acts on their own keys (the self-service endpoints do):
-     * recorded as {@code userId}, like {@link #withActor}, and a suspension holds against it. What
+     * recorded in the audit log as {@code user:<userId>} (typed, so a user named {@code cli:root}
+     * cannot pass for an operator), and a suspension holds against it. What
      * this view disables, it (and the operator) may enable again; what an operator (any other
      * view, or the store itself) disabled, it cannot; and no enable makes a key valid while a key
      * that minted it is disabled.
@@ -191,7 +192,8 @@ public final class ApiKeyStore implements AutoCloseable {
      * @return a view of this store acting for the key holder
      */
     public ApiKeyStore forKeyHolder(String userId) {
-        return new ApiKeyStore(withActor(userId), userId, true);
+        String actor = "user:" + Objects.requireNonNull(userId, "userId");
+        return new ApiKeyStore(withActor(actor), actor, true);
     }
 
     private AuditRecord audit(String action, @Nullable String keyId, @Nullable String userId, @Nullable String detail) {

@@ -102,6 +102,9 @@ abstract class OperationsContract {
 
         assertThat(store.withActor("support:bob").enable(a.key().id())).isTrue();
         assertThat(store.verify(a.token()).isValid()).isTrue();
+        assertThat(heard).filteredOn(e -> b.key().id().equals(e.keyId())).extracting(AuditEvent::actor)
+                .as("a key holder's changes are recorded as user:<id>, typed apart from operators")
+                .contains("user:alice").doesNotContain("alice");
     }
 
     @Test

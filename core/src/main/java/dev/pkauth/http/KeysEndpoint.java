@@ -312,7 +312,7 @@ public final class KeysEndpoint {
                     .expiresAt(expiresAt).limits(limits)
                     .metadata(metadata == null ? null : Json.write(metadata))
                     .allowedIps(ips == null ? null : IpAllowlist.parse(String.join(",", ips)));
-            issued = store.withActor(caller.userId()).create(caller, spec);
+            issued = store.forKeyHolder(caller.userId()).create(caller, spec);
         } catch (SecurityException e) {
             return Answer.error(403, "insufficient_scope", messageOf(e));
         } catch (KeyLimitExceededException e) {
@@ -329,7 +329,7 @@ public final class KeysEndpoint {
     }
 
     private Answer revoke(ApiKeyPrincipal caller, String id) {
-        store.withActor(caller.userId()).revoke(id);
+        store.forKeyHolder(caller.userId()).revoke(id);
         return new Answer(204, Map.of("Cache-Control", "no-store"), "");
     }
 
