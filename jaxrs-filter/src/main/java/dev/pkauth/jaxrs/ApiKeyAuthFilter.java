@@ -27,7 +27,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.Providers;
 import java.lang.annotation.Annotation;
@@ -54,7 +57,8 @@ import java.util.Objects;
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
-public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerResponseFilter {
+public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerResponseFilter,
+        ExceptionMapper<ClientErrorException> {
     /** Application property and ServletContext attribute holding the {@link ApiKeyStore}. */
     public static final String STORE_PROPERTY = Deployment.STORE_ATTRIBUTE;
     /** Application property naming the realm; default {@code api}. */
@@ -74,6 +78,8 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
     private @Nullable ServletContext servletContext;
     @Context
     private @Nullable HttpServletRequest servletRequest;
+    @Context
+    private @Nullable HttpHeaders httpHeaders;
 
     private volatile @Nullable BearerAuthenticator authenticator;
     /** A store built from the environment, the last place looked: this filter's to close. */
@@ -155,6 +161,47 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
             boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
             request.setSecurityContext(new ApiKeySecurityContext(principal, secure));
         }
+    }
+
+    /**
+     * Request filters run only once a resource method matched, so a request the runtime could not
+     * match (404, 405, 406, 415) would tell a caller without a key which routes, methods and media
+     * types exist. When no resource method matched, this answers as a protected route would: the
+     * key is checked (nothing metered, no scope, since no resource ran) and a request without a
+     * valid one gets pkauth's 401 (or 429/503); a valid key gets the runtime's own answer. An
+     * exception a matched resource threw goes on to the application's mapper for it, if any.
+     *
+     * @param e what the runtime or a resource threw
+     * @return the answer
+     */
+    @Override
+    public Response toResponse(ClientErrorException e) {
+        boolean matched = resourceInfo != null && resourceInfo.getResourceMethod() != null;
+        if (!matched) {
+            BearerAuthenticator auth = authenticator;
+            if (auth == null) {
+                findStore();
+                auth = Objects.requireNonNull(authenticator);
+            }
+            List<String> headers = httpHeaders == null ? null : httpHeaders.getRequestHeader(HttpHeaders.AUTHORIZATION);
+            if (auth.check(headers, clientAddress()) instanceof AuthOutcome.Rejected rejected) {
+                HttpServletRequest r = servletRequest;
+                boolean unreadBody;
+                try {
+                    unreadBody = r == null || BearerAuthenticator.closeAfterRefusal(r.getContentLengthLong(),
+                            r.getHeader("Transfer-Encoding"));
+                } catch (RuntimeException notInAServletContainer) {
+                    unreadBody = true;
+                }
+                return response(rejected.failure(), unreadBody);
+            }
+        }
+        // Not ours to answer: the application's mapper for a wider type, else the runtime's answer.
+        if (providers != null) {
+            ExceptionMapper<WebApplicationException> wider = providers.getExceptionMapper(WebApplicationException.class);
+            if (wider != null && wider != (Object) this) return wider.toResponse(e);
+        }
+        return e.getResponse();
     }
 
     /** Adds what the decision asked for to a passed request's response. */

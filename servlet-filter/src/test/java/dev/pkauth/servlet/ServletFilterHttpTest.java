@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Nested;
 /** The HTTP contract through {@link ApiKeyFilter} registered in code in front of a plain servlet. */
 class ServletFilterHttpTest {
     abstract static class Deployment extends HttpContract {
+        @Override
+        protected boolean protectsUnmatchedPaths() {
+            return false; // the filter is mapped to the contract's routes only
+        }
+
         Server server;
 
         @Override

@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Nested;
  */
 class WebXmlHttpTest {
     abstract static class Deployment extends HttpContract {
+        @Override
+        protected boolean protectsUnmatchedPaths() {
+            return false; // the filter is mapped to the contract's routes only
+        }
+
         Server server;
 
         @Override

@@ -346,6 +346,37 @@ public abstract class HttpContract {
         assertThat(RawHttp.get(base, "/whoami", bearer(k.token())).status()).isEqualTo(200);
     }
 
+    /**
+     * Whether the deployment puts pkauth in front of paths no route matches (JAX-RS and Spring
+     * do); a Servlet filter covers the paths it is mapped to, here {@code /whoami} and its siblings.
+     */
+    protected boolean protectsUnmatchedPaths() {
+        return true;
+    }
+
+    /**
+     * Without a valid key, nothing is learnt about routes, methods or media types: 401 before the
+     * framework's matching would say 404, 405, 406 or 415.
+     */
+    @Test
+    void withoutAValidKeyNothingIsLearntAboutRoutesMethodsOrMediaTypes() {
+        String unknownKey = "Authorization: Bearer pk.key_" + "Q".repeat(32) + "." + "R".repeat(43);
+        for (String[] credentials : List.of(new String[0], new String[] {unknownKey})) {
+            String which = credentials.length == 0 ? "no key" : "an unknown key";
+            assertThat(RawHttp.request(base, "DELETE", "/whoami", null, credentials).status()).as(which + ": DELETE").isEqualTo(401);
+            if (protectsUnmatchedPaths()) {
+                assertThat(RawHttp.get(base, "/no-such-route-" + which.length(), credentials).status())
+                        .as(which + ": unknown path").isEqualTo(401);
+            }
+            String[] unacceptable = java.util.stream.Stream.concat(java.util.Arrays.stream(credentials),
+                    java.util.stream.Stream.of("Accept: image/x-nothing")).toArray(String[]::new);
+            assertThat(RawHttp.get(base, "/whoami", unacceptable).status()).as(which + ": unacceptable Accept").isEqualTo(401);
+        }
+        IssuedKey k = key();
+        assertThat(RawHttp.request(base, "DELETE", "/whoami", null, bearer(k.token())).status())
+                .as("with a valid key the framework answers as it will").isNotIn(401, 403);
+    }
+
     @Test
     void anAllowlistAdmitsItsAddressesOverIpv4AndIpv6AndAnswers403ElsewhereWithoutAChallenge() {
         IssuedKey k = key();
