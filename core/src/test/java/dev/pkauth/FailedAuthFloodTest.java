@@ -42,6 +42,40 @@ class FailedAuthFloodTest {
         }
     }
 
+    /** Concurrent guesses cannot all pass a check made before any of them was counted. */
+    @Test
+    void twoHundredSimultaneousGuessesCostExactlyTheBudgetInLookups() throws Exception {
+        VerificationCacheTest.CountingSqlite db = new VerificationCacheTest.CountingSqlite(dir.resolve("keys.db"));
+        try (ApiKeyStore store = ApiKeyStore.builder().dataSource(db.dataSource).pepper("p").clock(clock)
+                .executor(Runnable::run).build()) {
+            IssuedKey legit = store.create("alice", null, List.of(), null);
+            String tail = legit.token().substring(39);
+            int before = db.lookups.get();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Verification>> answers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 200; i++) {
+                    String token = "pk.key_" + String.format("%032d", i).replace('0', 'C') + tail;
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        return store.verify(token, "203.0.113.77");
+                    }));
+                }
+                go.countDown();
+                int throttled = 0;
+                for (java.util.concurrent.Future<Verification> f : answers) {
+                    if (f.get(60, java.util.concurrent.TimeUnit.SECONDS) instanceof Verification.Throttled) throttled++;
+                }
+                assertThat(db.lookups.get() - before).as("lookups for 200 simultaneous guesses").isEqualTo(20);
+                assertThat(throttled).isEqualTo(180);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(store.verify(legit.token(), "203.0.113.78").isValid()).as("a valid key spends no budget").isTrue();
+        }
+    }
+
     /** One client usually holds a whole IPv6 /64: rotating through it must not buy a fresh budget. */
     @Test
     void ipv6AddressesShareOneBudgetPerSlash64() {

@@ -43,6 +43,11 @@ public final class FixedWindows {
         public long hits() {
             return hits.get();
         }
+
+        /** Takes back one hit counted by {@link #count}: a reservation that was not spent. */
+        public void release() {
+            hits.decrementAndGet();
+        }
     }
 
     /** A window's bounds and its hits including the one just counted. */
@@ -91,6 +96,16 @@ public final class FixedWindows {
 
     /** Counts one hit for {@code key} and returns its window's end and hits including this one. */
     public Hit hit(String key, long windowSeconds, long now) {
+        Window w = count(key, windowSeconds, now);
+        return new Hit(w.end, w.hits());
+    }
+
+    /**
+     * Counts one hit for {@code key} and returns the window it was counted in, so that the caller
+     * can {@link Window#release release} it: reserve first, then do the work, so that concurrent
+     * callers can never all pass a check made before any of them counted.
+     */
+    public Window count(String key, long windowSeconds, long now) {
         long alignedStart = windowStart(now, windowSeconds);
         // Fast path: the current window exists; count in it without a lock or an expiry update.
         Window w = windows.getIfPresent(key);
@@ -99,7 +114,8 @@ public final class FixedWindows {
                     ? old
                     : new Window(aligned ? alignedStart : now, (aligned ? alignedStart : now) + windowSeconds));
         }
-        return new Hit(w.end, w.hits.incrementAndGet());
+        w.hits.incrementAndGet();
+        return w;
     }
 
     private boolean current(Window w, long alignedStart, long now) {
