@@ -21,8 +21,9 @@ import java.util.Optional;
  *   <li>A load that was in flight when any invalidation happened is used for the request that
  *       made it but never stored: Caffeine's {@code invalidateAll} does not wait for loads in
  *       flight, and without this a row read just before a revocation could be put back and served
- *       for the whole TTL. Each invalidation moves a generation counter; a load stores its row
- *       only if the generation it started under is still current.</li>
+ *       for the whole TTL. Each invalidation moves a generation counter (one for all, and one per
+ *       stripe of ids for a single id); a load stores its row only if both it started under are
+ *       still current, so a change to one key does not leave loads of the others uncached.</li>
  * </ul>
  *
  * @param <E> what the store keeps per row
@@ -30,6 +31,13 @@ import java.util.Optional;
 public final class KeyCache<E> {
     private final Cache<String, Optional<E>> cache;
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Per-id invalidations, striped by the id's hash: a revocation of one key must not stop every
+     * other load in flight from being stored (with one counter, any change anywhere, such as another
+     * process's revocation arriving through the watcher, left a freshly verified key uncached).
+     */
+    private final java.util.concurrent.atomic.AtomicLongArray stripes = new java.util.concurrent.atomic.AtomicLongArray(STRIPES);
+    private static final int STRIPES = 1024;
     private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder gets = new java.util.concurrent.atomic.LongAdder();
 
@@ -76,12 +84,14 @@ public final class KeyCache<E> {
         // The loaded row travels to this thread even when it must not be stored (Caffeine stores
         // nothing when the mapping function returns null).
         Object[] loaded = new Object[1];
+        int stripe = stripe(id);
         Optional<E> row = cache.get(id, key -> {
             long started = generation.get();
+            long startedHere = stripes.get(stripe);
             misses.increment();
             Optional<E> value = loader.apply(key);
             loaded[0] = value;
-            return generation.get() == started ? value : null;
+            return generation.get() == started && stripes.get(stripe) == startedHere ? value : null;
         });
         if (row != null) return row;
         @SuppressWarnings("unchecked")
@@ -108,8 +118,12 @@ public final class KeyCache<E> {
     }
 
     public void invalidate(String id) {
-        generation.incrementAndGet();
+        stripes.incrementAndGet(stripe(id));
         cache.invalidate(id);
+    }
+
+    private static int stripe(String id) {
+        return (id.hashCode() & 0x7fffffff) % STRIPES;
     }
 
     public void invalidateAll() {

@@ -53,6 +53,45 @@ class KeyCacheTest {
         assertThat(next.orElseThrow().revokedAt()).isEqualTo(1L);
     }
 
+    /** Loads {@code id} while {@code during} runs mid-load; answers how many loads a second get then made (0: stored). */
+    private static int loadsAfter(KeyCache<KeyRecord> cache, String id, Runnable during) throws Exception {
+        CountDownLatch readTheRow = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        CompletableFuture<Optional<KeyRecord>> inFlight = CompletableFuture.supplyAsync(() -> cache.get(id, k -> {
+            Optional<KeyRecord> row = Optional.of(entry(null));
+            readTheRow.countDown();
+            await(done);
+            return row;
+        }));
+        assertThat(readTheRow.await(5, TimeUnit.SECONDS)).isTrue();
+        during.run();
+        done.countDown();
+        inFlight.get(5, TimeUnit.SECONDS);
+        AtomicInteger loads = new AtomicInteger();
+        cache.get(id, k -> {
+            loads.incrementAndGet();
+            return Optional.of(entry(1L));
+        });
+        return loads.get();
+    }
+
+    @Test
+    void aLoadInFlightDuringItsOwnInvalidationIsNotStored() throws Exception {
+        KeyCache<KeyRecord> cache = new KeyCache<>(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
+        String id = entry(null).id();
+        assertThat(loadsAfter(cache, id, () -> cache.invalidate(id))).isEqualTo(1);
+    }
+
+    @Test
+    void aLoadInFlightWhileAnotherKeyIsInvalidatedIsStillStored() throws Exception {
+        KeyCache<KeyRecord> cache = new KeyCache<>(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
+        String id = entry(null).id();
+        String other = java.util.stream.Stream.generate(() -> entry(null).id())
+                .filter(o -> (o.hashCode() & 0x7fffffff) % 1024 != (id.hashCode() & 0x7fffffff) % 1024).findFirst().orElseThrow();
+        assertThat(loadsAfter(cache, id, () -> cache.invalidate(other)))
+                .as("a change to another key does not leave this one uncached").isZero();
+    }
+
     @Test
     void aLoadWithNoInvalidationIsStoredAndServed() {
         KeyCache<KeyRecord> cache = new KeyCache<>(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
