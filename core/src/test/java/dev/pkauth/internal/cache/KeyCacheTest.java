@@ -75,18 +75,14 @@ class KeyCacheTest {
         return loads.get();
     }
 
-    @Test
-    void aLoadInFlightDuringItsOwnInvalidationIsNotStored() throws Exception {
-        KeyCache<KeyRecord> cache = new KeyCache<>(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
-        String id = entry(null).id();
-        assertThat(loadsAfter(cache, id, () -> cache.invalidate(id))).isEqualTo(1);
-    }
+    // A load of the id being invalidated needs no test of its own: Caffeine's invalidate(id) waits
+    // for that key's load in flight, and removes what it stored.
 
     @Test
     void aLoadInFlightWhileAnotherKeyIsInvalidatedIsStillStored() throws Exception {
         KeyCache<KeyRecord> cache = new KeyCache<>(100, Duration.ofHours(1), Duration.ofSeconds(2), Clock.systemUTC());
         String id = entry(null).id();
-        String other = java.util.stream.Stream.generate(() -> entry(null).id())
+        String other = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "key_" + String.format("%032d", i))
                 .filter(o -> (o.hashCode() & 0x7fffffff) % 1024 != (id.hashCode() & 0x7fffffff) % 1024).findFirst().orElseThrow();
         assertThat(loadsAfter(cache, id, () -> cache.invalidate(other)))
                 .as("a change to another key does not leave this one uncached").isZero();
