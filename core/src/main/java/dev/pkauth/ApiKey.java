@@ -98,6 +98,6 @@ public record ApiKey(
      * @return the principal a request authenticated with this key carries
      */
     public ApiKeyPrincipal toPrincipal() {
-        return new ApiKeyPrincipal(userId, id, name, scopes, expiresAt, limits, metadata, allowedIps);
+        return new ApiKeyPrincipal(userId, id, name, scopes, expiresAt, limits, metadata, allowedIps, createdBy);
     }
 }

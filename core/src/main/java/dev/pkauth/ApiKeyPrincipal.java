@@ -24,6 +24,11 @@ public final class ApiKeyPrincipal implements Principal {
     private final UsageLimits limits;
     private final @Nullable String metadata;
     private final @Nullable IpAllowlist allowedIps;
+    /**
+     * The key that minted this one, whose budget a request also draws on; {@code null} for a root
+     * key and for a principal the host built (the store looks no further for those).
+     */
+    private final @Nullable String mintedBy;
 
     /**
      * A principal without limits, metadata or allowlist.
@@ -63,6 +68,12 @@ public final class ApiKeyPrincipal implements Principal {
      */
     public ApiKeyPrincipal(String userId, String keyId, @Nullable String keyName, List<String> scopes, @Nullable Instant expiresAt,
             @Nullable UsageLimits limits, @Nullable String metadata, @Nullable IpAllowlist allowedIps) {
+        this(userId, keyId, keyName, scopes, expiresAt, limits, metadata, allowedIps, null);
+    }
+
+    ApiKeyPrincipal(String userId, String keyId, @Nullable String keyName, List<String> scopes, @Nullable Instant expiresAt,
+            @Nullable UsageLimits limits, @Nullable String metadata, @Nullable IpAllowlist allowedIps, @Nullable String mintedBy) {
+        this.mintedBy = mintedBy;
         this.userId = Objects.requireNonNull(userId, "userId");
         this.keyId = Objects.requireNonNull(keyId, "keyId");
         this.keyName = keyName == null ? "" : keyName;
@@ -71,6 +82,10 @@ public final class ApiKeyPrincipal implements Principal {
         this.limits = limits == null ? UsageLimits.NONE : limits;
         this.metadata = metadata;
         this.allowedIps = allowedIps;
+    }
+
+    @Nullable String mintedBy() {
+        return mintedBy;
     }
 
     /**

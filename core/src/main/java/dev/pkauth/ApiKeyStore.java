@@ -99,7 +99,7 @@ public final class ApiKeyStore implements AutoCloseable {
         }
         this.touches = new TouchWriter(repository, executor, o.touchInterval().toSeconds(), metrics);
         this.verifier = new KeyVerifier(o, repository, database, touches, metrics);
-        this.meter = new UsageMeter(o, repository, metrics);
+        this.meter = new UsageMeter(o, repository, metrics, verifier::row);
         this.description = description + (o.caches() ? ", cache ttl " + o.cacheTtl().toSeconds() + "s" : ", no cache");
     }
 
@@ -459,7 +459,23 @@ public final class ApiKeyStore implements AutoCloseable {
         if (!notHeld.isEmpty()) {
             throw new SecurityException("a key cannot grant scopes it lacks: " + String.join(" ", notHeld));
         }
+        requireGenerationLeft(minter.keyId());
         return mint(minter.userId(), minter.keyId(), spec.limits(limits).allowedIps(ips));
+    }
+
+    /**
+     * Refuses a mint by a key already {@link UsageMeter#MAX_GENERATIONS} generations from its root:
+     * every request of a minted key is charged to each metered key above it, so lineages stay short.
+     */
+    private void requireGenerationLeft(String minterId) {
+        String id = minterId;
+        for (int generation = 1; generation <= UsageMeter.MAX_GENERATIONS; generation++) {
+            String up = repository.find(id).map(KeyRecord::createdBy).orElse(null);
+            if (up == null) return;
+            id = up;
+        }
+        throw new KeyLimitExceededException("a key " + UsageMeter.MAX_GENERATIONS
+                + " generations below a key minted by an operator or the application cannot mint keys");
     }
 
     private IssuedKey mint(String user, @Nullable String parentId, KeySpec spec) {

@@ -205,6 +205,11 @@ final class KeyVerifier implements AutoCloseable {
         return new Verification.Invalid(reason, prefix);
     }
 
+    /** The key's row as this verifier knows it (through the cache when on), or {@code null} when there is none. */
+    @Nullable KeyRecord row(String id) {
+        return lookup(id).map(Entry::row).orElse(null);
+    }
+
     private Optional<Entry> lookup(String id) {
         return cache == null ? load(id) : cache.get(id, this::load);
     }

@@ -1,7 +1,11 @@
 package dev.pkauth;
 
 import org.jspecify.annotations.Nullable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import dev.pkauth.internal.store.FixedWindows;
+import dev.pkauth.internal.store.KeyRecord;
 import dev.pkauth.internal.store.KeyRepository;
 import dev.pkauth.internal.metrics.StoreMetrics;
 import dev.pkauth.internal.token.Tokens;
@@ -26,8 +30,12 @@ final class UsageMeter {
     private final @Nullable FixedWindows failedByAddress;
     private final UsageLimits.@Nullable RateLimit failedAuthLimit;
 
-    UsageMeter(StoreOptions options, KeyRepository repository, StoreMetrics metrics) {
+    /** A key's row as the verifier knows it (through its cache), or {@code null} when there is none. */
+    private final Function<String, @Nullable KeyRecord> rows;
+
+    UsageMeter(StoreOptions options, KeyRepository repository, StoreMetrics metrics, Function<String, @Nullable KeyRecord> rows) {
         this.repository = repository;
+        this.rows = rows;
         this.metrics = metrics;
         this.clock = options.clock();
         this.defaultRateLimit = options.defaultRateLimit();
@@ -99,49 +107,117 @@ final class UsageMeter {
         return "v6:" + Long.toHexString(bits[0]) + "::/64";
     }
 
-    /** One request of the key: its rate limit (or the default), then one credit. */
+    /**
+     * How many generations of keys minting keys a lineage may have: each request charges every
+     * metered key above the one it carries, so the walk (and the rows charged) stays this short.
+     */
+    static final int MAX_GENERATIONS = 8;
+
+    /**
+     * One request of the key: its rate limit (or the default), then one credit; for a key minted
+     * by another, the same of every key above it too, so that a metered key and all it mints share
+     * one budget (minting children, spending and deleting them gains nothing).
+     */
     Usage admit(ApiKeyPrincipal principal) {
         UsageLimits l = principal.limits();
+        if (principal.mintedBy() != null) return meter(lineage(principal), true, 1);
         UsageLimits.RateLimit rate = l.rateLimit() != null ? l.rateLimit() : defaultRateLimit;
         if (rate == null && l.credits() == null) return Usage.UNLIMITED;
         return meter(principal.keyId(), rate, l.credits() == null ? 0 : 1);
     }
 
-    /** {@code credits} of the key's credits, no request counted. */
+    /** {@code credits} of the key's credits (and of every metered key above it), no request counted. */
     Usage consume(ApiKeyPrincipal principal, long credits) {
+        if (principal.mintedBy() != null) return meter(lineage(principal), false, credits);
         if (principal.limits().credits() == null) return Usage.UNLIMITED;
         return meter(principal.keyId(), null, credits);
+    }
+
+    /** A key of a lineage and its limits as last read (the rows' caches keep them fresh). */
+    private record Level(String id, UsageLimits limits) {}
+
+    /** The key, then each key above it (read through the verification cache), nearest first. */
+    private List<Level> lineage(ApiKeyPrincipal principal) {
+        List<Level> levels = new ArrayList<>(4);
+        levels.add(new Level(principal.keyId(), principal.limits()));
+        String up = principal.mintedBy();
+        // Bounded, and safe against a cycle typed into the table by hand.
+        while (up != null && levels.size() <= MAX_GENERATIONS) {
+            String id = up;
+            if (levels.stream().anyMatch(level -> level.id().equals(id))) break;
+            KeyRecord row = rows.apply(id);
+            if (row == null) break; // purged: nothing above to charge
+            levels.add(new Level(id, row.limits()));
+            up = row.createdBy();
+        }
+        return levels;
+    }
+
+    private Usage meter(List<Level> levels, boolean countRequest, long cost) {
+        long now = nowSeconds();
+        Usage.RateState binding = null;
+        if (countRequest) {
+            for (Level level : levels) {
+                UsageLimits.RateLimit rate = level.limits().rateLimit() != null ? level.limits().rateLimit() : defaultRateLimit;
+                if (rate == null) continue;
+                Counted counted = hit(level.id(), rate, now);
+                if (counted.over()) return rateLimited(counted.state());
+                // The headers report the window closest to running out.
+                if (binding == null || counted.state().remaining() < binding.remaining()) binding = counted.state();
+            }
+        }
+        List<String> metered = new ArrayList<>(levels.size());
+        for (Level level : levels) {
+            if (level.limits().credits() != null) metered.add(level.id());
+        }
+        if (metered.isEmpty() || cost == 0) return binding == null && metered.isEmpty() ? Usage.UNLIMITED : new Usage.Allowed(binding, null);
+        return spend(metered, binding, cost, now);
     }
 
     private Usage meter(String id, UsageLimits.@Nullable RateLimit rate, long cost) {
         long now = nowSeconds();
         Usage.RateState state = null;
         if (rate != null) {
-            long window = rate.window().toSeconds();
-            long hits;
-            long end;
-            if (repository.sharesWindows()) {
-                WindowLeases.Decision d = leases.admit(id, rate.requests(), window, now, leaser);
-                end = d.end();
-                hits = d.allowed() ? rate.requests() - d.remaining() : rate.requests() + 1L;
-            } else {
-                FixedWindows.Hit hit = rateWindows.hit(id, window, now);
-                end = hit.end();
-                hits = hit.hits();
-            }
-            state = rateState(rate, hits, end, now);
-            if (hits > rate.requests()) {
-                metrics.limitHit("rate");
-                return new Usage.RateLimited(state);
-            }
+            Counted counted = hit(id, rate, now);
+            if (counted.over()) return rateLimited(counted.state());
+            state = counted.state();
         }
         if (cost == 0) return new Usage.Allowed(state, null);
-        KeyRepository.Spend spend = repository.spend(id, cost, now);
+        return spend(List.of(id), state, cost, now);
+    }
+
+    private Usage spend(List<String> ids, Usage.@Nullable RateState state, long cost, long now) {
+        KeyRepository.Spend spend = repository.spend(ids, cost, now);
         if (!spend.spent()) {
             metrics.limitHit("credits");
-            return new Usage.Exhausted(state, repository.secondsToRefill(id, now));
+            String exhausted = spend.exhausted() != null ? spend.exhausted() : ids.get(0);
+            return new Usage.Exhausted(state, repository.secondsToRefill(exhausted, now));
         }
         return new Usage.Allowed(state, spend.remaining());
+    }
+
+    /** A request counted in a window: what remains, and whether it went over the limit. */
+    private record Counted(Usage.RateState state, boolean over) {}
+
+    private Usage rateLimited(Usage.RateState state) {
+        metrics.limitHit("rate");
+        return new Usage.RateLimited(state);
+    }
+
+    private Counted hit(String id, UsageLimits.RateLimit rate, long now) {
+        long window = rate.window().toSeconds();
+        long hits;
+        long end;
+        if (repository.sharesWindows()) {
+            WindowLeases.Decision d = leases.admit(id, rate.requests(), window, now, leaser);
+            end = d.end();
+            hits = d.allowed() ? rate.requests() - d.remaining() : rate.requests() + 1L;
+        } else {
+            FixedWindows.Hit hit = rateWindows.hit(id, window, now);
+            end = hit.end();
+            hits = hit.hits();
+        }
+        return new Counted(rateState(rate, hits, end, now), hits > rate.requests());
     }
 
     private static Usage.RateState rateState(UsageLimits.RateLimit rate, long hits, long end, long now) {

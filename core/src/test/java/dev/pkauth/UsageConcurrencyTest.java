@@ -132,6 +132,33 @@ class UsageConcurrencyTest {
         assertThat(allowed).isEqualTo(300);
     }
 
+    /**
+     * A metered key and the keys it minted, used all at once from three instances: one budget,
+     * charged child then parent in one transaction, so no interleaving spends it twice (or deadlocks).
+     */
+    @Test
+    void aKeyAndItsChildrenShareTheirCreditsExactlyAcrossThreeInstances() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.POSTGRESQL, dir);
+        List<IssuedKey> keys = new ArrayList<>();
+        try (ApiKeyStore setup = db.builder().build()) {
+            IssuedKey parent = setup.create("alice", null, List.of("keys:write"), null, UsageLimits.NONE.withCredits(300));
+            keys.add(parent);
+            ApiKeyPrincipal minter = principal(setup, parent);
+            for (int i = 0; i < 3; i++) keys.add(setup.create(minter, null, List.of(), null));
+        }
+        AtomicInteger turn = new AtomicInteger();
+        // 3 × 8 × 20 = 480 attempts for 300 credits, spread over the parent and its three children.
+        int allowed = hammer(db, keys.get(0), 20, store -> {
+            IssuedKey k = keys.get(Math.floorMod(turn.getAndIncrement(), keys.size()));
+            return store.admit(principal(store, k));
+        });
+
+        assertThat(allowed).isEqualTo(300);
+        try (ApiKeyStore check = db.builder().build()) {
+            assertThat(check.find(keys.get(0).key().id()).orElseThrow().limits().credits()).isZero();
+        }
+    }
+
     @Test
     void theCacheTtlDoesNotMatterForCreditsWhichAreAlwaysReadFromTheDatabase() throws Exception {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);

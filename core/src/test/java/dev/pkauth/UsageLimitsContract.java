@@ -166,6 +166,107 @@ abstract class UsageLimitsContract {
         assertThat(store.create(parent, null, List.of(), null).key().limits()).as("inherited").isEqualTo(parentLimits);
     }
 
+    /** The attack: mint a child (it inherits the credits as last read), spend it, delete it, again. */
+    @Test
+    void aMeteredKeyAndTheKeysItMintsShareOneBudgetOfCredits() {
+        ApiKeyPrincipal parent = principal(store.create("alice", null, List.of("keys:write"), null,
+                UsageLimits.NONE.withCredits(10)));
+        int allowed = 0;
+        for (int cycle = 0; cycle < 5; cycle++) {
+            IssuedKey child = store.create(parent, null, List.of(), null);
+            assertThat(child.key().limits().credits()).as("inherited as last read").isEqualTo(10);
+            ApiKeyPrincipal p = principal(child);
+            for (int i = 0; i < 12; i++) if (store.admit(p).allowed()) allowed++;
+            store.revoke(child.key().id());
+        }
+        assertThat(allowed).as("five mint, spend, delete cycles on 10 credits").isEqualTo(10);
+        assertThat(store.admit(parent)).isEqualTo(new Usage.Exhausted(null, null));
+        assertThat(store.find(parent.keyId()).orElseThrow().limits().credits()).isZero();
+    }
+
+    @Test
+    void aRateLimitedKeyAndTheKeysItMintsShareOneWindow() {
+        ApiKeyPrincipal parent = principal(store.create("alice", null, List.of("keys:write"), null,
+                UsageLimits.NONE.withRateLimit(RateLimit.parse("5/1m"))));
+        List<ApiKeyPrincipal> children = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            children.add(principal(store.create(parent, null, List.of(), null,
+                    UsageLimits.NONE.withRateLimit(RateLimit.parse("5/1m")))));
+        }
+        int allowed = 0;
+        for (int round = 0; round < 5; round++) {
+            for (ApiKeyPrincipal child : children) if (store.admit(child).allowed()) allowed++;
+            if (store.admit(parent).allowed()) allowed++;
+        }
+        assertThat(allowed).as("a 5/1m key and three 5/1m children, 20 requests in one window").isEqualTo(5);
+        Usage refused = store.admit(children.get(0));
+        assertThat(refused).as("the parent's window answers for the child").isInstanceOf(Usage.RateLimited.class);
+        assertThat(refused.rate()).isEqualTo(new Usage.RateState(5, 60, 0, 60));
+
+        clock.advance(Duration.ofMinutes(1));
+        Usage next = store.admit(children.get(1));
+        assertThat(next.allowed()).as("a new window").isTrue();
+        assertThat(next.rate()).as("the headers report the window nearest its end").isEqualTo(new Usage.RateState(5, 60, 4, 60));
+    }
+
+    @Test
+    void theStoreWideDefaultRateLimitCountsALineageOnce() {
+        store.close();
+        store = builder().defaultRateLimit(RateLimit.parse("2/1h")).build();
+        ApiKeyPrincipal parent = principal(store.create("alice", null, List.of("keys:write"), null));
+        ApiKeyPrincipal child = principal(store.create(parent, null, List.of(), null));
+        ApiKeyPrincipal sibling = principal(store.create(parent, null, List.of(), null));
+        int allowed = 0;
+        for (int i = 0; i < 3; i++) {
+            if (store.admit(child).allowed()) allowed++;
+            if (store.admit(sibling).allowed()) allowed++;
+        }
+        assertThat(allowed).isEqualTo(2);
+        assertThat(store.admit(parent).allowed()).isFalse();
+    }
+
+    @Test
+    void aRequestChargesEveryMeteredKeyAboveItOrNone() {
+        ApiKeyPrincipal root = principal(store.create("alice", null, List.of("keys:write"), null,
+                UsageLimits.NONE.withCredits(10)));
+        ApiKeyPrincipal child = principal(store.create(root, null, List.of("keys:write"), null,
+                UsageLimits.NONE.withCredits(5)));
+        ApiKeyPrincipal grandchild = principal(store.create(child, null, List.of(), null));
+
+        assertThat(store.admit(grandchild)).as("the fewest left among the three").isEqualTo(new Usage.Allowed(null, 4L));
+        assertThat(store.consume(grandchild, 4)).isEqualTo(new Usage.Allowed(null, 0L));
+        assertThat(store.admit(child).allowed()).as("the child's five were spent by its own child").isFalse();
+        assertThat(credits(root)).isEqualTo(5);
+        assertThat(credits(grandchild)).isZero();
+
+        store.limits(child.keyId(), UsageLimits.NONE.withCredits(100));
+        store.limits(grandchild.keyId(), UsageLimits.NONE.withCredits(100));
+        assertThat(store.consume(grandchild, 6)).as("the root has 5: nothing is spent anywhere")
+                .isEqualTo(new Usage.Exhausted(null, null));
+        assertThat(credits(child)).isEqualTo(100);
+        assertThat(credits(grandchild)).isEqualTo(100);
+        assertThat(store.consume(grandchild, 5)).isEqualTo(new Usage.Allowed(null, 0L));
+        assertThat(credits(root)).isZero();
+        assertThat(credits(child)).isEqualTo(95);
+    }
+
+    private long credits(ApiKeyPrincipal p) {
+        Long credits = store.find(p.keyId()).orElseThrow().limits().credits();
+        return credits == null ? -1 : credits;
+    }
+
+    @Test
+    void aLineageIsAtMostEightGenerationsDeep() {
+        ApiKeyPrincipal key = principal(store.create("alice", null, List.of("keys:write"), null));
+        for (int generation = 1; generation <= UsageMeter.MAX_GENERATIONS; generation++) {
+            key = principal(store.create(key, null, List.of("keys:write"), null));
+        }
+        ApiKeyPrincipal deepest = key;
+        assertThatThrownBy(() -> store.create(deepest, null, List.of(), null))
+                .isInstanceOf(KeyLimitExceededException.class).hasMessageContaining("8 generations");
+        assertThat(store.admit(deepest)).isSameAs(Usage.UNLIMITED);
+    }
+
     @Test
     void limitsAreValidatedWithClearMessages() {
         assertThatThrownBy(() -> RateLimit.parse("100")).hasMessageContaining("100/1m");

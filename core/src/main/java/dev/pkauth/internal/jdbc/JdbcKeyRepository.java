@@ -512,15 +512,47 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public Spend spend(String id, long cost, long now) {
+    public Spend spend(List<String> ids, long cost, long now) {
+        if (ids.size() == 1) {
+            // The common case, a key minted by no metered key: one statement, no transaction.
+            return write(lookups, c -> spendOne(c, ids.get(0), cost, now), "spend credits");
+        }
+        // A key and the metered keys above it: all charged in one transaction, or none (the
+        // rollback undoes the ones charged before the key that had too few).
         return write(lookups, c -> {
-            try (PreparedStatement ps = c.prepareStatement(spendSql + " RETURNING credits")) {
-                bindSpend(ps, 1, id, cost, now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? new Spend(true, rs.getLong(1)) : new Spend(false, null);
-                }
+            try {
+                return inTransaction(c, () -> {
+                    Long fewest = null;
+                    for (String id : ids) {
+                        Spend one = spendOne(c, id, cost, now);
+                        if (!one.spent()) throw new NotSpent(one);
+                        fewest = fewest == null ? one.remaining() : Math.min(fewest, one.remaining());
+                    }
+                    return new Spend(true, fewest, null);
+                });
+            } catch (NotSpent e) {
+                return e.spend;
             }
         }, "spend credits");
+    }
+
+    /** Unwinds {@link #inTransaction} (rolling it back) when one key of a chain had too few credits. */
+    private static final class NotSpent extends RuntimeException {
+        private final transient Spend spend;
+
+        NotSpent(Spend spend) {
+            super(null, null, false, false);
+            this.spend = spend;
+        }
+    }
+
+    private Spend spendOne(Connection c, String id, long cost, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(spendSql + " RETURNING credits")) {
+            bindSpend(ps, 1, id, cost, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Spend(true, rs.getLong(1), null) : new Spend(false, null, id);
+            }
+        }
     }
 
     private static int bindSpend(PreparedStatement ps, int from, String id, long cost, long now) throws SQLException {

@@ -118,23 +118,29 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public synchronized Spend spend(String id, long cost, long now) {
-        KeyRecord r = rows.get(id);
-        if (r == null || r.limits().credits() == null) return new Spend(false, null);
-        dev.pkauth.UsageLimits l = r.limits();
-        long credits = l.credits();
-        Long refilledAt = r.lastRefillAt();
-        if (l.refill() != null) {
-            long since = refilledAt != null ? refilledAt : r.createdAt();
-            long interval = l.refill().interval().toSeconds();
-            if (now >= since + interval) {
-                credits = l.refill().amount();
-                refilledAt = now - Math.floorMod(now - since, interval);
+    public synchronized Spend spend(List<String> ids, long cost, long now) {
+        List<KeyRecord> charged = new java.util.ArrayList<>(ids.size());
+        Long fewest = null;
+        for (String id : ids) {
+            KeyRecord r = rows.get(id);
+            if (r == null || r.limits().credits() == null) return new Spend(false, null, id);
+            dev.pkauth.UsageLimits l = r.limits();
+            long credits = l.credits();
+            Long refilledAt = r.lastRefillAt();
+            if (l.refill() != null) {
+                long since = refilledAt != null ? refilledAt : r.createdAt();
+                long interval = l.refill().interval().toSeconds();
+                if (now >= since + interval) {
+                    credits = l.refill().amount();
+                    refilledAt = now - Math.floorMod(now - since, interval);
+                }
             }
+            if (credits < cost) return new Spend(false, credits, id);
+            charged.add(r.withLimits(new dev.pkauth.UsageLimits(l.rateLimit(), credits - cost, l.refill()), refilledAt));
+            fewest = fewest == null ? credits - cost : Math.min(fewest, credits - cost);
         }
-        if (credits < cost) return new Spend(false, credits);
-        rows.put(id, r.withLimits(new dev.pkauth.UsageLimits(l.rateLimit(), credits - cost, l.refill()), refilledAt));
-        return new Spend(true, credits - cost);
+        for (KeyRecord r : charged) rows.put(r.id(), r);
+        return new Spend(true, fewest, null);
     }
 
     @Override

@@ -71,14 +71,20 @@ public interface KeyRepository extends AutoCloseable {
      */
     boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement, AuditRecord audit);
 
-    /** After spending credits: whether they were spent (nothing changes when not enough were left), and what is left. */
-    record Spend(boolean spent, Long remaining) {}
+    /**
+     * After spending credits: whether they were spent (nothing changes when not enough were left),
+     * the fewest left among the keys charged, and which key had too few when they were not spent.
+     */
+    record Spend(boolean spent, Long remaining, String exhausted) {}
 
     /**
-     * Spends {@code cost} credits atomically, first refilling them when a refill is due (the
-     * refill clock advances by whole intervals). Not spent when fewer than {@code cost} are left.
+     * Spends {@code cost} credits of each of {@code ids} (a key, then the metered keys that minted
+     * it) atomically: all or none. Each is first refilled when its refill is due (the refill clock
+     * advances by whole intervals). Nothing is spent when any has fewer than {@code cost} left.
+     * Rows are charged in the order given, always descendant before ancestor, so two charges
+     * that share keys lock them in the same order.
      */
-    Spend spend(String id, long cost, long now);
+    Spend spend(List<String> ids, long cost, long now);
 
     /** Seconds until the key's next refill at {@code now}, or {@code null} when it has none. */
     Long secondsToRefill(String id, long now);
