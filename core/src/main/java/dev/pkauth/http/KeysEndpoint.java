@@ -59,6 +59,21 @@ public final class KeysEndpoint {
     public static final String WRITE_SCOPE = "keys:write";
     /** Request bodies over this many bytes are refused with 413 before more is read. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
+    /**
+     * The longest a request body may take to arrive: a body still arriving after this is refused
+     * with 408 and its connection closed, so a client trickling bytes holds a thread no longer.
+     */
+    public static final java.time.Duration BODY_DEADLINE = java.time.Duration.ofSeconds(10);
+    /**
+     * How many request bodies one user may be sending at once, and all users together, per
+     * endpoint: a body is read by a blocking read (Servlet, JAX-RS and Spring MVC alike), so
+     * without these a key holder opening hundreds of slow uploads would hold every thread of the
+     * container. Beyond them the request is answered at once (429 for the user, 503 for all),
+     * without reading its body.
+     */
+    public static final int MAX_BODIES_PER_USER = 2;
+    /** See {@link #MAX_BODIES_PER_USER}. */
+    public static final int MAX_BODIES = 32;
     /** Page size when the request names none. */
     public static final int DEFAULT_PAGE_SIZE = 50;
     /** Ten years: longer expiries are more likely a unit mistake than a wish. */
@@ -75,6 +90,9 @@ public final class KeysEndpoint {
     private final Clock clock;
     private final Answer missingKey;
     private final Answer needsWriteScope;
+    private final java.util.concurrent.Semaphore bodies = new java.util.concurrent.Semaphore(MAX_BODIES);
+    /** Bodies being read per user; an entry lives only while one is (so at most {@link #MAX_BODIES} entries). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> bodiesByUser = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param store the key store
@@ -347,7 +365,7 @@ public final class KeysEndpoint {
     // --- request bodies --------------------------------------------------------------------------
 
     /** The body as a JSON object ({@code {}} when empty), or a 400/413/415. */
-    private static Map<String, Object> object(Request request, String expected) {
+    private Map<String, Object> object(Request request, String expected) {
         String text = read(request);
         if (text.isBlank()) return Map.of();
         String type = request.contentType() == null ? "" : request.contentType().toLowerCase(Locale.ROOT);
@@ -368,15 +386,50 @@ public final class KeysEndpoint {
         return object;
     }
 
-    private static String read(Request request) {
+    private String read(Request request) {
         if (request.contentLength() > MAX_BODY_BYTES) throw tooLarge();
+        if (request.contentLength() == 0
+                || (request.contentLength() < 0 && request.transferEncoding() == null)) return "";
+        String user = Objects.requireNonNull(request.caller(), "caller").userId();
+        if (!bodies.tryAcquire()) {
+            throw new BadRequest(Answer.error(503, "temporarily_unavailable",
+                    "too many request bodies are being received; try again shortly").with("Retry-After", "1"));
+        }
         try {
-            byte[] bytes = request.body().readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
-            return new String(bytes, StandardCharsets.UTF_8);
+            if (bodiesByUser.merge(user, 1, Integer::sum) > MAX_BODIES_PER_USER) {
+                throw new BadRequest(Answer.error(429, "too_many_requests", "this user is already sending "
+                        + MAX_BODIES_PER_USER + " request bodies; send one at a time").with("Retry-After", "1"));
+            }
+            return readBefore(request.body(), request.contentLength(), clock.millis() + BODY_DEADLINE.toMillis());
+        } finally {
+            bodiesByUser.computeIfPresent(user, (u, n) -> n == 1 ? null : n - 1);
+            bodies.release();
+        }
+    }
+
+    /**
+     * Reads the body, at most {@value #MAX_BODY_BYTES} bytes, refusing it (408) once
+     * {@code deadline} has passed: a read blocks, so the deadline is checked as each piece arrives,
+     * and the container's idle timeout bounds the wait for one piece.
+     */
+    private String readBefore(InputStream in, long declared, long deadline) {
+        byte[] buffer = new byte[MAX_BODY_BYTES + 1];
+        int length = 0;
+        try {
+            while (length < buffer.length) {
+                int n = in.read(buffer, length, buffer.length - length);
+                if (n < 0) break;
+                length += n;
+                if ((declared < 0 || length < declared) && clock.millis() > deadline) {
+                    throw new BadRequest(Answer.error(408, "request_timeout", "the request body took longer than "
+                            + BODY_DEADLINE.toSeconds() + " seconds to arrive"));
+                }
+            }
         } catch (IOException e) {
             throw badRequest("the body could not be read");
         }
+        if (length > MAX_BODY_BYTES) throw tooLarge();
+        return new String(buffer, 0, length, StandardCharsets.UTF_8);
     }
 
     /** 413; the rest of the body stays unread, so {@link #handle} closes the connection. */

@@ -108,4 +108,131 @@ class KeysEndpointTest {
         assertThat(foreign.body()).isEqualTo(unknown.body());
         assertThat(store.find(bobs.key().id()).orElseThrow().revokedAt()).isNull();
     }
+
+    /** A client sending its body a byte at a time, each byte taking a second of the endpoint's clock. */
+    @Test
+    void aBodyStillArrivingAfterTheDeadlineIs408AndClosesTheConnection() {
+        dev.pkauth.testing.MutableClock clock = dev.pkauth.testing.MutableClock.startingAt("2026-01-01T00:00:00Z");
+        KeysEndpoint timed = new KeysEndpoint(store, "api", "/keys", clock);
+        ApiKeyPrincipal writer = caller("keys:write");
+        byte[] body = "{\"name\":\"slow-slow-slow-slow-slow\"}".getBytes(StandardCharsets.UTF_8);
+        java.io.InputStream trickle = new java.io.InputStream() {
+            int next;
+
+            @Override
+            public int read() {
+                if (next == body.length) return -1;
+                clock.advance(java.time.Duration.ofSeconds(1));
+                return body[next++];
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                int c = read();
+                if (c < 0) return -1;
+                b[off] = (byte) c;
+                return 1;
+            }
+        };
+        int before = store.list("alice").size();
+
+        KeysEndpoint.Answer a = timed.handle(new KeysEndpoint.Request("POST", "", null, "application/json", body.length, null,
+                trickle, writer));
+
+        assertThat(a.status()).as(a.body()).isEqualTo(408);
+        assertThat(a.body()).contains("\"error\":\"request_timeout\"", "10 seconds");
+        assertThat(a.headers()).containsEntry("Connection", "close");
+        assertThat(store.list("alice")).hasSize(before);
+    }
+
+    /** A body that blocks until released, telling when the endpoint started reading it. */
+    static final class HeldBody extends java.io.InputStream {
+        final java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.io.InputStream rest;
+
+        HeldBody(String body) {
+            rest = new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0];
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            reading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            return rest.read(b, off, len);
+        }
+    }
+
+    @Test
+    void aUserSendingManyBodiesAtOnceIsRefusedWithoutReadingThemAndOthersAreNot() throws Exception {
+        ApiKeyPrincipal alice = caller("keys:write");
+        ApiKeyPrincipal bob = store.create("bob", "caller", List.of("keys:write"), null).key().toPrincipal();
+        String body = "{\"name\":\"held\"}";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            List<HeldBody> held = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<KeysEndpoint.Answer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < KeysEndpoint.MAX_BODIES_PER_USER; i++) {
+                HeldBody h = new HeldBody(body);
+                held.add(h);
+                answers.add(pool.submit(() -> endpoint.handle(new KeysEndpoint.Request("POST", "", null, "application/json",
+                        body.length(), null, h, alice))));
+                assertThat(h.reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
+            HeldBody third = new HeldBody(body);
+            KeysEndpoint.Answer refused = endpoint.handle(new KeysEndpoint.Request("POST", "", null, "application/json",
+                    body.length(), null, third, alice));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+            assertThat(refused.body()).contains("\"error\":\"too_many_requests\"");
+            assertThat(refused.headers()).containsEntry("Retry-After", "1").containsEntry("Connection", "close");
+            assertThat(third.reading.getCount()).as("its body was never read").isEqualTo(1);
+
+            assertThat(call("POST", "", null, "application/json", body, bob).status()).as("another user").isEqualTo(201);
+            assertThat(call("GET", "", null, null, null, alice).status()).as("a request without a body").isEqualTo(200);
+
+            for (HeldBody h : held) h.release.countDown();
+            for (var f : answers) assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(201);
+            assertThat(call("POST", "", null, "application/json", body, alice).status()).as("slots given back").isEqualTo(201);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void allUsersTogetherSendAtMostMaxBodiesAtOnce() throws Exception {
+        String body = "{\"name\":\"held\"}";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            List<HeldBody> held = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<KeysEndpoint.Answer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < KeysEndpoint.MAX_BODIES; i++) {
+                ApiKeyPrincipal user = store.create("user" + i, null, List.of("keys:write"), null).key().toPrincipal();
+                HeldBody h = new HeldBody(body);
+                held.add(h);
+                answers.add(pool.submit(() -> endpoint.handle(new KeysEndpoint.Request("POST", "", null, "application/json",
+                        body.length(), null, h, user))));
+                assertThat(h.reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
+            ApiKeyPrincipal late = store.create("late", null, List.of("keys:write"), null).key().toPrincipal();
+            KeysEndpoint.Answer busy = call("POST", "", null, "application/json", body, late);
+            assertThat(busy.status()).as(busy.body()).isEqualTo(503);
+            assertThat(busy.headers()).containsEntry("Retry-After", "1");
+
+            for (HeldBody h : held) h.release.countDown();
+            for (var f : answers) assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(201);
+            assertThat(call("POST", "", null, "application/json", body, late).status()).isEqualTo(201);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -43,6 +43,8 @@ public final class ExampleApp {
     static final List<String> DEMO_SCOPES = List.of("docs:read", "keys:write");
     private static final Logger log = LoggerFactory.getLogger(ExampleApp.class);
 
+    /** Bytes per second; a phone on a bad network sends far more. */
+    static final long MIN_REQUEST_DATA_RATE = 256;
     private final ApiKeyStore store;
     private final Server server;
 
@@ -51,6 +53,10 @@ public final class ExampleApp {
         this.server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        // A body read blocks a thread: a client sending less than this (bytes per second, averaged
+        // over the read) gets 408 instead of holding the thread. pkauth's own endpoints also cap the
+        // bodies in flight per user; this covers the application's routes (POST /api/docs).
+        http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);

@@ -159,6 +159,57 @@ public abstract class KeysHttpContract {
                 .as("the customer's own disable they may undo").contains("\"disabled\":false");
     }
 
+    /** A POST whose head and first byte are sent, the rest of its body held back until {@link #finish}. */
+    private java.net.Socket startUpload(String token, String body) throws java.io.IOException {
+        java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort());
+        s.setSoTimeout(30_000);
+        String head = "POST " + base.getPath().replaceAll("/$", "") + "/keys HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                + base.getPort() + "\r\nConnection: close\r\n" + bearer(token) + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body.charAt(0);
+        s.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        return s;
+    }
+
+    private static RawHttp.Response finish(java.net.Socket s, String body) throws java.io.IOException {
+        s.getOutputStream().write(body.substring(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+        return RawHttp.parse(s.getInputStream().readAllBytes());
+    }
+
+    /**
+     * A key holder's slow uploads hold at most two threads: with two bodies of one user still
+     * arriving, that user's next body is refused at once (429, unread, connection closed) while
+     * another user's is served; the two complete normally when their bytes come.
+     */
+    @Test
+    void aKeyHoldersSlowUploadsHoldAtMostTwoRequestsWhileOthersAreServed() throws Exception {
+        String slowpoke = writer("slowpoke");
+        String body = "{\"name\":\"slow\"}";
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < dev.pkauth.http.KeysEndpoint.MAX_BODIES_PER_USER; i++) slow.add(startUpload(slowpoke, body));
+            RawHttp.Response[] third = new RawHttp.Response[1];
+            // Until both slow bodies are being read, a third is served (201); then it is refused.
+            Await.until("two bodies of one user in flight", java.time.Duration.ofSeconds(30), () -> {
+                third[0] = RawHttp.request(base, "POST", "/keys", body, bearer(slowpoke));
+                return third[0].status() != 201;
+            });
+            assertJson(third[0], 429, "too_many_requests");
+            assertThat(third[0].header("Retry-After")).isEqualTo("1");
+
+            RawHttp.Response other = RawHttp.request(base, "POST", "/keys", body, bearer(writer("patient")));
+            assertThat(other.status()).as("another user, meanwhile: " + other).isEqualTo(201);
+
+            for (java.net.Socket s : slow) {
+                RawHttp.Response done = finish(s, body);
+                assertThat(done.status()).as(done.toString()).isEqualTo(201);
+            }
+        } finally {
+            for (java.net.Socket s : slow) s.close();
+        }
+    }
+
     @Test
     void anUnsupportedMethodIs405JsonWithAllow() {
         RawHttp.Response r = RawHttp.request(base, "PUT", "/keys", "{}", bearer(writer("alice")));
