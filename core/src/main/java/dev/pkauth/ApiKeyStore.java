@@ -518,6 +518,31 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     /**
+     * The fingerprint of the pepper new keys are hashed under: four hex digits of an HMAC made
+     * with it, which identify a pepper without revealing it (the store logs it when it opens).
+     *
+     * @return the current pepper's fingerprint
+     */
+    public String pepperFingerprint() {
+        ensureOpen();
+        return verifier.currentFingerprint();
+    }
+
+    /**
+     * The pepper fingerprints of the newest keys (up to 100) that this store cannot verify because
+     * they were hashed under a pepper it does not hold: empty when it holds theirs. A tool that
+     * mints (the CLI does) checks this first, so a key is never minted under a pepper the
+     * application does not have.
+     *
+     * @return the distinct fingerprints of peppers this store lacks, newest key's first
+     * @throws StoreUnavailableException when the database cannot be read
+     */
+    public java.util.Set<String> foreignPepperFingerprints() {
+        ensureOpen();
+        return verifier.foreignFingerprints();
+    }
+
+    /**
      * The key with this id, if any.
      *
      * @param id the key's id ({@code key_…})

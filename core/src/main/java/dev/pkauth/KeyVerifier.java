@@ -123,13 +123,23 @@ final class KeyVerifier implements AutoCloseable {
             log.debug("pkauth: could not read the keys' pepper fingerprints: {}", e.getMessage());
             return;
         }
-        java.util.List<String> foreign = fingerprints.stream().filter(f -> !hasher.knows(f)).toList();
+        java.util.List<String> foreign = foreign(fingerprints);
         if (foreign.isEmpty()) return;
         log.warn("pkauth: {} of the {} newest keys in {} were hashed under a pepper this process does not have "
                 + "(fingerprint {}; this process has {}); they will not verify until {} or {} holds that pepper",
                 foreign.size(), fingerprints.size(), where, String.join(", ", new java.util.LinkedHashSet<>(foreign)),
                 String.join(", ", hasher.fingerprints()),
                 s.describe(Settings.PEPPER), s.describe(Settings.PEPPER_PREVIOUS));
+    }
+
+    /** The fingerprints among {@code fingerprints} of peppers this verifier does not hold, in order, repeats kept. */
+    private java.util.List<String> foreign(java.util.List<String> fingerprints) {
+        return fingerprints.stream().filter(f -> !hasher.knows(f)).toList();
+    }
+
+    /** The distinct fingerprints of peppers this verifier lacks among the newest keys' (up to {@value #PEPPER_SAMPLE}). */
+    java.util.Set<String> foreignFingerprints() {
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(foreign(repository.recentPepperIds(PEPPER_SAMPLE))));
     }
 
     /** Newest keys {@link #warnOfForeignPeppers} looks at: an indexed read, whatever the table's size. */

@@ -327,6 +327,8 @@ public final class PkauthCli {
         String allowIp;
         @Option(names = "--metadata", paramLabel = "JSON", description = "a JSON object for your application: '{\"plan\":\"pro\"}'")
         String metadata;
+        @Option(names = "--force", description = "mint even when the table's newest keys were hashed under another pepper")
+        boolean force;
 
         static final class Expiry {
             @Option(names = "--expires-in", paramLabel = "D", description = "lifetime: 90d, 24h, 30m, 45s") String in;
@@ -345,6 +347,17 @@ public final class PkauthCli {
                 KeySpec spec = KeySpec.of(name, scopes == null ? List.of() : scopes).expiresAt(expiresAt).limits(limits)
                         .metadata(metadata).allowedIps(allowIp == null ? null : IpAllowlist.parse(allowIp));
                 notePepper();
+                java.util.Set<String> foreign = store.foreignPepperFingerprints();
+                if (!foreign.isEmpty() && !force) {
+                    // A key minted under a pepper the application lacks answers 401 there, and
+                    // nothing says why: refuse, naming the fingerprints (never the peppers).
+                    err().println("pkauth: refusing to mint: the newest keys in " + root.where()
+                            + " were hashed under pepper fingerprint " + String.join(", ", foreign)
+                            + ", and this pepper is " + store.pepperFingerprint()
+                            + ". Set PKAUTH_PEPPER to the application's pepper (or add the old one to PKAUTH_PEPPER_PREVIOUS),"
+                            + " or pass --force to mint under this one anyway");
+                    return USAGE;
+                }
                 IssuedKey issued = as(store).create(user, spec);
                 out().println(issued.token());
                 out().flush();

@@ -21,6 +21,12 @@ class CliTest {
 
     record Result(int exit, String out, String err) {}
 
+    static int keysOf(TestDatabase db, String user) {
+        try (dev.pkauth.ApiKeyStore store = db.builder().build()) {
+            return store.list(user).size();
+        }
+    }
+
     Result run(TestDatabase db, String stdin, String... args) {
         return runWith(db, Map.of(), stdin, args);
     }
@@ -232,6 +238,19 @@ class CliTest {
         assertThat(otherPepper.exit()).isEqualTo(1);
         assertThat(otherPepper.err()).contains("invalid key: unknown_pepper", "a pepper this process does not have", "PKAUTH_PEPPER")
                 .doesNotContain(db.pepper(), "the-pepper-of-some-other-deployment");
+
+        // Minting under another pepper than the table's keys: a key the application would answer 401 for.
+        Map<String, String> other = Map.of("PKAUTH_PEPPER", "the-pepper-of-some-other-deployment");
+        int keysBefore = keysOf(db, "erin");
+        Result refused = runWith(db, other, null, "create", "--user", "erin");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).contains("refusing to mint", "pepper fingerprint", "--force", "PKAUTH_PEPPER")
+                .doesNotContain(db.pepper(), "the-pepper-of-some-other-deployment");
+        assertThat(keysOf(db, "erin")).isEqualTo(keysBefore);
+        Result forced = runWith(db, other, null, "create", "--user", "erin", "--force");
+        assertThat(forced.exit()).as(forced.err()).isZero();
+        assertThat(forced.out()).startsWith("pk.key_");
     }
 
     @org.junit.jupiter.api.Test
