@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * The HTTP contract through {@link ApiKeyAuthFilter} in a Jersey application running as a servlet
- * in Jetty, registered by package scanning, finding its store in the ServletContext attribute.
+ * in Jetty and in Tomcat, registered by package scanning, finding its store in the ServletContext attribute.
  */
 class JaxrsFilterHttpTest {
     abstract static class Deployment extends HttpContract {
@@ -39,6 +39,40 @@ class JaxrsFilterHttpTest {
 
     @Nested
     class OnPostgres extends Deployment {
+        @Override
+        protected Backend backend() {
+            return Backend.POSTGRESQL;
+        }
+    }
+
+    /** The same application as a servlet in embedded Tomcat 11. */
+    abstract static class TomcatDeployment extends HttpContract {
+        org.apache.catalina.startup.Tomcat tomcat;
+
+        @Override
+        protected URI start(TestDatabase db, ApiKeyStore store) throws Exception {
+            tomcat = dev.pkauth.testing.TomcatServers.start(d -> d.attribute(ApiKeyAuthFilter.STORE_PROPERTY, store)
+                    .servlet("jersey", new org.glassfish.jersey.servlet.ServletContainer(
+                            new ResourceConfig().packages("dev.pkauth.jaxrs")), "/*"));
+            return dev.pkauth.testing.TomcatServers.uri(tomcat);
+        }
+
+        @Override
+        protected void stop() throws Exception {
+            dev.pkauth.testing.TomcatServers.stop(tomcat);
+        }
+    }
+
+    @Nested
+    class OnTomcatSqlite extends TomcatDeployment {
+        @Override
+        protected Backend backend() {
+            return Backend.SQLITE;
+        }
+    }
+
+    @Nested
+    class OnTomcatPostgres extends TomcatDeployment {
         @Override
         protected Backend backend() {
             return Backend.POSTGRESQL;

@@ -33,4 +33,23 @@ class KeysResourceHttpTest extends KeysHttpContract {
     protected void stop() throws Exception {
         server.stop();
     }
+
+    /** The same locator in Jersey on embedded Tomcat 11. */
+    @org.junit.jupiter.api.Nested
+    class OnTomcat extends KeysHttpContract {
+        org.apache.catalina.startup.Tomcat tomcat;
+
+        @Override
+        protected URI start(ApiKeyStore store) throws Exception {
+            Api.keys = new KeysResource(store, REALM, "/keys");
+            tomcat = dev.pkauth.testing.TomcatServers.start(d -> d.servlet("jersey", new org.glassfish.jersey.servlet.ServletContainer(
+                    new ResourceConfig().register(new ApiKeyFeature(store)).register(Api.class)), "/*"));
+            return dev.pkauth.testing.TomcatServers.uri(tomcat);
+        }
+
+        @Override
+        protected void stop() throws Exception {
+            dev.pkauth.testing.TomcatServers.stop(tomcat);
+        }
+    }
 }

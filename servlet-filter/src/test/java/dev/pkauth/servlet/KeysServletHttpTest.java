@@ -27,4 +27,23 @@ class KeysServletHttpTest extends KeysHttpContract {
     protected void stop() throws Exception {
         server.stop();
     }
+
+    /** The same endpoints on embedded Tomcat 11. */
+    @org.junit.jupiter.api.Nested
+    class OnTomcat extends KeysHttpContract {
+        org.apache.catalina.startup.Tomcat tomcat;
+
+        @Override
+        protected URI start(ApiKeyStore store) throws Exception {
+            tomcat = dev.pkauth.testing.TomcatServers.start(d -> d
+                    .filter("pkauth", new ApiKeyFilter(store), "/keys/*")
+                    .servlet("keys", new KeysServlet(store, REALM, "/keys"), "/keys/*"));
+            return dev.pkauth.testing.TomcatServers.uri(tomcat);
+        }
+
+        @Override
+        protected void stop() throws Exception {
+            dev.pkauth.testing.TomcatServers.stop(tomcat);
+        }
+    }
 }

@@ -13,7 +13,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Nested;
 
-/** The HTTP contract through {@link ApiKeyFilter} registered in code in front of a plain servlet. */
+/** The HTTP contract through {@link ApiKeyFilter} registered in code in front of a plain servlet, on Jetty and on Tomcat. */
 class ServletFilterHttpTest {
     abstract static class Deployment extends HttpContract {
         @Override
@@ -52,6 +52,47 @@ class ServletFilterHttpTest {
 
     @Nested
     class OnPostgres extends Deployment {
+        @Override
+        protected Backend backend() {
+            return Backend.POSTGRESQL;
+        }
+    }
+
+    /** The same deployment on embedded Tomcat 11, set up through Tomcat's context API. */
+    abstract static class TomcatDeployment extends HttpContract {
+        @Override
+        protected boolean protectsUnmatchedPaths() {
+            return false; // the filter is mapped to the contract's routes only
+        }
+
+        org.apache.catalina.startup.Tomcat tomcat;
+
+        @Override
+        protected URI start(TestDatabase db, ApiKeyStore store) throws Exception {
+            tomcat = dev.pkauth.testing.TomcatServers.start(d -> d
+                    .filter("pkauth", new ApiKeyFilter(store), "/whoami")
+                    .filter("pkauth-scoped", ApiKeyFilter.builder(store).requiredScopes("docs:write").build(), "/scoped")
+                    .filter("pkauth-open", ApiKeyFilter.builder(store).anonymous(true).build(), "/open")
+                    .servlet("whoami", new WhoamiServlet(), "/*"));
+            return dev.pkauth.testing.TomcatServers.uri(tomcat);
+        }
+
+        @Override
+        protected void stop() throws Exception {
+            dev.pkauth.testing.TomcatServers.stop(tomcat);
+        }
+    }
+
+    @Nested
+    class OnTomcatSqlite extends TomcatDeployment {
+        @Override
+        protected Backend backend() {
+            return Backend.SQLITE;
+        }
+    }
+
+    @Nested
+    class OnTomcatPostgres extends TomcatDeployment {
         @Override
         protected Backend backend() {
             return Backend.POSTGRESQL;
