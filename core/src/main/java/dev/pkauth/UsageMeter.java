@@ -61,14 +61,14 @@ final class UsageMeter {
             return verifier.verify(token, clientAddress);
         }
         long now = nowSeconds();
-        String budget = budgetOf(clientAddress);
         long windowSeconds = failedAuthLimit.window().toSeconds();
         if (Tokens.isWellFormed(token) && verifier.inMemory(Tokens.idOf(token))) {
             // Answered from memory: no lookup to ration; a rejection still counts.
             Verification v = verifier.verify(token, clientAddress);
-            if (!v.isValid()) failedByAddress.hit(budget, windowSeconds, now);
+            if (!v.isValid()) failedByAddress.hit(budgetOf(clientAddress), windowSeconds, now);
             return v;
         }
+        String budget = budgetOf(clientAddress);
         // Reserve a unit before the lookup and give it back if the key verifies: checking first and
         // counting after let 200 simultaneous guesses all pass the check (39-44 lookups, not 20).
         FixedWindows.Window w = failedByAddress.count(budget, windowSeconds, now);
@@ -90,17 +90,21 @@ final class UsageMeter {
         return v;
     }
 
+    /** The one budget of every client address that is not an IP address. */
+    static final String UNPARSEABLE = "unparseable";
+
     /**
-     * Whose budget an address spends: an IPv4 address its own; an IPv6 address its /64, since one
-     * client usually holds a whole /64 and could otherwise rotate through it for free.
+     * Whose budget an address spends, canonical however it is spelled: an IPv4 address its own
+     * (IPv4-mapped IPv6 is the IPv4 client); an IPv6 address its /64, since one client usually
+     * holds a whole /64 and could otherwise rotate through it for free. Anything else (an RFC 7239
+     * {@code _obfuscated} identifier or {@code unknown} that a forwarding customizer passed on)
+     * shares one budget: otherwise a client choosing its own "address" would get a fresh budget
+     * with each one.
      */
     static String budgetOf(String address) {
-        if (address.indexOf(':') < 0) return address;
         long[] bits = new long[2];
-        if (!IpAllowlist.parseAddress(address, bits)) return address;
+        if (!IpAllowlist.parseAddress(address, bits)) return UNPARSEABLE;
         if (bits[0] == 0 && (bits[1] >>> 32) == 0xffffL) {
-            // IPv4-mapped (::ffff:a.b.c.d, ::ffff:0102:0304, [::FFFF:…]) is the IPv4 client itself:
-            // one budget, however the address is spelled.
             long v4 = bits[1] & 0xffffffffL;
             return (v4 >>> 24) + "." + ((v4 >>> 16) & 0xff) + "." + ((v4 >>> 8) & 0xff) + "." + (v4 & 0xff);
         }

@@ -98,6 +98,28 @@ class FailedAuthFloodTest {
         assertThat(ApiKeyStore.budgetOf("fe80::1%eth0")).isEqualTo(ApiKeyStore.budgetOf("fe80::2"));
     }
 
+    /**
+     * A forwarding customizer may pass on what the client wrote (RFC 7239 {@code for=_hidden},
+     * {@code unknown}, junk): a client choosing its own "address" must not get a fresh budget each
+     * time. Everything that is not an IP address shares one budget, and no allowlist admits it.
+     */
+    @Test
+    void addressesThatAreNotIpAddressesShareOneBudget() {
+        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p").build()) {
+            for (int i = 0; i < 20; i++) {
+                String guess = "pk.key_" + String.format("%032d", i).replace('0', 'G') + "." + "B".repeat(43);
+                assertThat(store.verify(guess, "_obfuscated" + i)).isInstanceOf(Verification.Invalid.class);
+            }
+            for (String spoofed : List.of("_other", "unknown", "not an address", "1.2.3.4.5", "[zz::1]")) {
+                assertThat(store.verify("pk.key_" + "H".repeat(32) + "." + "B".repeat(43), spoofed)).as(spoofed)
+                        .isInstanceOf(Verification.Throttled.class);
+            }
+            assertThat(store.verify("pk.key_" + "H".repeat(32) + "." + "B".repeat(43), "198.51.100.1")).as("a real address")
+                    .isInstanceOf(Verification.Invalid.class);
+        }
+        assertThat(IpAllowlist.parse("0.0.0.0/0,::/0").allows("_obfuscated")).isFalse();
+    }
+
     @Test
     void theBudgetCanBeTurnedOff() {
         try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p")

@@ -51,6 +51,12 @@ public final class TomcatServers {
             return this;
         }
 
+        /** Adds a valve to the context's pipeline (before its filters), such as {@code RemoteIpValve}. */
+        public Deployment valve(org.apache.catalina.Valve valve) {
+            context.getPipeline().addValve(valve);
+            return this;
+        }
+
         /** Sets a ServletContext attribute before any filter or servlet starts. */
         public Deployment attribute(String name, Object value) {
             context.addServletContainerInitializer((classes, servletContext) -> servletContext.setAttribute(name, value), null);
