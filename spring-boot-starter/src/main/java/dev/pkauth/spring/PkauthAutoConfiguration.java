@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.web.servlet.ConditionalOnDefaultServletWebSecurity;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -117,6 +118,18 @@ public class PkauthAutoConfiguration {
     @ConditionalOnMissingBean({UserDetailsService.class, AuthenticationManager.class, AuthenticationProvider.class})
     public InMemoryUserDetailsManager pkauthNoUsers() {
         return new InMemoryUserDetailsManager();
+    }
+
+    /**
+     * Reports at startup the {@code @PreAuthorize} rules no API key can satisfy
+     * ({@code hasAuthority('notes:read')} without {@code SCOPE_}, {@code hasRole(…)}), naming the method.
+     *
+     * @param beans the application's beans
+     * @return the report, run once every singleton exists
+     */
+    @Bean
+    static SmartInitializingSingleton pkauthUnsatisfiableRuleReport(org.springframework.beans.factory.ListableBeanFactory beans) {
+        return new UnsatisfiableRuleReport(beans);
     }
 
     /** Servlet web applications: the key endpoints and the default chain. */

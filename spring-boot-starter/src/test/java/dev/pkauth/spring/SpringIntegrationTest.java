@@ -140,6 +140,66 @@ class SpringIntegrationTest {
         }
     }
 
+    /** A bean whose rules a new user wrote from memory: three no key can satisfy, two it can. */
+    public static class Notes {
+        @org.springframework.security.access.prepost.PreAuthorize("hasAuthority('notes:read')")
+        public String read() {
+            return "r";
+        }
+
+        @org.springframework.security.access.prepost.PreAuthorize("hasRole('EDITOR')")
+        public String edit() {
+            return "e";
+        }
+
+        @org.springframework.security.access.prepost.PreAuthorize("hasAnyAuthority('SCOPE_notes read')")
+        public String list() {
+            return "l";
+        }
+
+        @org.springframework.security.access.prepost.PreAuthorize("hasAuthority('SCOPE_notes:write') or hasRole('ADMIN')")
+        public String write() {
+            return "w";
+        }
+
+        @org.springframework.security.access.prepost.PreAuthorize("isAuthenticated()")
+        public String any() {
+            return "a";
+        }
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(ContractApp.class)
+    static class WithNotes {
+        @Bean
+        Notes notes() {
+            return new Notes();
+        }
+    }
+
+    @Test
+    void rulesNoKeyCanSatisfyAreReportedAtStartupNamingTheMethodAndTheFix() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        // Spring Boot sets logging up afresh as it starts: read the console, as a user would.
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (ApiKeyStore store = db.builder().build(); ContractApp.Running app = ContractApp.start(store, Map.of(), WithNotes.class)) {
+            assertThat(app.context().getBean(Notes.class)).isNotNull();
+        } finally {
+            System.setOut(out);
+        }
+        List<String> warnings = console.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("WARN") && l.contains("no API key can satisfy")).toList();
+        assertThat(warnings).hasSize(3);
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains(Notes.class.getName() + ".read",
+                "did you mean hasAuthority('SCOPE_notes:read')?"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains(Notes.class.getName() + ".edit", "carry no roles"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains(Notes.class.getName() + ".list", "is not one scope"));
+        assertThat(warnings).noneMatch(w -> w.contains(".write") || w.contains(".any"));
+    }
+
     /** An application with a role hierarchy of its own. */
     @SpringBootConfiguration
     @EnableAutoConfiguration
