@@ -313,6 +313,23 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     /**
+     * Gives back {@code credits} that {@link #admit} or {@link #consume} spent for a request the
+     * application then refused without doing its work (the adapters do this for a 400, 403, 404 or
+     * 405 answered after the key was metered): to the key and every metered key above it, never
+     * beyond a refill's amount. A request still counts against the rate limit; a key without
+     * credits is left as it is.
+     *
+     * @param principal the key the credits were spent for
+     * @param credits how many to give back
+     * @throws IllegalArgumentException when {@code credits} is below 1
+     */
+    public void refund(ApiKeyPrincipal principal, long credits) {
+        ensureOpen();
+        if (credits < 1) throw new IllegalArgumentException("credits to refund must be at least 1, was " + credits);
+        meter.refund(principal, credits);
+    }
+
+    /**
      * Sets a key's limits: rate limit, credits (as given) and refill (its clock restarting now).
      * Takes effect at once here and, like a revocation, in other processes as soon as the change
      * reaches them.

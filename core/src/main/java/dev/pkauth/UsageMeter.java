@@ -137,6 +137,17 @@ final class UsageMeter {
         return meter(principal.keyId(), null, credits);
     }
 
+    /** Gives {@code credits} back to the key and every metered key above it. */
+    void refund(ApiKeyPrincipal principal, long credits) {
+        List<String> metered = new ArrayList<>(2);
+        if (principal.mintedBy() == null) {
+            if (principal.limits().credits() != null) metered.add(principal.keyId());
+        } else {
+            for (Level level : lineage(principal)) if (level.limits().credits() != null) metered.add(level.id());
+        }
+        if (!metered.isEmpty()) repository.refund(metered, credits);
+    }
+
     /** A key of a lineage and its limits as last read (the rows' caches keep them fresh). */
     private record Level(String id, UsageLimits limits) {}
 

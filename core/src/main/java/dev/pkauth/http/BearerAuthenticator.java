@@ -194,6 +194,25 @@ public final class BearerAuthenticator {
                 usage.rate() == null ? java.util.Map.of() : AuthFailure.rateLimitHeaders(usage.rate()));
     }
 
+    /**
+     * After the application answered a request {@link #admit} let through: a 400, 403, 404 or 405
+     * means it refused without doing its work (a route or method that does not exist, a request
+     * it could not read, a rule checked later such as {@code @PreAuthorize}), so the credit spent
+     * is given back. The request still counts against the rate limit. One rule for every adapter;
+     * a store that cannot be reached keeps the credit (the answer is already sent).
+     *
+     * @param principal the key the request was metered for
+     * @param status the status the application answered
+     */
+    public void settle(ApiKeyPrincipal principal, int status) {
+        if (status != 400 && status != 403 && status != 404 && status != 405) return;
+        try {
+            store.refund(principal, 1);
+        } catch (StoreUnavailableException e) {
+            log.debug("pkauth: could not give back the credit of a refused request: {}", e.getMessage());
+        }
+    }
+
     private AuthOutcome unavailable(StoreUnavailableException e) {
         // A read-only database is logged by the store, once; an outage here, once per episode.
         if (!(e instanceof dev.pkauth.StoreReadOnlyException) && failing.compareAndSet(false, true)) {

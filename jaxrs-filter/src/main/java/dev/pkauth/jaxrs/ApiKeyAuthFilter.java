@@ -157,6 +157,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         } else if (outcome instanceof AuthOutcome.Authenticated ok) {
             ApiKeyPrincipal principal = ok.principal();
             request.setProperty(PRINCIPAL_PROPERTY, principal);
+            request.setProperty(METERED_PROPERTY, principal);
             if (!ok.headers().isEmpty()) request.setProperty(RESPONSE_HEADERS_PROPERTY, ok.headers());
             boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
             request.setSecurityContext(new ApiKeySecurityContext(principal, secure));
@@ -204,13 +205,23 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         return e.getResponse();
     }
 
-    /** Adds what the decision asked for to a passed request's response. */
+    /**
+     * Adds what the decision asked for to a passed request's response, and gives its credit back
+     * when the resource refused it (400, 403, 404, 405: {@link BearerAuthenticator#settle}).
+     */
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         if (request.getProperty(RESPONSE_HEADERS_PROPERTY) instanceof Map<?, ?> headers) {
             headers.forEach((name, value) -> response.getHeaders().putSingle((String) name, value));
         }
+        BearerAuthenticator auth = authenticator;
+        if (auth != null && request.getProperty(METERED_PROPERTY) instanceof ApiKeyPrincipal metered) {
+            auth.settle(metered, response.getStatus());
+        }
     }
+
+    /** Set on a request whose key was metered, so the response filter can settle it. */
+    private static final String METERED_PROPERTY = ApiKeyAuthFilter.class.getName() + ".metered";
 
     /** The client's address as the servlet container reports it; {@code null} outside one. */
     private @Nullable String clientAddress() {

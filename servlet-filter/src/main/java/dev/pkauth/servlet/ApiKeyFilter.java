@@ -144,6 +144,7 @@ public class ApiKeyFilter implements Filter {
             request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
             request.setAttribute(Deployment.REALM_ATTRIBUTE, authenticator.realm());
             chain.doFilter(new ApiKeyRequest(request, principal), response);
+            authenticator.settle(principal, response.getStatus());
         } else if (outcome instanceof AuthOutcome.Rejected rejected) {
             // A valid key refused (scope, address, limit) is still named, for access logs.
             if (rejected.principal() != null) request.setAttribute(PRINCIPAL_ATTRIBUTE, rejected.principal());

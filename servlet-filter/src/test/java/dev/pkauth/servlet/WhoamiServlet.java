@@ -15,6 +15,11 @@ public class WhoamiServlet extends HttpServlet {
         if (req.getUserPrincipal() != null && req.getAttribute(ApiKeyFilter.PRINCIPAL_ATTRIBUTE) != req.getUserPrincipal()) {
             throw new IllegalStateException("principal attribute missing");
         }
+        int refusal = Whoami.refusal(req.getQueryString());
+        if (refusal != 0) {
+            res.setStatus(refusal);
+            return;
+        }
         res.setContentType("application/json");
         res.getWriter().write(Whoami.json(req.getUserPrincipal(), req.getAuthType(), req.getRemoteUser(),
                 req.isUserInRole("docs:read")));

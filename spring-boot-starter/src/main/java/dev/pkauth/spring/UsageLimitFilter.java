@@ -16,7 +16,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Spends a key's usage limits ({@link BearerAuthenticator#admit}) once Spring Security's URL rules
  * have let the request through, so a request they refuse spends nothing; 429 (or 503) otherwise,
- * and the {@code RateLimit} headers of a rate-limited key on what passes.
+ * and the {@code RateLimit} headers of a rate-limited key on what passes. A request refused later
+ * ({@code @PreAuthorize}, no handler) gets its credit back ({@link BearerAuthenticator#settle}).
  */
 final class UsageLimitFilter extends OncePerRequestFilter {
     private final BearerAuthenticator authenticator;
@@ -37,7 +38,25 @@ final class UsageLimitFilter extends OncePerRequestFilter {
                 return;
             }
             ((AuthOutcome.Authenticated) outcome).headers().forEach(response::setHeader);
+            try {
+                chain.doFilter(request, response);
+            } catch (ServletException | RuntimeException e) {
+                // @PreAuthorize's denial travels up as an exception (wrapped by the DispatcherServlet),
+                // to be answered 403 by the ExceptionTranslationFilter before this filter.
+                if (deniedAccess(e)) authenticator.settle(key.getPrincipal(), HttpServletResponse.SC_FORBIDDEN);
+                throw e;
+            }
+            // A refusal after metering (a 404 for no handler, a 400 the controller answered) gives the credit back.
+            authenticator.settle(key.getPrincipal(), response.getStatus());
+            return;
         }
         chain.doFilter(request, response);
+    }
+
+    private static boolean deniedAccess(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.security.access.AccessDeniedException) return true;
+        }
+        return false;
     }
 }

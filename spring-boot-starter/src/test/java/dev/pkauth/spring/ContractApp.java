@@ -46,10 +46,13 @@ public class ContractApp {
     }
 
     @RequestMapping({"/whoami", "/scoped", "/open"})
-    String whoami(@AuthenticationPrincipal ApiKeyPrincipal key, Authentication authentication, HttpServletRequest request) {
+    org.springframework.http.ResponseEntity<String> whoami(@AuthenticationPrincipal ApiKeyPrincipal key, Authentication authentication,
+            HttpServletRequest request) {
+        int refusal = Whoami.refusal(request.getQueryString());
+        if (refusal != 0) return org.springframework.http.ResponseEntity.status(refusal).build();
         boolean docsRead = key != null && new ScopeAuthorizationManagerFactory<Object>()
                 .hasAuthority("SCOPE_docs:read").authorize(() -> authentication, request).isGranted();
-        return Whoami.json(key, request.getAuthType(), request.getRemoteUser(), docsRead);
+        return org.springframework.http.ResponseEntity.ok(Whoami.json(key, request.getAuthType(), request.getRemoteUser(), docsRead));
     }
 
     @GetMapping("/method/read")

@@ -140,6 +140,20 @@ class SpringIntegrationTest {
         }
     }
 
+    @Test
+    void aRequestPreAuthorizeRefusesGetsItsCreditBack() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        try (ApiKeyStore store = db.builder().build(); ContractApp.Running app = ContractApp.start(store, Map.of())) {
+            IssuedKey reader = store.create("alice", null, List.of("docs:read"), null, dev.pkauth.UsageLimits.NONE.withCredits(2));
+            for (int i = 0; i < 3; i++) {
+                assertThat(RawHttp.get(app.base(), "/method/write", bearer(reader)).status()).isEqualTo(403);
+            }
+            assertThat(store.find(reader.key().id()).orElseThrow().limits().credits()).as("refused by @PreAuthorize").isEqualTo(2);
+            assertThat(RawHttp.get(app.base(), "/method/read", bearer(reader)).status()).isEqualTo(200);
+            assertThat(store.find(reader.key().id()).orElseThrow().limits().credits()).isEqualTo(1);
+        }
+    }
+
     /** A bean whose rules a new user wrote from memory: three no key can satisfy, two it can. */
     public static class Notes {
         @org.springframework.security.access.prepost.PreAuthorize("hasAuthority('notes:read')")

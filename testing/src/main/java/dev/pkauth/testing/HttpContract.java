@@ -358,6 +358,22 @@ public abstract class HttpContract {
      * Without a valid key, nothing is learnt about routes, methods or media types: 401 before the
      * framework's matching would say 404, 405, 406 or 415.
      */
+    /**
+     * A request the application refuses after pkauth metered it (400, 403, 404, 405: no work
+     * done) gets its credit back; a request it serves spends one.
+     */
+    @Test
+    void aRequestTheApplicationRefusesAfterMeteringGetsItsCreditBack() {
+        dev.pkauth.IssuedKey k = store.create("alice", "metered", List.of(), null, dev.pkauth.UsageLimits.NONE.withCredits(2));
+        for (int status : new int[] {400, 403, 404, 405}) {
+            RawHttp.Response r = RawHttp.get(base, "/whoami?answer=" + status, bearer(k.token()));
+            assertThat(r.status()).as(r.toString()).isEqualTo(status);
+        }
+        assertThat(store.find(k.key().id()).orElseThrow().limits().credits()).as("all four given back").isEqualTo(2);
+        assertThat(RawHttp.get(base, "/whoami", bearer(k.token())).status()).isEqualTo(200);
+        assertThat(store.find(k.key().id()).orElseThrow().limits().credits()).isEqualTo(1);
+    }
+
     @Test
     void withoutAValidKeyNothingIsLearntAboutRoutesMethodsOrMediaTypes() {
         String unknownKey = "Authorization: Bearer pk.key_" + "Q".repeat(32) + "." + "R".repeat(43);

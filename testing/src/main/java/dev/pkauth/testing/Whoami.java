@@ -16,4 +16,16 @@ public final class Whoami {
                 + ",\"auth_type\":\"" + authType + "\",\"remote_user\":\"" + remoteUser + "\""
                 + ",\"role_docs_read\":" + inRoleDocsRead + "}";
     }
+
+    /**
+     * The status a contract deployment's {@code /whoami} answers instead of 200 when asked with
+     * {@code ?answer=N} (400, 403, 404 or 405: the application refusing after pkauth let the
+     * request through), or 0.
+     */
+    public static int refusal(String query) {
+        if (query == null || !query.startsWith("answer=")) return 0;
+        int status = Integer.parseInt(query.substring("answer=".length()));
+        if (status != 400 && status != 403 && status != 404 && status != 405) throw new IllegalArgumentException("answer=" + status);
+        return status;
+    }
 }

@@ -569,6 +569,24 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
+    public void refund(List<String> ids, long credits) {
+        String sql = "UPDATE " + table + " SET credits = CASE WHEN refill_amount IS NOT NULL AND credits + ? > refill_amount"
+                + " THEN refill_amount ELSE credits + ? END WHERE id = ? AND credits IS NOT NULL";
+        write(lookups, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (String id : ids) {
+                    ps.setLong(1, credits);
+                    ps.setLong(2, credits);
+                    ps.setString(3, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        }, "refund credits");
+    }
+
+    @Override
     public Long secondsToRefill(String id, long now) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT refill_interval, coalesce(last_refill_at, created_at) FROM "

@@ -144,6 +144,18 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
+    public synchronized void refund(List<String> ids, long credits) {
+        for (String id : ids) {
+            KeyRecord r = rows.get(id);
+            if (r == null || r.limits().credits() == null) continue;
+            dev.pkauth.UsageLimits l = r.limits();
+            long back = l.credits() + credits;
+            if (l.refill() != null) back = Math.min(back, l.refill().amount());
+            rows.put(id, r.withLimits(new dev.pkauth.UsageLimits(l.rateLimit(), back, l.refill()), r.lastRefillAt()));
+        }
+    }
+
+    @Override
     public Long secondsToRefill(String id, long now) {
         KeyRecord r = rows.get(id);
         if (r == null || r.limits().refill() == null) return null;

@@ -86,6 +86,9 @@ public interface KeyRepository extends AutoCloseable {
      */
     Spend spend(List<String> ids, long cost, long now);
 
+    /** Adds {@code credits} back to each of {@code ids} that has credits, never above its refill amount. */
+    void refund(List<String> ids, long credits);
+
     /** Seconds until the key's next refill at {@code now}, or {@code null} when it has none. */
     Long secondsToRefill(String id, long now);
 

@@ -17,7 +17,9 @@ import jakarta.ws.rs.core.SecurityContext;
 public class ContractResource {
     @GET
     @Path("whoami")
-    public String whoami(@Context SecurityContext sc) {
+    public String whoami(@Context SecurityContext sc, @Context jakarta.ws.rs.core.UriInfo uri) {
+        int refusal = Whoami.refusal(uri.getRequestUri().getRawQuery());
+        if (refusal != 0) throw new jakarta.ws.rs.WebApplicationException(refusal);
         return json(sc);
     }
 
