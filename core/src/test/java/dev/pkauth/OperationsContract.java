@@ -324,7 +324,14 @@ abstract class OperationsContract {
         assertThat(reason(old.get(1))).isEqualTo(Verification.Reason.REVOKED);
         assertThat(store.verify(usedLately.token()).isValid()).isTrue();
         assertThat(store.verify(young.token()).isValid()).isTrue();
-        assertThat(store.auditLog(null, null, null, 10, null)).filteredOn(e -> e.action().equals("sweep")).hasSize(3);
+        List<AuditEvent> sweeps = new ArrayList<>();
+        Long before = null;
+        for (List<AuditEvent> page; !(page = store.auditLog(null, null, null, 500, before)).isEmpty(); before = page.get(page.size() - 1).id()) {
+            page.stream().filter(e -> e.action().equals("sweep")).forEach(sweeps::add);
+        }
+        assertThat(sweeps).filteredOn(e -> e.keyId() == null).as("one row per batch").hasSize(3);
+        assertThat(sweeps).filteredOn(e -> e.keyId() != null).as("and one per key, naming its user").hasSize(2_049)
+                .allSatisfy(e -> assertThat(e.userId()).startsWith("u"));
     }
 
     @Test
@@ -347,6 +354,42 @@ abstract class OperationsContract {
         assertThat(store.find(recentlyRevoked.key().id())).isPresent();
     }
 
+    /** Every key a cascade, a sweep or a purge changes has a row of its own, naming its user. */
+    @Test
+    void everyKeyAChangeReachesHasItsOwnAuditRow() {
+        IssuedKey parent = store.create("alice", "parent", List.of("keys:write"), null);
+        ApiKeyPrincipal p = ((Verification.Valid) store.verify(parent.token())).principal();
+        IssuedKey child = store.create(p, "child", List.of("keys:write"), null);
+        ApiKeyPrincipal c = ((Verification.Valid) store.verify(child.token())).principal();
+        IssuedKey grandchild = store.create(c, "grandchild", List.of(), null);
+        String via = "{\"via\":\"" + parent.key().id() + "\"}";
+
+        store.disable(parent.key().id());
+        store.enable(parent.key().id());
+        store.revoke(parent.key().id());
+        for (IssuedKey k : List.of(child, grandchild)) {
+            List<AuditEvent> own = store.auditLog(k.key().id(), null, null, 100, null);
+            assertThat(own).filteredOn(e -> List.of("disable", "enable", "revoke").contains(e.action()))
+                    .extracting(AuditEvent::action, AuditEvent::detail, AuditEvent::userId)
+                    .containsExactly(org.assertj.core.api.Assertions.tuple("revoke", via, "alice"),
+                            org.assertj.core.api.Assertions.tuple("enable", via, "alice"),
+                            org.assertj.core.api.Assertions.tuple("disable", via, "alice"));
+        }
+
+        IssuedKey idle = store.create("bob", "idle", List.of(), null);
+        clock.advance(Duration.ofDays(100));
+        assertThat(store.sweepUnused(Duration.ofDays(90), false, null)).isPositive();
+        assertThat(store.auditLog(idle.key().id(), null, null, 100, null)).extracting(AuditEvent::action, AuditEvent::userId)
+                .contains(org.assertj.core.api.Assertions.tuple("sweep", "bob"));
+        clock.advance(Duration.ofDays(100));
+        assertThat(store.purgeEnded(Duration.ofDays(30), false, null)).isPositive();
+        for (IssuedKey k : List.of(parent, child, grandchild, idle)) {
+            assertThat(store.find(k.key().id())).isEmpty();
+            assertThat(store.auditLog(k.key().id(), null, null, 100, null)).extracting(AuditEvent::action, AuditEvent::userId)
+                    .as(k.key().name()).contains(org.assertj.core.api.Assertions.tuple("purge", k.key().userId()));
+        }
+    }
+
     @Test
     void everyManagementActionIsAuditedWithItsActorAndNothingSecret() {
         ApiKeyStore cli = store.withActor("cli:alice");
@@ -364,13 +407,16 @@ abstract class OperationsContract {
         cli.close(); // a view: closes nothing
 
         List<AuditEvent> log = store.auditLog(null, "alice", null, 100, null);
-        assertThat(log).extracting(AuditEvent::action).containsExactly("purge", "revoke-all", "revoke", "rotate",
-                "allowed-ips", "metadata", "enable", "disable", "limits", "refresh", "create");
+        // revoke-all: its own row and one for the key it reached; rotate: on the old key and on the successor.
+        assertThat(log).extracting(AuditEvent::action).containsExactly("purge", "revoke-all", "revoke-all", "revoke", "rotate",
+                "rotate", "allowed-ips", "metadata", "enable", "disable", "limits", "refresh", "create");
         assertThat(log).filteredOn(e -> !e.action().equals("revoke")).allSatisfy(e -> assertThat(e.actor()).isEqualTo("cli:alice"));
         assertThat(log).filteredOn(e -> e.action().equals("revoke")).singleElement()
                 .satisfies(e -> assertThat(e.actor()).isEqualTo(ApiKeyStore.DEFAULT_ACTOR));
         assertThat(store.auditLog(k.key().id(), null, null, 100, null)).extracting(AuditEvent::action)
-                .contains("create", "disable", "purge").doesNotContain("revoke-all");
+                .contains("create", "disable", "purge", "revoke-all");
+        assertThat(store.auditLog(successor.key().id(), null, null, 100, null)).extracting(AuditEvent::detail)
+                .contains("{\"predecessor\":\"" + k.key().id() + "\"}");
         assertThat(store.auditLog(null, null, clock.instant().plusSeconds(1), 100, null)).isEmpty();
         String everything = log.toString() + heard;
         assertThat(everything).doesNotContain(k.token().substring(40)).doesNotContain(successor.token().substring(40));

@@ -374,17 +374,26 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
 
     private void appendAudit(Connection c, AuditRecord a) throws SQLException {
         if (a == null) return;
+        appendAll(c, List.of(a));
+    }
+
+    /** Inserts the records in one batch; a record without a user gets its key's (the row must still exist). */
+    private void appendAll(Connection c, List<AuditRecord> records) throws SQLException {
+        if (records.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + name("audit")
                 + " (at, actor, action, key_id, user_id, detail) VALUES (?, ?, ?, ?, coalesce(?, (SELECT user_id FROM "
                 + table + " WHERE id = ?)), ?)")) {
-            ps.setLong(1, a.at());
-            ps.setString(2, a.actor());
-            ps.setString(3, a.action());
-            ps.setString(4, a.keyId());
-            ps.setString(5, a.userId());
-            ps.setString(6, a.keyId());
-            ps.setString(7, a.detail());
-            ps.executeUpdate();
+            for (AuditRecord a : records) {
+                ps.setLong(1, a.at());
+                ps.setString(2, a.actor());
+                ps.setString(3, a.action());
+                ps.setString(4, a.keyId());
+                ps.setString(5, a.userId());
+                ps.setString(6, a.keyId());
+                ps.setString(7, a.detail());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -424,7 +433,10 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 }
                 revoked.addAll(pass);
             } while (!pass.isEmpty() && dialect == Dialect.POSTGRESQL);
-            if (!revoked.isEmpty()) appendAudit(c, audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
+            if (!revoked.isEmpty()) {
+                appendAudit(c, audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
+                appendAll(c, audit.each(revoked, audit.via()));
+            }
             return List.copyOf(revoked);
         }), "revoke a key");
     }
@@ -489,6 +501,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 adopt.executeUpdate();
             }
             appendAudit(c, audit);
+            appendAudit(c, audit.onSuccessor(replacement.id()));
             return true;
         }), "rotate a key");
     }
@@ -643,7 +656,10 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                     ids.addAll(pass);
                 } while (!pass.isEmpty());
             }
-            if (!ids.isEmpty()) appendAudit(c, audit.withDetail("{\"disabled\":" + ids.size() + "}"));
+            if (!ids.isEmpty()) {
+                appendAudit(c, audit.withDetail("{\"disabled\":" + ids.size() + "}"));
+                appendAll(c, audit.each(ids, audit.via()));
+            }
             return ids;
         }), "disable a key");
     }
@@ -666,7 +682,10 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             List<String> ids = returningIds(c, sql, ps -> {
                 for (int i = 0; i < vias.size(); i++) ps.setString(i + 1, vias.get(i));
             });
-            if (!ids.isEmpty()) appendAudit(c, audit.withDetail("{\"enabled\":" + ids.size() + "}"));
+            if (!ids.isEmpty()) {
+                appendAudit(c, audit.withDetail("{\"enabled\":" + ids.size() + "}"));
+                appendAll(c, audit.each(ids, audit.via()));
+            }
             return ids;
         }), "enable a key");
     }
@@ -701,6 +720,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 ps.setString(2, userId);
             });
             appendAudit(c, audit.withDetail("{\"revoked\":" + ids.size() + "}"));
+            appendAll(c, audit.each(ids, null));
             return ids;
         }), "revoke a user's keys");
     }
@@ -821,7 +841,10 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 ps.setLong(2, cutoff);
                 ps.setInt(3, batch);
             });
-            if (!ids.isEmpty()) appendAudit(c, audit.withDetail("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}"));
+            if (!ids.isEmpty()) {
+                appendAudit(c, audit.withDetail("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}"));
+                appendAll(c, audit.each(ids, "{\"unused_before\":" + cutoff + "}"));
+            }
             return ids;
         }), "sweep unused keys");
     }
@@ -844,16 +867,27 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
 
     @Override
     public int purgeBatch(long cutoff, int batch, AuditRecord audit) {
-        String sql = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + PURGEABLE + " LIMIT ?)";
+        String select = "SELECT id FROM " + table + PURGEABLE + " LIMIT ?";
         return write(c -> inTransaction(c, () -> {
-            int n;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(select)) {
                 ps.setLong(1, cutoff);
                 ps.setLong(2, cutoff);
                 ps.setInt(3, batch);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) ids.add(rs.getString(1));
+                }
+            }
+            if (ids.isEmpty()) return 0;
+            // Each key's own row first, while its user can still be read from it.
+            appendAll(c, audit.each(ids, "{\"ended_before\":" + cutoff + "}"));
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id IN ("
+                    + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")")) {
+                for (int i = 0; i < ids.size(); i++) ps.setString(i + 1, ids.get(i));
                 n = ps.executeUpdate();
             }
-            if (n > 0) appendAudit(c, audit.withDetail("{\"deleted\":" + n + ",\"ended_before\":" + cutoff + "}"));
+            appendAudit(c, audit.withDetail("{\"deleted\":" + n + ",\"ended_before\":" + cutoff + "}"));
             return n;
         }), "purge old keys");
     }

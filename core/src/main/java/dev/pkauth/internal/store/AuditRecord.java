@@ -18,4 +18,27 @@ public record AuditRecord(long at, String actor, String action, String keyId, St
     public AuditRecord withDetail(String json) {
         return new AuditRecord(at, actor, action, keyId, userId, json);
     }
+
+    /**
+     * One record per key of {@code ids} that a change reached beyond the one this names, each
+     * with {@code detail}: so every key's own history shows what happened to it (a cascade, a
+     * sweep, a purge), not only the key or user the operator named.
+     */
+    public java.util.List<AuditRecord> each(java.util.List<String> ids, String detail) {
+        java.util.List<AuditRecord> out = new java.util.ArrayList<>(ids.size());
+        for (String id : ids) {
+            if (!id.equals(keyId)) out.add(new AuditRecord(at, actor, action, id, null, detail));
+        }
+        return out;
+    }
+
+    /** The same change recorded on {@code successor}, the key that took this one's place. */
+    public AuditRecord onSuccessor(String successor) {
+        return new AuditRecord(at, actor, action, successor, userId, "{\"predecessor\":\"" + keyId + "\"}");
+    }
+
+    /** {@code {"via":"<this key>"}}: the detail of a key a cascade from this one reached. */
+    public String via() {
+        return "{\"via\":\"" + keyId + "\"}";
+    }
 }

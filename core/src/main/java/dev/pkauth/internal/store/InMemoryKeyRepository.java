@@ -65,7 +65,10 @@ public final class InMemoryKeyRepository implements KeyRepository {
                 revoked.add(r.id());
             }
         }
-        if (!revoked.isEmpty()) append(audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
+        if (!revoked.isEmpty()) {
+            append(audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
+            audit.each(revoked, audit.via()).forEach(this::append);
+        }
         return List.copyOf(revoked);
     }
 
@@ -114,6 +117,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
         rows.put(oldId, old.withExpiresAt(oldExpiresAt).withRevokedAt(oldRevokedAt));
         rows.replaceAll((k, r) -> oldId.equals(r.createdBy()) ? r.withCreatedBy(replacement.id()) : r);
         append(audit);
+        append(audit.onSuccessor(replacement.id()));
         return true;
     }
 
@@ -185,6 +189,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
             }
         }
         append(audit.withDetail("{\"disabled\":" + changed.size() + "}"));
+        audit.each(changed, audit.via()).forEach(this::append);
         return List.copyOf(changed);
     }
 
@@ -203,7 +208,10 @@ public final class InMemoryKeyRepository implements KeyRepository {
                 changed.add(r.id());
             }
         }
-        if (!changed.isEmpty()) append(audit.withDetail("{\"enabled\":" + changed.size() + "}"));
+        if (!changed.isEmpty()) {
+            append(audit.withDetail("{\"enabled\":" + changed.size() + "}"));
+            audit.each(changed, audit.via()).forEach(this::append);
+        }
         return List.copyOf(changed);
     }
 
@@ -235,6 +243,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
             }
         }
         append(audit.withDetail("{\"revoked\":" + ids.size() + "}"));
+        audit.each(ids, null).forEach(this::append);
         return List.copyOf(ids);
     }
 
@@ -284,7 +293,10 @@ public final class InMemoryKeyRepository implements KeyRepository {
                 .filter(r -> r.revokedAt() == null && (r.lastUsedAt() != null ? r.lastUsedAt() : r.createdAt()) < cutoff)
                 .limit(batch).map(KeyRecord::id).toList();
         for (String id : ids) rows.computeIfPresent(id, (k, r) -> r.withRevokedAt(at));
-        if (!ids.isEmpty()) append(audit.withDetail("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}"));
+        if (!ids.isEmpty()) {
+            append(audit.withDetail("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}"));
+            audit.each(ids, "{\"unused_before\":" + cutoff + "}").forEach(this::append);
+        }
         return ids;
     }
 
@@ -300,6 +312,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
     @Override
     public synchronized int purgeBatch(long cutoff, int batch, AuditRecord audit) {
         List<String> ids = rows.values().stream().filter(r -> purgeable(r, cutoff)).limit(batch).map(KeyRecord::id).toList();
+        audit.each(ids, "{\"ended_before\":" + cutoff + "}").forEach(this::append); // while each key's user can be read
         ids.forEach(rows::remove);
         if (!ids.isEmpty()) append(audit.withDetail("{\"deleted\":" + ids.size() + ",\"ended_before\":" + cutoff + "}"));
         return ids.size();
