@@ -29,6 +29,13 @@ final class UsageMeter {
     /** Rejected keys per client address, or {@code null} when that budget is off. */
     private final @Nullable FixedWindows failedByAddress;
     private final UsageLimits.@Nullable RateLimit failedAuthLimit;
+    /**
+     * Addresses over their budget, until their window ends. Kept apart from the counters so a
+     * flood of one-off addresses (each with a counter of its own) cannot evict a spent address
+     * and hand it a fresh budget: to push one out of here, an attacker must first spend the
+     * budget of as many other addresses, each costing the lookups the budget rations.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Long> spent;
 
     /** A key's row as the verifier knows it (through its cache), or {@code null} when there is none. */
     private final Function<String, @Nullable KeyRecord> rows;
@@ -44,6 +51,8 @@ final class UsageMeter {
         this.leaser = repository::leaseHits; // made once: the metered hot path allocates no lambda
         this.failedAuthLimit = options.failedAuthLimit();
         this.failedByAddress = failedAuthLimit == null ? null : new FixedWindows(StoreOptions.MAX_TRACKED, clock, false);
+        this.spent = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(StoreOptions.MAX_TRACKED)
+                .executor(Runnable::run).build();
     }
 
     private long nowSeconds() {
@@ -69,15 +78,18 @@ final class UsageMeter {
             return v;
         }
         String budget = budgetOf(clientAddress);
+        Long spentUntil = spent.getIfPresent(budget);
+        if (spentUntil != null) {
+            if (spentUntil > now) return throttled(spentUntil - now);
+            spent.asMap().remove(budget, spentUntil);
+        }
         // Reserve a unit before the lookup and give it back if the key verifies: checking first and
         // counting after let 200 simultaneous guesses all pass the check (39-44 lookups, not 20).
         FixedWindows.Window w = failedByAddress.count(budget, windowSeconds, now);
         if (w.hits() > failedAuthLimit.requests()) {
             w.release();
-            Verification throttled = new Verification.Throttled(Math.max(1, w.end() - now));
-            metrics.verified(throttled);
-            metrics.limitHit("failed_auth");
-            return throttled;
+            spent.put(budget, w.end());
+            return throttled(w.end() - now);
         }
         Verification v;
         try {
@@ -92,6 +104,13 @@ final class UsageMeter {
 
     /** The one budget of every client address that is not an IP address. */
     static final String UNPARSEABLE = "unparseable";
+
+    private Verification throttled(long seconds) {
+        Verification throttled = new Verification.Throttled(Math.max(1, seconds));
+        metrics.verified(throttled);
+        metrics.limitHit("failed_auth");
+        return throttled;
+    }
 
     /**
      * Whose budget an address spends, canonical however it is spelled: an IPv4 address its own

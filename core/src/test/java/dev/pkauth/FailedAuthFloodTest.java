@@ -99,6 +99,27 @@ class FailedAuthFloodTest {
     }
 
     /**
+     * The counters are bounded (100,000 addresses): a flood of one-off addresses used to evict a
+     * spent address's counter and so hand it a fresh budget. Spent addresses are kept apart.
+     */
+    @Test
+    void aFloodOfOtherAddressesDoesNotResetASpentOne() {
+        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p").clock(clock).build()) {
+            java.util.function.IntFunction<String> guess = i -> "pk.key_" + String.format("%032d", i).replace('0', 'Z')
+                    + "." + "B".repeat(43);
+            for (int i = 0; i < 20; i++) assertThat(store.verify(guess.apply(i), "203.0.113.66")).isInstanceOf(Verification.Invalid.class);
+            assertThat(store.verify(guess.apply(20), "203.0.113.66")).isInstanceOf(Verification.Throttled.class);
+            // 250,000 other clients, one rejected key each: more than the counters hold.
+            for (int i = 0; i < 250_000; i++) {
+                store.verify(guess.apply(1_000_000 + i), "10." + (i >>> 16) + "." + ((i >>> 8) & 0xff) + "." + (i & 0xff));
+            }
+            assertThat(store.verify(guess.apply(21), "203.0.113.66")).as("still spent").isInstanceOf(Verification.Throttled.class);
+            clock.advance(java.time.Duration.ofMinutes(1));
+            assertThat(store.verify(guess.apply(22), "203.0.113.66")).as("its window ended").isInstanceOf(Verification.Invalid.class);
+        }
+    }
+
+    /**
      * A forwarding customizer may pass on what the client wrote (RFC 7239 {@code for=_hidden},
      * {@code unknown}, junk): a client choosing its own "address" must not get a fresh budget each
      * time. Everything that is not an IP address shares one budget, and no allowlist admits it.
