@@ -98,12 +98,31 @@ final class UsageMeter {
             w.release(); // the store failed: no key was rejected
             throw e;
         }
-        if (v.isValid()) w.release();
+        if (v.isValid()) {
+            w.release();
+        } else {
+            shareRejection(budget, now, windowSeconds, failedAuthLimit.requests());
+        }
         return v;
     }
 
     /** The one budget of every client address that is not an IP address. */
     static final String UNPARSEABLE = "unparseable";
+
+    /**
+     * PostgreSQL: counts the rejection where every instance sees it, so an address that spent its
+     * budget on one instance is spent on all (each learns it with at most one lookup of its own).
+     * A failure to count leaves this process's budget in force.
+     */
+    private void shareRejection(String budget, long now, long windowSeconds, int limit) {
+        KeyRepository.FailedCount shared;
+        try {
+            shared = repository.countFailed(budget, now, windowSeconds);
+        } catch (dev.pkauth.StoreUnavailableException e) {
+            return;
+        }
+        if (shared != null && shared.hits() >= limit) spent.put(budget, shared.end());
+    }
 
     private Verification throttled(long seconds) {
         Verification throttled = new Verification.Throttled(Math.max(1, seconds));

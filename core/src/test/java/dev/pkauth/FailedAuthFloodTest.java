@@ -99,6 +99,30 @@ class FailedAuthFloodTest {
     }
 
     /**
+     * PostgreSQL: instances share one budget per address. An address that spent its 20 on one
+     * instance costs each other instance at most one lookup before it is throttled there too
+     * (each instance counted its own 20 before: two instances, 40 lookups).
+     */
+    @Test
+    void onPostgresTheBudgetIsSharedByEveryInstance() {
+        dev.pkauth.testing.TestDatabase db = dev.pkauth.testing.TestDatabase.create(dev.pkauth.testing.Backend.POSTGRESQL, dir);
+        try (ApiKeyStore a = db.builder().clock(clock).build(); ApiKeyStore b = db.builder().clock(clock).build()) {
+            java.util.function.IntFunction<String> guess = i -> "pk.key_" + String.format("%032d", i).replace('0', 'P')
+                    + "." + "B".repeat(43);
+            int lookups = 0;
+            for (int i = 0; i < 20; i++) if (a.verify(guess.apply(i), "203.0.113.50") instanceof Verification.Invalid) lookups++;
+            for (int i = 20; i < 60; i++) {
+                ApiKeyStore instance = i % 2 == 0 ? b : a;
+                if (instance.verify(guess.apply(i), "203.0.113.50") instanceof Verification.Invalid) lookups++;
+            }
+            assertThat(lookups).as("lookups for 60 guesses over two instances").isEqualTo(21);
+            assertThat(b.verify(guess.apply(99), "203.0.113.51")).as("another address").isInstanceOf(Verification.Invalid.class);
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(b.verify(guess.apply(100), "203.0.113.50")).as("the window ended").isInstanceOf(Verification.Invalid.class);
+        }
+    }
+
+    /**
      * The counters are bounded (100,000 addresses): a flood of one-off addresses used to evict a
      * spent address's counter and so hand it a fresh budget. Spent addresses are kept apart.
      */

@@ -175,6 +175,11 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 // Rate-limit windows every instance shares: one row per limited key.
                 s.execute("CREATE TABLE IF NOT EXISTS " + name("usage")
                         + " (key_id TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits BIGINT NOT NULL)");
+                // Rejected keys per client address, shared by every instance: one row per address
+                // with a rejection in its window; ended windows are deleted as instances go.
+                s.execute("CREATE TABLE IF NOT EXISTS " + name("failed")
+                        + " (budget TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits BIGINT NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS " + name("failed_window_idx") + " ON " + name("failed") + " (window_start)");
             }
             s.execute("CREATE INDEX IF NOT EXISTS " + name("created_by_idx") + " ON " + table + " (created_by)");
             if (dialect == Dialect.POSTGRESQL) installNotifyTrigger(c, s);
@@ -949,6 +954,43 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 }
             }
         }, "count a key's rate-limit window");
+    }
+
+    /** When this instance last deleted ended failed-auth windows (Unix seconds). */
+    private final java.util.concurrent.atomic.AtomicLong prunedFailedAt = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public FailedCount countFailed(String budget, long now, long windowSeconds) {
+        if (dialect != Dialect.POSTGRESQL) return null;
+        String failed = name("failed");
+        // Parameters: budget, now, then window and now twice: a window that has ended starts afresh.
+        String sql = "INSERT INTO " + failed + " AS f (budget, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (budget) DO UPDATE SET"
+                + " hits = CASE WHEN f.window_start + ? > ? THEN f.hits + 1 ELSE 1 END,"
+                + " window_start = CASE WHEN f.window_start + ? > ? THEN f.window_start ELSE EXCLUDED.window_start END"
+                + " RETURNING hits, window_start";
+        long last = prunedFailedAt.get();
+        boolean prune = now - last >= windowSeconds && prunedFailedAt.compareAndSet(last, now);
+        return write(lookups, c -> {
+            if (prune) {
+                // Bounded: once a window per instance, along the index.
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + failed + " WHERE window_start <= ?")) {
+                    ps.setLong(1, now - windowSeconds);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, budget);
+                ps.setLong(2, now);
+                ps.setLong(3, windowSeconds);
+                ps.setLong(4, now);
+                ps.setLong(5, windowSeconds);
+                ps.setLong(6, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new FailedCount(rs.getLong(1), rs.getLong(2) + windowSeconds);
+                }
+            }
+        }, "count a client's rejected keys");
     }
 
     /** PostgreSQL channel that carries ids of changed keys to every process sharing the table. */

@@ -157,6 +157,18 @@ public interface KeyRepository extends AutoCloseable {
         throw new UnsupportedOperationException("windows are counted in process for " + this);
     }
 
+    /** A client address's rejected keys in its current shared window, and when that window ends. */
+    record FailedCount(long hits, long end) {}
+
+    /**
+     * Counts one rejected key for {@code budget} in the database, where every instance sharing it
+     * sees it (PostgreSQL): its window starts at its first rejection and lasts {@code windowSeconds}.
+     * {@code null} where the budget is counted per process.
+     */
+    default FailedCount countFailed(String budget, long now, long windowSeconds) {
+        return null;
+    }
+
     /** Writes {@code last_used_at} and {@code last_used_ip} for unrevoked keys, never moving them backwards. */
     void touch(Map<String, TouchWriter.Touch> lastUsedById);
 
