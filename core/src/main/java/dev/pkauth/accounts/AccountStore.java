@@ -211,12 +211,25 @@ public final class AccountStore implements AutoCloseable {
     }
 
     private LinkedAccount open(AccountRecord r) {
-        return new LinkedAccount(r.id(), r.userId(), r.providerId(), r.accountId(),
-                cipher.open(r.accessToken(), new Binding(r.userId(), r.providerId(), r.accountId(), "access_token")),
-                cipher.open(r.refreshToken(), new Binding(r.userId(), r.providerId(), r.accountId(), "refresh_token")),
-                cipher.open(r.idToken(), new Binding(r.userId(), r.providerId(), r.accountId(), "id_token")),
+        Binding access = new Binding(r.userId(), r.providerId(), r.accountId(), "access_token");
+        Binding refresh = new Binding(r.userId(), r.providerId(), r.accountId(), "refresh_token");
+        Binding id = new Binding(r.userId(), r.providerId(), r.accountId(), "id_token");
+        LinkedAccount a = new LinkedAccount(r.id(), r.userId(), r.providerId(), r.accountId(),
+                cipher.open(r.accessToken(), access), cipher.open(r.refreshToken(), refresh), cipher.open(r.idToken(), id),
                 instant(r.accessTokenExpiresAt()), instant(r.refreshTokenExpiresAt()), r.scope(), r.password(),
                 Instant.ofEpochSecond(r.createdAt()), Instant.ofEpochSecond(r.updatedAt()));
+        if (cipher.encrypts() && (TokenCipher.isLegacy(r.accessToken()) || TokenCipher.isLegacy(r.refreshToken())
+                || TokenCipher.isLegacy(r.idToken()))) {
+            // v1 does not bind a token to its user: seal it as v2, bound to the row as it is now,
+            // so it can no longer be moved. A concurrent link wins; a failure leaves it for next time.
+            try {
+                repository.reseal(r, cipher.seal(a.accessToken(), access), cipher.seal(a.refreshToken(), refresh),
+                        cipher.seal(a.idToken(), id));
+            } catch (dev.pkauth.StoreUnavailableException e) {
+                log.debug("pkauth: could not re-seal a legacy account token: {}", e.getMessage());
+            }
+        }
+        return a;
     }
 
     private static String field(String value, String name) {
@@ -427,6 +440,14 @@ public final class AccountStore implements AutoCloseable {
                 } catch (RuntimeException e) {
                     repository.close();
                     throw e;
+                }
+            }
+            if (cipher.encrypts()) {
+                try {
+                    if (repository.countLegacySealed() == 0) cipher.refuseLegacy();
+                } catch (dev.pkauth.StoreUnavailableException e) {
+                    // No table yet (opened without migrating) or no database: nothing to read either way.
+                    log.debug("pkauth: could not count legacy-sealed account tokens: {}", e.getMessage());
                 }
             }
             return new AccountStore(repository, cipher, clock,

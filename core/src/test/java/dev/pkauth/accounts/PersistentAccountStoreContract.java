@@ -89,6 +89,49 @@ abstract class PersistentAccountStoreContract extends AccountStoreContract {
         }
     }
 
+    /** A value as pkauth sealed it before v2: associated data without the user. */
+    static String sealV1(String base64Key, String plain, String provider, String account, String column) throws Exception {
+        byte[] key = Base64.getDecoder().decode(base64Key);
+        byte[] nonce = new byte[12];
+        new java.security.SecureRandom().nextBytes(nonce);
+        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, nonce));
+        c.updateAAD((provider + "\u0000" + account + "\u0000" + column).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] sealed = c.doFinal(plain.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] all = java.nio.ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(key)).substring(0, 8);
+        return "pkenc:v1:" + id + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(all);
+    }
+
+    void sql(String statement) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate(statement);
+        }
+    }
+
+    @Test
+    void aLegacyV1TokenIsResealedToItsUserWhenReadAndRefusedOnceNoneRemain() throws Exception {
+        try (AccountStore s = builder().encryptionKey(KEY_B).build()) {
+            s.link(AccountLink.of("alice", "github", "7").accessToken("placeholder").build());
+        }
+        sql("UPDATE " + table + " SET access_token = '" + sealV1(KEY_B, "gho_legacy", "github", "7", "access_token")
+                + "' WHERE account_id = '7'");
+        try (AccountStore s = builder().encryptionKey(KEY_B).build()) {
+            assertThat(s.find("github", "7").orElseThrow().accessToken()).isEqualTo("gho_legacy");
+            assertThat(raw("access_token", "7")).as("re-sealed, bound to alice").startsWith("pkenc:v2:");
+        }
+        sql("UPDATE " + table + " SET user_id = 'mallory' WHERE account_id = '7'");
+        try (AccountStore s = builder().encryptionKey(KEY_B).build()) {
+            assertThatThrownBy(() -> s.find("github", "7")).as("moved to another user").isInstanceOf(PkauthException.class);
+            sql("UPDATE " + table + " SET user_id = 'alice', access_token = '"
+                    + sealV1(KEY_B, "gho_planted", "github", "7", "access_token") + "' WHERE account_id = '7'");
+            assertThatThrownBy(() -> s.find("github", "7")).as("a v1 value planted after none remained")
+                    .isInstanceOf(PkauthException.class).hasMessageContaining("pkenc:v1").hasMessageNotContaining("gho_planted");
+        }
+    }
+
     @Test
     void summariesNeedNoKey() {
         try (AccountStore encrypted = builder().encryptionKey(KEY_A).build()) {

@@ -26,6 +26,15 @@ public interface AccountRepository extends AutoCloseable {
 
     boolean delete(String providerId, String accountId);
 
+    /** How many rows hold a token sealed in the legacy {@code pkenc:v1:} format. */
+    long countLegacySealed();
+
+    /**
+     * Replaces {@code row}'s three tokens with {@code access}, {@code refresh} and {@code id} if
+     * they are still what {@code row} holds (a concurrent link wins); whether it did.
+     */
+    boolean reseal(AccountRecord row, String access, String refresh, String id);
+
     @Override
     void close();
 }

@@ -50,6 +50,28 @@ public final class InMemoryAccountRepository implements AccountRepository {
     }
 
     @Override
+    public long countLegacySealed() {
+        return rows.values().stream().filter(r -> dev.pkauth.internal.token.TokenCipher.isLegacy(r.accessToken())
+                || dev.pkauth.internal.token.TokenCipher.isLegacy(r.refreshToken())
+                || dev.pkauth.internal.token.TokenCipher.isLegacy(r.idToken())).count();
+    }
+
+    @Override
+    public synchronized boolean reseal(AccountRecord row, String access, String refresh, String id) {
+        String k = key(row.providerId(), row.accountId());
+        AccountRecord now = rows.get(k);
+        if (now == null || !now.id().equals(row.id()) || !java.util.Objects.equals(now.accessToken(), row.accessToken())
+                || !java.util.Objects.equals(now.refreshToken(), row.refreshToken())
+                || !java.util.Objects.equals(now.idToken(), row.idToken())) {
+            return false;
+        }
+        rows.put(k, new AccountRecord(now.id(), now.userId(), now.providerId(), now.accountId(), access, refresh, id,
+                now.accessTokenExpiresAt(), now.refreshTokenExpiresAt(), now.scope(), now.password(), now.createdAt(),
+                now.updatedAt()));
+        return true;
+    }
+
+    @Override
     public void close() {
         rows.clear();
     }

@@ -152,6 +152,40 @@ public final class JdbcAccountRepository extends JdbcBase implements AccountRepo
     }
 
     @Override
+    public long countLegacySealed() {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table
+                    + " WHERE access_token LIKE 'pkenc:v1:%' OR refresh_token LIKE 'pkenc:v1:%' OR id_token LIKE 'pkenc:v1:%'");
+                 java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }, "count legacy-sealed accounts");
+    }
+
+    @Override
+    public boolean reseal(AccountRecord row, String access, String refresh, String id) {
+        String same = " = ? OR (%s IS NULL AND CAST(? AS TEXT) IS NULL))";
+        String sql = "UPDATE " + table + " SET access_token = ?, refresh_token = ?, id_token = ? WHERE id = ?"
+                + " AND (access_token" + same.formatted("access_token") + " AND (refresh_token" + same.formatted("refresh_token")
+                + " AND (id_token" + same.formatted("id_token");
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setString(i++, access);
+                ps.setString(i++, refresh);
+                ps.setString(i++, id);
+                ps.setString(i++, row.id());
+                for (String old : new String[] {row.accessToken(), row.refreshToken(), row.idToken()}) {
+                    ps.setString(i++, old);
+                    ps.setString(i++, old);
+                }
+                return ps.executeUpdate() == 1;
+            }
+        }, "re-seal an account's tokens");
+    }
+
+    @Override
     public boolean delete(String providerId, String accountId) {
         return write(c -> {
             try (PreparedStatement ps = c.prepareStatement(deleteSql)) {

@@ -20,7 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
  * account and column, each length-prefixed, so it cannot be moved to another row, another column,
  * or (by changing {@code user_id}) to another user; no choice of ids (NUL included) makes two
  * rows' bindings equal. {@code pkenc:v1:} values (provider, account and column joined by NUL)
- * still read; linking again re-seals them as v2.
+ * still read while the table holds any (the store re-seals each as v2 when it reads it), and are
+ * refused once it holds none ({@link #refuseLegacy}).
  *
  * <p>With a key configured, a value without a prefix is plaintext that someone wrote behind the
  * store's back: it is refused unless the store was told to read plaintext (a Pylon table).
@@ -61,6 +62,22 @@ public final class TokenCipher {
 
     private final List<Key> keys;
     private final boolean readPlaintext;
+    /** Whether {@code pkenc:v1:} values still open: until the table is known to hold none. */
+    private volatile boolean acceptLegacy = true;
+
+    /**
+     * From now on, refuses {@code pkenc:v1:} values: their associated data lacks the user, so one
+     * can be moved to another user's row. Called when the table holds none, so a v1 value seen
+     * afterwards was written behind the store's back.
+     */
+    public void refuseLegacy() {
+        acceptLegacy = false;
+    }
+
+    /** Whether a stored value is sealed in the legacy {@code pkenc:v1:} format. */
+    public static boolean isLegacy(String stored) {
+        return stored != null && stored.startsWith(PREFIX_V1);
+    }
 
     /**
      * @param keys raw 32-byte keys, the current one first; empty: store and read plaintext only
@@ -127,6 +144,12 @@ public final class TokenCipher {
                     + " account " + binding.accountId() + ") is stored in plaintext although an account key is set: "
                     + "refusing it, since anyone able to write the table could have put it there. Link the account "
                     + "again to encrypt it, or allow plaintext while migrating (AccountStore.Builder.readPlaintextTokens)");
+        }
+        if (!v2 && !acceptLegacy) {
+            throw new PkauthException("an account token (" + binding.column() + " of " + binding.providerId() + " account "
+                    + binding.accountId() + ") is sealed as pkenc:v1, which does not bind it to its user, and the table held "
+                    + "no such value when this store opened: refusing it, since anyone able to write the table could have "
+                    + "put it there. Link the account again");
         }
         int start = v2 ? PREFIX.length() : PREFIX_V1.length();
         int colon = stored.indexOf(':', start);
