@@ -8,6 +8,7 @@ module dev.pkauth.jaxrs {
     requires transitive jakarta.annotation;
     // The filter reads the client address and the shared store from the servlet container, when there is one.
     requires static jakarta.servlet;
+    requires org.slf4j;
 
     exports dev.pkauth.jaxrs;
     // JAX-RS implementations make and inject the filter, feature and mapper reflectively.

@@ -127,6 +127,18 @@ public record AuthFailure(int status, String error, String description, Map<Stri
     }
 
     /**
+     * 500 {@code misconfigured}: the route's own access rule cannot be read (a scope that is not
+     * one, in a rule met only when a request reached it). Every request of that route fails,
+     * closed, until the application is fixed; {@code description} names the route and the mistake.
+     *
+     * @param description what is wrong and where (no secret: an annotation's text)
+     * @return that answer
+     */
+    public static AuthFailure misconfigured(String description) {
+        return build(500, new LinkedHashMap<>(), "misconfigured", description);
+    }
+
+    /**
      * 429 with {@code Retry-After} and no challenge: the client address has had too many rejected keys.
      *
      * @param retryAfterSeconds seconds the client should wait

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * dropwizard-auth binds its filters: a scope that is not one ({@code @RequireScopes("a b")})
  * fails deployment, naming the method, instead of answering 500 on the first request. Methods
  * the runtime meets only later (those of sub-resources returned by a locator) are bound on first
- * use. Registered by {@link ApiKeyFeature} and by scanning {@code dev.pkauth.jaxrs}.
+ * use; a bad rule there answers pkauth's JSON 500 {@code misconfigured} naming the method. Registered by {@link ApiKeyFeature} and by scanning {@code dev.pkauth.jaxrs}.
  */
 @Provider
 public final class AccessRules implements DynamicFeature {
@@ -31,6 +31,11 @@ public final class AccessRules implements DynamicFeature {
         try {
             ruleFor(method, resource.getResourceClass());
         } catch (IllegalArgumentException e) {
+            // A sub-resource (no @Path of its own, reached through a locator) is configured when a
+            // request first reaches it: throwing then would be the runtime's HTML 500. The filter
+            // answers pkauth's JSON 500 naming the method instead, on every request of it.
+            Class<?> type = resource.getResourceClass();
+            if (type != null && !type.isAnnotationPresent(jakarta.ws.rs.Path.class)) return;
             throw new IllegalStateException("pkauth: " + method.getDeclaringClass().getName() + "." + method.getName()
                     + ": " + e.getMessage(), e);
         }

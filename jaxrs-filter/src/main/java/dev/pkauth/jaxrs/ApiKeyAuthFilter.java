@@ -59,6 +59,9 @@ import java.util.Objects;
 @Priority(Priorities.AUTHENTICATION)
 public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerResponseFilter,
         ExceptionMapper<ClientErrorException> {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiKeyAuthFilter.class);
+    /** Resource methods whose bad rule was logged. */
+    private static final java.util.Set<Method> MISCONFIGURED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Application property and ServletContext attribute holding the {@link ApiKeyStore}. */
     public static final String STORE_PROPERTY = Deployment.STORE_ATTRIBUTE;
     /** Application property naming the realm; default {@code api}. */
@@ -146,7 +149,24 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
             findStore();
             auth = java.util.Objects.requireNonNull(authenticator);
         }
-        AccessRule rule = ruleFor(resourceInfo == null ? null : resourceInfo.getResourceMethod());
+        Method method = resourceInfo == null ? null : resourceInfo.getResourceMethod();
+        AccessRule rule;
+        try {
+            rule = ruleFor(method);
+        } catch (IllegalArgumentException e) {
+            // Only a method met after deployment (a sub-resource's) gets here; deployment refused the rest.
+            String where = "pkauth: " + Objects.requireNonNull(method).getDeclaringClass().getName() + "." + method.getName()
+                    + ": " + e.getMessage();
+            if (MISCONFIGURED.add(method)) { // once per method, whatever the traffic: there are only so many methods
+                log.error("{} (every request of this route answers 500 until the annotation is fixed)", where);
+            }
+            // Only a caller with a valid key learns of it: anyone else gets the 401 of any protected route.
+            AuthOutcome checked = auth.check(request.getHeaders().get(HttpHeaders.AUTHORIZATION), clientAddress());
+            AuthFailure failure = checked instanceof AuthOutcome.Rejected rejected ? rejected.failure() : AuthFailure.misconfigured(where);
+            request.abortWith(response(failure,
+                    BearerAuthenticator.closeAfterRefusal(request.getLength(), request.getHeaderString("Transfer-Encoding"))));
+            return;
+        }
         AuthOutcome outcome = auth.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION), rule,
                 clientAddress());
         if (outcome instanceof AuthOutcome.Rejected rejected) {
