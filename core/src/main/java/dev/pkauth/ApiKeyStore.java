@@ -65,6 +65,7 @@ public final class ApiKeyStore implements AutoCloseable {
     private final @Nullable ExecutorService ownedExecutor;
     private final Clock clock;
     private final int maxKeysPerUser;
+    private final KeyPolicy keyPolicy;
     private final String description;
     private final AtomicBoolean closed;
     /** Who management calls are recorded as in the audit log. */
@@ -79,6 +80,7 @@ public final class ApiKeyStore implements AutoCloseable {
         this.repository = repository;
         this.clock = o.clock();
         this.maxKeysPerUser = o.maxKeysPerUser();
+        this.keyPolicy = o.keyPolicy();
         this.auditListener = o.auditListener();
         this.closed = new AtomicBoolean();
         this.actor = DEFAULT_ACTOR;
@@ -112,6 +114,7 @@ public final class ApiKeyStore implements AutoCloseable {
         this.ownedExecutor = base.ownedExecutor;
         this.clock = base.clock;
         this.maxKeysPerUser = base.maxKeysPerUser;
+        this.keyPolicy = base.keyPolicy;
         this.description = base.description;
         this.closed = base.closed;
         this.actor = actor;
@@ -501,6 +504,8 @@ public final class ApiKeyStore implements AutoCloseable {
         UsageLimits limits = spec.limits() == null ? UsageLimits.NONE : spec.limits();
         long now = nowSeconds();
         Long expires = futureSeconds(spec.expiresAt(), now);
+        String outside = keyPolicy.violation(now, expires, limits);
+        if (outside != null) throw new IllegalArgumentException("cannot create this key: " + outside);
         Tokens.Minted minted = Tokens.mint();
         KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), verifier.hash(minted.secret()), granted,
                 expires, null, now, null, parentId, limits, limits.refill() == null ? null : now,
@@ -1064,6 +1069,7 @@ public final class ApiKeyStore implements AutoCloseable {
         @Nullable Duration negativeCacheTtl;
         @Nullable Long cacheSize;
         @Nullable Integer maxKeysPerUser;
+        @Nullable KeyPolicy keyPolicy;
         UsageLimits.@Nullable RateLimit defaultRateLimit;
         @Nullable Optional<UsageLimits.RateLimit> failedAuthLimit;
         @Nullable AuditListener auditListener;
@@ -1308,6 +1314,21 @@ public final class ApiKeyStore implements AutoCloseable {
         public Builder maxKeysPerUser(int max) {
             Options.requireUnset(this.maxKeysPerUser, "maxKeysPerUser");
             this.maxKeysPerUser = Options.positive(max, "maxKeysPerUser");
+            return this;
+        }
+
+        /**
+         * What every key must meet (longest lifetime, an expiry, limits); default the settings
+         * {@code max-key-lifetime}, {@code require-expiry} and {@code require-limits}, else none.
+         * Creation outside it is refused; keys already outside it fail verification with
+         * {@link Verification.Reason#POLICY} and stay as they are.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder keyPolicy(KeyPolicy policy) {
+            Options.requireUnset(this.keyPolicy, "keyPolicy");
+            this.keyPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -50,6 +50,7 @@ final class KeyVerifier implements AutoCloseable {
     }
 
     private final KeyRepository repository;
+    private final KeyPolicy policy;
     private final SecretHasher hasher;
     private final boolean rehashAllowed;
     private final TouchWriter touches;
@@ -74,6 +75,7 @@ final class KeyVerifier implements AutoCloseable {
      */
     KeyVerifier(StoreOptions options, KeyRepository repository, Object database, TouchWriter touches, StoreMetrics metrics) {
         this.repository = repository;
+        this.policy = options.keyPolicy();
         this.hasher = options.hasher();
         this.rehashAllowed = options.rehashAllowed();
         this.touches = touches;
@@ -200,6 +202,9 @@ final class KeyVerifier implements AutoCloseable {
         if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, id);
         if (row.ops().disabledAt() != null) return invalid(Verification.Reason.DISABLED, id);
         if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, id);
+        if (policy != KeyPolicy.NONE && policy.violation(row.createdAt(), row.expiresAt(), row.limits()) != null) {
+            return invalid(Verification.Reason.POLICY, id);
+        }
         // A use refused for its address (the caller answers 403 ip_not_allowed) is no use: a stolen
         // key tried from the wrong network must still read as unused, and not move last_used_ip.
         IpAllowlist allowlist = entry.principal().allowedIps();

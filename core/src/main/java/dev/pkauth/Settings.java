@@ -57,10 +57,17 @@ public final class Settings {
     /** The setting {@code failed-auth-limit} ({@code PKAUTH_FAILED_AUTH_LIMIT}). */
     public static final String FAILED_AUTH_LIMIT = "failed-auth-limit";
 
+    /** The setting {@code max-key-lifetime} ({@code PKAUTH_MAX_KEY_LIFETIME}): see {@link KeyPolicy}. */
+    public static final String MAX_KEY_LIFETIME = "max-key-lifetime";
+    /** The setting {@code require-expiry} ({@code PKAUTH_REQUIRE_EXPIRY}): see {@link KeyPolicy}. */
+    public static final String REQUIRE_EXPIRY = "require-expiry";
+    /** The setting {@code require-limits} ({@code PKAUTH_REQUIRE_LIMITS}): see {@link KeyPolicy}. */
+    public static final String REQUIRE_LIMITS = "require-limits";
+
     private static final String[] KNOWN = {
         JDBC_URL, JDBC_USER, JDBC_PASSWORD, TABLE, PEPPER, PEPPER_PREVIOUS, REQUIRE_PEPPER, REALM, POOL_SIZE,
         TOUCH_INTERVAL, CACHE_TTL, QUERY_TIMEOUT, ACCOUNT_TABLE, ACCOUNT_KEY, ACCOUNT_KEY_PREVIOUS, MAX_KEYS_PER_USER,
-        DEFAULT_RATE_LIMIT, FAILED_AUTH_LIMIT
+        DEFAULT_RATE_LIMIT, FAILED_AUTH_LIMIT, MAX_KEY_LIFETIME, REQUIRE_EXPIRY, REQUIRE_LIMITS
     };
 
     /** {@code ${NAME}} or {@code ${NAME:default}}, as Spring, Maven and shells write them. */

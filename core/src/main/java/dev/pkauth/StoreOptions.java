@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * @param maxKeysPerUser most active keys per user
  * @param defaultRateLimit the rate limit of keys without one, or {@code null}
  * @param failedAuthLimit rejected keys allowed per client address, or {@code null} for no such budget
+ * @param keyPolicy what every key must meet
  * @param auditListener told of committed management actions, or {@code null}
  * @param meterRegistry a Micrometer {@code MeterRegistry}, or {@code null}
  * @param migrate whether opening creates or upgrades the table
@@ -53,6 +54,7 @@ record StoreOptions(
         int maxKeysPerUser,
         UsageLimits.@Nullable RateLimit defaultRateLimit,
         UsageLimits.@Nullable RateLimit failedAuthLimit,
+        KeyPolicy keyPolicy,
         @Nullable AuditListener auditListener,
         @Nullable Object meterRegistry,
         boolean migrate) {
@@ -121,10 +123,22 @@ record StoreOptions(
                 : s.get(Settings.TOUCH_INTERVAL) == null ? DEFAULT_TOUCH_INTERVAL
                 : Options.notNegative(Settings.parseDuration(s.get(Settings.TOUCH_INTERVAL)), s.describe(Settings.TOUCH_INTERVAL));
         Duration negativeTtl = b.negativeCacheTtl != null ? b.negativeCacheTtl : minimum(cacheTtl, DEFAULT_NEGATIVE_CACHE_TTL);
+        KeyPolicy policy = b.keyPolicy != null ? b.keyPolicy : policy(s);
         return new StoreOptions(table, peppers(b, s), touchInterval, b.clock != null ? b.clock : Clock.systemUTC(), b.executor,
                 poolSize, b.connectionTimeout != null ? b.connectionTimeout : Options.DEFAULT_CONNECTION_TIMEOUT,
                 cacheTtl, negativeTtl, b.cacheSize != null ? b.cacheSize : DEFAULT_CACHE_SIZE, queryTimeout, maxKeys,
-                defaultRate, failedAuth, b.auditListener, b.meterRegistry, b.migrate);
+                defaultRate, failedAuth, policy, b.auditListener, b.meterRegistry, b.migrate);
+    }
+
+    private static KeyPolicy policy(Settings s) {
+        Duration max = null;
+        if (s.get(Settings.MAX_KEY_LIFETIME) != null) {
+            max = Settings.parseDuration(s.get(Settings.MAX_KEY_LIFETIME));
+            if (max.isZero() || max.isNegative()) {
+                throw new IllegalStateException(s.describe(Settings.MAX_KEY_LIFETIME) + " must be a positive duration such as 366d");
+            }
+        }
+        return new KeyPolicy(max, s.getBoolean(Settings.REQUIRE_EXPIRY, false), s.getBoolean(Settings.REQUIRE_LIMITS, false));
     }
 
     private static Duration minimum(Duration a, Duration b) {

@@ -84,6 +84,11 @@ public sealed interface Verification {
         /** The secret is right but the key was revoked. */
         REVOKED,
         /** The secret is right but the key, or a key that minted it, is disabled. */
-        DISABLED
+        DISABLED,
+        /**
+         * The secret is right but the key is outside the store's {@link KeyPolicy} (made before it,
+         * or imported): refused, not revoked, so loosening the policy makes it valid again.
+         */
+        POLICY
     }
 }

@@ -354,6 +354,48 @@ abstract class OperationsContract {
         assertThat(store.find(recentlyRevoked.key().id())).isPresent();
     }
 
+    /**
+     * A key policy refuses keys outside it at creation; keys already outside it (made before it)
+     * fail verification with their own reason and are not revoked, so loosening it restores them.
+     */
+    @Test
+    void aKeyPolicyRefusesKeysOutsideItAndKeysAlreadyOutsideItFailUntilItIsLoosened() {
+        // The same table opened three times: without a policy, with one, without again. In memory
+        // the table lives as long as its store, so there the store keeps its keys by staying open.
+        String table = dev.pkauth.testing.PostgresSupport.uniqueTable("policy");
+        boolean persists = backend() != Backend.IN_MEMORY;
+        java.util.function.Function<KeyPolicy, ApiKeyStore> open = policy -> backend().builderFor(dir, table).clock(clock)
+                .executor(Runnable::run).pepper("ops-pepper").keyPolicy(policy).build();
+        store.close();
+        store = open.apply(KeyPolicy.NONE);
+        IssuedKey forever = store.create("alice", "made before the policy", List.of(), null);
+        IssuedKey fits = store.create("alice", null, List.of(), clock.instant().plus(Duration.ofDays(30)),
+                UsageLimits.NONE.withCredits(5));
+        if (persists) store.close();
+        store = open.apply(new KeyPolicy(Duration.ofDays(90), true, true));
+        if (!persists) {
+            forever = store.create("alice", null, List.of(), clock.instant().plus(Duration.ofDays(30)), UsageLimits.NONE.withCredits(5));
+            fits = forever;
+        }
+
+        if (persists) assertThat(reason(forever)).isEqualTo(Verification.Reason.POLICY);
+        assertThat(store.verify(fits.token()).isValid()).isTrue();
+        UsageLimits credits = UsageLimits.NONE.withCredits(5);
+        assertThatThrownBy(() -> store.create("alice", null, List.of(), null, credits))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expire", "PKAUTH_MAX_KEY_LIFETIME");
+        assertThatThrownBy(() -> store.create("alice", null, List.of(), clock.instant().plus(Duration.ofDays(91)), credits))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 90d");
+        assertThatThrownBy(() -> store.create("alice", null, List.of(), clock.instant().plus(Duration.ofDays(30))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PKAUTH_REQUIRE_LIMITS");
+        assertThat(store.create("alice", null, List.of(), clock.instant().plus(Duration.ofDays(90)), credits).key()).isNotNull();
+        assertThat(store.find(forever.key().id()).orElseThrow().revokedAt()).as("refused, not revoked").isNull();
+        if (!persists) return;
+
+        store.close();
+        store = open.apply(KeyPolicy.NONE);
+        assertThat(store.verify(forever.token()).isValid()).as("the policy loosened").isTrue();
+    }
+
     /** Every key a cascade, a sweep or a purge changes has a row of its own, naming its user. */
     @Test
     void everyKeyAChangeReachesHasItsOwnAuditRow() {

@@ -27,6 +27,7 @@ public final class BearerAuthenticator {
     static final String EXPIRED_KEY = "the API key has expired";
     static final String REVOKED_KEY = "the API key has been revoked";
     static final String DISABLED_KEY = "the API key is disabled";
+    static final String POLICY_KEY = "the API key does not meet this service's key policy";
     /** Seconds a client should wait after a 503. */
     public static final int RETRY_AFTER_SECONDS = 5;
 
@@ -40,6 +41,7 @@ public final class BearerAuthenticator {
     private final AuthOutcome expiredKey;
     private final AuthOutcome revokedKey;
     private final AuthOutcome disabledKey;
+    private final AuthOutcome policyKey;
     private static final AuthFailure IP_NOT_ALLOWED = AuthFailure.ipNotAllowed();
     /** Set while the store is failing, so an outage logs two lines, not one per request. */
     private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -58,6 +60,7 @@ public final class BearerAuthenticator {
         this.expiredKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, EXPIRED_KEY));
         this.revokedKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, REVOKED_KEY));
         this.disabledKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, DISABLED_KEY));
+        this.policyKey = new AuthOutcome.Rejected(AuthFailure.invalidToken(this.realm, POLICY_KEY));
     }
 
     /**
@@ -148,6 +151,7 @@ public final class BearerAuthenticator {
                 case EXPIRED -> expiredKey;
                 case REVOKED -> revokedKey;
                 case DISABLED -> disabledKey;
+                case POLICY -> policyKey;
                 default -> invalidKey;
             };
         }

@@ -22,7 +22,8 @@ public class PkauthProperties {
     static final List<String> NAMES = List.of(Settings.JDBC_URL, Settings.JDBC_USER, Settings.JDBC_PASSWORD,
             Settings.TABLE, Settings.PEPPER, Settings.PEPPER_PREVIOUS, Settings.REQUIRE_PEPPER, Settings.REALM,
             Settings.POOL_SIZE, Settings.TOUCH_INTERVAL, Settings.CACHE_TTL, Settings.QUERY_TIMEOUT,
-            Settings.MAX_KEYS_PER_USER, Settings.DEFAULT_RATE_LIMIT, Settings.FAILED_AUTH_LIMIT, "keys-path");
+            Settings.MAX_KEYS_PER_USER, Settings.DEFAULT_RATE_LIMIT, Settings.FAILED_AUTH_LIMIT, Settings.MAX_KEY_LIFETIME,
+            Settings.REQUIRE_EXPIRY, Settings.REQUIRE_LIMITS, "keys-path");
 
     /** JDBC URL of the key database (jdbc:sqlite:… or jdbc:postgresql://…); when unset, the application's DataSource is used. */
     private @Nullable String jdbcUrl;
@@ -54,6 +55,12 @@ public class PkauthProperties {
     private @Nullable String defaultRateLimit;
     /** Rejected keys an address may send before it gets 429 (default 20/1m; off to disable). */
     private @Nullable String failedAuthLimit;
+    /** Key policy: the longest a key may live, e.g. 366d (keys beyond it are refused, and fail verification). */
+    private @Nullable String maxKeyLifetime;
+    /** Key policy: true requires every key to expire. */
+    private @Nullable String requireExpiry;
+    /** Key policy: true requires a rate limit or credits on every key. */
+    private @Nullable String requireLimits;
     /** Where to serve the self-service key endpoints (e.g. /api/keys); unset serves none. */
     private @Nullable String keysPath;
 
@@ -79,6 +86,9 @@ public class PkauthProperties {
         put(m, Settings.MAX_KEYS_PER_USER, maxKeysPerUser);
         put(m, Settings.DEFAULT_RATE_LIMIT, defaultRateLimit);
         put(m, Settings.FAILED_AUTH_LIMIT, failedAuthLimit);
+        put(m, Settings.MAX_KEY_LIFETIME, maxKeyLifetime);
+        put(m, Settings.REQUIRE_EXPIRY, requireExpiry);
+        put(m, Settings.REQUIRE_LIMITS, requireLimits);
         return Settings.of(m);
     }
 
@@ -271,6 +281,42 @@ public class PkauthProperties {
      * @param failedAuthLimit the value
      */
     public void setFailedAuthLimit(@Nullable String failedAuthLimit) { this.failedAuthLimit = failedAuthLimit; }
+    /**
+     * The value of {@code pkauth.max-key-lifetime}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getMaxKeyLifetime() { return maxKeyLifetime; }
+    /**
+     * Sets {@code pkauth.max-key-lifetime}.
+     *
+     * @param maxKeyLifetime the value
+     */
+    public void setMaxKeyLifetime(@Nullable String maxKeyLifetime) { this.maxKeyLifetime = maxKeyLifetime; }
+    /**
+     * The value of {@code pkauth.require-expiry}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getRequireExpiry() { return requireExpiry; }
+    /**
+     * Sets {@code pkauth.require-expiry}.
+     *
+     * @param requireExpiry the value
+     */
+    public void setRequireExpiry(@Nullable String requireExpiry) { this.requireExpiry = requireExpiry; }
+    /**
+     * The value of {@code pkauth.require-limits}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getRequireLimits() { return requireLimits; }
+    /**
+     * Sets {@code pkauth.require-limits}.
+     *
+     * @param requireLimits the value
+     */
+    public void setRequireLimits(@Nullable String requireLimits) { this.requireLimits = requireLimits; }
     /**
      * The value of {@code pkauth.keys-path}.
      *
