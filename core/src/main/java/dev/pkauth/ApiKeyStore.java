@@ -540,6 +540,15 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     /**
+     * What every key of this store must meet ({@link KeyPolicy#NONE} when nothing is required).
+     *
+     * @return the store's key policy
+     */
+    public KeyPolicy keyPolicy() {
+        return keyPolicy;
+    }
+
+    /**
      * The fingerprint of the pepper new keys are hashed under: four hex digits of an HMAC made
      * with it, which identify a pepper without revealing it (the store logs it when it opens).
      *

@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         description = "Manage pkauth API keys. Options fall back to PKAUTH_* environment variables.",
         subcommands = {
             PkauthCli.Create.class, PkauthCli.ListKeys.class, PkauthCli.Show.class, PkauthCli.Limits.class, PkauthCli.Revoke.class,
-            PkauthCli.Disable.class, PkauthCli.Enable.class, PkauthCli.Sweep.class, PkauthCli.Audit.class,
+            PkauthCli.Disable.class, PkauthCli.Enable.class, PkauthCli.Sweep.class, PkauthCli.Report.class, PkauthCli.Audit.class,
             PkauthCli.Purge.class, PkauthCli.Refresh.class, PkauthCli.Rotate.class, PkauthCli.Verify.class,
             PkauthCli.Migrate.class, Accounts.class, PkauthCli.Completion.class, CommandLine.HelpCommand.class
         },
@@ -108,6 +108,9 @@ public final class PkauthCli {
                     "pkauth revoke --user alice --all")),
             Map.entry("pkauth disable", List.of("pkauth disable key_0123456789abcdefghijklmnopqrstuv")),
             Map.entry("pkauth enable", List.of("pkauth enable key_0123456789abcdefghijklmnopqrstuv")),
+            Map.entry("pkauth report", List.of(
+                    "pkauth report",
+                    "pkauth report --unused-for 30d --expiring-within 14d --json")),
             Map.entry("pkauth sweep", List.of(
                     "pkauth sweep --unused-for 180d --dry-run",
                     "pkauth sweep --unused-for 180d")),
@@ -620,6 +623,86 @@ public final class PkauthCli {
                 err().printf("Revoked %,d key%s unused for %s.%n", n, n == 1 ? "" : "s", unusedFor);
                 return OK;
             }
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Unrevoked, unexpired keys that need attention: outside the key policy, never expiring, "
+                    + "unused for long, expiring soon. Reads every key, page by page, with progress on stderr.")
+    static final class Report extends Base {
+        @Option(names = "--unused-for", paramLabel = "D", defaultValue = "90d", description = "idle after D (default 90d)")
+        String unusedFor;
+        @Option(names = "--expiring-within", paramLabel = "D", defaultValue = "7d", description = "expiring soon: within D (default 7d)")
+        String expiringWithin;
+        @Option(names = "--json", description = "JSON instead of a table") boolean json;
+
+        @Override
+        public Integer call() {
+            java.time.Duration idle = Settings.parseDuration(unusedFor);
+            java.time.Duration soon = Settings.parseDuration(expiringWithin);
+            try (ApiKeyStore store = root.open(false)) {
+                dev.pkauth.KeyPolicy policy = store.keyPolicy();
+                Instant now = now();
+                Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+                long read = 0;
+                String after = null;
+                boolean first = true;
+                if (json) out().print("[");
+                do {
+                    // Printed page by page, so a report over millions of keys holds one page in memory.
+                    List<Map<String, Object>> findings = new java.util.ArrayList<>();
+                    dev.pkauth.KeyPage page = store.query(KeyQuery.allUsers().limit(ApiKeyStore.MAX_PAGE_SIZE).after(after));
+                    for (ApiKey k : page.keys()) {
+                        if (k.statusAt(now) == ApiKey.Status.EXPIRED) continue;
+                        String outside = policy.violation(k.createdAt().getEpochSecond(),
+                                k.expiresAt() == null ? null : k.expiresAt().getEpochSecond(), k.limits());
+                        if (outside != null) finding(findings, counts, k, "outside-policy", outside);
+                        if (k.expiresAt() == null) finding(findings, counts, k, "never-expires", "no expiry");
+                        Instant last = k.lastUsedAt() != null ? k.lastUsedAt() : k.createdAt();
+                        if (last.isBefore(now.minus(idle))) {
+                            finding(findings, counts, k, "unused", (k.lastUsedAt() == null ? "never used, created " : "last used ")
+                                    + Output.relative(last, now));
+                        }
+                        if (k.expiresAt() != null && k.expiresAt().isBefore(now.plus(soon))) {
+                            finding(findings, counts, k, "expiring", "expires " + Output.relative(k.expiresAt(), now));
+                        }
+                    }
+                    if (json) {
+                        for (Map<String, Object> f : findings) {
+                            out().print((first ? "\n" : ",\n") + Output.json(f));
+                            first = false;
+                        }
+                    } else if (!findings.isEmpty()) {
+                        List<String[]> rows = new java.util.ArrayList<>();
+                        rows.add(new String[] {"ID", "USER", "FINDING", "DETAIL"});
+                        for (Map<String, Object> f : findings) {
+                            rows.add(new String[] {(String) f.get("key_id"), (String) f.get("user_id"), (String) f.get("finding"),
+                                    (String) f.get("detail")});
+                        }
+                        String table = Output.align(rows);
+                        out().print(first ? table : table.substring(table.indexOf('\n') + 1));
+                        first = false;
+                    }
+                    read += page.keys().size();
+                    after = page.next();
+                    if (after != null && read % 10_000 < ApiKeyStore.MAX_PAGE_SIZE) err().printf("  read %,d keys%n", read).flush();
+                } while (after != null);
+                if (json) out().println(first ? "]" : "\n]");
+                err().printf("Read %,d keys: %s.%n", read, counts.isEmpty() ? "nothing to report"
+                        : String.join(", ", counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()));
+                return OK;
+            }
+        }
+
+        private static void finding(List<Map<String, Object>> findings, Map<String, Integer> counts, ApiKey k, String what,
+                String detail) {
+            Map<String, Object> f = new java.util.LinkedHashMap<>();
+            f.put("key_id", k.id());
+            f.put("user_id", k.userId());
+            f.put("finding", what);
+            f.put("detail", detail);
+            findings.add(f);
+            counts.merge(what, 1, Integer::sum);
         }
     }
 

@@ -254,6 +254,24 @@ class CliTest {
     }
 
     @org.junit.jupiter.api.Test
+    void theReportListsKeysOutsideThePolicyNeverExpiringAndSoonExpiring() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        assertThat(run(db, null, "migrate").exit()).isZero();
+        run(db, null, "create", "--user", "forever");
+        run(db, null, "create", "--user", "soon", "--expires-in", "2d");
+        Result report = runWith(db, Map.of("PKAUTH_REQUIRE_EXPIRY", "true"), null, "report");
+        assertThat(report.exit()).as(report.err()).isZero();
+        assertThat(report.out()).contains("forever", "outside-policy", "PKAUTH_REQUIRE_EXPIRY", "never-expires", "soon", "expiring");
+        assertThat(report.err()).contains("Read 2 keys", "1 outside-policy", "1 never-expires", "1 expiring");
+        Result json = run(db, null, "report", "--json");
+        com.fasterxml.jackson.databind.JsonNode findings = Output.JSON.readTree(json.out());
+        assertThat(findings).as(json.out()).hasSize(2);
+        List<String> kinds = new java.util.ArrayList<>();
+        findings.forEach(f -> kinds.add(f.get("finding").asText()));
+        assertThat(kinds).as("no policy without the setting").containsExactlyInAnyOrder("never-expires", "expiring");
+    }
+
+    @org.junit.jupiter.api.Test
     void usageLimitsAreSetShownAndChangedAtTheCommandLine() throws Exception {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
         assertThat(run(db, null, "migrate").exit()).isZero();
