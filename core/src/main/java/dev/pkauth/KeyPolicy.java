@@ -23,6 +23,9 @@ public record KeyPolicy(@Nullable Duration maxLifetime, boolean requireExpiry, b
     /**
      * Checks the lifetime.
      *
+     * @param maxLifetime the longest a key may live from its creation, or {@code null} for no bound
+     * @param requireExpiry whether every key must expire
+     * @param requireLimits whether every key must carry a rate limit or credits of its own
      * @throws IllegalArgumentException for a lifetime that is zero or negative
      */
     public KeyPolicy {
