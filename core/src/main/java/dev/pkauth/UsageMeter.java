@@ -36,6 +36,13 @@ final class UsageMeter {
      * budget of as many other addresses, each costing the lookups the budget rations.
      */
     private final com.github.benmanes.caffeine.cache.Cache<String, Long> spent;
+    /**
+     * Ids that verified through a lookup in the last day: not guesses, so they are looked up even
+     * from an address that spent its budget (a client behind a NAT whose neighbour guessed keys).
+     * Only a valid verification puts an id here, so a forger cannot; one who knows a real id gets
+     * one lookup per cache TTL for it, since the row it loads then answers from memory.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> recentlyValid;
 
     /** A key's row as the verifier knows it (through its cache), or {@code null} when there is none. */
     private final Function<String, @Nullable KeyRecord> rows;
@@ -53,6 +60,9 @@ final class UsageMeter {
         this.failedByAddress = failedAuthLimit == null ? null : new FixedWindows(StoreOptions.MAX_TRACKED, clock, false);
         this.spent = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(StoreOptions.MAX_TRACKED)
                 .executor(Runnable::run).build();
+        this.recentlyValid = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(StoreOptions.MAX_TRACKED)
+                .expireAfterWrite(java.time.Duration.ofDays(1)).ticker(dev.pkauth.internal.cache.KeyCache.ticker(clock))
+                .executor(Runnable::run).build();
     }
 
     private long nowSeconds() {
@@ -61,7 +71,8 @@ final class UsageMeter {
 
     /**
      * {@code verifier}'s answer for a token from {@code clientAddress}, within that address's
-     * budget of rejected keys: once over it, only keys already in memory are checked.
+     * budget of rejected keys: once over it, only keys already in memory, or that verified lately,
+     * are checked.
      */
     Verification verify(String token, @Nullable String clientAddress, KeyVerifier verifier) {
         FixedWindows failedByAddress = this.failedByAddress;
@@ -78,6 +89,14 @@ final class UsageMeter {
             return v;
         }
         String budget = budgetOf(clientAddress);
+        String id = Tokens.isWellFormed(token) ? Tokens.idOf(token) : null;
+        if (id != null && recentlyValid.getIfPresent(id) != null) {
+            // A key that verified lately is no guess: looked up whatever the address's budget.
+            Verification v = verifier.verify(token, clientAddress);
+            if (v.isValid()) recentlyValid.put(id, Boolean.TRUE);
+            else failedByAddress.hit(budget, windowSeconds, now);
+            return v;
+        }
         Long spentUntil = spent.getIfPresent(budget);
         if (spentUntil != null) {
             if (spentUntil > now) return throttled(spentUntil - now);
@@ -100,6 +119,7 @@ final class UsageMeter {
         }
         if (v.isValid()) {
             w.release();
+            if (id != null) recentlyValid.put(id, Boolean.TRUE);
         } else {
             shareRejection(budget, now, windowSeconds, failedAuthLimit.requests());
         }

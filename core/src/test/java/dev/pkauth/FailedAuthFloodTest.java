@@ -123,6 +123,26 @@ class FailedAuthFloodTest {
     }
 
     /**
+     * A client behind an address whose budget a neighbour spent keeps using its valid key, even
+     * once the key's row has left the cache; a forged id from that address is still refused
+     * without a lookup.
+     */
+    @Test
+    void aKeyThatVerifiedLatelyIsLookedUpFromASpentAddress() {
+        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p").clock(clock).build()) {
+            IssuedKey legit = store.create("alice", null, List.of(), null);
+            assertThat(store.verify(legit.token(), "203.0.113.90").isValid()).isTrue();
+            java.util.function.IntFunction<String> guess = i -> "pk.key_" + String.format("%032d", i).replace('0', 'N')
+                    + "." + "B".repeat(43);
+            for (int i = 0; i < 21; i++) store.verify(guess.apply(i), "203.0.113.90");
+            assertThat(store.verify(guess.apply(99), "203.0.113.90")).isInstanceOf(Verification.Throttled.class);
+            clock.advance(Duration.ofSeconds(30)); // past the row cache's TTL, inside the budget's window
+            assertThat(store.verify(legit.token(), "203.0.113.90").isValid()).as("the neighbour's key").isTrue();
+            assertThat(store.verify(guess.apply(100), "203.0.113.90")).as("a forged id").isInstanceOf(Verification.Throttled.class);
+        }
+    }
+
+    /**
      * The counters are bounded (100,000 addresses): a flood of one-off addresses used to evict a
      * spent address's counter and so hand it a fresh budget. Spent addresses are kept apart.
      */
