@@ -67,6 +67,8 @@ public final class ApiKeyStore implements AutoCloseable {
     private final int maxKeysPerUser;
     private final KeyPolicy keyPolicy;
     private final String description;
+    /** Where the keys live, as {@link #location} says it. */
+    private final String location;
     private final AtomicBoolean closed;
     /** Who management calls are recorded as in the audit log. */
     private final String actor;
@@ -76,8 +78,9 @@ public final class ApiKeyStore implements AutoCloseable {
     /** A view made by {@link #forKeyHolder}: its enable lifts only what a key holder disabled. */
     private final boolean keyHolder;
 
-    private ApiKeyStore(StoreOptions o, KeyRepository repository, String description, Object database) {
+    private ApiKeyStore(StoreOptions o, KeyRepository repository, String description, String location, Object database) {
         this.repository = repository;
+        this.location = location;
         this.clock = o.clock();
         this.maxKeysPerUser = o.maxKeysPerUser();
         this.keyPolicy = o.keyPolicy();
@@ -116,6 +119,7 @@ public final class ApiKeyStore implements AutoCloseable {
         this.maxKeysPerUser = base.maxKeysPerUser;
         this.keyPolicy = base.keyPolicy;
         this.description = base.description;
+        this.location = base.location;
         this.closed = base.closed;
         this.actor = actor;
         this.auditListener = base.auditListener;
@@ -146,7 +150,8 @@ public final class ApiKeyStore implements AutoCloseable {
             }
         }
         // Stores of this JVM with equal identities share cache invalidations.
-        ApiKeyStore store = new ApiKeyStore(o, repository, description, target.identity(o.table()));
+        ApiKeyStore store = new ApiKeyStore(o, repository, description, target.where() + " (table " + o.table() + ")",
+                target.identity(o.table()));
         // One line an operator can compare with the CLI's and the other instances': the same
         // database, table and pepper fingerprint, or not (never a password, pepper or hash).
         log.info("pkauth: opened key store on {}, table {}, pepper fingerprint {}{}, {}, at most {} keys per user, "
@@ -537,6 +542,17 @@ public final class ApiKeyStore implements AutoCloseable {
         log.debug("pkauth: created key {} for user {}{}", row.prefix(), user,
                 parentId == null ? "" : " minted by " + Tokens.prefixOfId(parentId));
         return new IssuedKey(minted.token(), toApiKey(row));
+    }
+
+    /**
+     * Where the keys live, as an operator compares it with the application's: a SQLite file by its
+     * absolute path, a server's URL without what may hold a password, and the table
+     * ({@code jdbc:sqlite:/srv/app/keys.db (table pkauth_api_keys)}).
+     *
+     * @return the database and table of this store
+     */
+    public String location() {
+        return location;
     }
 
     /**

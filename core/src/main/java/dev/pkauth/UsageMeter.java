@@ -82,14 +82,14 @@ final class UsageMeter {
         }
         long now = nowSeconds();
         long windowSeconds = failedAuthLimit.window().toSeconds();
-        if (Tokens.isWellFormed(token) && verifier.inMemory(Tokens.idOf(token))) {
+        String id = Tokens.isWellFormed(token) ? Tokens.idOf(token) : null;
+        if (id != null && verifier.inMemory(id)) {
             // Answered from memory: no lookup to ration; a rejection still counts.
             Verification v = verifier.verify(token, clientAddress);
             if (!v.isValid()) failedByAddress.hit(budgetOf(clientAddress), windowSeconds, now);
             return v;
         }
         String budget = budgetOf(clientAddress);
-        String id = Tokens.isWellFormed(token) ? Tokens.idOf(token) : null;
         if (id != null && recentlyValid.getIfPresent(id) != null) {
             // A key that verified lately is no guess: looked up whatever the address's budget.
             Verification v = verifier.verify(token, clientAddress);
@@ -197,13 +197,19 @@ final class UsageMeter {
 
     /** Gives {@code credits} back to the key and every metered key above it. */
     void refund(ApiKeyPrincipal principal, long credits) {
-        List<String> metered = new ArrayList<>(2);
-        if (principal.mintedBy() == null) {
-            if (principal.limits().credits() != null) metered.add(principal.keyId());
-        } else {
-            for (Level level : lineage(principal)) if (level.limits().credits() != null) metered.add(level.id());
-        }
+        List<String> metered = principal.mintedBy() == null
+                ? (principal.limits().credits() == null ? List.of() : List.of(principal.keyId()))
+                : withCredits(lineage(principal));
         if (!metered.isEmpty()) repository.refund(metered, credits);
+    }
+
+    /** The ids of the levels that have credits, nearest first: the rows a spend or refund charges. */
+    private static List<String> withCredits(List<Level> levels) {
+        List<String> ids = new ArrayList<>(levels.size());
+        for (Level level : levels) {
+            if (level.limits().credits() != null) ids.add(level.id());
+        }
+        return ids;
     }
 
     /** A key of a lineage and its limits as last read (the rows' caches keep them fresh). */
@@ -239,11 +245,9 @@ final class UsageMeter {
                 if (binding == null || counted.state().remaining() < binding.remaining()) binding = counted.state();
             }
         }
-        List<String> metered = new ArrayList<>(levels.size());
-        for (Level level : levels) {
-            if (level.limits().credits() != null) metered.add(level.id());
-        }
-        if (metered.isEmpty() || cost == 0) return binding == null && metered.isEmpty() ? Usage.UNLIMITED : new Usage.Allowed(binding, null);
+        List<String> metered = withCredits(levels);
+        // cost is at least 1 here (admit spends one, consume is refused below one).
+        if (metered.isEmpty()) return binding == null ? Usage.UNLIMITED : new Usage.Allowed(binding, null);
         return spend(metered, binding, cost, now);
     }
 

@@ -224,20 +224,6 @@ public final class PkauthCli {
                 .cacheTtl(java.time.Duration.ZERO).build();
     }
 
-    /**
-     * The database and table a command wrote to, as an operator compares it with the
-     * application's: a SQLite file by its absolute path; a server URL without its parameters.
-     */
-    String where() {
-        Settings s = settings(true, Map.of());
-        String url = s.get(Settings.JDBC_URL, DEFAULT_JDBC_URL);
-        String shown = url.startsWith("jdbc:sqlite:")
-                ? "jdbc:sqlite:" + Path.of(url.substring("jdbc:sqlite:".length()).replaceFirst("^file:", "")
-                        .replaceFirst("\\?.*$", "")).toAbsolutePath()
-                : url.replaceFirst("\\?.*$", "");
-        return shown + " (table " + s.get(Settings.TABLE, "pkauth_api_keys") + ")";
-    }
-
     /** The options, then the environment, then the defaults; refuses a SQLite file that does not exist unless allowed. */
     Settings settings(boolean mayCreateDatabase, Map<String, String> more) {
         Map<String, String> given = new HashMap<>(more);
@@ -354,7 +340,7 @@ public final class PkauthCli {
                 if (!foreign.isEmpty() && !force) {
                     // A key minted under a pepper the application lacks answers 401 there, and
                     // nothing says why: refuse, naming the fingerprints (never the peppers).
-                    err().println("pkauth: refusing to mint: the newest keys in " + root.where()
+                    err().println("pkauth: refusing to mint: the newest keys in " + store.location()
                             + " were hashed under pepper fingerprint " + String.join(", ", foreign)
                             + ", and this pepper is " + store.pepperFingerprint()
                             + ". Set PKAUTH_PEPPER to the application's pepper (or add the old one to PKAUTH_PEPPER_PREVIOUS),"
@@ -368,7 +354,7 @@ public final class PkauthCli {
                 err().println("Created " + k.id() + " (" + k.prefix() + ") for " + k.userId()
                         + (k.scopes().isEmpty() ? ", no scopes" : ", scopes " + String.join(",", k.scopes()))
                         + (k.expiresAt() == null ? ", never expires" : ", expires " + k.expiresAt())
-                        + " in " + root.where() + ". The token above is shown only once.");
+                        + " in " + store.location() + ". The token above is shown only once.");
                 return OK;
             }
         }

@@ -218,8 +218,7 @@ public final class AccountStore implements AutoCloseable {
                 cipher.open(r.accessToken(), access), cipher.open(r.refreshToken(), refresh), cipher.open(r.idToken(), id),
                 instant(r.accessTokenExpiresAt()), instant(r.refreshTokenExpiresAt()), r.scope(), r.password(),
                 Instant.ofEpochSecond(r.createdAt()), Instant.ofEpochSecond(r.updatedAt()));
-        if (cipher.encrypts() && (TokenCipher.isLegacy(r.accessToken()) || TokenCipher.isLegacy(r.refreshToken())
-                || TokenCipher.isLegacy(r.idToken()))) {
+        if (cipher.encrypts() && r.sealedLegacy()) {
             // v1 does not bind a token to its user: seal it as v2, bound to the row as it is now,
             // so it can no longer be moved. A concurrent link wins; a failure leaves it for next time.
             try {

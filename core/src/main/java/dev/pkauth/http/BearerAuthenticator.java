@@ -259,6 +259,19 @@ public final class BearerAuthenticator {
      * @return the 403 to answer when {@code principal} does not satisfy {@code rule}, or {@code null}
      */
     public @Nullable AuthFailure authorize(ApiKeyPrincipal principal, AccessRule rule) {
+        return authorize(principal, rule, realm);
+    }
+
+    /**
+     * {@link #authorize(ApiKeyPrincipal, AccessRule)} for a realm given, where no authenticator is
+     * at hand (a servlet's own check after the filter).
+     *
+     * @param principal the authenticated key's principal
+     * @param rule what the resource asks of the request
+     * @param realm the realm of the challenge
+     * @return the 403 to answer when {@code principal} does not satisfy {@code rule}, or {@code null}
+     */
+    public static @Nullable AuthFailure authorize(ApiKeyPrincipal principal, AccessRule rule, String realm) {
         if (rule.denyAll()) return AuthFailure.insufficientScope(realm, List.of());
         boolean allowed = principal.hasAllScopes(rule.allOf())
                 && (rule.anyOf().isEmpty() || rule.anyOf().stream().anyMatch(principal::hasScope));

@@ -173,66 +173,70 @@ class KeysEndpointTest {
         }
     }
 
-    @Test
-    void aUserSendingManyBodiesAtOnceIsRefusedWithoutReadingThemAndOthersAreNot() throws Exception {
-        ApiKeyPrincipal alice = caller("keys:write");
-        ApiKeyPrincipal bob = store.create("bob", "caller", List.of("keys:write"), null).key().toPrincipal();
-        String body = "{\"name\":\"held\"}";
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
-        try {
-            List<HeldBody> held = new java.util.ArrayList<>();
-            List<java.util.concurrent.Future<KeysEndpoint.Answer>> answers = new java.util.ArrayList<>();
-            for (int i = 0; i < KeysEndpoint.MAX_BODIES_PER_USER; i++) {
-                HeldBody h = new HeldBody(body);
-                held.add(h);
-                answers.add(pool.submit(() -> endpoint.handle(new KeysEndpoint.Request("POST", "", null, "application/json",
-                        body.length(), null, h, alice))));
-                assertThat(h.reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            }
-            HeldBody third = new HeldBody(body);
-            KeysEndpoint.Answer refused = endpoint.handle(new KeysEndpoint.Request("POST", "", null, "application/json",
-                    body.length(), null, third, alice));
-            assertThat(refused.status()).as(refused.body()).isEqualTo(429);
-            assertThat(refused.body()).contains("\"error\":\"too_many_requests\"");
-            assertThat(refused.headers()).containsEntry("Retry-After", "1").containsEntry("Connection", "close");
-            assertThat(third.reading.getCount()).as("its body was never read").isEqualTo(1);
+    static final String HELD = "{\"name\":\"held\"}";
 
-            assertThat(call("POST", "", null, "application/json", body, bob).status()).as("another user").isEqualTo(201);
-            assertThat(call("GET", "", null, null, null, alice).status()).as("a request without a body").isEqualTo(200);
+    /** POSTs whose bodies the endpoint is reading, held until {@link #release}; each on a thread of its own. */
+    final class HeldPosts implements AutoCloseable {
+        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+        final List<HeldBody> held = new java.util.ArrayList<>();
+        final List<java.util.concurrent.Future<KeysEndpoint.Answer>> answers = new java.util.ArrayList<>();
 
+        /** Starts a POST by {@code caller} and returns once the endpoint is reading its body. */
+        void hold(ApiKeyPrincipal caller) throws InterruptedException {
+            HeldBody h = new HeldBody(HELD);
+            held.add(h);
+            answers.add(pool.submit(() -> endpoint.handle(new KeysEndpoint.Request("POST", "", null, "application/json",
+                    HELD.length(), null, h, caller))));
+            assertThat(h.reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+
+        /** Lets every held body arrive; each POST then creates its key. */
+        void release() throws Exception {
             for (HeldBody h : held) h.release.countDown();
             for (var f : answers) assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(201);
-            assertThat(call("POST", "", null, "application/json", body, alice).status()).as("slots given back").isEqualTo(201);
-        } finally {
+        }
+
+        @Override
+        public void close() {
             pool.shutdownNow();
         }
     }
 
     @Test
+    void aUserSendingManyBodiesAtOnceIsRefusedWithoutReadingThemAndOthersAreNot() throws Exception {
+        ApiKeyPrincipal alice = caller("keys:write");
+        ApiKeyPrincipal bob = store.create("bob", "caller", List.of("keys:write"), null).key().toPrincipal();
+        try (HeldPosts posts = new HeldPosts()) {
+            for (int i = 0; i < KeysEndpoint.MAX_BODIES_PER_USER; i++) posts.hold(alice);
+            HeldBody third = new HeldBody(HELD);
+            KeysEndpoint.Answer refused = endpoint.handle(new KeysEndpoint.Request("POST", "", null, "application/json",
+                    HELD.length(), null, third, alice));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+            assertThat(refused.body()).contains("\"error\":\"too_many_requests\"");
+            assertThat(refused.headers()).containsEntry("Retry-After", "1").containsEntry("Connection", "close");
+            assertThat(third.reading.getCount()).as("its body was never read").isEqualTo(1);
+
+            assertThat(call("POST", "", null, "application/json", HELD, bob).status()).as("another user").isEqualTo(201);
+            assertThat(call("GET", "", null, null, null, alice).status()).as("a request without a body").isEqualTo(200);
+
+            posts.release();
+            assertThat(call("POST", "", null, "application/json", HELD, alice).status()).as("slots given back").isEqualTo(201);
+        }
+    }
+
+    @Test
     void allUsersTogetherSendAtMostMaxBodiesAtOnce() throws Exception {
-        String body = "{\"name\":\"held\"}";
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
-        try {
-            List<HeldBody> held = new java.util.ArrayList<>();
-            List<java.util.concurrent.Future<KeysEndpoint.Answer>> answers = new java.util.ArrayList<>();
+        try (HeldPosts posts = new HeldPosts()) {
             for (int i = 0; i < KeysEndpoint.MAX_BODIES; i++) {
-                ApiKeyPrincipal user = store.create("user" + i, null, List.of("keys:write"), null).key().toPrincipal();
-                HeldBody h = new HeldBody(body);
-                held.add(h);
-                answers.add(pool.submit(() -> endpoint.handle(new KeysEndpoint.Request("POST", "", null, "application/json",
-                        body.length(), null, h, user))));
-                assertThat(h.reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                posts.hold(store.create("user" + i, null, List.of("keys:write"), null).key().toPrincipal());
             }
             ApiKeyPrincipal late = store.create("late", null, List.of("keys:write"), null).key().toPrincipal();
-            KeysEndpoint.Answer busy = call("POST", "", null, "application/json", body, late);
+            KeysEndpoint.Answer busy = call("POST", "", null, "application/json", HELD, late);
             assertThat(busy.status()).as(busy.body()).isEqualTo(503);
             assertThat(busy.headers()).containsEntry("Retry-After", "1");
 
-            for (HeldBody h : held) h.release.countDown();
-            for (var f : answers) assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(201);
-            assertThat(call("POST", "", null, "application/json", body, late).status()).isEqualTo(201);
-        } finally {
-            pool.shutdownNow();
+            posts.release();
+            assertThat(call("POST", "", null, "application/json", HELD, late).status()).isEqualTo(201);
         }
     }
 }

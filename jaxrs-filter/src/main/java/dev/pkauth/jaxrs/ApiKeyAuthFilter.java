@@ -144,11 +144,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
 
     @Override
     public void filter(ContainerRequestContext request) {
-        BearerAuthenticator auth = authenticator;
-        if (auth == null) {
-            findStore();
-            auth = java.util.Objects.requireNonNull(authenticator);
-        }
+        BearerAuthenticator auth = authenticator();
         Method method = resourceInfo == null ? null : resourceInfo.getResourceMethod();
         AccessRule rule;
         try {
@@ -163,8 +159,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
             // Only a caller with a valid key learns of it: anyone else gets the 401 of any protected route.
             AuthOutcome checked = auth.check(request.getHeaders().get(HttpHeaders.AUTHORIZATION), clientAddress());
             AuthFailure failure = checked instanceof AuthOutcome.Rejected rejected ? rejected.failure() : AuthFailure.misconfigured(where);
-            request.abortWith(response(failure,
-                    BearerAuthenticator.closeAfterRefusal(request.getLength(), request.getHeaderString("Transfer-Encoding"))));
+            request.abortWith(response(failure, unreadBody(request)));
             return;
         }
         AuthOutcome outcome = auth.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION), rule,
@@ -172,8 +167,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         if (outcome instanceof AuthOutcome.Rejected rejected) {
             // A valid key refused (scope, address, limit) is still named, for access logs.
             if (rejected.principal() != null) request.setProperty(PRINCIPAL_PROPERTY, rejected.principal());
-            request.abortWith(response(rejected.failure(),
-                    BearerAuthenticator.closeAfterRefusal(request.getLength(), request.getHeaderString("Transfer-Encoding"))));
+            request.abortWith(response(rejected.failure(), unreadBody(request)));
         } else if (outcome instanceof AuthOutcome.Authenticated ok) {
             ApiKeyPrincipal principal = ok.principal();
             request.setProperty(PRINCIPAL_PROPERTY, principal);
@@ -199,11 +193,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
     public Response toResponse(ClientErrorException e) {
         boolean matched = resourceInfo != null && resourceInfo.getResourceMethod() != null;
         if (!matched) {
-            BearerAuthenticator auth = authenticator;
-            if (auth == null) {
-                findStore();
-                auth = Objects.requireNonNull(authenticator);
-            }
+            BearerAuthenticator auth = authenticator();
             List<String> headers = httpHeaders == null ? null : httpHeaders.getRequestHeader(HttpHeaders.AUTHORIZATION);
             if (auth.check(headers, clientAddress()) instanceof AuthOutcome.Rejected rejected) {
                 HttpServletRequest r = servletRequest;
@@ -238,6 +228,19 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         if (auth != null && request.getProperty(METERED_PROPERTY) instanceof ApiKeyPrincipal metered) {
             auth.settle(metered, response.getStatus());
         }
+    }
+
+    /** The authenticator, finding the store on first use. */
+    private BearerAuthenticator authenticator() {
+        BearerAuthenticator auth = authenticator;
+        if (auth != null) return auth;
+        findStore();
+        return Objects.requireNonNull(authenticator);
+    }
+
+    /** Whether refusing {@code request} leaves a body unread, so the connection must close. */
+    private static boolean unreadBody(ContainerRequestContext request) {
+        return BearerAuthenticator.closeAfterRefusal(request.getLength(), request.getHeaderString("Transfer-Encoding"));
     }
 
     /** Set on a request whose key was metered, so the response filter can settle it. */

@@ -46,20 +46,11 @@ class JaxrsFilterHttpTest {
     }
 
     /** The same application as a servlet in embedded Tomcat 11. */
-    abstract static class TomcatDeployment extends HttpContract {
-        org.apache.catalina.startup.Tomcat tomcat;
-
+    abstract static class TomcatDeployment extends dev.pkauth.testing.TomcatHttpContract {
         @Override
-        protected URI start(TestDatabase db, ApiKeyStore store) throws Exception {
-            tomcat = dev.pkauth.testing.TomcatServers.start(d -> d.attribute(ApiKeyAuthFilter.STORE_PROPERTY, store)
-                    .servlet("jersey", new org.glassfish.jersey.servlet.ServletContainer(
-                            new ResourceConfig().packages("dev.pkauth.jaxrs")), "/*"));
-            return dev.pkauth.testing.TomcatServers.uri(tomcat);
-        }
-
-        @Override
-        protected void stop() throws Exception {
-            dev.pkauth.testing.TomcatServers.stop(tomcat);
+        protected void deploy(dev.pkauth.testing.TomcatServers.Deployment d, ApiKeyStore store) {
+            d.attribute(ApiKeyAuthFilter.STORE_PROPERTY, store).servlet("jersey",
+                    new org.glassfish.jersey.servlet.ServletContainer(new ResourceConfig().packages("dev.pkauth.jaxrs")), "/*");
         }
     }
 

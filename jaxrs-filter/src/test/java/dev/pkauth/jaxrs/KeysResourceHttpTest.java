@@ -36,20 +36,12 @@ class KeysResourceHttpTest extends KeysHttpContract {
 
     /** The same locator in Jersey on embedded Tomcat 11. */
     @org.junit.jupiter.api.Nested
-    class OnTomcat extends KeysHttpContract {
-        org.apache.catalina.startup.Tomcat tomcat;
-
+    class OnTomcat extends dev.pkauth.testing.TomcatKeysHttpContract {
         @Override
-        protected URI start(ApiKeyStore store) throws Exception {
+        protected void deploy(dev.pkauth.testing.TomcatServers.Deployment d, ApiKeyStore store) {
             Api.keys = new KeysResource(store, REALM, "/keys");
-            tomcat = dev.pkauth.testing.TomcatServers.start(d -> d.servlet("jersey", new org.glassfish.jersey.servlet.ServletContainer(
-                    new ResourceConfig().register(new ApiKeyFeature(store)).register(Api.class)), "/*"));
-            return dev.pkauth.testing.TomcatServers.uri(tomcat);
-        }
-
-        @Override
-        protected void stop() throws Exception {
-            dev.pkauth.testing.TomcatServers.stop(tomcat);
+            d.servlet("jersey", new org.glassfish.jersey.servlet.ServletContainer(
+                    new ResourceConfig().register(new ApiKeyFeature(store)).register(Api.class)), "/*");
         }
     }
 }

@@ -196,20 +196,14 @@ public class ApiKeyFilter implements Filter {
      */
     public static boolean requireScopes(HttpServletRequest request, HttpServletResponse response, String... scopes)
             throws IOException {
-        List<String> required = List.of(scopes);
-        new AccessRule(false, required, List.of()); // the same checks of each scope as everywhere else
+        AccessRule rule = AccessRule.requireScopes(List.of(scopes)); // each scope checked as everywhere else
         String realm = request.getAttribute(Deployment.REALM_ATTRIBUTE) instanceof String r ? r : Deployment.DEFAULT_REALM;
-        if (!(request.getAttribute(PRINCIPAL_ATTRIBUTE) instanceof ApiKeyPrincipal principal)) {
-            refuse(request, response, AuthFailure.missingCredentials(realm));
-            return false;
-        }
-        for (String scope : required) {
-            if (!principal.hasScope(scope)) {
-                refuse(request, response, AuthFailure.insufficientScope(realm, required));
-                return false;
-            }
-        }
-        return true;
+        AuthFailure refusal = request.getAttribute(PRINCIPAL_ATTRIBUTE) instanceof ApiKeyPrincipal principal
+                ? BearerAuthenticator.authorize(principal, rule, realm)
+                : AuthFailure.missingCredentials(realm);
+        if (refusal == null) return true;
+        refuse(request, response, refusal);
+        return false;
     }
 
     @Override

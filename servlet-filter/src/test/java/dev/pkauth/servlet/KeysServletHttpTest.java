@@ -30,20 +30,10 @@ class KeysServletHttpTest extends KeysHttpContract {
 
     /** The same endpoints on embedded Tomcat 11. */
     @org.junit.jupiter.api.Nested
-    class OnTomcat extends KeysHttpContract {
-        org.apache.catalina.startup.Tomcat tomcat;
-
+    class OnTomcat extends dev.pkauth.testing.TomcatKeysHttpContract {
         @Override
-        protected URI start(ApiKeyStore store) throws Exception {
-            tomcat = dev.pkauth.testing.TomcatServers.start(d -> d
-                    .filter("pkauth", new ApiKeyFilter(store), "/keys/*")
-                    .servlet("keys", new KeysServlet(store, REALM, "/keys"), "/keys/*"));
-            return dev.pkauth.testing.TomcatServers.uri(tomcat);
-        }
-
-        @Override
-        protected void stop() throws Exception {
-            dev.pkauth.testing.TomcatServers.stop(tomcat);
+        protected void deploy(dev.pkauth.testing.TomcatServers.Deployment d, ApiKeyStore store) {
+            d.filter("pkauth", new ApiKeyFilter(store), "/keys/*").servlet("keys", new KeysServlet(store, REALM, "/keys"), "/keys/*");
         }
     }
 }

@@ -59,27 +59,18 @@ class ServletFilterHttpTest {
     }
 
     /** The same deployment on embedded Tomcat 11, set up through Tomcat's context API. */
-    abstract static class TomcatDeployment extends HttpContract {
+    abstract static class TomcatDeployment extends dev.pkauth.testing.TomcatHttpContract {
         @Override
         protected boolean protectsUnmatchedPaths() {
             return false; // the filter is mapped to the contract's routes only
         }
 
-        org.apache.catalina.startup.Tomcat tomcat;
-
         @Override
-        protected URI start(TestDatabase db, ApiKeyStore store) throws Exception {
-            tomcat = dev.pkauth.testing.TomcatServers.start(d -> d
-                    .filter("pkauth", new ApiKeyFilter(store), "/whoami")
+        protected void deploy(dev.pkauth.testing.TomcatServers.Deployment d, ApiKeyStore store) {
+            d.filter("pkauth", new ApiKeyFilter(store), "/whoami")
                     .filter("pkauth-scoped", ApiKeyFilter.builder(store).requiredScopes("docs:write").build(), "/scoped")
                     .filter("pkauth-open", ApiKeyFilter.builder(store).anonymous(true).build(), "/open")
-                    .servlet("whoami", new WhoamiServlet(), "/*"));
-            return dev.pkauth.testing.TomcatServers.uri(tomcat);
-        }
-
-        @Override
-        protected void stop() throws Exception {
-            dev.pkauth.testing.TomcatServers.stop(tomcat);
+                    .servlet("whoami", new WhoamiServlet(), "/*");
         }
     }
 

@@ -24,6 +24,12 @@ public record AccountRecord(
         return "AccountRecord[id=" + id + ", userId=" + userId + ", provider=" + providerId + ", account=" + accountId + "]";
     }
 
+    /** Whether any of its tokens is sealed in the legacy {@code pkenc:v1:} format. */
+    public boolean sealedLegacy() {
+        return dev.pkauth.internal.token.TokenCipher.isLegacy(accessToken) || dev.pkauth.internal.token.TokenCipher.isLegacy(refreshToken)
+                || dev.pkauth.internal.token.TokenCipher.isLegacy(idToken);
+    }
+
     /** Linking an identity that another user holds is a re-link, and must be asked for as one. */
     public static IllegalStateException linkedElsewhere(AccountRecord a) {
         return new IllegalStateException(a.providerId() + " account " + a.accountId()

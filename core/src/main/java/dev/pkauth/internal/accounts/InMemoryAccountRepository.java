@@ -51,9 +51,7 @@ public final class InMemoryAccountRepository implements AccountRepository {
 
     @Override
     public long countLegacySealed() {
-        return rows.values().stream().filter(r -> dev.pkauth.internal.token.TokenCipher.isLegacy(r.accessToken())
-                || dev.pkauth.internal.token.TokenCipher.isLegacy(r.refreshToken())
-                || dev.pkauth.internal.token.TokenCipher.isLegacy(r.idToken())).count();
+        return rows.values().stream().filter(AccountRecord::sealedLegacy).count();
     }
 
     @Override

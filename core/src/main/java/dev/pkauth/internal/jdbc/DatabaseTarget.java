@@ -74,10 +74,7 @@ public final class DatabaseTarget {
         if (inMemory) return "memory";
         if (dataSource != null) return "the application's DataSource";
         if (url == null) return "nowhere";
-        if (url.startsWith("jdbc:sqlite:")) {
-            String path = url.substring("jdbc:sqlite:".length()).replaceFirst("^file:", "").replaceFirst("\\?.*$", "");
-            return "jdbc:sqlite:" + java.nio.file.Path.of(path).toAbsolutePath();
-        }
+        if (url.startsWith("jdbc:sqlite:")) return "jdbc:sqlite:" + java.nio.file.Path.of(JdbcPools.sqlitePath(url)).toAbsolutePath();
         return JdbcPools.redact(url) + (user == null ? "" : " as " + user);
     }
 

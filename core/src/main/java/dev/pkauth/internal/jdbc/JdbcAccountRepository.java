@@ -154,8 +154,9 @@ public final class JdbcAccountRepository extends JdbcBase implements AccountRepo
     @Override
     public long countLegacySealed() {
         return read(c -> {
+            String legacy = " LIKE '" + dev.pkauth.internal.token.TokenCipher.PREFIX_V1 + "%'";
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table
-                    + " WHERE access_token LIKE 'pkenc:v1:%' OR refresh_token LIKE 'pkenc:v1:%' OR id_token LIKE 'pkenc:v1:%'");
+                    + " WHERE access_token" + legacy + " OR refresh_token" + legacy + " OR id_token" + legacy);
                  java.sql.ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

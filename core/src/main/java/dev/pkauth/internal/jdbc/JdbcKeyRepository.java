@@ -63,6 +63,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private final String findSql;
     private final String countActiveSql;
     private final String countRecentSql;
+    private final String refundSql;
+    private final String countFailedSql;
     private final String updateExpirySql;
     private final String revokeTreeSql;
     private final String deleteSql;
@@ -102,6 +104,13 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 + " window_start = GREATEST(u.window_start, EXCLUDED.window_start)";
         findSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
         countRecentSql = "SELECT count(*) FROM " + table + " WHERE user_id = ? AND created_at > ?";
+        refundSql = "UPDATE " + table + " SET credits = CASE WHEN refill_amount IS NOT NULL AND credits + ? > refill_amount"
+                + " THEN refill_amount ELSE credits + ? END WHERE id = ? AND credits IS NOT NULL";
+        // Parameters: budget, now, then window and now twice: a window that has ended starts afresh.
+        countFailedSql = "INSERT INTO " + name("failed") + " AS f (budget, window_start, hits) VALUES (?, ?, 1)"
+                + " ON CONFLICT (budget) DO UPDATE SET hits = CASE WHEN f.window_start + ? > ? THEN f.hits + 1 ELSE 1 END,"
+                + " window_start = CASE WHEN f.window_start + ? > ? THEN f.window_start ELSE EXCLUDED.window_start END"
+                + " RETURNING hits, window_start";
         countActiveSql = "SELECT count(*) FROM " + table
                 + " WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
         updateExpirySql = "UPDATE " + table + " SET expires_at = ? WHERE id = ? AND revoked_at IS NULL";
@@ -414,6 +423,11 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         }
     }
 
+    /** {@code ?, ?, …}: {@code n} parameters for an {@code IN (…)} list. */
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
     @FunctionalInterface
     private interface SqlBinder {
         void bind(PreparedStatement ps) throws SQLException;
@@ -438,10 +452,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 }
                 revoked.addAll(pass);
             } while (!pass.isEmpty() && dialect == Dialect.POSTGRESQL);
-            if (!revoked.isEmpty()) {
-                appendAudit(c, audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
-                appendAll(c, audit.each(revoked, audit.via()));
-            }
+            if (!revoked.isEmpty()) appendAll(c, audit.cascade("{\"revoked\":" + revoked.size() + "}", revoked, audit.via()));
             return List.copyOf(revoked);
         }), "revoke a key");
     }
@@ -588,10 +599,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
 
     @Override
     public void refund(List<String> ids, long credits) {
-        String sql = "UPDATE " + table + " SET credits = CASE WHEN refill_amount IS NOT NULL AND credits + ? > refill_amount"
-                + " THEN refill_amount ELSE credits + ? END WHERE id = ? AND credits IS NOT NULL";
         write(lookups, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = c.prepareStatement(refundSql)) {
                 for (String id : ids) {
                     ps.setLong(1, credits);
                     ps.setLong(2, credits);
@@ -661,10 +670,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                     ids.addAll(pass);
                 } while (!pass.isEmpty());
             }
-            if (!ids.isEmpty()) {
-                appendAudit(c, audit.withDetail("{\"disabled\":" + ids.size() + "}"));
-                appendAll(c, audit.each(ids, audit.via()));
-            }
+            if (!ids.isEmpty()) appendAll(c, audit.cascade("{\"disabled\":" + ids.size() + "}", ids, audit.via()));
             return ids;
         }), "disable a key");
     }
@@ -675,7 +681,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 + table + " WHERE id = ? UNION ALL SELECT k.id, k.created_by, k.disabled_at FROM " + table
                 + " k JOIN up ON k.id = up.created_by) SELECT 1 FROM up WHERE id <> ? AND disabled_at IS NOT NULL LIMIT 1";
         String sql = "UPDATE " + table + " SET disabled_at = NULL, disabled_via = NULL WHERE disabled_via IN ("
-                + String.join(", ", java.util.Collections.nCopies(vias.size(), "?")) + ") RETURNING id";
+                + placeholders(vias.size()) + ") RETURNING id";
         return write(c -> inTransaction(c, () -> {
             try (PreparedStatement ps = c.prepareStatement(ancestorDisabled)) {
                 ps.setString(1, id);
@@ -687,10 +693,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             List<String> ids = returningIds(c, sql, ps -> {
                 for (int i = 0; i < vias.size(); i++) ps.setString(i + 1, vias.get(i));
             });
-            if (!ids.isEmpty()) {
-                appendAudit(c, audit.withDetail("{\"enabled\":" + ids.size() + "}"));
-                appendAll(c, audit.each(ids, audit.via()));
-            }
+            if (!ids.isEmpty()) appendAll(c, audit.cascade("{\"enabled\":" + ids.size() + "}", ids, audit.via()));
             return ids;
         }), "enable a key");
     }
@@ -724,8 +727,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 ps.setLong(1, at);
                 ps.setString(2, userId);
             });
-            appendAudit(c, audit.withDetail("{\"revoked\":" + ids.size() + "}"));
-            appendAll(c, audit.each(ids, null));
+            appendAll(c, audit.cascade("{\"revoked\":" + ids.size() + "}", ids, null));
             return ids;
         }), "revoke a user's keys");
     }
@@ -847,8 +849,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 ps.setInt(3, batch);
             });
             if (!ids.isEmpty()) {
-                appendAudit(c, audit.withDetail("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}"));
-                appendAll(c, audit.each(ids, "{\"unused_before\":" + cutoff + "}"));
+                appendAll(c, audit.cascade("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}", ids,
+                        "{\"unused_before\":" + cutoff + "}"));
             }
             return ids;
         }), "sweep unused keys");
@@ -888,7 +890,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             appendAll(c, audit.each(ids, "{\"ended_before\":" + cutoff + "}"));
             int n;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id IN ("
-                    + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")")) {
+                    + placeholders(ids.size()) + ")")) {
                 for (int i = 0; i < ids.size(); i++) ps.setString(i + 1, ids.get(i));
                 n = ps.executeUpdate();
             }
@@ -962,23 +964,17 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     @Override
     public FailedCount countFailed(String budget, long now, long windowSeconds) {
         if (dialect != Dialect.POSTGRESQL) return null;
-        String failed = name("failed");
-        // Parameters: budget, now, then window and now twice: a window that has ended starts afresh.
-        String sql = "INSERT INTO " + failed + " AS f (budget, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (budget) DO UPDATE SET"
-                + " hits = CASE WHEN f.window_start + ? > ? THEN f.hits + 1 ELSE 1 END,"
-                + " window_start = CASE WHEN f.window_start + ? > ? THEN f.window_start ELSE EXCLUDED.window_start END"
-                + " RETURNING hits, window_start";
         long last = prunedFailedAt.get();
         boolean prune = now - last >= windowSeconds && prunedFailedAt.compareAndSet(last, now);
         return write(lookups, c -> {
             if (prune) {
                 // Bounded: once a window per instance, along the index.
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + failed + " WHERE window_start <= ?")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + name("failed") + " WHERE window_start <= ?")) {
                     ps.setLong(1, now - windowSeconds);
                     ps.executeUpdate();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = c.prepareStatement(countFailedSql)) {
                 ps.setString(1, budget);
                 ps.setLong(2, now);
                 ps.setLong(3, windowSeconds);

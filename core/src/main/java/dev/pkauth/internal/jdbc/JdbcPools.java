@@ -146,7 +146,7 @@ public final class JdbcPools {
     }
 
     /** The file of a {@code jdbc:sqlite:} URL. */
-    private static String sqlitePath(String url) {
+    static String sqlitePath(String url) {
         return url.substring("jdbc:sqlite:".length()).replaceFirst("^file:", "").replaceFirst("\\?.*$", "");
     }
 

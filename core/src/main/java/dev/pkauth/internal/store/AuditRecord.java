@@ -32,6 +32,17 @@ public record AuditRecord(long at, String actor, String action, String keyId, St
         return out;
     }
 
+    /**
+     * A change that reached {@code ids}: this record with {@code summary} as its detail, then
+     * {@link #each one per other key} with {@code detail}, in the order they are appended.
+     */
+    public java.util.List<AuditRecord> cascade(String summary, java.util.List<String> ids, String detail) {
+        java.util.List<AuditRecord> out = new java.util.ArrayList<>(ids.size() + 1);
+        out.add(withDetail(summary));
+        out.addAll(each(ids, detail));
+        return out;
+    }
+
     /** The same change recorded on {@code successor}, the key that took this one's place. */
     public AuditRecord onSuccessor(String successor) {
         return new AuditRecord(at, actor, action, successor, userId, "{\"predecessor\":\"" + keyId + "\"}");

@@ -65,10 +65,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
                 revoked.add(r.id());
             }
         }
-        if (!revoked.isEmpty()) {
-            append(audit.withDetail("{\"revoked\":" + revoked.size() + "}"));
-            audit.each(revoked, audit.via()).forEach(this::append);
-        }
+        if (!revoked.isEmpty()) audit.cascade("{\"revoked\":" + revoked.size() + "}", revoked, audit.via()).forEach(this::append);
         return List.copyOf(revoked);
     }
 
@@ -188,8 +185,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
                 changed.add(r.id());
             }
         }
-        append(audit.withDetail("{\"disabled\":" + changed.size() + "}"));
-        audit.each(changed, audit.via()).forEach(this::append);
+        audit.cascade("{\"disabled\":" + changed.size() + "}", changed, audit.via()).forEach(this::append);
         return List.copyOf(changed);
     }
 
@@ -208,10 +204,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
                 changed.add(r.id());
             }
         }
-        if (!changed.isEmpty()) {
-            append(audit.withDetail("{\"enabled\":" + changed.size() + "}"));
-            audit.each(changed, audit.via()).forEach(this::append);
-        }
+        if (!changed.isEmpty()) audit.cascade("{\"enabled\":" + changed.size() + "}", changed, audit.via()).forEach(this::append);
         return List.copyOf(changed);
     }
 
@@ -242,8 +235,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
                 ids.add(r.id());
             }
         }
-        append(audit.withDetail("{\"revoked\":" + ids.size() + "}"));
-        audit.each(ids, null).forEach(this::append);
+        audit.cascade("{\"revoked\":" + ids.size() + "}", ids, null).forEach(this::append);
         return List.copyOf(ids);
     }
 
@@ -294,8 +286,8 @@ public final class InMemoryKeyRepository implements KeyRepository {
                 .limit(batch).map(KeyRecord::id).toList();
         for (String id : ids) rows.computeIfPresent(id, (k, r) -> r.withRevokedAt(at));
         if (!ids.isEmpty()) {
-            append(audit.withDetail("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}"));
-            audit.each(ids, "{\"unused_before\":" + cutoff + "}").forEach(this::append);
+            audit.cascade("{\"revoked\":" + ids.size() + ",\"unused_before\":" + cutoff + "}", ids,
+                    "{\"unused_before\":" + cutoff + "}").forEach(this::append);
         }
         return ids;
     }

@@ -28,7 +28,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class TokenCipher {
     public static final String PREFIX = "pkenc:v2:";
-    private static final String PREFIX_V1 = "pkenc:v1:";
+    /** The legacy format's prefix; {@link #isLegacy} tells it. */
+    public static final String PREFIX_V1 = "pkenc:v1:";
 
     /** What a ciphertext is bound to: the row and column it was written for. */
     public record Binding(String userId, String providerId, String accountId, String column) {
