@@ -273,6 +273,42 @@ public final class ApiKeyStore implements AutoCloseable {
         return meter.verify(token, clientAddress, verifier);
     }
 
+    /**
+     * Checks a token without using it: the same answer as {@link #verify(String, String)}, but
+     * {@code last_used_at} does not move and nothing is metered. For validity probes (a secret
+     * scanner asking whether a found token is live), leak reports and scans, which must not make
+     * a leaked key look used. Rejections still count against {@code clientAddress}'s budget.
+     *
+     * @param token the presented token
+     * @param clientAddress the address the request came from; {@code null} skips the budget
+     * @return the verification
+     * @throws StoreUnavailableException when the backend cannot answer
+     */
+    public Verification inspect(String token, @Nullable String clientAddress) {
+        ensureOpen();
+        return meter.verify(token, clientAddress, verifier, false);
+    }
+
+    /**
+     * The regular expression of this store's tokens, for every prefix it accepts: what a
+     * deployment registers with secret scanners ({@code pk\.key_[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}}
+     * by default).
+     *
+     * @return the pattern, in Java (and PCRE/RE2) syntax
+     */
+    public String tokenPattern() {
+        return verifier.format().scannerRegex();
+    }
+
+    /**
+     * The prefixes this store's tokens may start with, current first ({@code pk} by default).
+     *
+     * @return the prefixes
+     */
+    public List<String> tokenPrefixes() {
+        return verifier.format().prefixes();
+    }
+
     /** Whose budget of rejected keys an address spends (tests read it). */
     static String budgetOf(String address) {
         return UsageMeter.budgetOf(address);
@@ -511,7 +547,7 @@ public final class ApiKeyStore implements AutoCloseable {
         Long expires = futureSeconds(spec.expiresAt(), now);
         String outside = keyPolicy.violation(now, expires, limits);
         if (outside != null) throw new IllegalArgumentException("cannot create this key: " + outside);
-        Tokens.Minted minted = Tokens.mint();
+        Tokens.Minted minted = verifier.mint();
         KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), verifier.hash(minted.secret()), granted,
                 expires, null, now, null, parentId, limits, limits.refill() == null ? null : now,
                 new KeyRecord.Ops(null, null, spec.metadata(), spec.allowedIps() == null ? null : spec.allowedIps().toString(), null),
@@ -724,7 +760,7 @@ public final class ApiKeyStore implements AutoCloseable {
             long end = saturatedAdd(now, overlap.toSeconds());
             oldExpiry = oldExpiry == null ? end : Math.min(oldExpiry, end);
         }
-        Tokens.Minted minted = Tokens.mint();
+        Tokens.Minted minted = verifier.mint();
         if (old.createdBy() != null) {
             // The successor takes the old key's place in the lineage, so it too never outlives its parent.
             Long parentExpiry = repository.find(old.createdBy()).map(KeyRecord::expiresAt).orElse(null);
@@ -765,9 +801,22 @@ public final class ApiKeyStore implements AutoCloseable {
      *     (keys minted from an already revoked key are still revoked)
      */
     public boolean revoke(String id) {
+        return revoke(id, null);
+    }
+
+    /**
+     * {@link #revoke(String)}, recording why in the audit log ({@code {"note":…}}): a leak
+     * report's URL, an incident number.
+     *
+     * @param id the key's id ({@code key_…})
+     * @param note why, at most 1,000 characters, or {@code null}
+     * @return true when this call revoked the key itself
+     */
+    public boolean revoke(String id, @Nullable String note) {
         ensureOpen();
         if (!Tokens.isWellFormedId(id)) return false;
-        AuditRecord a = audit("revoke", id, null, null);
+        if (note != null && note.length() > 1000) throw new IllegalArgumentException("a note is at most 1,000 characters");
+        AuditRecord a = audit("revoke", id, null, note == null ? null : "{\"note\":" + Json.quote(note) + "}");
         List<String> revoked = repository.revokeTree(id, nowSeconds(), a);
         forget(id);
         for (String r : revoked) forget(r);
@@ -1084,6 +1133,8 @@ public final class ApiKeyStore implements AutoCloseable {
         @Nullable String pepper;
         @Nullable List<String> previousPeppers;
         @Nullable Boolean requirePepper;
+        @Nullable String tokenPrefix;
+        @Nullable List<String> previousTokenPrefixes;
         @Nullable Duration touchInterval;
         @Nullable Clock clock;
         @Nullable Executor executor;
@@ -1195,6 +1246,34 @@ public final class ApiKeyStore implements AutoCloseable {
             List<String> list = new ArrayList<>();
             for (String p : peppers) list.add(StoreOptions.requirePepperValue(p));
             this.previousPeppers = List.copyOf(list);
+            return this;
+        }
+
+        /**
+         * The prefix of new tokens instead of {@code pk} ({@code acme.key_….…}), so that the pattern a
+         * deployment registers with secret scanners matches its keys and no one else's. Tokens of
+         * earlier prefixes keep verifying only when listed in {@link #previousTokenPrefixes}.
+         *
+         * @param prefix 2 to 16 characters: a lower-case letter, then lower-case letters and digits
+         * @return this builder
+         */
+        public Builder tokenPrefix(String prefix) {
+            Options.requireUnset(this.tokenPrefix, "tokenPrefix");
+            this.tokenPrefix = dev.pkauth.internal.token.TokenFormat.checkPrefix(prefix);
+            return this;
+        }
+
+        /**
+         * Earlier token prefixes whose keys still verify (after a change of {@link #tokenPrefix}).
+         *
+         * @param prefixes earlier prefixes
+         * @return this builder
+         */
+        public Builder previousTokenPrefixes(String... prefixes) {
+            Options.requireUnset(this.previousTokenPrefixes, "previousTokenPrefixes");
+            List<String> list = new ArrayList<>();
+            for (String p : prefixes) list.add(dev.pkauth.internal.token.TokenFormat.checkPrefix(p));
+            this.previousTokenPrefixes = List.copyOf(list);
             return this;
         }
 

@@ -8,6 +8,8 @@ import dev.pkauth.internal.store.KeyRepository;
 import dev.pkauth.internal.token.SecretHasher;
 import dev.pkauth.internal.metrics.StoreMetrics;
 import dev.pkauth.internal.token.Tokens;
+import dev.pkauth.internal.token.TokenFormat;
+import dev.pkauth.internal.token.IdTags;
 import dev.pkauth.internal.store.TouchWriter;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +52,19 @@ final class KeyVerifier implements AutoCloseable {
     }
 
     private final KeyRepository repository;
+    private final TokenFormat format;
+    /** The table's id tags; {@link IdTags#NONE} when it has no tag key (every id is then looked up). */
+    private final IdTags ids;
+    /**
+     * Whether the table may hold keys whose ids carry no tag (Pylon's, older pkauth's, another
+     * process's of an older version): while it may, an id without a valid tag is looked up as
+     * before. Read at start and again at most every {@link #UNTAGGED_RECHECK_MILLIS} while
+     * untagged ids are being refused, so keys a foreign writer adds verify within that time.
+     */
+    private volatile boolean untaggedKeys;
+    private volatile long untaggedCheckedAt;
+    private final java.util.concurrent.atomic.AtomicBoolean untaggedChecking = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final long UNTAGGED_RECHECK_MILLIS = 10_000;
     private final KeyPolicy policy;
     private final SecretHasher hasher;
     private final boolean rehashAllowed;
@@ -75,6 +90,8 @@ final class KeyVerifier implements AutoCloseable {
      */
     KeyVerifier(StoreOptions options, KeyRepository repository, Object database, TouchWriter touches, StoreMetrics metrics) {
         this.repository = repository;
+        this.format = options.tokenFormat();
+        this.ids = repository.idTags();
         this.policy = options.keyPolicy();
         this.hasher = options.hasher();
         this.rehashAllowed = options.rehashAllowed();
@@ -91,8 +108,67 @@ final class KeyVerifier implements AutoCloseable {
             this.watch = repository.watch(cache::invalidate, cache::invalidateAll);
             metrics.bindCache(cache);
         }
+        this.untaggedKeys = !ids.enabled() || hasUntaggedKeys();
+        this.untaggedCheckedAt = clock.millis();
     }
 
+    private boolean hasUntaggedKeys() {
+        try {
+            return repository.hasUntaggedKeys();
+        } catch (StoreUnavailableException e) {
+            log.debug("pkauth: could not tell whether keys without id tags exist (assuming they do): {}", e.getMessage());
+            return true;
+        }
+    }
+
+    /** Re-reads, off the request thread, whether untagged keys exist, at most every {@link #UNTAGGED_RECHECK_MILLIS}. */
+    private void recheckUntagged() {
+        long now = clock.millis();
+        if (now - untaggedCheckedAt < UNTAGGED_RECHECK_MILLIS || !untaggedChecking.compareAndSet(false, true)) return;
+        untaggedCheckedAt = now;
+        touches.submit("look for keys without id tags", () -> {
+            try {
+                untaggedKeys = hasUntaggedKeys();
+            } finally {
+                untaggedChecking.set(false);
+            }
+        });
+    }
+
+    /** A new key of this store's format, its id tagged with the table's tag key. */
+    Tokens.Minted mint() {
+        return format.mint(ids);
+    }
+
+    /** This store's token format (prefixes). */
+    TokenFormat format() {
+        return format;
+    }
+
+    /**
+     * The id of a well-formed token, or {@code null}; and whether verifying it needs the
+     * database: not for a malformed token, a row in memory, or an id refused by its tag.
+     */
+    @Nullable String idOf(String token) {
+        int start = format.idStart(token);
+        return start < 0 ? null : token.substring(start, start + Tokens.ID_CHARS);
+    }
+
+    /** Whether verifying {@code token} would cost no database lookup (malformed, in memory, or refused by its id tag). */
+    boolean answersWithoutLookup(String token) {
+        int start = format.idStart(token);
+        if (start < 0) return true;
+        String id = token.substring(start, start + Tokens.ID_CHARS);
+        return inMemory(id) || refusedByTag(token, start);
+    }
+
+    /** An id no key of this table can have: untagged while every key here is tagged. */
+    private boolean refusedByTag(String token, int idStart) {
+        if (!ids.enabled() || ids.isTagged(token, idStart)) return false;
+        if (untaggedKeys) return false;
+        recheckUntagged();
+        return true;
+    }
     /** The fingerprint rows minted now record. */
     String currentFingerprint() {
         return hasher.currentFingerprint();
@@ -149,8 +225,16 @@ final class KeyVerifier implements AutoCloseable {
 
     /** The verification of {@code token}, counted in the metrics; {@code clientAddress} is recorded on use. */
     Verification verify(String token, @Nullable String clientAddress) {
+        return verify(token, clientAddress, true);
+    }
+
+    /**
+     * As {@link #verify(String, String)}; {@code use} false checks the key without counting it as
+     * used (no {@code last_used_at}): a validity probe's or a leak report's look.
+     */
+    Verification verify(String token, @Nullable String clientAddress, boolean use) {
         try {
-            Verification v = verifyOnce(token, clientAddress);
+            Verification v = verifyOnce(token, clientAddress, use);
             metrics.verified(v);
             return v;
         } catch (StoreUnavailableException e) {
@@ -159,17 +243,27 @@ final class KeyVerifier implements AutoCloseable {
         }
     }
 
-    private Verification verifyOnce(String token, @Nullable String clientAddress) {
-        if (!Tokens.isWellFormed(token)) {
+    private Verification verifyOnce(String token, @Nullable String clientAddress, boolean use) {
+        int start = format.idStart(token);
+        if (start < 0) {
             log.debug("pkauth: rejected a malformed key");
             return new Verification.Invalid(Verification.Reason.MALFORMED, null);
         }
-        String id = Tokens.idOf(token);
-        Entry entry = lookup(id).orElse(null);
-        SecretHasher.Match match = hasher.check(token, Tokens.SECRET_START, entry == null ? null : entry.hash(),
+        String id = token.substring(start, start + Tokens.ID_CHARS);
+        String display = TokenFormat.displayPrefix(token, start);
+        int secretStart = start + Tokens.ID_CHARS + 1;
+        // A token of ours (its id tagged) whose checksum fails was mistyped or altered: no lookup.
+        // Untagged ids are older keys, which have no checksum to check.
+        if (!TokenFormat.hasChecksum(token, start) && ids.enabled() && ids.isTagged(token, start)) {
+            log.debug("pkauth: rejected key {}: its checksum does not match", display);
+            return new Verification.Invalid(Verification.Reason.MALFORMED, display);
+        }
+        Entry entry = inMemory(id) || !refusedByTag(token, start) ? lookup(id).orElse(null) : null;
+        // The HMAC runs whatever was found, so an unknown or forged id costs what a wrong secret costs.
+        SecretHasher.Match match = hasher.check(token, secretStart, entry == null ? null : entry.hash(),
                 entry == null ? null : entry.row().pepperId());
-        if (entry == null) return invalid(Verification.Reason.NOT_FOUND, id);
-        if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, id);
+        if (entry == null) return invalid(Verification.Reason.NOT_FOUND, display);
+        if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, display);
         if (match == SecretHasher.Match.FOREIGN_PEPPER) {
             if (warnedForeign.asMap().putIfAbsent(id, Boolean.TRUE) == null) {
                 // WARN, once per key: a whole app answering 401 because it was started with another
@@ -178,7 +272,7 @@ final class KeyVerifier implements AutoCloseable {
                         + "it answers 401 here. Start with the pepper that minted it, or add it to {}",
                         entry.row().prefix(), entry.row().pepperId(), Settings.environmentName(Settings.PEPPER_PREVIOUS));
             }
-            return invalid(Verification.Reason.UNKNOWN_PEPPER, id);
+            return invalid(Verification.Reason.UNKNOWN_PEPPER, display);
         }
         KeyRecord row = entry.row();
         // Under a previous pepper: re-hash under the current one. Under the current one but with no
@@ -187,7 +281,7 @@ final class KeyVerifier implements AutoCloseable {
         boolean record = match == SecretHasher.Match.CURRENT && row.pepperId() == null;
         if ((rehash || record) && rehashing.add(id)) {
             String oldHash = row.secretHash();
-            String newHash = rehash ? hasher.hash(Tokens.secretOf(token)) : oldHash;
+            String newHash = rehash ? hasher.hash(token.substring(secretStart)) : oldHash;
             String fingerprint = hasher.currentFingerprint();
             touches.submit(rehash ? "re-hash a key under the current pepper" : "record a key's pepper fingerprint", () -> {
                 try {
@@ -199,23 +293,22 @@ final class KeyVerifier implements AutoCloseable {
             });
         }
         long now = Math.floorDiv(clock.millis(), 1000);
-        if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, id);
-        if (row.ops().disabledAt() != null) return invalid(Verification.Reason.DISABLED, id);
-        if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, id);
+        if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, display);
+        if (row.ops().disabledAt() != null) return invalid(Verification.Reason.DISABLED, display);
+        if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, display);
         if (policy != KeyPolicy.NONE && policy.violation(row.createdAt(), row.expiresAt(), row.limits()) != null) {
-            return invalid(Verification.Reason.POLICY, id);
+            return invalid(Verification.Reason.POLICY, display);
         }
         // A use refused for its address (the caller answers 403 ip_not_allowed) is no use: a stolen
         // key tried from the wrong network must still read as unused, and not move last_used_ip.
         IpAllowlist allowlist = entry.principal().allowedIps();
-        if (allowlist == null || clientAddress == null || allowlist.allows(clientAddress)) {
+        if (use && (allowlist == null || clientAddress == null || allowlist.allows(clientAddress))) {
             touches.used(row, now, clientAddress);
         }
         return new Verification.Valid(entry.metadata(), entry.principal());
     }
 
-    private static Verification.Invalid invalid(Verification.Reason reason, String id) {
-        String prefix = Tokens.prefixOfId(id);
+    private static Verification.Invalid invalid(Verification.Reason reason, String prefix) {
         log.debug("pkauth: rejected key {}: {}", prefix, reason);
         return new Verification.Invalid(reason, prefix);
     }

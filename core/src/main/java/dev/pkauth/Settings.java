@@ -64,10 +64,22 @@ public final class Settings {
     /** The setting {@code require-limits} ({@code PKAUTH_REQUIRE_LIMITS}): see {@link KeyPolicy}. */
     public static final String REQUIRE_LIMITS = "require-limits";
 
+    /** The setting {@code token-prefix} ({@code PKAUTH_TOKEN_PREFIX}): what new tokens start with, {@code pk} by default. */
+    public static final String TOKEN_PREFIX = "token-prefix";
+    /** The setting {@code token-prefix-previous} ({@code PKAUTH_TOKEN_PREFIX_PREVIOUS}): earlier prefixes, comma-separated, still verified. */
+    public static final String TOKEN_PREFIX_PREVIOUS = "token-prefix-previous";
+    /** The setting {@code leak-policy} ({@code PKAUTH_LEAK_POLICY}): {@code revoke} (default) or {@code notify}. */
+    public static final String LEAK_POLICY = "leak-policy";
+    /** The setting {@code github-keys-url} ({@code PKAUTH_GITHUB_KEYS_URL}): GitHub's secret scanning public keys. */
+    public static final String GITHUB_KEYS_URL = "github-keys-url";
+    /** The setting {@code gitlab-keys-url} ({@code PKAUTH_GITLAB_KEYS_URL}): GitLab's token revocation public keys. */
+    public static final String GITLAB_KEYS_URL = "gitlab-keys-url";
+
     private static final String[] KNOWN = {
         JDBC_URL, JDBC_USER, JDBC_PASSWORD, TABLE, PEPPER, PEPPER_PREVIOUS, REQUIRE_PEPPER, REALM, POOL_SIZE,
         TOUCH_INTERVAL, CACHE_TTL, QUERY_TIMEOUT, ACCOUNT_TABLE, ACCOUNT_KEY, ACCOUNT_KEY_PREVIOUS, MAX_KEYS_PER_USER,
-        DEFAULT_RATE_LIMIT, FAILED_AUTH_LIMIT, MAX_KEY_LIFETIME, REQUIRE_EXPIRY, REQUIRE_LIMITS
+        DEFAULT_RATE_LIMIT, FAILED_AUTH_LIMIT, MAX_KEY_LIFETIME, REQUIRE_EXPIRY, REQUIRE_LIMITS,
+        TOKEN_PREFIX, TOKEN_PREFIX_PREVIOUS, LEAK_POLICY, GITHUB_KEYS_URL, GITLAB_KEYS_URL
     };
 
     /** {@code ${NAME}} or {@code ${NAME:default}}, as Spring, Maven and shells write them. */

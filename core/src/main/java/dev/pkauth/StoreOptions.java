@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * @param defaultRateLimit the rate limit of keys without one, or {@code null}
  * @param failedAuthLimit rejected keys allowed per client address, or {@code null} for no such budget
  * @param keyPolicy what every key must meet
+ * @param tokenFormat the prefix new tokens get and the earlier ones that still verify
  * @param auditListener told of committed management actions, or {@code null}
  * @param meterRegistry a Micrometer {@code MeterRegistry}, or {@code null}
  * @param migrate whether opening creates or upgrades the table
@@ -55,6 +56,7 @@ record StoreOptions(
         UsageLimits.@Nullable RateLimit defaultRateLimit,
         UsageLimits.@Nullable RateLimit failedAuthLimit,
         KeyPolicy keyPolicy,
+        dev.pkauth.internal.token.TokenFormat tokenFormat,
         @Nullable AuditListener auditListener,
         @Nullable Object meterRegistry,
         boolean migrate) {
@@ -127,7 +129,21 @@ record StoreOptions(
         return new StoreOptions(table, peppers(b, s), touchInterval, b.clock != null ? b.clock : Clock.systemUTC(), b.executor,
                 poolSize, b.connectionTimeout != null ? b.connectionTimeout : Options.DEFAULT_CONNECTION_TIMEOUT,
                 cacheTtl, negativeTtl, b.cacheSize != null ? b.cacheSize : DEFAULT_CACHE_SIZE, queryTimeout, maxKeys,
-                defaultRate, failedAuth, policy, b.auditListener, b.meterRegistry, b.migrate);
+                defaultRate, failedAuth, policy, tokenFormat(b, s), b.auditListener, b.meterRegistry, b.migrate);
+    }
+
+    private static dev.pkauth.internal.token.TokenFormat tokenFormat(ApiKeyStore.Builder b, Settings s) {
+        String current = b.tokenPrefix != null ? b.tokenPrefix
+                : s.get(Settings.TOKEN_PREFIX, dev.pkauth.internal.token.TokenFormat.DEFAULT_PREFIX);
+        List<String> previous = b.previousTokenPrefixes != null ? b.previousTokenPrefixes
+                : s.get(Settings.TOKEN_PREFIX_PREVIOUS) == null ? List.of()
+                : List.of(s.get(Settings.TOKEN_PREFIX_PREVIOUS).split(",", -1));
+        try {
+            return new dev.pkauth.internal.token.TokenFormat(current, previous);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(s.describe(Settings.TOKEN_PREFIX) + " or " + s.describe(Settings.TOKEN_PREFIX_PREVIOUS)
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     private static KeyPolicy policy(Settings s) {

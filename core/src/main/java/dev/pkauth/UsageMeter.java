@@ -8,7 +8,6 @@ import dev.pkauth.internal.store.FixedWindows;
 import dev.pkauth.internal.store.KeyRecord;
 import dev.pkauth.internal.store.KeyRepository;
 import dev.pkauth.internal.metrics.StoreMetrics;
-import dev.pkauth.internal.token.Tokens;
 import dev.pkauth.internal.store.WindowLeases;
 
 /**
@@ -75,24 +74,29 @@ final class UsageMeter {
      * are checked.
      */
     Verification verify(String token, @Nullable String clientAddress, KeyVerifier verifier) {
+        return verify(token, clientAddress, verifier, true);
+    }
+
+    /** As {@link #verify(String, String, KeyVerifier)}; {@code use} false leaves {@code last_used_at} alone. */
+    Verification verify(String token, @Nullable String clientAddress, KeyVerifier verifier, boolean use) {
         FixedWindows failedByAddress = this.failedByAddress;
         UsageLimits.RateLimit failedAuthLimit = this.failedAuthLimit;
         if (failedByAddress == null || failedAuthLimit == null || clientAddress == null) {
-            return verifier.verify(token, clientAddress);
+            return verifier.verify(token, clientAddress, use);
         }
         long now = nowSeconds();
         long windowSeconds = failedAuthLimit.window().toSeconds();
-        String id = Tokens.isWellFormed(token) ? Tokens.idOf(token) : null;
-        if (id != null && verifier.inMemory(id)) {
-            // Answered from memory: no lookup to ration; a rejection still counts.
-            Verification v = verifier.verify(token, clientAddress);
+        String id = verifier.idOf(token);
+        if (verifier.answersWithoutLookup(token)) {
+            // Answered from memory (or refused by its id tag): no lookup to ration; a rejection still counts.
+            Verification v = verifier.verify(token, clientAddress, use);
             if (!v.isValid()) failedByAddress.hit(budgetOf(clientAddress), windowSeconds, now);
             return v;
         }
         String budget = budgetOf(clientAddress);
         if (id != null && recentlyValid.getIfPresent(id) != null) {
             // A key that verified lately is no guess: looked up whatever the address's budget.
-            Verification v = verifier.verify(token, clientAddress);
+            Verification v = verifier.verify(token, clientAddress, use);
             if (v.isValid()) recentlyValid.put(id, Boolean.TRUE);
             else failedByAddress.hit(budget, windowSeconds, now);
             return v;
@@ -112,7 +116,7 @@ final class UsageMeter {
         }
         Verification v;
         try {
-            v = verifier.verify(token, clientAddress);
+            v = verifier.verify(token, clientAddress, use);
         } catch (RuntimeException e) {
             w.release(); // the store failed: no key was rejected
             throw e;

@@ -84,9 +84,11 @@ abstract class ApiKeyStoreContract {
     @Test
     void wrongSecretIsBadSecret() {
         String token = store.create("alice", null, List.of(), null).token();
-        String wrong = token.substring(0, 40) + (token.charAt(40) == 'A' ? 'B' : 'A') + token.substring(41);
+        String wrong = dev.pkauth.testing.TestTokens.wrongSecret(token);
+        String mistyped = token.substring(0, 40) + (token.charAt(40) == 'A' ? 'B' : 'A') + token.substring(41);
 
         assertThat(reason(wrong)).isEqualTo(Reason.BAD_SECRET);
+        assertThat(reason(mistyped)).as("its checksum fails: refused before any lookup").isEqualTo(Reason.MALFORMED);
     }
 
     @Test
@@ -483,7 +485,6 @@ abstract class ApiKeyStoreContract {
     }
 
     static String withWrongSecret(String token) {
-        char c = token.charAt(82);
-        return token.substring(0, 82) + (c == 'A' ? 'B' : 'A');
+        return dev.pkauth.testing.TestTokens.wrongSecret(token);
     }
 }

@@ -10,16 +10,36 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tier 1: floods of guessed keys never reach the database, and cost bounded memory. */
+/**
+ * Tier 1: floods of guessed keys never reach the database, and cost bounded memory. Guessed ids
+ * cost lookups only while the table holds keys without id tags (Pylon's, an older pkauth's; see
+ * {@link LeakProofFormatTest} for tables without): the budget rations those, so these tests run
+ * on such a table.
+ */
 class FailedAuthFloodTest {
     @TempDir
     Path dir;
 
+    /** A SQLite store on a table holding one untagged key. */
+    ApiKeyStore.Builder olderTable() throws java.sql.SQLException {
+        return dev.pkauth.testing.TestDatabase.create(dev.pkauth.testing.Backend.SQLITE, dir).withUntaggedKey().builder();
+    }
+
+    /** Adds an untagged key to the table behind {@code db}. */
+    static VerificationCacheTest.CountingSqlite withUntaggedKey(VerificationCacheTest.CountingSqlite db) throws java.sql.SQLException {
+        ApiKeyStore.builder().dataSource(db.dataSource).pepper("p").build().close(); // creates the table
+        try (java.sql.Connection c = db.dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("INSERT INTO pkauth_api_keys (id, user_id, secret_hash, created_at) VALUES ('key_" + "O".repeat(32)
+                    + "', 'old', '" + "0".repeat(64) + "', 1700000000)");
+        }
+        return db;
+    }
+
     final MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
 
     @Test
-    void tenThousandDistinctUnknownIdsFromOneAddressCostAtMostTheBudgetInLookups() {
-        VerificationCacheTest.CountingSqlite db = new VerificationCacheTest.CountingSqlite(dir.resolve("keys.db"));
+    void tenThousandDistinctUnknownIdsFromOneAddressCostAtMostTheBudgetInLookups() throws Exception {
+        VerificationCacheTest.CountingSqlite db = withUntaggedKey(new VerificationCacheTest.CountingSqlite(dir.resolve("keys.db")));
         try (ApiKeyStore store = ApiKeyStore.builder().dataSource(db.dataSource).pepper("p").clock(clock)
                 .executor(Runnable::run).build()) {
             IssuedKey legit = store.create("alice", null, List.of(), null);
@@ -45,7 +65,7 @@ class FailedAuthFloodTest {
     /** Concurrent guesses cannot all pass a check made before any of them was counted. */
     @Test
     void twoHundredSimultaneousGuessesCostExactlyTheBudgetInLookups() throws Exception {
-        VerificationCacheTest.CountingSqlite db = new VerificationCacheTest.CountingSqlite(dir.resolve("keys.db"));
+        VerificationCacheTest.CountingSqlite db = withUntaggedKey(new VerificationCacheTest.CountingSqlite(dir.resolve("keys.db")));
         try (ApiKeyStore store = ApiKeyStore.builder().dataSource(db.dataSource).pepper("p").clock(clock)
                 .executor(Runnable::run).build()) {
             IssuedKey legit = store.create("alice", null, List.of(), null);
@@ -78,8 +98,8 @@ class FailedAuthFloodTest {
 
     /** One client usually holds a whole IPv6 /64: rotating through it must not buy a fresh budget. */
     @Test
-    void ipv6AddressesShareOneBudgetPerSlash64() {
-        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p").clock(clock).build()) {
+    void ipv6AddressesShareOneBudgetPerSlash64() throws Exception {
+        try (ApiKeyStore store = olderTable().clock(clock).build()) {
             // Distinct guesses: a repeated one would be answered from memory, which is allowed.
             java.util.function.IntFunction<String> guess = i -> "pk.key_" + String.format("%032d", i).replace('0', 'A')
                     + "." + "B".repeat(43);
@@ -104,8 +124,8 @@ class FailedAuthFloodTest {
      * (each instance counted its own 20 before: two instances, 40 lookups).
      */
     @Test
-    void onPostgresTheBudgetIsSharedByEveryInstance() {
-        dev.pkauth.testing.TestDatabase db = dev.pkauth.testing.TestDatabase.create(dev.pkauth.testing.Backend.POSTGRESQL, dir);
+    void onPostgresTheBudgetIsSharedByEveryInstance() throws Exception {
+        dev.pkauth.testing.TestDatabase db = dev.pkauth.testing.TestDatabase.create(dev.pkauth.testing.Backend.POSTGRESQL, dir).withUntaggedKey();
         try (ApiKeyStore a = db.builder().clock(clock).build(); ApiKeyStore b = db.builder().clock(clock).build()) {
             java.util.function.IntFunction<String> guess = i -> "pk.key_" + String.format("%032d", i).replace('0', 'P')
                     + "." + "B".repeat(43);
@@ -128,8 +148,8 @@ class FailedAuthFloodTest {
      * without a lookup.
      */
     @Test
-    void aKeyThatVerifiedLatelyIsLookedUpFromASpentAddress() {
-        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p").clock(clock).build()) {
+    void aKeyThatVerifiedLatelyIsLookedUpFromASpentAddress() throws Exception {
+        try (ApiKeyStore store = olderTable().clock(clock).build()) {
             IssuedKey legit = store.create("alice", null, List.of(), null);
             assertThat(store.verify(legit.token(), "203.0.113.90").isValid()).isTrue();
             java.util.function.IntFunction<String> guess = i -> "pk.key_" + String.format("%032d", i).replace('0', 'N')
@@ -147,8 +167,8 @@ class FailedAuthFloodTest {
      * spent address's counter and so hand it a fresh budget. Spent addresses are kept apart.
      */
     @Test
-    void aFloodOfOtherAddressesDoesNotResetASpentOne() {
-        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p").clock(clock).build()) {
+    void aFloodOfOtherAddressesDoesNotResetASpentOne() throws Exception {
+        try (ApiKeyStore store = olderTable().clock(clock).build()) {
             java.util.function.IntFunction<String> guess = i -> "pk.key_" + String.format("%032d", i).replace('0', 'Z')
                     + "." + "B".repeat(43);
             for (int i = 0; i < 20; i++) assertThat(store.verify(guess.apply(i), "203.0.113.66")).isInstanceOf(Verification.Invalid.class);
@@ -169,8 +189,8 @@ class FailedAuthFloodTest {
      * time. Everything that is not an IP address shares one budget, and no allowlist admits it.
      */
     @Test
-    void addressesThatAreNotIpAddressesShareOneBudget() {
-        try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("p").build()) {
+    void addressesThatAreNotIpAddressesShareOneBudget() throws Exception {
+        try (ApiKeyStore store = olderTable().build()) {
             for (int i = 0; i < 20; i++) {
                 String guess = "pk.key_" + String.format("%032d", i).replace('0', 'G') + "." + "B".repeat(43);
                 assertThat(store.verify(guess, "_obfuscated" + i)).isInstanceOf(Verification.Invalid.class);

@@ -56,6 +56,27 @@ public record TestDatabase(Backend backend, String jdbcUrl, String user, String 
         }
     }
 
+    /**
+     * Creates the table and adds a key whose id carries no tag, as Pylon or a pkauth before the
+     * tagged ids writes it: while such a key exists, guessed ids are looked up (and rationed by
+     * the failed-authentication budget) instead of refused by their tag.
+     *
+     * @return this database
+     */
+    public TestDatabase withUntaggedKey() throws SQLException {
+        builder().build().close(); // creates the table
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                     + " (id, user_id, name, prefix, secret_hash, created_at) VALUES (?, 'old', 'older key', ?, ?, 1700000000)")) {
+            String id = "key_" + "Older".repeat(6) + "ok";
+            ps.setString(1, id);
+            ps.setString(2, "pk." + id.substring(0, 13));
+            ps.setString(3, "0".repeat(64));
+            ps.executeUpdate();
+        }
+        return this;
+    }
+
     /** Makes the database unable to answer for this table. */
     public void breakTable() throws SQLException {
         try (Connection c = connect(); var s = c.createStatement()) {

@@ -1,5 +1,6 @@
 package dev.pkauth.internal.jdbc;
 
+import dev.pkauth.internal.token.IdTags;
 import dev.pkauth.internal.store.AuditRecord;
 import dev.pkauth.internal.store.KeyFilter;
 import dev.pkauth.internal.store.KeyRecord;
@@ -85,8 +86,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     public JdbcKeyRepository(DataSource dataSource, DataSource lookups, AutoCloseable owned, Dialect dialect, String table) {
         super(dataSource, owned, dialect, table);
         this.lookups = lookups;
-        insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?)";
+        insertSql = "INSERT INTO " + table + " (" + COLUMNS + ", id_tagged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         // Parameters: now, cost, now, now, now, id, now, cost.
         spendSql = "UPDATE " + table + " SET credits = CASE WHEN " + REFILL_DUE + " THEN refill_amount ELSE credits END - ?,"
                 + " last_refill_at = CASE WHEN " + REFILL_DUE + " THEN ? - ((? - coalesce(last_refill_at, created_at))"
@@ -138,7 +139,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             {"rate_limit", "INTEGER"}, {"rate_window", "INTEGER"}, {"credits", integer}, {"refill_amount", integer},
             {"refill_interval", integer}, {"last_refill_at", integer},
             {"disabled_at", integer}, {"disabled_via", "TEXT"}, {"metadata", "TEXT"}, {"allowed_ips", "TEXT"},
-            {"last_used_ip", "TEXT"}, {"pepper_id", "TEXT"},
+            {"last_used_ip", "TEXT"}, {"pepper_id", "TEXT"}, {"id_tagged", "INTEGER"},
         };
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table + " ("
                 + "id TEXT PRIMARY KEY, "
@@ -191,6 +192,17 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 s.execute("CREATE INDEX IF NOT EXISTS " + name("failed_window_idx") + " ON " + name("failed") + " (window_start)");
             }
             s.execute("CREATE INDEX IF NOT EXISTS " + name("created_by_idx") + " ON " + table + " (created_by)");
+            // Rows whose id carries no tag (Pylon's, older pkauth's): while any exist, an id without
+            // a valid tag may still be a key and is looked up; this index answers "any?" at once.
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("untagged_idx") + " ON " + table + " (id) WHERE id_tagged IS NULL");
+            // The id tag key: made once by whichever instance migrates first, read by all.
+            s.execute("CREATE TABLE IF NOT EXISTS " + name("meta") + " (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + name("meta")
+                    + " (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
+                ps.setString(1, TAG_KEY);
+                ps.setString(2, IdTags.newKeyText());
+                ps.executeUpdate();
+            }
             if (dialect == Dialect.POSTGRESQL) installNotifyTrigger(c, s);
             else installChangeLog(s);
         });
@@ -353,6 +365,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             ps.setString(21, o.allowedIps());
             ps.setString(22, o.lastUsedIp());
             ps.setString(23, k.pepperId());
+            setLong(ps, 24, tagging ? 1L : null);
             ps.executeUpdate();
         }
     }
@@ -485,6 +498,42 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 return ps.executeUpdate();
             }
         }, "re-hash a key under the current pepper");
+    }
+
+    /** The meta row holding the id tag key. */
+    private static final String TAG_KEY = "id_tag_key";
+
+    /** Whether this repository's store mints tagged ids (it read a tag key): rows it inserts say so. */
+    private volatile boolean tagging;
+
+    @Override
+    public IdTags idTags() {
+        try {
+            IdTags tags = read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT value FROM " + name("meta") + " WHERE name = ?")) {
+                    ps.setString(1, TAG_KEY);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? IdTags.fromText(rs.getString(1)) : IdTags.NONE;
+                    }
+                }
+            }, "read the id tag key");
+            tagging = tags.enabled();
+            return tags;
+        } catch (dev.pkauth.StoreUnavailableException e) {
+            // A table nobody migrated (no meta table yet): ids are looked up as before.
+            log.debug("pkauth: no id tag key for {}: {}", table, e.getMessage());
+            return IdTags.NONE;
+        }
+    }
+
+    @Override
+    public boolean hasUntaggedKeys() {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE id_tagged IS NULL LIMIT 1");
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }, "look for keys without an id tag");
     }
 
     @Override

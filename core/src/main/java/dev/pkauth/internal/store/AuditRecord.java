@@ -38,7 +38,10 @@ public record AuditRecord(long at, String actor, String action, String keyId, St
      */
     public java.util.List<AuditRecord> cascade(String summary, java.util.List<String> ids, String detail) {
         java.util.List<AuditRecord> out = new java.util.ArrayList<>(ids.size() + 1);
-        out.add(withDetail(summary));
+        // A detail the caller gave (a revoke's note) stays, the summary joined to it.
+        String own = detail();
+        out.add(withDetail(own == null || !own.startsWith("{") || !summary.startsWith("{") ? summary
+                : own.substring(0, own.length() - 1) + "," + summary.substring(1)));
         out.addAll(each(ids, detail));
         return out;
     }

@@ -21,8 +21,23 @@ public final class InMemoryKeyRepository implements KeyRepository {
 
     private final Map<String, KeyRecord> rows = new ConcurrentHashMap<>();
 
+    /** A tag key of this map's own: nothing outside the process mints into it. */
+    private final dev.pkauth.internal.token.IdTags tags =
+            dev.pkauth.internal.token.IdTags.fromText(dev.pkauth.internal.token.IdTags.newKeyText());
+
     @Override
     public void migrate() {}
+
+    @Override
+    public dev.pkauth.internal.token.IdTags idTags() {
+        return tags;
+    }
+
+    /** Every row here was minted by this process's store, with a tag. */
+    @Override
+    public boolean hasUntaggedKeys() {
+        return false;
+    }
 
     @Override
     public synchronized Optional<KeyRecord> create(KeyRecord draft, long now, int maxActive,

@@ -65,6 +65,16 @@ public interface KeyRepository extends AutoCloseable {
     List<String> recentPepperIds(int limit);
 
     /**
+     * The table's id tag key ({@link dev.pkauth.internal.token.IdTags#NONE} when it has none,
+     * e.g. a table nobody migrated). Rows this repository inserts afterwards are marked tagged
+     * when it has one; the store mints with exactly these tags.
+     */
+    dev.pkauth.internal.token.IdTags idTags();
+
+    /** Whether any row's id was not minted with a tag (Pylon's, older pkauth's): such ids must be looked up. */
+    boolean hasUntaggedKeys();
+
+    /**
      * Inserts {@code replacement}, ends {@code oldId} (new expiry or revocation) and moves the keys
      * {@code oldId} minted to {@code replacement}, atomically; false (and nothing written) when
      * {@code oldId} is unknown or revoked.

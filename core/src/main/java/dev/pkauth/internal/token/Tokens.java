@@ -44,18 +44,24 @@ public final class Tokens {
     private Tokens() {}
 
     /** A freshly minted token's parts. {@link #toString()} never shows the secret. */
-    public record Minted(String id, String secret) {
-        public String token() {
-            return TOKEN_PREFIX + id + '.' + secret;
+    public record Minted(String tokenPrefix, String id, String secret) {
+        /** A key under the default prefix {@code pk}. */
+        public Minted(String id, String secret) {
+            this(TokenFormat.DEFAULT_PREFIX, id, secret);
         }
 
+        public String token() {
+            return tokenPrefix + '.' + id + '.' + secret;
+        }
+
+        /** The display prefix: the token prefix, {@code .key_} and 9 id characters. */
         public String prefix() {
-            return token().substring(0, DISPLAY_PREFIX_CHARS);
+            return token().substring(0, tokenPrefix.length() + DISPLAY_PREFIX_CHARS - TOKEN_PREFIX.length() + 1);
         }
 
         @Override
         public String toString() {
-            return "Minted[id=" + id + ", secret=<redacted>]";
+            return "Minted[prefix=" + tokenPrefix + ", id=" + id + ", secret=<redacted>]";
         }
     }
 
@@ -84,6 +90,20 @@ public final class Tokens {
         if (token.charAt(DOT) != '.') return false;
         return isBase64Url(token, ID_START + ID_PREFIX.length(), DOT)
                 && isBase64Url(token, SECRET_START, TOKEN_CHARS);
+    }
+
+    /**
+     * Whether {@code token} holds, from {@code start} to its end, exactly {@code key_<32>.<43>}
+     * (base64url): the shape after any prefix.
+     */
+    static boolean isShapeAt(CharSequence token, int start) {
+        if (token.length() != start + ID_CHARS + 1 + SECRET_CHARS) return false;
+        for (int i = 0; i < ID_PREFIX.length(); i++) {
+            if (token.charAt(start + i) != ID_PREFIX.charAt(i)) return false;
+        }
+        int dot = start + ID_CHARS;
+        return token.charAt(dot) == '.' && isBase64Url(token, start + ID_PREFIX.length(), dot)
+                && isBase64Url(token, dot + 1, token.length());
     }
 
     /** The {@code key_…} id of a well-formed token. */
