@@ -9,6 +9,8 @@ module dev.pkauth {
     requires org.slf4j;
     requires com.zaxxer.hikari;
     requires com.github.benmanes.caffeine;
+    // Fetches the published signing keys of leak reporters (GitHub, GitLab).
+    requires java.net.http;
     // Optional at run time: only an application that gives the builder a MeterRegistry needs it.
     requires static micrometer.core;
     // The embedded default and the shared backend: both ship with pkauth-core (see the README),
