@@ -196,12 +196,8 @@ public final class KeysResource {
         } catch (NumberFormatException e) {
             declared = -1;
         }
-        KeysEndpoint.Answer answer = endpoint.handle(new KeysEndpoint.Request(request.getMethod(), path,
+        return LeakResource.response(endpoint.handle(new KeysEndpoint.Request(request.getMethod(), path,
                 request.getUriInfo().getRequestUri().getRawQuery(), request.getHeaderString("Content-Type"), declared,
-                request.getHeaderString("Transfer-Encoding"), body, ApiKeyPrincipals.find(security).orElse(null)));
-        Response.ResponseBuilder b = Response.status(answer.status());
-        answer.headers().forEach(b::header);
-        if (!answer.body().isEmpty()) b.entity(answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return b.build();
+                request.getHeaderString("Transfer-Encoding"), body, ApiKeyPrincipals.find(security).orElse(null))));
     }
 }

@@ -91,7 +91,7 @@ public abstract class LeakHttpContract {
     }
 
     RawHttp.Response report(String path, LeakReporterStandIn from, String prefix, String body) {
-        return RawHttp.request(base, "POST", path, body, "Content-Type: application/json",
+        return RawHttp.request(base, "POST", path, body,
                 prefix + "-Public-Key-Identifier: " + from.identifier(), prefix + "-Public-Key-Signature: " + from.sign(body));
     }
 
@@ -131,9 +131,9 @@ public abstract class LeakHttpContract {
     void aWrongOrMissingSignatureIs401AndNothingHappens() {
         IssuedKey k = key("leaky-bob");
         String body = alert(k.token());
-        RawHttp.Response wrong = RawHttp.request(base, "POST", "/leaks/github", body, "Content-Type: application/json",
+        RawHttp.Response wrong = RawHttp.request(base, "POST", "/leaks/github", body,
                 "Github-Public-Key-Identifier: " + github.identifier(), "Github-Public-Key-Signature: " + github.sign(body + " "));
-        RawHttp.Response missing = RawHttp.request(base, "POST", "/leaks/github", body, "Content-Type: application/json");
+        RawHttp.Response missing = RawHttp.request(base, "POST", "/leaks/github", body);
         RawHttp.Response otherReporter = report("/leaks/github", gitlab, "Github", body);
 
         for (RawHttp.Response r : List.of(wrong, missing, otherReporter)) {
