@@ -2,6 +2,7 @@ package dev.pkauth.spring;
 
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.servlet.KeysServlet;
+import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -143,12 +144,87 @@ public class PkauthAutoConfiguration {
         @Bean
         @ConditionalOnProperty("pkauth.keys-path")
         ServletRegistrationBean<KeysServlet> pkauthKeysServlet(ApiKeyStore store, PkauthProperties properties) {
-            String path = java.util.Objects.requireNonNullElse(properties.getKeysPath(), "").strip();
-            if (!path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
-                throw new IllegalStateException("pkauth.keys-path must be a path such as /api/keys (a leading /, no "
-                        + "trailing / or *), was \"" + properties.getKeysPath() + "\"");
-            }
+            String path = path("pkauth.keys-path", java.util.Objects.requireNonNullElse(properties.getKeysPath(), ""));
             return new ServletRegistrationBean<>(new KeysServlet(store, properties.realmOrDefault(), path), path + "/*");
+        }
+
+        /** A mount path property's value, refused by name unless it is a path such as {@code /api/keys}. */
+        static String path(String property, String value) {
+            String path = value.strip();
+            if (!path.startsWith("/") || path.endsWith("/") || path.contains("*")) {
+                throw new IllegalStateException(property + " must be a path such as /api/keys (a leading /, no "
+                        + "trailing / or *), was \"" + value + "\"");
+            }
+            return path;
+        }
+
+        /** {@code pkauth.leaks-path} or {@code pkauth.key-status-path} is set. */
+        static final class LeakPathsSet extends org.springframework.boot.autoconfigure.condition.AnyNestedCondition {
+            LeakPathsSet() {
+                super(ConfigurationPhase.REGISTER_BEAN);
+            }
+
+            @ConditionalOnProperty("pkauth.leaks-path")
+            static final class Reports {}
+
+            @ConditionalOnProperty("pkauth.key-status-path")
+            static final class Probe {}
+        }
+
+        /**
+         * What a deployment answers when its keys leak, from {@code pkauth.leak-policy},
+         * {@code pkauth.github-keys-url} and {@code pkauth.gitlab-keys-url}; the application's
+         * {@link dev.pkauth.http.LeakListener} bean, if any, is told of each reported key.
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        @org.springframework.context.annotation.Conditional(LeakPathsSet.class)
+        dev.pkauth.http.LeakEndpoint pkauthLeakEndpoint(ApiKeyStore store, PkauthProperties properties,
+                ObjectProvider<dev.pkauth.http.LeakListener> listener, org.springframework.context.ApplicationContext context) {
+            dev.pkauth.http.LeakEndpoint.Builder b = dev.pkauth.http.LeakEndpoint.builder(store).settings(properties.toSettings());
+            listener.ifUnique(b::listener);
+            // Micrometer is optional: looked up by name, so this class loads without it.
+            String meterRegistry = "io.micrometer.core.instrument.MeterRegistry";
+            if (org.springframework.util.ClassUtils.isPresent(meterRegistry, context.getClassLoader())) {
+                Object registry = context.getBeanProvider(org.springframework.util.ClassUtils.resolveClassName(meterRegistry,
+                        context.getClassLoader())).getIfUnique();
+                if (registry != null) b.meterRegistry(registry);
+            }
+            return b.build();
+        }
+
+        /**
+         * The leak reports at {@code pkauth.leaks-path} ({@code /github}, {@code /gitlab} below it)
+         * and the validity probe at {@code pkauth.key-status-path}.
+         */
+        @Bean
+        @org.springframework.context.annotation.Conditional(LeakPathsSet.class)
+        ServletRegistrationBean<dev.pkauth.servlet.LeakServlet> pkauthLeakServlet(dev.pkauth.http.LeakEndpoint leaks,
+                PkauthProperties properties) {
+            List<String> mappings = new java.util.ArrayList<>();
+            if (properties.getLeaksPath() != null) mappings.add(path("pkauth.leaks-path", properties.getLeaksPath()) + "/*");
+            if (properties.getKeyStatusPath() != null) mappings.add(path("pkauth.key-status-path", properties.getKeyStatusPath()));
+            ServletRegistrationBean<dev.pkauth.servlet.LeakServlet> r =
+                    new ServletRegistrationBean<>(new dev.pkauth.servlet.LeakServlet(leaks), mappings.toArray(String[]::new));
+            r.setName("pkauthLeaks");
+            return r;
+        }
+
+        /**
+         * The leak endpoints stay outside Spring Security's chain: reports are authenticated by
+         * their signature (GitHub has no key, and must not meet CSRF), and the probe checks its
+         * token itself without using it; in the chain, pkauth's filter would count the probe as a
+         * use. Spring logs that ignoring paths is not recommended; for these two it is the point.
+         */
+        @Bean
+        @ConditionalOnClass(HttpSecurity.class)
+        @org.springframework.context.annotation.Conditional(LeakPathsSet.class)
+        org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer pkauthLeakPathsOutsideTheChain(
+                PkauthProperties properties) {
+            List<String> patterns = new java.util.ArrayList<>();
+            if (properties.getLeaksPath() != null) patterns.add(path("pkauth.leaks-path", properties.getLeaksPath()) + "/**");
+            if (properties.getKeyStatusPath() != null) patterns.add(path("pkauth.key-status-path", properties.getKeyStatusPath()));
+            return web -> web.ignoring().requestMatchers(patterns.toArray(String[]::new));
         }
 
         /** Every request needs a key, for an application with no {@link SecurityFilterChain} of its own. */

@@ -23,7 +23,8 @@ public class PkauthProperties {
             Settings.TABLE, Settings.PEPPER, Settings.PEPPER_PREVIOUS, Settings.REQUIRE_PEPPER, Settings.REALM,
             Settings.POOL_SIZE, Settings.TOUCH_INTERVAL, Settings.CACHE_TTL, Settings.QUERY_TIMEOUT,
             Settings.MAX_KEYS_PER_USER, Settings.DEFAULT_RATE_LIMIT, Settings.FAILED_AUTH_LIMIT, Settings.MAX_KEY_LIFETIME,
-            Settings.REQUIRE_EXPIRY, Settings.REQUIRE_LIMITS, "keys-path");
+            Settings.REQUIRE_EXPIRY, Settings.REQUIRE_LIMITS, Settings.TOKEN_PREFIX, Settings.TOKEN_PREFIX_PREVIOUS,
+            Settings.LEAK_POLICY, Settings.GITHUB_KEYS_URL, Settings.GITLAB_KEYS_URL, "keys-path", "leaks-path", "key-status-path");
 
     /** JDBC URL of the key database (jdbc:sqlite:… or jdbc:postgresql://…); when unset, the application's DataSource is used. */
     private @Nullable String jdbcUrl;
@@ -63,6 +64,20 @@ public class PkauthProperties {
     private @Nullable String requireLimits;
     /** Where to serve the self-service key endpoints (e.g. /api/keys); unset serves none. */
     private @Nullable String keysPath;
+    /** The prefix of new tokens (2 to 16 characters [a-z][a-z0-9]*), pk by default: register its pattern with secret scanners. */
+    private @Nullable String tokenPrefix;
+    /** Earlier token prefixes, comma-separated, whose keys still verify. */
+    private @Nullable String tokenPrefixPrevious;
+    /** What a leak report of a live key does: revoke (default) or notify. */
+    private @Nullable String leakPolicy;
+    /** Where GitHub publishes its secret scanning signing keys (default: GitHub's own URL). */
+    private @Nullable String githubKeysUrl;
+    /** Where GitLab publishes its token revocation signing keys; unset refuses GitLab reports. */
+    private @Nullable String gitlabKeysUrl;
+    /** Where to receive leak reports (e.g. /leaks: POST /leaks/github and /leaks/gitlab); unset receives none. */
+    private @Nullable String leaksPath;
+    /** Where to serve the validity probe for scanners (e.g. /keys/status); unset serves none. */
+    private @Nullable String keyStatusPath;
 
     /**
      * These properties as pkauth {@link Settings}; unset ones are absent.
@@ -89,6 +104,11 @@ public class PkauthProperties {
         put(m, Settings.MAX_KEY_LIFETIME, maxKeyLifetime);
         put(m, Settings.REQUIRE_EXPIRY, requireExpiry);
         put(m, Settings.REQUIRE_LIMITS, requireLimits);
+        put(m, Settings.TOKEN_PREFIX, tokenPrefix);
+        put(m, Settings.TOKEN_PREFIX_PREVIOUS, tokenPrefixPrevious);
+        put(m, Settings.LEAK_POLICY, leakPolicy);
+        put(m, Settings.GITHUB_KEYS_URL, githubKeysUrl);
+        put(m, Settings.GITLAB_KEYS_URL, gitlabKeysUrl);
         return Settings.of(m);
     }
 
@@ -329,4 +349,88 @@ public class PkauthProperties {
      * @param keysPath the value
      */
     public void setKeysPath(@Nullable String keysPath) { this.keysPath = keysPath; }
+    /**
+     * The value of {@code pkauth.token-prefix}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getTokenPrefix() { return tokenPrefix; }
+    /**
+     * Sets {@code pkauth.token-prefix}.
+     *
+     * @param tokenPrefix the value
+     */
+    public void setTokenPrefix(@Nullable String tokenPrefix) { this.tokenPrefix = tokenPrefix; }
+    /**
+     * The value of {@code pkauth.token-prefix-previous}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getTokenPrefixPrevious() { return tokenPrefixPrevious; }
+    /**
+     * Sets {@code pkauth.token-prefix-previous}.
+     *
+     * @param tokenPrefixPrevious the value
+     */
+    public void setTokenPrefixPrevious(@Nullable String tokenPrefixPrevious) { this.tokenPrefixPrevious = tokenPrefixPrevious; }
+    /**
+     * The value of {@code pkauth.leak-policy}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getLeakPolicy() { return leakPolicy; }
+    /**
+     * Sets {@code pkauth.leak-policy}.
+     *
+     * @param leakPolicy the value
+     */
+    public void setLeakPolicy(@Nullable String leakPolicy) { this.leakPolicy = leakPolicy; }
+    /**
+     * The value of {@code pkauth.github-keys-url}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getGithubKeysUrl() { return githubKeysUrl; }
+    /**
+     * Sets {@code pkauth.github-keys-url}.
+     *
+     * @param githubKeysUrl the value
+     */
+    public void setGithubKeysUrl(@Nullable String githubKeysUrl) { this.githubKeysUrl = githubKeysUrl; }
+    /**
+     * The value of {@code pkauth.gitlab-keys-url}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getGitlabKeysUrl() { return gitlabKeysUrl; }
+    /**
+     * Sets {@code pkauth.gitlab-keys-url}.
+     *
+     * @param gitlabKeysUrl the value
+     */
+    public void setGitlabKeysUrl(@Nullable String gitlabKeysUrl) { this.gitlabKeysUrl = gitlabKeysUrl; }
+    /**
+     * The value of {@code pkauth.leaks-path}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getLeaksPath() { return leaksPath; }
+    /**
+     * Sets {@code pkauth.leaks-path}.
+     *
+     * @param leaksPath the value
+     */
+    public void setLeaksPath(@Nullable String leaksPath) { this.leaksPath = leaksPath; }
+    /**
+     * The value of {@code pkauth.key-status-path}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getKeyStatusPath() { return keyStatusPath; }
+    /**
+     * Sets {@code pkauth.key-status-path}.
+     *
+     * @param keyStatusPath the value
+     */
+    public void setKeyStatusPath(@Nullable String keyStatusPath) { this.keyStatusPath = keyStatusPath; }
 }

@@ -80,6 +80,11 @@ public class ContractApp {
      * own {@link ApiKeyStore} bean, which the starter's must give way to.
      */
     static Running start(ApiKeyStore store, Map<String, Object> properties, Class<?>... sources) {
+        return start(store, properties, Map.of(), sources);
+    }
+
+    /** {@link #start(ApiKeyStore, Map, Class[])}, with {@code beans} registered as the application's own. */
+    static Running start(ApiKeyStore store, Map<String, Object> properties, Map<String, Object> beans, Class<?>... sources) {
         SpringApplicationBuilder builder = new SpringApplicationBuilder(sources.length == 0 ? new Class<?>[] {ContractApp.class} : sources)
                 .properties(Map.of("server.port", "0", "server.address", "127.0.0.1",
                         "server.max-http-request-header-size", "16KB", "spring.main.banner-mode", "off",
@@ -90,6 +95,7 @@ public class ContractApp {
         if (store != null) {
             builder.initializers(ctx -> ctx.getBeanFactory().registerSingleton("apiKeyStore", store));
         }
+        beans.forEach((name, bean) -> builder.initializers(ctx -> ctx.getBeanFactory().registerSingleton(name, bean)));
         ConfigurableApplicationContext context = builder.run();
         TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) context).getWebServer();
         int port = server.getPort();
