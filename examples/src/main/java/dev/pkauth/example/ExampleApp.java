@@ -7,6 +7,8 @@ import dev.pkauth.jaxrs.ApiKeyAuthFilter;
 import dev.pkauth.jaxrs.StoreUnavailableMapper;
 import dev.pkauth.servlet.ApiKeyFilter;
 import dev.pkauth.servlet.KeysServlet;
+import dev.pkauth.servlet.LeakServlet;
+import dev.pkauth.http.LeakEndpoint;
 import jakarta.servlet.DispatcherType;
 import java.io.PrintStream;
 import java.util.EnumSet;
@@ -49,6 +51,10 @@ public final class ExampleApp {
     private final Server server;
 
     ExampleApp(ApiKeyStore store, String host, int port, String realm) {
+        this(store, host, port, realm, Settings.of(Map.of()));
+    }
+
+    ExampleApp(ApiKeyStore store, String host, int port, String realm, Settings settings) {
         this.store = store;
         this.server = new Server();
         HttpConfiguration http = new HttpConfiguration();
@@ -82,6 +88,14 @@ public final class ExampleApp {
         // Self-service keys: the library's endpoint, behind the Servlet filter, at a path of our choosing.
         root.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm(realm).build()), "/api/keys/*", requests);
         root.addServlet(new ServletHolder(new KeysServlet(store, realm, "/api/keys")), "/api/keys/*");
+        // When a key leaks: GitHub's and GitLab's reports, and the validity probe for scanners.
+        // Outside the filters: reports are signed, and the probe checks its token without using it.
+        LeakServlet leaks = new LeakServlet(LeakEndpoint.builder(store).settings(settings).realm(realm)
+                .listener(r -> log.warn("pkauth-example: key {} of user {} leaked at {}: {} (tell its owner here)",
+                        r.key().prefix(), r.key().userId(), r.url(), r.revoked() ? "revoked" : "reported"))
+                .build());
+        root.addServlet(new ServletHolder(leaks), "/leaks/*");
+        root.addServlet(new ServletHolder(leaks), "/keys/status");
 
         // A webapp configured by its WEB-INF/web.xml alone, sharing this process's store.
         WebAppContext webapp = new WebAppContext();
@@ -156,7 +170,7 @@ public final class ExampleApp {
             store = ApiKeyStore.builder().settings(settings).build();
             // Before serving: a database that cannot take writes stops the start, not the first request.
             demo = mintDemoKey(store);
-            app = new ExampleApp(store, host, port, realm);
+            app = new ExampleApp(store, host, port, realm, settings);
             app.start();
         } catch (Exception e) {
             System.err.println("pkauth-example: cannot start: " + StartupProblem.describe(e, host, System.getenv("PORT")));

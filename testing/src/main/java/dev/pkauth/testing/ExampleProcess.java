@@ -88,6 +88,46 @@ public record ExampleProcess(Process process, URI base, List<String> stdout, Pat
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** One request with these headers, {@code body} (JSON) when not null. */
+    public HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        headers.forEach(b::header);
+        if (body != null) b.header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * What the README says of a leaked key, on a running example started with
+     * {@code PKAUTH_GITHUB_KEYS_URL} at {@code github}: the probe says active, GitHub's signed report
+     * revokes the key (201, {@code true_positive}), the probe and the API then answer 401; an
+     * unsigned report is 401 and changes nothing.
+     *
+     * @return the leaked token, for the caller to look for in the logs
+     */
+    public String leakedKeyWalkThrough(LeakReporterStandIn github) throws Exception {
+        String demo = demoKey();
+        HttpResponse<String> created = call("POST", "/api/keys", demo, "{\"name\":\"pasted-in-a-gist\",\"scopes\":[\"docs:read\"]}");
+        org.assertj.core.api.Assertions.assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String leaked = field(created.body(), "token");
+        HttpResponse<String> probe = call("GET", "/keys/status", leaked, (String) null);
+        org.assertj.core.api.Assertions.assertThat(probe.statusCode()).isEqualTo(200);
+        org.assertj.core.api.Assertions.assertThat(probe.body()).isEqualTo("{\"active\":true}");
+        String report = "[{\"token\":\"" + leaked + "\",\"type\":\"pkauth_example_key\","
+                + "\"url\":\"https://gist.github.com/someone/1\",\"source\":\"gist\"}]";
+        HttpResponse<String> unsigned = send("POST", "/leaks/github", report, Map.of());
+        org.assertj.core.api.Assertions.assertThat(unsigned.statusCode()).isEqualTo(401);
+        org.assertj.core.api.Assertions.assertThat(call("GET", "/api/whoami", leaked, (String) null).statusCode()).isEqualTo(200);
+        HttpResponse<String> signed = send("POST", "/leaks/github", report, Map.of(
+                "Github-Public-Key-Identifier", github.identifier(), "Github-Public-Key-Signature", github.sign(report)));
+        org.assertj.core.api.Assertions.assertThat(signed.statusCode()).as(signed.body()).isEqualTo(201);
+        org.assertj.core.api.Assertions.assertThat(signed.body()).contains("\"label\":\"true_positive\"").doesNotContain(leaked);
+        org.assertj.core.api.Assertions.assertThat(call("GET", "/keys/status", leaked, (String) null).statusCode()).isEqualTo(401);
+        org.assertj.core.api.Assertions.assertThat(call("GET", "/api/whoami", leaked, (String) null).statusCode()).isEqualTo(401);
+        org.assertj.core.api.Assertions.assertThat(call("GET", "/api/whoami", demo, (String) null).statusCode()).as("the demo key").isEqualTo(200);
+        return leaked;
+    }
+
     /** The first string member {@code name} of a JSON text. */
     public static String field(String json, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);

@@ -38,6 +38,19 @@ class SpringExampleAppIT {
         return app.call(method, path, token, json);
     }
 
+    /** When a key leaks: the probe and GitHub's report at the README's paths, GitHub played by a stand-in on loopback. */
+    @org.junit.jupiter.api.Test
+    void aKeyReportedLeakedIsRevokedAndTheProbeSaysSo() throws Exception {
+        try (dev.pkauth.testing.LeakReporterStandIn github = new dev.pkauth.testing.LeakReporterStandIn()) {
+            app = ExampleProcess.start(System.getProperty("example.jar"), TestDatabase.create(Backend.SQLITE, dir),
+                    Map.of("PKAUTH_GITHUB_KEYS_URL", github.keysUrl().toString()), dir);
+            String leaked = app.leakedKeyWalkThrough(github);
+            String logs = String.join("\n", app.stdout()) + java.nio.file.Files.readString(app.stderr());
+            assertThat(logs).as("the secret in no log line").doesNotContain(leaked.substring(leaked.lastIndexOf('.') + 1));
+            assertThat(logs).as("the leak is logged").contains("reported leaked by github-secret-scanning and revoked");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
     void aNewUserCanDoEverythingTheReadmePromises(Backend backend) throws Exception {
