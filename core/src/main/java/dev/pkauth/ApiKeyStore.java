@@ -290,14 +290,13 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     /**
-     * The regular expression of this store's tokens, for every prefix it accepts: what a
-     * deployment registers with secret scanners ({@code pk\.key_[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}}
-     * by default).
+     * What this store's tokens look like, for every prefix it accepts: the regular expression a
+     * deployment registers with secret scanners, the checksum, finding tokens in text.
      *
-     * @return the pattern, in Java (and PCRE/RE2) syntax
+     * @return the pattern
      */
-    public String tokenPattern() {
-        return verifier.format().scannerRegex();
+    public TokenPattern tokenPattern() {
+        return TokenPattern.of(verifier.format());
     }
 
     /**

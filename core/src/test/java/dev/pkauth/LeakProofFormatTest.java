@@ -135,7 +135,8 @@ class LeakProofFormatTest {
         }
         try (ApiKeyStore acme = builder(backend, table).tokenPrefix("acme").build()) {
             IssuedKey k = acme.create("carol", null, List.of(), null);
-            assertThat(k.token()).startsWith("acme.key_").hasSize(85).matches(acme.tokenPattern());
+            assertThat(k.token()).startsWith("acme.key_").hasSize(85).matches(acme.tokenPattern().regex());
+            assertThat(acme.tokenPattern().hasChecksum(k.token())).isTrue();
             assertThat(k.key().prefix()).isEqualTo(k.token().substring(0, 18));
             assertThat(acme.verify(k.token()).isValid()).isTrue();
             assertThat(((Verification.Invalid) acme.verify(pkToken)).reason()).as("pk no longer listed").isEqualTo(Verification.Reason.MALFORMED);

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             PkauthCli.Create.class, PkauthCli.ListKeys.class, PkauthCli.Show.class, PkauthCli.Limits.class, PkauthCli.Revoke.class,
             PkauthCli.Disable.class, PkauthCli.Enable.class, PkauthCli.Sweep.class, PkauthCli.Report.class, PkauthCli.Audit.class,
-            PkauthCli.Purge.class, PkauthCli.Refresh.class, PkauthCli.Rotate.class, PkauthCli.Verify.class,
+            PkauthCli.Purge.class, PkauthCli.Refresh.class, PkauthCli.Rotate.class, PkauthCli.Verify.class, Scan.class,
             PkauthCli.Migrate.class, Accounts.class, PkauthCli.Completion.class, CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -91,6 +91,10 @@ public final class PkauthCli {
                     "pkauth create --user alice --name CI --scopes docs:read --expires-in 90d",
                     "pkauth list --user alice",
                     "pkauth --jdbc-url jdbc:postgresql://db:5432/app list --all-users --unused-for 90d")),
+            Map.entry("pkauth scan", List.of(
+                    "pkauth scan .",
+                    "git diff --cached | java -jar pkauth-cli.jar scan -",
+                    "pkauth scan --git-history --revoke .")),
             Map.entry("pkauth create", List.of(
                     "pkauth create --user alice --name CI --scopes docs:read,docs:write --expires-in 90d",
                     "pkauth create --user acme --rate-limit 100/1m --credits 1000 --refill 1000/30d",
