@@ -154,21 +154,22 @@ final class KeyVerifier implements AutoCloseable {
         return start < 0 ? null : token.substring(start, start + Tokens.ID_CHARS);
     }
 
-    /** Whether verifying {@code token} would cost no database lookup (malformed, in memory, or refused by its id tag). */
+    /** Whether verifying {@code token} would cost no database lookup (malformed, in memory, mistyped, or refused by its id tag). */
     boolean answersWithoutLookup(String token) {
         int start = format.idStart(token);
         if (start < 0) return true;
-        String id = token.substring(start, start + Tokens.ID_CHARS);
-        return inMemory(id) || refusedByTag(token, start);
+        if (inMemory(token.substring(start, start + Tokens.ID_CHARS))) return true;
+        boolean tagged = ids.enabled() && ids.isTagged(token, start);
+        return tagged ? !TokenFormat.hasChecksum(token, start) : refusesUntagged();
     }
 
-    /** An id no key of this table can have: untagged while every key here is tagged. */
-    private boolean refusedByTag(String token, int idStart) {
-        if (!ids.enabled() || ids.isTagged(token, idStart)) return false;
-        if (untaggedKeys) return false;
+    /** Whether an id without this table's tag is refused unseen: the table has a tag key and holds no untagged key. */
+    private boolean refusesUntagged() {
+        if (!ids.enabled() || untaggedKeys) return false;
         recheckUntagged();
         return true;
     }
+
     /** The fingerprint rows minted now record. */
     String currentFingerprint() {
         return hasher.currentFingerprint();
@@ -250,20 +251,28 @@ final class KeyVerifier implements AutoCloseable {
             return new Verification.Invalid(Verification.Reason.MALFORMED, null);
         }
         String id = token.substring(start, start + Tokens.ID_CHARS);
-        String display = TokenFormat.displayPrefix(token, start);
         int secretStart = start + Tokens.ID_CHARS + 1;
-        // A token of ours (its id tagged) whose checksum fails was mistyped or altered: no lookup.
-        // Untagged ids are older keys, which have no checksum to check.
-        if (!TokenFormat.hasChecksum(token, start) && ids.enabled() && ids.isTagged(token, start)) {
-            log.debug("pkauth: rejected key {}: its checksum does not match", display);
-            return new Verification.Invalid(Verification.Reason.MALFORMED, display);
+        Entry entry;
+        Optional<Entry> cached = cache == null ? null : cache.getIfPresent(id);
+        if (cached != null) {
+            // In memory: no lookup to spare, so the checksum waits for a miss (a valid key never pays for it).
+            entry = cached.orElse(null);
+        } else {
+            // Before any lookup: a token of ours (its id tagged) whose checksum fails was mistyped or
+            // altered; an untagged id is refused while every key here is tagged. Untagged ids are
+            // older keys, which have no checksum to check.
+            boolean tagged = ids.enabled() && ids.isTagged(token, start);
+            if (tagged && !TokenFormat.hasChecksum(token, start)) return invalid(Verification.Reason.MALFORMED, token, start);
+            entry = tagged || !refusesUntagged() ? lookup(id).orElse(null) : null;
         }
-        Entry entry = inMemory(id) || !refusedByTag(token, start) ? lookup(id).orElse(null) : null;
         // The HMAC runs whatever was found, so an unknown or forged id costs what a wrong secret costs.
         SecretHasher.Match match = hasher.check(token, secretStart, entry == null ? null : entry.hash(),
                 entry == null ? null : entry.row().pepperId());
-        if (entry == null) return invalid(Verification.Reason.NOT_FOUND, display);
-        if (match == SecretHasher.Match.NONE) return invalid(Verification.Reason.BAD_SECRET, display);
+        if (entry == null) return invalid(Verification.Reason.NOT_FOUND, token, start);
+        if (match == SecretHasher.Match.NONE) {
+            boolean mistyped = !TokenFormat.hasChecksum(token, start) && ids.enabled() && ids.isTagged(token, start);
+            return invalid(mistyped ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SECRET, token, start);
+        }
         if (match == SecretHasher.Match.FOREIGN_PEPPER) {
             if (warnedForeign.asMap().putIfAbsent(id, Boolean.TRUE) == null) {
                 // WARN, once per key: a whole app answering 401 because it was started with another
@@ -272,7 +281,7 @@ final class KeyVerifier implements AutoCloseable {
                         + "it answers 401 here. Start with the pepper that minted it, or add it to {}",
                         entry.row().prefix(), entry.row().pepperId(), Settings.environmentName(Settings.PEPPER_PREVIOUS));
             }
-            return invalid(Verification.Reason.UNKNOWN_PEPPER, display);
+            return invalid(Verification.Reason.UNKNOWN_PEPPER, token, start);
         }
         KeyRecord row = entry.row();
         // Under a previous pepper: re-hash under the current one. Under the current one but with no
@@ -293,11 +302,11 @@ final class KeyVerifier implements AutoCloseable {
             });
         }
         long now = Math.floorDiv(clock.millis(), 1000);
-        if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, display);
-        if (row.ops().disabledAt() != null) return invalid(Verification.Reason.DISABLED, display);
-        if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, display);
+        if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, token, start);
+        if (row.ops().disabledAt() != null) return invalid(Verification.Reason.DISABLED, token, start);
+        if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, token, start);
         if (policy != KeyPolicy.NONE && policy.violation(row.createdAt(), row.expiresAt(), row.limits()) != null) {
-            return invalid(Verification.Reason.POLICY, display);
+            return invalid(Verification.Reason.POLICY, token, start);
         }
         // A use refused for its address (the caller answers 403 ip_not_allowed) is no use: a stolen
         // key tried from the wrong network must still read as unused, and not move last_used_ip.
@@ -308,7 +317,8 @@ final class KeyVerifier implements AutoCloseable {
         return new Verification.Valid(entry.metadata(), entry.principal());
     }
 
-    private static Verification.Invalid invalid(Verification.Reason reason, String prefix) {
+    private static Verification.Invalid invalid(Verification.Reason reason, String token, int idStart) {
+        String prefix = TokenFormat.displayPrefix(token, idStart);
         log.debug("pkauth: rejected key {}: {}", prefix, reason);
         return new Verification.Invalid(reason, prefix);
     }

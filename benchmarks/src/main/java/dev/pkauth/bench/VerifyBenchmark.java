@@ -54,8 +54,11 @@ public class VerifyBenchmark {
                 .cacheTtl(Duration.ofHours(1)).build();
         token = store.create("bench", "bench", List.of("docs:read"), null).token();
         secret = token.substring(40);
-        unknownId = "pk.key_" + "U".repeat(32) + "." + secret;
-        wrongSecret = token.substring(0, 40) + new StringBuilder(secret).reverse();
+        // Both with a valid checksum, as an attacker computes it (it is public): the timing compared
+        // is an unknown (untagged) id against a known id with a wrong secret, past every early refusal.
+        unknownId = dev.pkauth.testing.TestTokens.withChecksum("pk.key_" + "U".repeat(32) + ".",
+                java.util.Base64.getUrlDecoder().decode(secret));
+        wrongSecret = dev.pkauth.testing.TestTokens.wrongSecret(token);
         if (!store.verify(token).isValid()) throw new IllegalStateException("setup: key does not verify");
         limitedToken = store.create("bench", "limited", List.of("docs:read"), null, UsageLimits.NONE
                 .withRateLimit(new UsageLimits.RateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1)))).token();

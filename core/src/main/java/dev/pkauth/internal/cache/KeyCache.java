@@ -1,5 +1,7 @@
 package dev.pkauth.internal.cache;
 
+import org.jspecify.annotations.Nullable;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -100,6 +102,16 @@ public final class KeyCache<E> {
         if (own != null) return own;
         misses.increment();
         return loader.apply(id);
+    }
+
+    /**
+     * The row of {@code id} if it is in memory now (found, or known absent as an empty Optional),
+     * counted as a get; {@code null} when it is not, without loading it.
+     */
+    public @Nullable Optional<E> getIfPresent(String id) {
+        Optional<E> cached = cache.getIfPresent(id);
+        if (cached != null) gets.increment();
+        return cached;
     }
 
     /** Whether {@code id} is in memory now (found or known absent), without loading it. */
