@@ -261,8 +261,9 @@ final class KeyVerifier implements AutoCloseable {
             // Before any lookup: a token of ours (its id tagged) whose checksum fails was mistyped or
             // altered; an untagged id is refused while every key here is tagged. Untagged ids are
             // older keys, which have no checksum to check.
-            boolean tagged = ids.enabled() && ids.isTagged(token, start);
-            if (tagged && !TokenFormat.hasChecksum(token, start)) return invalid(Verification.Reason.MALFORMED, token, start);
+            boolean tagged = ids.isTagged(token, start);
+            boolean checksum = TokenFormat.hasChecksum(token, start); // computed either way: the same work on every refusal
+            if (tagged && !checksum) return invalid(Verification.Reason.MALFORMED, token, start);
             entry = tagged || !refusesUntagged() ? lookup(id).orElse(null) : null;
         }
         // The HMAC runs whatever was found, so an unknown or forged id costs what a wrong secret costs.
@@ -270,8 +271,11 @@ final class KeyVerifier implements AutoCloseable {
                 entry == null ? null : entry.row().pepperId());
         if (entry == null) return invalid(Verification.Reason.NOT_FOUND, token, start);
         if (match == SecretHasher.Match.NONE) {
-            boolean mistyped = !TokenFormat.hasChecksum(token, start) && ids.enabled() && ids.isTagged(token, start);
-            return invalid(mistyped ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SECRET, token, start);
+            // Both checks, whatever the first says: a wrong secret then costs what a forged id costs
+            // (its tag's HMAC and the decoy's), so the two cannot be told apart by their timing.
+            boolean checksum = TokenFormat.hasChecksum(token, start);
+            boolean tagged = ids.isTagged(token, start);
+            return invalid(!checksum && tagged ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SECRET, token, start);
         }
         if (match == SecretHasher.Match.FOREIGN_PEPPER) {
             if (warnedForeign.asMap().putIfAbsent(id, Boolean.TRUE) == null) {

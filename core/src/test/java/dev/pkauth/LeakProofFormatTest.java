@@ -149,6 +149,28 @@ class LeakProofFormatTest {
         }
     }
 
+    /** The id tag does not depend on the pepper: after a pepper rotation old ids still pass and forged ones are still refused unseen. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
+    void tagsSurviveAPepperRotation(Backend backend) {
+        String table = PostgresSupport.uniqueTable("rotation");
+        String token;
+        try (ApiKeyStore store = builder(backend, table).build()) {
+            token = store.create("frank", null, List.of(), null).token();
+        }
+        try (ApiKeyStore rotated = backend.builderFor(dir, table).pepper(PEPPER + "-new").previousPeppers(PEPPER).clock(clock)
+                .executor(Runnable::run).build()) {
+            assertThat(rotated.verify(token).isValid()).as("re-hashed under the new pepper").isTrue();
+        }
+        try (ApiKeyStore newOnly = backend.builderFor(dir, table).pepper(PEPPER + "-new").clock(clock).executor(Runnable::run)
+                .build()) {
+            assertThat(newOnly.verify(token).isValid()).as("the old pepper gone, the id still passes its tag").isTrue();
+            long misses = newOnly.cacheMisses();
+            newOnly.verify("pk.key_" + "Z".repeat(32) + token.substring(39));
+            assertThat(newOnly.cacheMisses() - misses).as("a forged id after the rotation").isZero();
+        }
+    }
+
     /** Pylon hashes the 43 secret characters with the pepper: a new key's row is exactly that, so Pylon verifies it. */
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})

@@ -135,6 +135,20 @@ class LeakEndpointTest {
     }
 
     @Test
+    void reportsAreCountedByReporterAndOutcome() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        LeakEndpoint leaks = LeakEndpoint.builder(store).githubKeysUrl(github.keysUrl()).meterRegistry(registry).clock(clock).build();
+        IssuedKey live = store.create("dan", null, List.of(), null);
+        String body = "[{\"token\":\"" + live.token() + "\"},{\"token\":\"" + live.token() + "\"},{\"token\":\"nope\"}]";
+        assertThat(report(leaks, github.identifier(), body).status()).isEqualTo(201);
+        java.util.function.Function<String, Double> count = outcome -> registry.find("pkauth.leak.reports")
+                .tag("reporter", "github-secret-scanning").tag("outcome", outcome).counter().count();
+        assertThat(count.apply("revoked")).isEqualTo(1.0);
+        assertThat(count.apply("inactive")).as("the same token again, revoked by now").isEqualTo(1.0);
+        assertThat(count.apply("unknown")).isEqualTo(1.0);
+    }
+
+    @Test
     void settingsNameThePolicyAndTheUrlsAndBadOnesAreRefusedByName() {
         LeakEndpoint fromSettings = LeakEndpoint.builder(store).settings(Settings.of(Map.of(Settings.LEAK_POLICY, "notify",
                 Settings.GITHUB_KEYS_URL, github.keysUrl().toString()))).clock(clock).build();
