@@ -407,29 +407,18 @@ public final class KeysEndpoint {
         }
     }
 
-    /**
-     * Reads the body, at most {@value #MAX_BODY_BYTES} bytes, refusing it (408) once
-     * {@code deadline} has passed: a read blocks, so the deadline is checked as each piece arrives,
-     * and the container's idle timeout bounds the wait for one piece.
-     */
+    /** The body through {@link BoundedBody}: 413 over {@value #MAX_BODY_BYTES} bytes, 408 after {@link #BODY_DEADLINE}. */
     private String readBefore(InputStream in, long declared, long deadline) {
-        byte[] buffer = new byte[MAX_BODY_BYTES + 1];
-        int length = 0;
         try {
-            while (length < buffer.length) {
-                int n = in.read(buffer, length, buffer.length - length);
-                if (n < 0) break;
-                length += n;
-                if ((declared < 0 || length < declared) && clock.millis() > deadline) {
-                    throw new BadRequest(Answer.error(408, "request_timeout", "the request body took longer than "
-                            + BODY_DEADLINE.toSeconds() + " seconds to arrive"));
-                }
-            }
-        } catch (IOException e) {
-            throw badRequest("the body could not be read");
+            return new String(BoundedBody.read(in, declared, MAX_BODY_BYTES, deadline, clock), StandardCharsets.UTF_8);
+        } catch (BoundedBody.Refused r) {
+            throw switch (r.refusal) {
+                case TOO_LARGE -> tooLarge();
+                case TOO_SLOW -> new BadRequest(Answer.error(408, "request_timeout", "the request body took longer than "
+                        + BODY_DEADLINE.toSeconds() + " seconds to arrive"));
+                case UNREADABLE -> badRequest("the body could not be read");
+            };
         }
-        if (length > MAX_BODY_BYTES) throw tooLarge();
-        return new String(buffer, 0, length, StandardCharsets.UTF_8);
     }
 
     /** 413; the rest of the body stays unread, so {@link #handle} closes the connection. */

@@ -7,7 +7,6 @@ import dev.pkauth.Verification;
 import dev.pkauth.internal.leaks.SigningKeys;
 import dev.pkauth.internal.metrics.LeakMetrics;
 import dev.pkauth.internal.text.Json;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -443,28 +442,16 @@ public final class LeakEndpoint {
     }
 
     private byte[] read(InputStream in, long declared) {
-        byte[] buffer = new byte[(int) Math.min(MAX_BODY_BYTES + 1L, declared >= 0 ? declared + 1 : 64 * 1024)];
-        int length = 0;
-        long deadline = clock.millis() + BODY_DEADLINE.toMillis();
         try {
-            while (true) {
-                if (length == buffer.length) {
-                    if (buffer.length > MAX_BODY_BYTES) break;
-                    buffer = java.util.Arrays.copyOf(buffer, (int) Math.min(MAX_BODY_BYTES + 1L, buffer.length * 2L));
-                }
-                int n = in.read(buffer, length, buffer.length - length);
-                if (n < 0) break;
-                length += n;
-                if (clock.millis() > deadline && (declared < 0 || length < declared)) {
-                    throw new Refused(KeysEndpoint.Answer.error(408, "request_timeout", "the report took longer than "
-                            + BODY_DEADLINE.toSeconds() + " seconds to arrive").with("Connection", "close"));
-                }
-            }
-        } catch (IOException e) {
-            throw new Refused(KeysEndpoint.Answer.error(400, "invalid_request", "the report could not be read"));
+            return BoundedBody.read(in, declared, MAX_BODY_BYTES, clock.millis() + BODY_DEADLINE.toMillis(), clock);
+        } catch (BoundedBody.Refused r) {
+            throw new Refused(switch (r.refusal) {
+                case TOO_LARGE -> tooLarge();
+                case TOO_SLOW -> KeysEndpoint.Answer.error(408, "request_timeout", "the report took longer than "
+                        + BODY_DEADLINE.toSeconds() + " seconds to arrive").with("Connection", "close");
+                case UNREADABLE -> KeysEndpoint.Answer.error(400, "invalid_request", "the report could not be read");
+            });
         }
-        if (length > MAX_BODY_BYTES) throw new Refused(tooLarge());
-        return java.util.Arrays.copyOf(buffer, length);
     }
 
     private static KeysEndpoint.Answer tooLarge() {

@@ -30,10 +30,14 @@ class LeakResourceHttpTest extends LeakHttpContract {
         }
     }
 
+    static Server serve(ApiKeyStore store, LeakEndpoint leaks) throws Exception {
+        Api.leaks = new LeakResource(leaks);
+        return JerseyServers.start(new ResourceConfig().register(new ApiKeyFeature(store)).register(Api.class), null);
+    }
+
     @Override
     protected URI start(ApiKeyStore store, LeakEndpoint leaks) throws Exception {
-        Api.leaks = new LeakResource(leaks);
-        server = JerseyServers.start(new ResourceConfig().register(new ApiKeyFeature(store)).register(Api.class), null);
+        server = serve(store, leaks);
         return JerseyServers.uri(server);
     }
 
@@ -53,8 +57,7 @@ class LeakResourceHttpTest extends LeakHttpContract {
 
         @Override
         protected URI start(ApiKeyStore store, LeakEndpoint leaks) throws Exception {
-            Api.leaks = new LeakResource(leaks);
-            pgServer = JerseyServers.start(new ResourceConfig().register(new ApiKeyFeature(store)).register(Api.class), null);
+            pgServer = serve(store, leaks);
             return JerseyServers.uri(pgServer);
         }
 

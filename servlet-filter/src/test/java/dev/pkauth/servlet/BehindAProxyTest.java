@@ -61,11 +61,12 @@ class BehindAProxyTest {
             String guess = "pk.key_" + String.format("%032d", i).replace('0', 'Q') + "." + "B".repeat(43);
             assertThat(call(guess, "10.0.0." + i + ", 198.51.100.7").status()).isEqualTo(401);
         }
-        RawHttp.Response throttled = call("pk.key_" + "R".repeat(32) + "." + "B".repeat(43), "10.9.9.9, 198.51.100.7");
+        // A real key not yet in memory needs a lookup: that is what a spent budget refuses.
+        String unseen = store.create("carol", null, List.of(), null).token();
+        RawHttp.Response throttled = call(unseen, "10.9.9.9, 198.51.100.7");
         assertThat(throttled.status()).as(throttled.toString()).isEqualTo(429);
         assertThat(throttled.body()).contains("too_many_failed_attempts");
-        assertThat(call("pk.key_" + "S".repeat(32) + "." + "B".repeat(43), "198.51.100.8").status())
-                .as("another client behind the proxy").isEqualTo(401);
+        assertThat(call(unseen, "198.51.100.8").status()).as("another client behind the proxy").isEqualTo(200);
     }
 
     @Test

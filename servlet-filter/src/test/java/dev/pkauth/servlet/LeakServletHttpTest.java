@@ -16,16 +16,20 @@ import org.junit.jupiter.api.Nested;
 class LeakServletHttpTest extends LeakHttpContract {
     Server server;
 
-    @Override
-    protected URI start(ApiKeyStore store, LeakEndpoint leaks) throws Exception {
+    /** The application's routes behind pkauth, the leak endpoints outside it. */
+    static Server serve(ApiKeyStore store, LeakEndpoint leaks) throws Exception {
         ServletContextHandler context = new ServletContextHandler();
-        // The application's own routes behind pkauth, the leak endpoints outside it.
         context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new ApiKeyFilter(store)), "/api/*",
                 java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         LeakServlet servlet = new LeakServlet(leaks);
         context.addServlet(new ServletHolder(servlet), "/leaks/*");
         context.addServlet(new ServletHolder(servlet), "/keys/status");
-        server = JettyServers.start(context);
+        return JettyServers.start(context);
+    }
+
+    @Override
+    protected URI start(ApiKeyStore store, LeakEndpoint leaks) throws Exception {
+        server = serve(store, leaks);
         return JettyServers.uri(server);
     }
 
@@ -45,11 +49,7 @@ class LeakServletHttpTest extends LeakHttpContract {
 
         @Override
         protected URI start(ApiKeyStore store, LeakEndpoint leaks) throws Exception {
-            ServletContextHandler context = new ServletContextHandler();
-            LeakServlet servlet = new LeakServlet(leaks);
-            context.addServlet(new ServletHolder(servlet), "/leaks/*");
-            context.addServlet(new ServletHolder(servlet), "/keys/status");
-            pgServer = JettyServers.start(context);
+            pgServer = serve(store, leaks);
             return JettyServers.uri(pgServer);
         }
 
