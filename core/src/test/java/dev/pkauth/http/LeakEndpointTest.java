@@ -135,6 +135,36 @@ class LeakEndpointTest {
     }
 
     @Test
+    void anUndeclaredBodyOverTheLimitIs413AndASlowOneIs408() {
+        LeakEndpoint leaks = endpoint(LeakEndpoint.Policy.REVOKE, new ArrayList<>());
+        byte[] huge = new byte[LeakEndpoint.MAX_BODY_BYTES + 10];
+        KeysEndpoint.Answer tooLarge = leaks.report(LeakEndpoint.Reporter.GITHUB, github.identifier(), "x", -1,
+                new ByteArrayInputStream(huge));
+        assertThat(tooLarge.status()).isEqualTo(413);
+        // A body whose every piece arrives a second later: refused once 10 s have passed.
+        java.io.InputStream trickle = new java.io.InputStream() {
+            int sent;
+
+            @Override
+            public int read() {
+                clock.advance(Duration.ofSeconds(1));
+                return sent++ < 100 ? '[' : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                int c = read(); // one byte a piece, as a trickling client sends
+                if (c < 0) return -1;
+                b[off] = (byte) c;
+                return 1;
+            }
+        };
+        KeysEndpoint.Answer slow = leaks.report(LeakEndpoint.Reporter.GITHUB, github.identifier(), "x", 100, trickle);
+        assertThat(slow.status()).isEqualTo(408);
+        assertThat(slow.headers()).containsEntry("Connection", "close");
+    }
+
+    @Test
     void reportsAreCountedByReporterAndOutcome() {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         LeakEndpoint leaks = LeakEndpoint.builder(store).githubKeysUrl(github.keysUrl()).meterRegistry(registry).clock(clock).build();

@@ -8,4 +8,11 @@ class ApiBoundaryTest {
     void nothingHereReachesIntoCoresInternals() {
         dev.pkauth.testing.Architecture.assertUsesOnlyThePublicApi("dev.pkauth.jaxrs");
     }
+
+    /** The public API is recorded in api/pkauth-jaxrs.api: a change to it shows in the same commit. */
+    @Test
+    void thePublicApiIsTheRecordedOne() {
+        dev.pkauth.testing.ApiDump.assertMatches(java.nio.file.Path.of("api", "pkauth-jaxrs.api"),
+                dev.pkauth.testing.ApiDump.of("dev.pkauth.jaxrs"));
+    }
 }

@@ -8,4 +8,11 @@ class ApiBoundaryTest {
     void nothingHereReachesIntoCoresInternals() {
         dev.pkauth.testing.Architecture.assertUsesOnlyThePublicApi("dev.pkauth.servlet");
     }
+
+    /** The public API is recorded in api/pkauth-servlet.api: a change to it shows in the same commit. */
+    @Test
+    void thePublicApiIsTheRecordedOne() {
+        dev.pkauth.testing.ApiDump.assertMatches(java.nio.file.Path.of("api", "pkauth-servlet.api"),
+                dev.pkauth.testing.ApiDump.of("dev.pkauth.servlet"));
+    }
 }

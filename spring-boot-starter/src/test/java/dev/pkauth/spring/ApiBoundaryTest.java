@@ -8,4 +8,11 @@ class ApiBoundaryTest {
     void nothingHereReachesIntoCoresInternals() {
         dev.pkauth.testing.Architecture.assertUsesOnlyThePublicApi("dev.pkauth.spring");
     }
+
+    /** The public API is recorded in api/pkauth-spring-boot-starter.api: a change to it shows in the same commit. */
+    @Test
+    void thePublicApiIsTheRecordedOne() {
+        dev.pkauth.testing.ApiDump.assertMatches(java.nio.file.Path.of("api", "pkauth-spring-boot-starter.api"),
+                dev.pkauth.testing.ApiDump.of("dev.pkauth.spring"));
+    }
 }
