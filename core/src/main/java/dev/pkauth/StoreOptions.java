@@ -82,6 +82,13 @@ record StoreOptions(
         peppers = List.copyOf(peppers);
     }
 
+    /** Names the options without the peppers (a record's own {@code toString} would print them). */
+    @Override
+    public String toString() {
+        return "StoreOptions[table=" + table + ", peppers=" + peppers.size() + " (not shown), tokenFormat=" + tokenFormat
+                + ", cacheTtl=" + cacheTtl + ", maxKeysPerUser=" + maxKeysPerUser + ", keyPolicy=" + keyPolicy + "]";
+    }
+
     /** Whether verification caches rows (and so watches the table for changes). */
     boolean caches() {
         return !cacheTtl.isZero();

@@ -103,4 +103,13 @@ class ApiKeyStoreBuilderTest {
             assertThatThrownBy(() -> Settings.parseDuration(bad)).as(bad).hasMessageContaining("90d");
         }
     }
+
+    @Test
+    void theResolvedOptionsNeverShowAPepper() {
+        String pepper = "a-pepper-that-must-never-be-printed-0123456789";
+        String shown = StoreOptions.resolve(ApiKeyStore.builder().inMemory().pepper(pepper).previousPeppers("an-older-one-also-secret"))
+                .toString();
+        org.assertj.core.api.Assertions.assertThat(shown).doesNotContain(pepper).doesNotContain("an-older-one")
+                .contains("peppers=2 (not shown)");
+    }
 }

@@ -80,6 +80,42 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Sends only a request's head (its headers may declare a body that never comes) and reads the
+     * answer up to its declared length, without waiting for the server to close: for refusals made
+     * before a body is read, which a server may answer while still expecting that body.
+     */
+    public static Response head(URI base, String method, String path, String... headerLines) {
+        StringBuilder head = new StringBuilder()
+                .append(method).append(' ').append(base.getPath().replaceAll("/$", "")).append(path).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
+        for (String line : headerLines) head.append(line).append("\r\n");
+        head.append("\r\n");
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            int headEnd = -1;
+            int length = 0;
+            int c;
+            while ((c = in.read()) >= 0) {
+                received.write(c);
+                String text = received.toString(StandardCharsets.ISO_8859_1);
+                if (headEnd < 0 && text.endsWith("\r\n\r\n")) {
+                    headEnd = text.length();
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(text);
+                    length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+                }
+                if (headEnd >= 0 && received.size() >= headEnd + length) break;
+            }
+            return parse(received.toByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static Response parse(byte[] raw) throws IOException {
         String all = new String(raw, StandardCharsets.ISO_8859_1);
         int end = all.indexOf("\r\n\r\n");
