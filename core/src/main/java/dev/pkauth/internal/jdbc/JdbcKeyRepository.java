@@ -197,11 +197,21 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             s.execute("CREATE INDEX IF NOT EXISTS " + name("untagged_idx") + " ON " + table + " (id) WHERE id_tagged IS NULL");
             // The id tag key: made once by whichever instance migrates first, read by all.
             s.execute("CREATE TABLE IF NOT EXISTS " + name("meta") + " (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + name("meta")
-                    + " (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
+            // Written only when absent: an existing database opened read-only must still migrate (a no-op).
+            boolean present;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + name("meta") + " WHERE name = ?")) {
                 ps.setString(1, TAG_KEY);
-                ps.setString(2, IdTags.newKeyText());
-                ps.executeUpdate();
+                try (ResultSet rs = ps.executeQuery()) {
+                    present = rs.next();
+                }
+            }
+            if (!present) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + name("meta")
+                        + " (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
+                    ps.setString(1, TAG_KEY);
+                    ps.setString(2, IdTags.newKeyText());
+                    ps.executeUpdate();
+                }
             }
             if (dialect == Dialect.POSTGRESQL) installNotifyTrigger(c, s);
             else installChangeLog(s);
