@@ -145,10 +145,7 @@ final class KeyVerifier implements AutoCloseable {
         return format;
     }
 
-    /**
-     * The id of a well-formed token, or {@code null}; and whether verifying it needs the
-     * database: not for a malformed token, a row in memory, or an id refused by its tag.
-     */
+    /** The id of a token of this store's format, or {@code null} when the token is malformed. */
     @Nullable String idOf(String token) {
         int start = format.idStart(token);
         return start < 0 ? null : token.substring(start, start + Tokens.ID_CHARS);
