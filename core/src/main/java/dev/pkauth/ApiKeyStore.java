@@ -299,15 +299,6 @@ public final class ApiKeyStore implements AutoCloseable {
         return TokenPattern.of(verifier.format());
     }
 
-    /**
-     * The prefixes this store's tokens may start with, current first ({@code pk} by default).
-     *
-     * @return the prefixes
-     */
-    public List<String> tokenPrefixes() {
-        return verifier.format().prefixes();
-    }
-
     /** Whose budget of rejected keys an address spends (tests read it). */
     static String budgetOf(String address) {
         return UsageMeter.budgetOf(address);

@@ -151,13 +151,38 @@ final class KeyVerifier implements AutoCloseable {
         return start < 0 ? null : token.substring(start, start + Tokens.ID_CHARS);
     }
 
-    /** Whether verifying {@code token} would cost no database lookup (malformed, in memory, mistyped, or refused by its id tag). */
-    boolean answersWithoutLookup(String token) {
+    /** Bits of {@link #gate}: what was checked before any lookup, so that verification does not check it again. */
+    static final int CHECKED = 1;
+    /** The id carries this table's tag. */
+    static final int TAGGED = 2;
+    /** The secret carries a valid checksum. */
+    static final int CHECKSUM = 4;
+    /** An untagged id refused unseen: the table holds only tagged keys. */
+    static final int UNSEEN = 8;
+    /** Verifying it costs no database lookup (malformed, in memory, mistyped, or refused by its tag). */
+    static final int NO_LOOKUP = 16;
+
+    /**
+     * What {@code token} will cost before it is verified: {@link #NO_LOOKUP} or not, and, for a token
+     * not in memory, the checks made to tell (which {@link #verify(String, String, boolean, int)}
+     * then reuses instead of making them again). Allocates nothing but the id.
+     */
+    int gate(String token) {
         int start = format.idStart(token);
-        if (start < 0) return true;
-        if (inMemory(token.substring(start, start + Tokens.ID_CHARS))) return true;
-        boolean tagged = ids.enabled() && ids.isTagged(token, start);
-        return tagged ? !TokenFormat.hasChecksum(token, start) : refusesUntagged();
+        if (start < 0 || inMemory(token.substring(start, start + Tokens.ID_CHARS))) return NO_LOOKUP;
+        return checks(token, start);
+    }
+
+    /**
+     * The checks before any lookup. Both the tag and the checksum are computed whatever the first
+     * says, so every refusal costs the same work.
+     */
+    private int checks(String token, int start) {
+        boolean tagged = ids.isTagged(token, start);
+        boolean checksum = TokenFormat.hasChecksum(token, start);
+        boolean unseen = !tagged && refusesUntagged();
+        int bits = CHECKED | (tagged ? TAGGED : 0) | (checksum ? CHECKSUM : 0) | (unseen ? UNSEEN : 0);
+        return (tagged && !checksum) || unseen ? bits | NO_LOOKUP : bits;
     }
 
     /** Whether an id without this table's tag is refused unseen: the table has a tag key and holds no untagged key. */
@@ -223,16 +248,17 @@ final class KeyVerifier implements AutoCloseable {
 
     /** The verification of {@code token}, counted in the metrics; {@code clientAddress} is recorded on use. */
     Verification verify(String token, @Nullable String clientAddress) {
-        return verify(token, clientAddress, true);
+        return verify(token, clientAddress, true, 0);
     }
 
     /**
      * As {@link #verify(String, String)}; {@code use} false checks the key without counting it as
-     * used (no {@code last_used_at}): a validity probe's or a leak report's look.
+     * used (no {@code last_used_at}): a validity probe's or a leak report's look. {@code gate} is
+     * what {@link #gate} said of this token, or 0.
      */
-    Verification verify(String token, @Nullable String clientAddress, boolean use) {
+    Verification verify(String token, @Nullable String clientAddress, boolean use, int gate) {
         try {
-            Verification v = verifyOnce(token, clientAddress, use);
+            Verification v = verifyOnce(token, clientAddress, use, gate);
             metrics.verified(v);
             return v;
         } catch (StoreUnavailableException e) {
@@ -241,7 +267,7 @@ final class KeyVerifier implements AutoCloseable {
         }
     }
 
-    private Verification verifyOnce(String token, @Nullable String clientAddress, boolean use) {
+    private Verification verifyOnce(String token, @Nullable String clientAddress, boolean use, int gate) {
         int start = format.idStart(token);
         if (start < 0) {
             log.debug("pkauth: rejected a malformed key");
@@ -250,6 +276,7 @@ final class KeyVerifier implements AutoCloseable {
         String id = token.substring(start, start + Tokens.ID_CHARS);
         int secretStart = start + Tokens.ID_CHARS + 1;
         Entry entry;
+        int checks = gate;
         Optional<Entry> cached = cache == null ? null : cache.getIfPresent(id);
         if (cached != null) {
             // In memory: no lookup to spare, so the checksum waits for a miss (a valid key never pays for it).
@@ -258,21 +285,20 @@ final class KeyVerifier implements AutoCloseable {
             // Before any lookup: a token of ours (its id tagged) whose checksum fails was mistyped or
             // altered; an untagged id is refused while every key here is tagged. Untagged ids are
             // older keys, which have no checksum to check.
-            boolean tagged = ids.isTagged(token, start);
-            boolean checksum = TokenFormat.hasChecksum(token, start); // computed either way: the same work on every refusal
-            if (tagged && !checksum) return invalid(Verification.Reason.MALFORMED, token, start);
-            entry = tagged || !refusesUntagged() ? lookup(id).orElse(null) : null;
+            if ((checks & CHECKED) == 0) checks = checks(token, start);
+            if ((checks & TAGGED) != 0 && (checks & CHECKSUM) == 0) return invalid(Verification.Reason.MALFORMED, token, start);
+            entry = (checks & UNSEEN) != 0 ? null : lookup(id).orElse(null);
         }
         // The HMAC runs whatever was found, so an unknown or forged id costs what a wrong secret costs.
         SecretHasher.Match match = hasher.check(token, secretStart, entry == null ? null : entry.hash(),
                 entry == null ? null : entry.row().pepperId());
         if (entry == null) return invalid(Verification.Reason.NOT_FOUND, token, start);
         if (match == SecretHasher.Match.NONE) {
-            // Both checks, whatever the first says: a wrong secret then costs what a forged id costs
-            // (its tag's HMAC and the decoy's), so the two cannot be told apart by their timing.
-            boolean checksum = TokenFormat.hasChecksum(token, start);
-            boolean tagged = ids.isTagged(token, start);
-            return invalid(!checksum && tagged ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SECRET, token, start);
+            // A row from memory was checked by its HMAC alone: make the checks now, so a wrong secret
+            // costs what a forged id costs (the tag's HMAC and the decoy's) and a mistyped token is named.
+            if ((checks & CHECKED) == 0) checks = checks(token, start);
+            boolean mistyped = (checks & TAGGED) != 0 && (checks & CHECKSUM) == 0;
+            return invalid(mistyped ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SECRET, token, start);
         }
         if (match == SecretHasher.Match.FOREIGN_PEPPER) {
             if (warnedForeign.asMap().putIfAbsent(id, Boolean.TRUE) == null) {

@@ -139,7 +139,7 @@ record StoreOptions(
                 defaultRate, failedAuth, policy, tokenFormat(b, s), b.auditListener, b.meterRegistry, b.migrate);
     }
 
-    private static dev.pkauth.internal.token.TokenFormat tokenFormat(ApiKeyStore.Builder b, Settings s) {
+    static dev.pkauth.internal.token.TokenFormat tokenFormat(ApiKeyStore.Builder b, Settings s) {
         String current = b.tokenPrefix != null ? b.tokenPrefix
                 : s.get(Settings.TOKEN_PREFIX, dev.pkauth.internal.token.TokenFormat.DEFAULT_PREFIX);
         List<String> previous = b.previousTokenPrefixes != null ? b.previousTokenPrefixes

@@ -38,6 +38,18 @@ public final class TokenPattern {
         return new TokenPattern(new TokenFormat(prefixes.get(0), prefixes.subList(1, prefixes.size())));
     }
 
+    /**
+     * The pattern of the tokens a store built from {@code settings} accepts: {@code token-prefix}
+     * ({@code pk} when unset) and {@code token-prefix-previous}, read as the store reads them.
+     *
+     * @param settings the settings
+     * @return the pattern
+     * @throws IllegalStateException for a prefix setting that cannot be used, naming it
+     */
+    public static TokenPattern of(Settings settings) {
+        return new TokenPattern(StoreOptions.tokenFormat(ApiKeyStore.builder(), settings));
+    }
+
     static TokenPattern of(TokenFormat format) {
         return new TokenPattern(format);
     }

@@ -82,21 +82,23 @@ final class UsageMeter {
         FixedWindows failedByAddress = this.failedByAddress;
         UsageLimits.RateLimit failedAuthLimit = this.failedAuthLimit;
         if (failedByAddress == null || failedAuthLimit == null || clientAddress == null) {
-            return verifier.verify(token, clientAddress, use);
+            return verifier.verify(token, clientAddress, use, 0);
         }
         long now = nowSeconds();
         long windowSeconds = failedAuthLimit.window().toSeconds();
         String id = verifier.idOf(token);
-        if (verifier.answersWithoutLookup(token)) {
+        // Checked once here; verification reuses what the gate found (the tag's HMAC is not paid twice).
+        int gate = verifier.gate(token);
+        if ((gate & KeyVerifier.NO_LOOKUP) != 0) {
             // Answered from memory (or refused by its id tag): no lookup to ration; a rejection still counts.
-            Verification v = verifier.verify(token, clientAddress, use);
+            Verification v = verifier.verify(token, clientAddress, use, gate);
             if (!v.isValid()) failedByAddress.hit(budgetOf(clientAddress), windowSeconds, now);
             return v;
         }
         String budget = budgetOf(clientAddress);
         if (id != null && recentlyValid.getIfPresent(id) != null) {
             // A key that verified lately is no guess: looked up whatever the address's budget.
-            Verification v = verifier.verify(token, clientAddress, use);
+            Verification v = verifier.verify(token, clientAddress, use, gate);
             if (v.isValid()) recentlyValid.put(id, Boolean.TRUE);
             else failedByAddress.hit(budget, windowSeconds, now);
             return v;
@@ -116,7 +118,7 @@ final class UsageMeter {
         }
         Verification v;
         try {
-            v = verifier.verify(token, clientAddress, use);
+            v = verifier.verify(token, clientAddress, use, gate);
         } catch (RuntimeException e) {
             w.release(); // the store failed: no key was rejected
             throw e;

@@ -145,7 +145,7 @@ class LeakProofFormatTest {
         try (ApiKeyStore acme = builder(backend, table).settings(Settings.of(java.util.Map.of(
                 Settings.TOKEN_PREFIX, "acme", Settings.TOKEN_PREFIX_PREVIOUS, "pk"))).build()) {
             assertThat(acme.verify(pkToken).isValid()).as("an earlier prefix, listed").isTrue();
-            assertThat(acme.tokenPrefixes()).containsExactly("acme", "pk");
+            assertThat(acme.tokenPattern().prefixes()).containsExactly("acme", "pk");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.pkauth.cli;
 
 import dev.pkauth.ApiKeyStore;
-import dev.pkauth.Settings;
 import dev.pkauth.StoreUnavailableException;
 import dev.pkauth.TokenPattern;
 import dev.pkauth.Verification;
@@ -60,7 +59,7 @@ final class Scan extends PkauthCli.Base {
         if (paths.isEmpty()) paths.add(".");
         ApiKeyStore store = openIfAny();
         try {
-            TokenPattern pattern = store != null ? store.tokenPattern() : patternFromSettings();
+            TokenPattern pattern = store != null ? store.tokenPattern() : TokenPattern.of(root.settings(true, Map.of()));
             List<Finding> findings = new ArrayList<>();
             Map<String, String> statusByToken = new LinkedHashMap<>();
             long[] bytes = {0};
@@ -110,15 +109,6 @@ final class Scan extends PkauthCli.Base {
             return null;
         }
         return root.open(false);
-    }
-
-    private TokenPattern patternFromSettings() {
-        Settings s = root.settings(true, Map.of());
-        List<String> prefixes = new ArrayList<>();
-        prefixes.add(s.get(Settings.TOKEN_PREFIX, "pk"));
-        String previous = s.get(Settings.TOKEN_PREFIX_PREVIOUS);
-        if (previous != null) for (String p : previous.split(",")) prefixes.add(p.strip());
-        return TokenPattern.of(prefixes);
     }
 
     private void scanPath(Path start, TokenPattern pattern, ApiKeyStore store, Map<String, String> statusByToken,

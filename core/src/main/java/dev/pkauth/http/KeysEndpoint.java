@@ -156,14 +156,40 @@ public final class KeysEndpoint {
             return new Answer(status, baseHeaders(), Json.write(value));
         }
 
-        static Answer error(int status, String error, String description) {
+        /**
+         * A JSON error answer, {@code {"error":…,"error_description":…}} with {@code no-store}:
+         * what pkauth's endpoints and their adapters answer for every refusal.
+         *
+         * @param status the HTTP status
+         * @param error the error code
+         * @param description fixed text for the client, never input
+         * @return the answer
+         */
+        public static Answer error(int status, String error, String description) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("error", error);
             m.put("error_description", description);
             return json(status, m);
         }
 
-        Answer with(String name, String value) {
+        /**
+         * 405 in the endpoints' JSON, with {@code Allow}.
+         *
+         * @param allow the methods the route takes, as {@code Allow} lists them
+         * @return the answer
+         */
+        public static Answer methodNotAllowed(String allow) {
+            return error(405, "method_not_allowed", "allowed here: " + allow).with("Allow", allow);
+        }
+
+        /**
+         * This answer with one more header.
+         *
+         * @param name the header's name
+         * @param value its value
+         * @return a new answer
+         */
+        public Answer with(String name, String value) {
             Map<String, String> h = new LinkedHashMap<>(headers);
             h.put(name, value);
             return new Answer(status, h, body);
@@ -229,7 +255,7 @@ public final class KeysEndpoint {
                 return switch (method) {
                     case "GET", "HEAD" -> list(caller, request.query());
                     case "POST" -> writable(caller) ? create(caller, request) : needsWriteScope;
-                    default -> notAllowed("GET, HEAD, POST");
+                    default -> Answer.methodNotAllowed("GET, HEAD, POST");
                 };
             }
             String id = path.substring(1);
@@ -240,7 +266,7 @@ public final class KeysEndpoint {
                 case "GET", "HEAD" -> key == null ? notFound() : Answer.json(200, keyJson(key));
                 case "DELETE" -> !writable(caller) ? needsWriteScope : key == null ? notFound() : revoke(caller, id);
                 case "PATCH" -> !writable(caller) ? needsWriteScope : key == null ? notFound() : change(caller, id, request);
-                default -> notAllowed("GET, HEAD, PATCH, DELETE");
+                default -> Answer.methodNotAllowed("GET, HEAD, PATCH, DELETE");
             };
         } catch (BadRequest e) {
             return e.answer;
@@ -508,9 +534,6 @@ public final class KeysEndpoint {
         return Answer.error(404, "not_found", "no such key");
     }
 
-    private static Answer notAllowed(String allow) {
-        return Answer.error(405, "method_not_allowed", "allowed here: " + allow).with("Allow", allow);
-    }
 
     /** The library's own exceptions always say what was wrong; a bare one at least names its kind. */
     private static String messageOf(RuntimeException e) {

@@ -351,7 +351,8 @@ public final class LeakEndpoint {
         }
         List<Object> feedback = new ArrayList<>(items.size());
         try {
-            for (Map<String, Object> item : items) feedback.add(handle(reporter, item));
+            MessageDigest sha256 = sha256(); // one per report, reused for each of its up to 1,000 tokens
+            for (Map<String, Object> item : items) feedback.add(handle(reporter, item, sha256));
         } catch (StoreUnavailableException e) {
             return KeysEndpoint.Answer.of(AuthFailure.storeFailure(e)); // the reporter retries; work done stays done
         }
@@ -359,7 +360,7 @@ public final class LeakEndpoint {
     }
 
     /** One reported token: revoke or report it, and say whether it was one of ours. */
-    private Map<String, Object> handle(Reporter reporter, Map<String, Object> item) {
+    private Map<String, Object> handle(Reporter reporter, Map<String, Object> item, MessageDigest sha256) {
         String token = item.get("token") instanceof String t ? t.strip() : "";
         String type = item.get("type") instanceof String t ? t : "";
         String url = item.get("url") instanceof String u ? limit(u) : null;
@@ -393,7 +394,7 @@ public final class LeakEndpoint {
         }
         if (metrics != null) metrics.reported(reporter.actor(), outcome);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token_hash", sha256(token));
+        out.put("token_hash", HexFormat.of().formatHex(sha256.digest(token.getBytes(StandardCharsets.UTF_8))));
         out.put("token_type", type);
         out.put("label", real ? "true_positive" : "false_positive");
         return out;
@@ -408,7 +409,7 @@ public final class LeakEndpoint {
         }
     }
 
-    private static @Nullable String limit(String s) {
+    private static String limit(String s) {
         return s.length() > 400 ? s.substring(0, 400) : s;
     }
 
@@ -433,11 +434,11 @@ public final class LeakEndpoint {
         return out;
     }
 
-    static String sha256(String token) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("SHA-256 is not available on this JVM", e);
         }
     }
 

@@ -50,10 +50,6 @@ public final class ExampleApp {
     private final ApiKeyStore store;
     private final Server server;
 
-    ExampleApp(ApiKeyStore store, String host, int port, String realm) {
-        this(store, host, port, realm, Settings.of(Map.of()));
-    }
-
     ExampleApp(ApiKeyStore store, String host, int port, String realm, Settings settings) {
         this.store = store;
         this.server = new Server();

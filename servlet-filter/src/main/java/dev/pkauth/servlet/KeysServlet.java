@@ -40,11 +40,16 @@ public final class KeysServlet extends HttpServlet {
         KeysEndpoint.Answer answer = endpoint.handle(new KeysEndpoint.Request(request.getMethod(), request.getPathInfo(),
                 request.getQueryString(), request.getContentType(), request.getContentLengthLong(),
                 request.getHeader("Transfer-Encoding"), request.getInputStream(), caller));
+        write(answer, request.getMethod(), response);
+    }
+
+    /** Writes an endpoint's answer: status, every header, and the body with its length (none for HEAD). */
+    static void write(KeysEndpoint.Answer answer, String method, HttpServletResponse response) throws IOException {
         response.setStatus(answer.status());
         answer.headers().forEach(response::setHeader);
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
         if (body.length == 0) return;
         response.setContentLength(body.length);
-        if (!"HEAD".equalsIgnoreCase(request.getMethod())) response.getOutputStream().write(body);
+        if (!"HEAD".equalsIgnoreCase(method)) response.getOutputStream().write(body);
     }
 }

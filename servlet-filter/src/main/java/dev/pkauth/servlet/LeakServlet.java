@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Objects;
 
@@ -42,27 +41,16 @@ public final class LeakServlet extends HttpServlet {
         if (info == null || info.equals("/")) { // an exact mapping: the probe
             answer = method.equals("GET") || method.equals("HEAD")
                     ? endpoint.status(Collections.list(request.getHeaders("Authorization")), request.getRemoteAddr())
-                    : notAllowed("GET, HEAD");
+                    : KeysEndpoint.Answer.methodNotAllowed("GET, HEAD");
         } else if (info.equals("/github") || info.equals("/gitlab")) {
             LeakEndpoint.Reporter reporter = info.equals("/github") ? LeakEndpoint.Reporter.GITHUB : LeakEndpoint.Reporter.GITLAB;
             answer = method.equals("POST")
                     ? endpoint.report(reporter, request.getHeader(reporter.identifierHeader()),
                             request.getHeader(reporter.signatureHeader()), request.getContentLengthLong(), request.getInputStream())
-                    : notAllowed("POST");
+                    : KeysEndpoint.Answer.methodNotAllowed("POST");
         } else {
-            answer = new KeysEndpoint.Answer(404, java.util.Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
-                    "{\"error\":\"not_found\",\"error_description\":\"leak reports go to /github or /gitlab\"}");
+            answer = KeysEndpoint.Answer.error(404, "not_found", "leak reports go to /github or /gitlab");
         }
-        response.setStatus(answer.status());
-        answer.headers().forEach(response::setHeader);
-        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-        if (body.length == 0) return;
-        response.setContentLength(body.length);
-        if (!"HEAD".equals(method)) response.getOutputStream().write(body);
-    }
-
-    private static KeysEndpoint.Answer notAllowed(String allow) {
-        return new KeysEndpoint.Answer(405, java.util.Map.of("Content-Type", "application/json", "Cache-Control", "no-store",
-                "Allow", allow), "{\"error\":\"method_not_allowed\",\"error_description\":\"allowed here: " + allow + "\"}");
+        KeysServlet.write(answer, method, response);
     }
 }

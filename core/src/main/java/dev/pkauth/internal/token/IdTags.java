@@ -1,6 +1,5 @@
 package dev.pkauth.internal.token;
 
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
@@ -36,7 +35,7 @@ public final class IdTags {
     /** Ids without tags: a store whose tag key could not be read or made mints ids of 24 random bytes. */
     public static final IdTags NONE = new IdTags(null);
 
-    private final @Nullable SecretKeySpec key;
+    /** {@code null} without a key. */
     private final @Nullable ThreadLocal<Scratch> scratch;
 
     private static final class Scratch {
@@ -45,35 +44,17 @@ public final class IdTags {
         final byte[] out = new byte[32];
 
         Scratch(SecretKeySpec key) {
-            try {
-                mac = Mac.getInstance("HmacSHA256");
-                mac.init(key);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is not available on this JVM", e);
-            }
+            mac = SecretHasher.newMac(key);
         }
     }
 
     private IdTags(byte @Nullable [] key) {
         if (key == null) {
-            this.key = null;
             this.scratch = null;
         } else {
             SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
-            this.key = spec;
             this.scratch = ThreadLocal.withInitial(() -> new Scratch(spec));
         }
-    }
-
-    /**
-     * Tags under this key.
-     *
-     * @param key {@value #KEY_BYTES} random bytes
-     * @return the tagger
-     */
-    public static IdTags of(byte[] key) {
-        if (key.length != KEY_BYTES) throw new IllegalArgumentException("an id tag key is " + KEY_BYTES + " bytes");
-        return new IdTags(key.clone());
     }
 
     /** A new random tag key, as text for the database. */
@@ -96,7 +77,7 @@ public final class IdTags {
 
     /** Whether ids are tagged: false when the store has no tag key. */
     public boolean enabled() {
-        return key != null;
+        return scratch != null;
     }
 
     /** A new id: {@code key_} and 24 bytes, tagged when this has a key. */
@@ -124,7 +105,7 @@ public final class IdTags {
         ThreadLocal<Scratch> sc = scratch;
         if (sc == null) return false;
         Scratch s = sc.get();
-        if (!decodeId(token, from + Tokens.ID_PREFIX.length(), s.id)) return false;
+        if (!Tokens.decodeGroups(token, from + Tokens.ID_PREFIX.length(), Tokens.ID_BODY_CHARS / 4, s.id)) return false;
         tag(s, s.id);
         int diff = 0;
         for (int i = 0; i < TAG_BYTES; i++) diff |= s.out[i] ^ s.id[RANDOM_BYTES + i];
@@ -142,36 +123,8 @@ public final class IdTags {
         }
     }
 
-    /** 32 base64url characters to 24 bytes. */
-    private static boolean decodeId(CharSequence s, int from, byte[] out) {
-        int o = 0;
-        for (int g = 0; g < 8; g++) {
-            int i = from + g * 4;
-            int bits = 0;
-            for (int j = 0; j < 4; j++) {
-                char c = s.charAt(i + j);
-                int v = c < 128 ? valueOf(c) : -1;
-                if (v < 0) return false;
-                bits = (bits << 6) | v;
-            }
-            out[o++] = (byte) (bits >> 16);
-            out[o++] = (byte) (bits >> 8);
-            out[o++] = (byte) bits;
-        }
-        return true;
-    }
-
-    private static int valueOf(char c) {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '-') return 62;
-        if (c == '_') return 63;
-        return -1;
-    }
-
     @Override
     public String toString() {
-        return key == null ? "IdTags[none]" : "IdTags[<key>]";
+        return scratch == null ? "IdTags[none]" : "IdTags[<key>]";
     }
 }

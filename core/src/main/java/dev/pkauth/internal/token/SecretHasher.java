@@ -145,7 +145,8 @@ public final class SecretHasher {
         }
     }
 
-    private static Mac newMac(SecretKeySpec key) {
+    /** A ready {@code HmacSHA256} under {@code key}: made once per thread and key by its users, never per call. */
+    static Mac newMac(SecretKeySpec key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);

@@ -36,14 +36,7 @@ public final class TokenFormat {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final byte[] DECODE = new byte[128];
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    static {
-        java.util.Arrays.fill(DECODE, (byte) -1);
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        for (int i = 0; i < alphabet.length(); i++) DECODE[alphabet.charAt(i)] = (byte) i;
-    }
 
     private static final class Scratch {
         final CRC32 crc = new CRC32();
@@ -166,33 +159,17 @@ public final class TokenFormat {
 
     /** Decodes 43 base64url characters into 32 bytes; false when a character is outside the alphabet or the last one is not canonical. */
     private static boolean decodeSecret(CharSequence token, int from, byte[] out) {
-        int o = 0;
-        int i = from;
-        // 40 characters: ten groups of four characters into three bytes.
-        for (int g = 0; g < 10; g++, i += 4) {
-            int a = value(token.charAt(i));
-            int b = value(token.charAt(i + 1));
-            int c = value(token.charAt(i + 2));
-            int d = value(token.charAt(i + 3));
-            if ((a | b | c | d) < 0) return false;
-            int bits = (a << 18) | (b << 12) | (c << 6) | d;
-            out[o++] = (byte) (bits >> 16);
-            out[o++] = (byte) (bits >> 8);
-            out[o++] = (byte) bits;
-        }
+        // 40 characters: ten groups of four into three bytes each.
+        if (!Tokens.decodeGroups(token, from, 10, out)) return false;
         // The last three characters carry 16 bits and two zero bits.
-        int a = value(token.charAt(i));
-        int b = value(token.charAt(i + 1));
-        int c = value(token.charAt(i + 2));
+        int a = Tokens.base64UrlValue(token.charAt(from + 40));
+        int b = Tokens.base64UrlValue(token.charAt(from + 41));
+        int c = Tokens.base64UrlValue(token.charAt(from + 42));
         if ((a | b | c) < 0 || (c & 3) != 0) return false;
         int bits = (a << 12) | (b << 6) | c;
-        out[o++] = (byte) (bits >> 10);
-        out[o] = (byte) (bits >> 2);
+        out[30] = (byte) (bits >> 10);
+        out[31] = (byte) (bits >> 2);
         return true;
-    }
-
-    private static int value(char c) {
-        return c < 128 ? DECODE[c] : -1;
     }
 
     private static boolean regionEquals(CharSequence s, int from, String literal) {

@@ -31,14 +31,13 @@ public final class Tokens {
     public static final int SECRET_START = DOT + 1;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final boolean[] BASE64URL = new boolean[128];
+    /** Each base64url character's 6-bit value, -1 for every other ASCII character: the one alphabet of the package. */
+    private static final byte[] BASE64URL = new byte[128];
 
     static {
-        for (char c = 'A'; c <= 'Z'; c++) BASE64URL[c] = true;
-        for (char c = 'a'; c <= 'z'; c++) BASE64URL[c] = true;
-        for (char c = '0'; c <= '9'; c++) BASE64URL[c] = true;
-        BASE64URL['-'] = true;
-        BASE64URL['_'] = true;
+        java.util.Arrays.fill(BASE64URL, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) BASE64URL[alphabet.charAt(i)] = (byte) i;
     }
 
     private Tokens() {}
@@ -132,8 +131,32 @@ public final class Tokens {
 
     private static boolean isBase64Url(CharSequence s, int from, int to) {
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c >= 128 || !BASE64URL[c]) return false;
+            if (base64UrlValue(s.charAt(i)) < 0) return false;
+        }
+        return true;
+    }
+
+    /** The 6-bit value of a base64url character, or -1. */
+    static int base64UrlValue(char c) {
+        return c < 128 ? BASE64URL[c] : -1;
+    }
+
+    /**
+     * Decodes {@code groups} groups of four base64url characters from {@code s[from…]} into three
+     * bytes each at {@code out[0…]}; false on a character outside the alphabet. Allocates nothing.
+     */
+    static boolean decodeGroups(CharSequence s, int from, int groups, byte[] out) {
+        int o = 0;
+        for (int g = 0, i = from; g < groups; g++, i += 4) {
+            int a = base64UrlValue(s.charAt(i));
+            int b = base64UrlValue(s.charAt(i + 1));
+            int c = base64UrlValue(s.charAt(i + 2));
+            int d = base64UrlValue(s.charAt(i + 3));
+            if ((a | b | c | d) < 0) return false;
+            int bits = (a << 18) | (b << 12) | (c << 6) | d;
+            out[o++] = (byte) (bits >> 16);
+            out[o++] = (byte) (bits >> 8);
+            out[o++] = (byte) bits;
         }
         return true;
     }
