@@ -84,7 +84,13 @@ public final class ApiKeyPrincipal implements Principal {
         this.allowedIps = allowedIps;
     }
 
-    @Nullable String mintedBy() {
+    /**
+     * The id of the key that minted this one ({@link ApiKeyStore#create(ApiKeyPrincipal, KeySpec)}),
+     * or {@code null} for a key the application or an operator minted.
+     *
+     * @return the minting key's id, or {@code null}
+     */
+    public @Nullable String mintedBy() {
         return mintedBy;
     }
 

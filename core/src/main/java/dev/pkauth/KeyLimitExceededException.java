@@ -2,7 +2,7 @@ package dev.pkauth;
 
 /**
  * A user already holds the most active keys the store allows
- * ({@link ApiKeyStore.Builder#maxKeysPerUser(int)}); nothing was created. An HTTP front end
+ * ({@link ApiKeyStoreBuilder#maxKeysPerUser(int)}); nothing was created. An HTTP front end
  * answers 409, the CLI exits 1. The message names the user and the limit, never a key.
  */
 public final class KeyLimitExceededException extends IllegalStateException {

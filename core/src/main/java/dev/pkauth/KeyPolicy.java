@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * What every key of a store must meet: a longest lifetime, an expiry, usage limits. A key minted
  * outside it is refused at creation; a key already outside it (made before the policy, or
  * imported) fails verification with {@link Verification.Reason#POLICY} without being revoked, so
- * tightening a policy can be undone. Set by {@link ApiKeyStore.Builder#keyPolicy} or by the
+ * tightening a policy can be undone. Set by {@link ApiKeyStoreBuilder#keyPolicy} or by the
  * settings {@code max-key-lifetime}, {@code require-expiry} and {@code require-limits}.
  *
  * @param maxLifetime the longest a key may live from its creation, or {@code null} for no bound;

@@ -7,8 +7,8 @@ import java.time.Duration;
  * An administrative listing of keys across users, newest first, in keyset pages.
  *
  * <pre>{@code
- * KeyPage stale = store.query(KeyQuery.allUsers().unusedFor(Duration.ofDays(90)).limit(100));
- * KeyPage soon = store.query(KeyQuery.allUsers().expiringWithin(Duration.ofDays(7)));
+ * KeyPage stale = store.operations().query(KeyQuery.allUsers().unusedFor(Duration.ofDays(90)).limit(100));
+ * KeyPage soon = store.operations().query(KeyQuery.allUsers().expiringWithin(Duration.ofDays(7)));
  * }</pre>
  *
  * @param userId one user's keys, or {@code null} for all

@@ -1,5 +1,8 @@
 package dev.pkauth;
 
+import dev.pkauth.internal.engine.Given;
+import dev.pkauth.internal.engine.StoreOptions;
+
 import dev.pkauth.internal.token.TokenFormat;
 import dev.pkauth.internal.token.Tokens;
 import java.util.ArrayList;
@@ -47,7 +50,7 @@ public final class TokenPattern {
      * @throws IllegalStateException for a prefix setting that cannot be used, naming it
      */
     public static TokenPattern of(Settings settings) {
-        return new TokenPattern(StoreOptions.tokenFormat(ApiKeyStore.builder(), settings));
+        return new TokenPattern(StoreOptions.tokenFormat(new Given(), settings));
     }
 
     static TokenPattern of(TokenFormat format) {

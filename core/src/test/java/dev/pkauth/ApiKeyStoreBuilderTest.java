@@ -107,8 +107,10 @@ class ApiKeyStoreBuilderTest {
     @Test
     void theResolvedOptionsNeverShowAPepper() {
         String pepper = "a-pepper-that-must-never-be-printed-0123456789";
-        String shown = StoreOptions.resolve(ApiKeyStore.builder().inMemory().pepper(pepper).previousPeppers("an-older-one-also-secret"))
-                .toString();
+        dev.pkauth.internal.engine.Given given = new dev.pkauth.internal.engine.Given();
+        given.pepper = pepper;
+        given.previousPeppers = List.of("an-older-one-also-secret");
+        String shown = dev.pkauth.internal.engine.StoreOptions.resolve(given).toString();
         org.assertj.core.api.Assertions.assertThat(shown).doesNotContain(pepper).doesNotContain("an-older-one")
                 .contains("peppers=2 (not shown)");
     }

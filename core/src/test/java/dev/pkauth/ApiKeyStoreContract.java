@@ -222,11 +222,11 @@ abstract class ApiKeyStoreContract {
     void purgeDeletesTheRow() {
         IssuedKey issued = store.create("alice", null, List.of(), null);
 
-        assertThat(store.purge(issued.key().id())).isTrue();
+        assertThat(store.operations().purge(issued.key().id())).isTrue();
 
         assertThat(reason(issued.token())).isEqualTo(Reason.NOT_FOUND);
         assertThat(store.find(issued.key().id())).isEmpty();
-        assertThat(store.purge(issued.key().id())).isFalse();
+        assertThat(store.operations().purge(issued.key().id())).isFalse();
     }
 
     @Test
@@ -285,7 +285,7 @@ abstract class ApiKeyStoreContract {
         assertThat(store.find("key_short")).isEmpty();
         assertThat(store.find("'; DROP TABLE x; --")).isEmpty();
         assertThat(store.revoke("key_short")).isFalse();
-        assertThat(store.purge(null)).isFalse();
+        assertThat(store.operations().purge(null)).isFalse();
     }
 
     @Test

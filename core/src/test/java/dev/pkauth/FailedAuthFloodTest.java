@@ -21,7 +21,7 @@ class FailedAuthFloodTest {
     Path dir;
 
     /** A SQLite store on a table holding one untagged key. */
-    ApiKeyStore.Builder olderTable() throws java.sql.SQLException {
+    ApiKeyStoreBuilder olderTable() throws java.sql.SQLException {
         return dev.pkauth.testing.TestDatabase.create(dev.pkauth.testing.Backend.SQLITE, dir).withUntaggedKey().builder();
     }
 

@@ -67,7 +67,7 @@ class IpAllowlistTest {
             String compressed = text.replaceFirst("(^|:)(0:)+0?(:|$)", "::").replaceAll(":::", "::");
             for (String form : new String[] {text, compressed}) {
                 long[] out = new long[2];
-                assertThat(IpAllowlist.parse(form, 0, form.length(), out)).as(form).isTrue();
+                assertThat(dev.pkauth.internal.text.Addresses.parse(form, 0, form.length(), out)).as(form).isTrue();
                 assertThat(out[0]).as(form).isEqualTo(java.nio.ByteBuffer.wrap(bytes).getLong(0));
                 assertThat(out[1]).as(form).isEqualTo(java.nio.ByteBuffer.wrap(bytes).getLong(8));
             }

@@ -34,7 +34,7 @@ class LeakProofFormatTest {
 
     final MutableClock clock = MutableClock.startingAt("2026-06-01T00:00:00Z");
 
-    ApiKeyStore.Builder builder(Backend backend, String table) {
+    ApiKeyStoreBuilder builder(Backend backend, String table) {
         return backend.builderFor(dir, table).pepper(PEPPER).clock(clock).executor(Runnable::run);
     }
 
@@ -100,7 +100,7 @@ class LeakProofFormatTest {
             assertThat(((Verification.Invalid) store.verify(unknown)).reason()).isEqualTo(Verification.Reason.NOT_FOUND);
             assertThat(store.cacheMisses() - misses).as("an untagged id is looked up while untagged keys exist").isEqualTo(1);
             // Purging the last untagged key lets the store refuse untagged ids without a lookup again.
-            assertThat(store.purge(UNTAGGED_ID)).isTrue();
+            assertThat(store.operations().purge(UNTAGGED_ID)).isTrue();
         }
         try (ApiKeyStore store = builder(backend, table).build()) {
             long misses = store.cacheMisses();

@@ -33,7 +33,7 @@ class MetricsTest {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir).withUntaggedKey();
         try (ApiKeyStore store = db.builder().meterRegistry(registry).executor(Runnable::run)
                 .failedAuthLimit(UsageLimits.RateLimit.parse("2/1h")).build()) {
-            IssuedKey k = store.create("alice", null, List.of(), null, UsageLimits.NONE.withCredits(1));
+            IssuedKey k = store.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withCredits(1)));
             for (int i = 0; i < 3; i++) assertThat(store.verify(k.token()).isValid()).isTrue();
             String wrong = dev.pkauth.testing.TestTokens.wrongSecret(k.token());
             store.verify(wrong);

@@ -59,7 +59,7 @@ class MigrationTest {
                     store.flush();
                     assertThat(store.find(ID).orElseThrow().lastUsedIp()).isEqualTo("192.0.2.1");
                     // The cascades' rows for the child come after the parent's own.
-                    assertThat(store.auditLog(null, "u1", null, 10, null)).extracting(AuditEvent::action, AuditEvent::keyId)
+                    assertThat(store.operations().auditLog(null, "u1", null, 10, null)).extracting(AuditEvent::action, AuditEvent::keyId)
                             .containsExactly(org.assertj.core.api.Assertions.tuple("enable", child.key().id()),
                                     org.assertj.core.api.Assertions.tuple("enable", ID),
                                     org.assertj.core.api.Assertions.tuple("disable", child.key().id()),

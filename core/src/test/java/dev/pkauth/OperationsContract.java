@@ -287,12 +287,12 @@ abstract class OperationsContract {
         assertThat(ids(KeyQuery.allUsers().status(ApiKey.Status.REVOKED))).containsExactly(revoked.key().id());
         assertThat(ids(KeyQuery.allUsers().status(ApiKey.Status.DISABLED))).containsExactly(disabled.key().id());
         assertThat(ids(KeyQuery.allUsers().user("carol"))).containsExactly(later.key().id());
-        assertThat(store.count(KeyQuery.allUsers().status(ApiKey.Status.ACTIVE))).isEqualTo(4);
+        assertThat(store.operations().count(KeyQuery.allUsers().status(ApiKey.Status.ACTIVE))).isEqualTo(4);
 
         List<String> all = new ArrayList<>();
         String after = null;
         do {
-            KeyPage page = store.query(KeyQuery.allUsers().limit(2).after(after));
+            KeyPage page = store.operations().query(KeyQuery.allUsers().limit(2).after(after));
             page.keys().forEach(key -> all.add(key.id()));
             after = page.next();
         } while (after != null);
@@ -300,7 +300,7 @@ abstract class OperationsContract {
     }
 
     List<String> ids(KeyQuery q) {
-        return store.query(q).keys().stream().map(ApiKey::id).toList();
+        return store.operations().query(q).keys().stream().map(ApiKey::id).toList();
     }
 
     @Test
@@ -314,11 +314,11 @@ abstract class OperationsContract {
         IssuedKey young = store.create("u0", null, List.of(), null);
         clock.advance(Duration.ofDays(40));
 
-        assertThat(store.sweepUnused(Duration.ofDays(90), true, null)).as("dry run").isEqualTo(2_049);
+        assertThat(store.operations().sweepUnused(Duration.ofDays(90), true, null)).as("dry run").isEqualTo(2_049);
         assertThat(store.find(old.get(1).key().id()).orElseThrow().revokedAt()).as("the dry run changed nothing").isNull();
         List<Long> progress = new ArrayList<>();
 
-        assertThat(store.sweepUnused(Duration.ofDays(90), false, progress::add)).isEqualTo(2_049);
+        assertThat(store.operations().sweepUnused(Duration.ofDays(90), false, progress::add)).isEqualTo(2_049);
 
         assertThat(progress).containsExactly(1_000L, 2_000L, 2_049L);
         assertThat(reason(old.get(1))).isEqualTo(Verification.Reason.REVOKED);
@@ -326,7 +326,7 @@ abstract class OperationsContract {
         assertThat(store.verify(young.token()).isValid()).isTrue();
         List<AuditEvent> sweeps = new ArrayList<>();
         Long before = null;
-        for (List<AuditEvent> page; !(page = store.auditLog(null, null, null, 500, before)).isEmpty(); before = page.get(page.size() - 1).id()) {
+        for (List<AuditEvent> page; !(page = store.operations().auditLog(null, null, null, 500, before)).isEmpty(); before = page.get(page.size() - 1).id()) {
             page.stream().filter(e -> e.action().equals("sweep")).forEach(sweeps::add);
         }
         assertThat(sweeps).filteredOn(e -> e.keyId() == null).as("one row per batch").hasSize(3);
@@ -344,9 +344,9 @@ abstract class OperationsContract {
         IssuedKey recentlyRevoked = store.create("alice", null, List.of(), null);
         store.revoke(recentlyRevoked.key().id());
 
-        assertThat(store.purgeEnded(Duration.ofDays(90), true, null)).isEqualTo(2);
+        assertThat(store.operations().purgeEnded(Duration.ofDays(90), true, null)).isEqualTo(2);
         assertThat(store.find(revoked.key().id())).isPresent();
-        assertThat(store.purgeEnded(Duration.ofDays(90), false, null)).isEqualTo(2);
+        assertThat(store.operations().purgeEnded(Duration.ofDays(90), false, null)).isEqualTo(2);
 
         assertThat(store.find(revoked.key().id())).isEmpty();
         assertThat(store.find(expired.key().id())).isEmpty();
@@ -369,25 +369,24 @@ abstract class OperationsContract {
         store.close();
         store = open.apply(KeyPolicy.NONE);
         IssuedKey forever = store.create("alice", "made before the policy", List.of(), null);
-        IssuedKey fits = store.create("alice", null, List.of(), clock.instant().plus(Duration.ofDays(30)),
-                UsageLimits.NONE.withCredits(5));
+        IssuedKey fits = store.create("alice", KeySpec.of(null, List.of()).expiresAt(clock.instant().plus(Duration.ofDays(30))).limits(UsageLimits.NONE.withCredits(5)));
         if (persists) store.close();
         store = open.apply(new KeyPolicy(Duration.ofDays(90), true, true));
         if (!persists) {
-            forever = store.create("alice", null, List.of(), clock.instant().plus(Duration.ofDays(30)), UsageLimits.NONE.withCredits(5));
+            forever = store.create("alice", KeySpec.of(null, List.of()).expiresAt(clock.instant().plus(Duration.ofDays(30))).limits(UsageLimits.NONE.withCredits(5)));
             fits = forever;
         }
 
         if (persists) assertThat(reason(forever)).isEqualTo(Verification.Reason.POLICY);
         assertThat(store.verify(fits.token()).isValid()).isTrue();
         UsageLimits credits = UsageLimits.NONE.withCredits(5);
-        assertThatThrownBy(() -> store.create("alice", null, List.of(), null, credits))
+        assertThatThrownBy(() -> store.create("alice", KeySpec.of(null, List.of()).limits(credits)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expire", "PKAUTH_MAX_KEY_LIFETIME");
-        assertThatThrownBy(() -> store.create("alice", null, List.of(), clock.instant().plus(Duration.ofDays(91)), credits))
+        assertThatThrownBy(() -> store.create("alice", KeySpec.of(null, List.of()).expiresAt(clock.instant().plus(Duration.ofDays(91))).limits(credits)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 90d");
         assertThatThrownBy(() -> store.create("alice", null, List.of(), clock.instant().plus(Duration.ofDays(30))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PKAUTH_REQUIRE_LIMITS");
-        assertThat(store.create("alice", null, List.of(), clock.instant().plus(Duration.ofDays(90)), credits).key()).isNotNull();
+        assertThat(store.create("alice", KeySpec.of(null, List.of()).expiresAt(clock.instant().plus(Duration.ofDays(90))).limits(credits)).key()).isNotNull();
         assertThat(store.find(forever.key().id()).orElseThrow().revokedAt()).as("refused, not revoked").isNull();
         if (!persists) return;
 
@@ -410,7 +409,7 @@ abstract class OperationsContract {
         store.enable(parent.key().id());
         store.revoke(parent.key().id());
         for (IssuedKey k : List.of(child, grandchild)) {
-            List<AuditEvent> own = store.auditLog(k.key().id(), null, null, 100, null);
+            List<AuditEvent> own = store.operations().auditLog(k.key().id(), null, null, 100, null);
             assertThat(own).filteredOn(e -> List.of("disable", "enable", "revoke").contains(e.action()))
                     .extracting(AuditEvent::action, AuditEvent::detail, AuditEvent::userId)
                     .containsExactly(org.assertj.core.api.Assertions.tuple("revoke", via, "alice"),
@@ -420,14 +419,14 @@ abstract class OperationsContract {
 
         IssuedKey idle = store.create("bob", "idle", List.of(), null);
         clock.advance(Duration.ofDays(100));
-        assertThat(store.sweepUnused(Duration.ofDays(90), false, null)).isPositive();
-        assertThat(store.auditLog(idle.key().id(), null, null, 100, null)).extracting(AuditEvent::action, AuditEvent::userId)
+        assertThat(store.operations().sweepUnused(Duration.ofDays(90), false, null)).isPositive();
+        assertThat(store.operations().auditLog(idle.key().id(), null, null, 100, null)).extracting(AuditEvent::action, AuditEvent::userId)
                 .contains(org.assertj.core.api.Assertions.tuple("sweep", "bob"));
         clock.advance(Duration.ofDays(100));
-        assertThat(store.purgeEnded(Duration.ofDays(30), false, null)).isPositive();
+        assertThat(store.operations().purgeEnded(Duration.ofDays(30), false, null)).isPositive();
         for (IssuedKey k : List.of(parent, child, grandchild, idle)) {
             assertThat(store.find(k.key().id())).isEmpty();
-            assertThat(store.auditLog(k.key().id(), null, null, 100, null)).extracting(AuditEvent::action, AuditEvent::userId)
+            assertThat(store.operations().auditLog(k.key().id(), null, null, 100, null)).extracting(AuditEvent::action, AuditEvent::userId)
                     .as(k.key().name()).contains(org.assertj.core.api.Assertions.tuple("purge", k.key().userId()));
         }
     }
@@ -445,21 +444,21 @@ abstract class OperationsContract {
         IssuedKey successor = cli.rotate(k.key().id(), Duration.ofHours(1)).orElseThrow();
         store.revoke(successor.key().id());
         cli.revokeAll("alice");
-        cli.purge(k.key().id());
+        cli.operations().purge(k.key().id());
         cli.close(); // a view: closes nothing
 
-        List<AuditEvent> log = store.auditLog(null, "alice", null, 100, null);
+        List<AuditEvent> log = store.operations().auditLog(null, "alice", null, 100, null);
         // revoke-all: its own row and one for the key it reached; rotate: on the old key and on the successor.
         assertThat(log).extracting(AuditEvent::action).containsExactly("purge", "revoke-all", "revoke-all", "revoke", "rotate",
                 "rotate", "allowed-ips", "metadata", "enable", "disable", "limits", "refresh", "create");
         assertThat(log).filteredOn(e -> !e.action().equals("revoke")).allSatisfy(e -> assertThat(e.actor()).isEqualTo("cli:alice"));
         assertThat(log).filteredOn(e -> e.action().equals("revoke")).singleElement()
                 .satisfies(e -> assertThat(e.actor()).isEqualTo(ApiKeyStore.DEFAULT_ACTOR));
-        assertThat(store.auditLog(k.key().id(), null, null, 100, null)).extracting(AuditEvent::action)
+        assertThat(store.operations().auditLog(k.key().id(), null, null, 100, null)).extracting(AuditEvent::action)
                 .contains("create", "disable", "purge", "revoke-all");
-        assertThat(store.auditLog(successor.key().id(), null, null, 100, null)).extracting(AuditEvent::detail)
+        assertThat(store.operations().auditLog(successor.key().id(), null, null, 100, null)).extracting(AuditEvent::detail)
                 .contains("{\"predecessor\":\"" + k.key().id() + "\"}");
-        assertThat(store.auditLog(null, null, clock.instant().plusSeconds(1), 100, null)).isEmpty();
+        assertThat(store.operations().auditLog(null, null, clock.instant().plusSeconds(1), 100, null)).isEmpty();
         String everything = log.toString() + heard;
         assertThat(everything).doesNotContain(k.token().substring(40)).doesNotContain(successor.token().substring(40));
         assertThat(heard).extracting(AuditEvent::action).contains("create", "rotate", "revoke-all", "purge");

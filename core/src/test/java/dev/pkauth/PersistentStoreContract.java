@@ -24,7 +24,7 @@ abstract class PersistentStoreContract extends ApiKeyStoreContract {
         store = reopen(b -> b.pepper("contract-pepper"));
     }
 
-    ApiKeyStore reopen(java.util.function.UnaryOperator<ApiKeyStore.Builder> peppers) {
+    ApiKeyStore reopen(java.util.function.UnaryOperator<ApiKeyStoreBuilder> peppers) {
         return peppers.apply(backend().builderFor(dir, table).clock(clock).executor(Runnable::run)).build();
     }
 

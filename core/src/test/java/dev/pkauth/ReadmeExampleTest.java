@@ -59,11 +59,12 @@ class ReadmeExampleTest {
             ApiKeyStore admin = store.withActor("support:bob");       // who the audit log records
             admin.disable(keyId);                                     // 401 "disabled", with the keys it minted
             admin.enable(keyId);
-            KeyPage stale = admin.query(KeyQuery.allUsers().unusedFor(Duration.ofDays(90)).limit(100));
-            long wouldRevoke = admin.sweepUnused(Duration.ofDays(90), true, null);   // dry run
-            admin.purgeEnded(Duration.ofDays(365), false, done -> log.info("{} rows purged", done));
             int offboarded = admin.revokeAll("acme");                 // every key of the user, one statement
-            List<AuditEvent> history = store.auditLog(null, "acme", null, 50, null);
+            KeyOperations ops = admin.operations();                   // what operators do to every user's keys
+            KeyPage stale = ops.query(KeyQuery.allUsers().unusedFor(Duration.ofDays(90)).limit(100));
+            long wouldRevoke = ops.sweepUnused(Duration.ofDays(90), true, null);   // dry run
+            ops.purgeEnded(Duration.ofDays(365), false, done -> log.info("{} rows purged", done));
+            List<AuditEvent> history = ops.auditLog(null, "acme", null, 50, null);
             // README:operating:end
             assertThat(partner.key().allowedIps().allows("203.0.113.9")).isTrue();
             assertThat(stale.keys()).isEmpty();
@@ -83,10 +84,10 @@ class ReadmeExampleTest {
     void theUsageLimitsExampleRuns() {
         try (ApiKeyStore store = ApiKeyStore.builder().inMemory().pepper("a-long-random-server-secret").build()) {
             // README:usage:start
-            IssuedKey metered = store.create("alice", "partner", List.of("docs:read"), null, UsageLimits.NONE
+            IssuedKey metered = store.create("alice", KeySpec.of("partner", List.of("docs:read")).limits(UsageLimits.NONE
                     .withRateLimit(UsageLimits.RateLimit.parse("100/1m"))   // per key; see also PKAUTH_DEFAULT_RATE_LIMIT
                     .withCredits(1000)
-                    .withRefill(UsageLimits.Refill.parse("1000/30d")));
+                    .withRefill(UsageLimits.Refill.parse("1000/30d"))));
             ApiKeyPrincipal caller = ((Verification.Valid) store.verify(metered.token())).principal();
 
             Usage usage = store.admit(caller);          // what the filters do after the scopes check

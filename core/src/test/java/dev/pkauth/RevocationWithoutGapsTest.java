@@ -27,7 +27,7 @@ class RevocationWithoutGapsTest {
         String url = db.backend() == Backend.SQLITE
                 ? db.jdbcUrl().replace("keys.db", "./keys.db")
                 : db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "ApplicationName=other";
-        ApiKeyStore.Builder b = ApiKeyStore.builder().jdbcUrl(url).table(db.table()).pepper(db.pepper())
+        ApiKeyStoreBuilder b = ApiKeyStore.builder().jdbcUrl(url).table(db.table()).pepper(db.pepper())
                 .cacheTtl(ttl).touchInterval(Duration.ZERO).executor(Runnable::run);
         if (db.user() != null) b.credentials(db.user(), db.password());
         return b.build();

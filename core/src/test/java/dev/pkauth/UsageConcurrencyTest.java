@@ -36,7 +36,7 @@ class UsageConcurrencyTest {
         try {
             for (int s = 0; s < STORES; s++) {
                 String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "ApplicationName=instance" + s;
-                ApiKeyStore.Builder b = ApiKeyStore.builder().jdbcUrl(url).table(db.table()).pepper(db.pepper())
+                ApiKeyStoreBuilder b = ApiKeyStore.builder().jdbcUrl(url).table(db.table()).pepper(db.pepper())
                         .poolSize(THREADS);
                 if (db.user() != null) b.credentials(db.user(), db.password());
                 stores.add(b.build());
@@ -71,7 +71,7 @@ class UsageConcurrencyTest {
         TestDatabase db = TestDatabase.create(Backend.POSTGRESQL, dir);
         IssuedKey key;
         try (ApiKeyStore setup = db.builder().build()) {
-            key = setup.create("alice", null, List.of(), null, UsageLimits.NONE.withCredits(1000));
+            key = setup.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withCredits(1000)));
         }
         // 3 × 8 × 50 = 1,200 attempts for 1,000 credits.
         int allowed = hammer(db, key, 50, store -> store.admit(principal(store, key)));
@@ -91,7 +91,7 @@ class UsageConcurrencyTest {
         TestDatabase db = TestDatabase.create(Backend.POSTGRESQL, dir);
         IssuedKey key;
         try (ApiKeyStore setup = db.builder().build()) {
-            key = setup.create("alice", null, List.of(), null, UsageLimits.NONE.withRateLimit(RateLimit.parse("100/1h")));
+            key = setup.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withRateLimit(RateLimit.parse("100/1h"))));
         }
         // 3 × 8 × 20 = 480 attempts.
         int allowed = hammer(db, key, 20, store -> store.admit(principal(store, key)));
@@ -109,7 +109,7 @@ class UsageConcurrencyTest {
         TestDatabase db = TestDatabase.create(Backend.POSTGRESQL, dir);
         IssuedKey key;
         try (ApiKeyStore setup = db.builder().build()) {
-            key = setup.create("alice", null, List.of(), null, UsageLimits.NONE.withRateLimit(RateLimit.parse("1000/1h")));
+            key = setup.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withRateLimit(RateLimit.parse("1000/1h"))));
         }
         assertThat(dev.pkauth.internal.store.WindowLeases.chunk(1000)).isEqualTo(62);
         // 3 × 8 × 100 = 2,400 attempts.
@@ -124,8 +124,7 @@ class UsageConcurrencyTest {
         TestDatabase db = TestDatabase.create(Backend.POSTGRESQL, dir);
         IssuedKey key;
         try (ApiKeyStore setup = db.builder().build()) {
-            key = setup.create("alice", null, List.of(), null,
-                    UsageLimits.NONE.withRateLimit(RateLimit.parse("1000000/1h")).withCredits(300));
+            key = setup.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withRateLimit(RateLimit.parse("1000000/1h")).withCredits(300)));
         }
         int allowed = hammer(db, key, 20, store -> store.admit(principal(store, key)));
 
@@ -141,7 +140,7 @@ class UsageConcurrencyTest {
         TestDatabase db = TestDatabase.create(Backend.POSTGRESQL, dir);
         List<IssuedKey> keys = new ArrayList<>();
         try (ApiKeyStore setup = db.builder().build()) {
-            IssuedKey parent = setup.create("alice", null, List.of("keys:write"), null, UsageLimits.NONE.withCredits(300));
+            IssuedKey parent = setup.create("alice", KeySpec.of(null, List.of("keys:write")).limits(UsageLimits.NONE.withCredits(300)));
             keys.add(parent);
             ApiKeyPrincipal minter = principal(setup, parent);
             for (int i = 0; i < 3; i++) keys.add(setup.create(minter, null, List.of(), null));
@@ -164,7 +163,7 @@ class UsageConcurrencyTest {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
         try (ApiKeyStore a = db.builder().cacheTtl(Duration.ofHours(1)).build();
              ApiKeyStore b = db.builder().cacheTtl(Duration.ofHours(1)).build()) {
-            IssuedKey key = a.create("alice", null, List.of(), null, UsageLimits.NONE.withCredits(3));
+            IssuedKey key = a.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withCredits(3)));
             ApiKeyPrincipal pa = principal(a, key);
             ApiKeyPrincipal pb = principal(b, key);
             int allowed = 0;

@@ -26,7 +26,7 @@ abstract class UsageLimitsContract {
 
     abstract Backend backend();
 
-    ApiKeyStore.Builder builder() {
+    ApiKeyStoreBuilder builder() {
         return backend().newBuilder(dir).clock(clock).executor(Runnable::run).pepper("usage-pepper");
     }
 
@@ -48,7 +48,7 @@ abstract class UsageLimitsContract {
     void limitsAreSetAtCreationReadBackAndChangedLater() {
         UsageLimits limits = UsageLimits.NONE.withRateLimit(RateLimit.parse("100/1m")).withCredits(1000)
                 .withRefill(Refill.parse("1000/30d"));
-        IssuedKey k = store.create("alice", null, List.of(), null, limits);
+        IssuedKey k = store.create("alice", KeySpec.of(null, List.of()).limits(limits));
 
         assertThat(k.key().limits()).isEqualTo(limits);
         assertThat(store.find(k.key().id()).orElseThrow().limits()).isEqualTo(limits);
@@ -69,7 +69,7 @@ abstract class UsageLimitsContract {
 
     @Test
     void aRateLimitAdmitsItsRequestsPerWindowThenRefusesUntilTheWindowEnds() {
-        IssuedKey k = store.create("alice", null, List.of(), null, UsageLimits.NONE.withRateLimit(RateLimit.parse("3/1m")));
+        IssuedKey k = store.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withRateLimit(RateLimit.parse("3/1m"))));
         ApiKeyPrincipal p = principal(k);
         clock.advance(Duration.ofSeconds(10));
 
@@ -88,8 +88,7 @@ abstract class UsageLimitsContract {
 
     @Test
     void creditsAreSpentOnePerRequestAndRefilledOnTime() {
-        IssuedKey k = store.create("alice", null, List.of(), null,
-                UsageLimits.NONE.withCredits(2).withRefill(new Refill(5, Duration.ofHours(1))));
+        IssuedKey k = store.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withCredits(2).withRefill(new Refill(5, Duration.ofHours(1)))));
         ApiKeyPrincipal p = principal(k);
 
         assertThat(store.admit(p)).isEqualTo(new Usage.Allowed(null, 1L));
@@ -106,7 +105,7 @@ abstract class UsageLimitsContract {
 
     @Test
     void creditsWithoutARefillRunOutForGood() {
-        IssuedKey k = store.create("alice", null, List.of(), null, UsageLimits.NONE.withCredits(1));
+        IssuedKey k = store.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withCredits(1)));
         ApiKeyPrincipal p = principal(k);
         assertThat(store.admit(p).allowed()).isTrue();
         assertThat(store.admit(p)).isEqualTo(new Usage.Exhausted(null, null));
@@ -116,8 +115,7 @@ abstract class UsageLimitsContract {
 
     @Test
     void theHostCanChargeItsOwnUnitsWithoutCountingARequest() {
-        IssuedKey k = store.create("alice", null, List.of(), null,
-                UsageLimits.NONE.withRateLimit(RateLimit.parse("1/1m")).withCredits(7));
+        IssuedKey k = store.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withRateLimit(RateLimit.parse("1/1m")).withCredits(7)));
         ApiKeyPrincipal p = principal(k);
 
         assertThat(store.consume(p, 5)).isEqualTo(new Usage.Allowed(null, 2L));
@@ -129,8 +127,7 @@ abstract class UsageLimitsContract {
 
     @Test
     void aRateLimitedRequestSpendsNoCredits() {
-        IssuedKey k = store.create("alice", null, List.of(), null,
-                UsageLimits.NONE.withRateLimit(RateLimit.parse("1/1m")).withCredits(10));
+        IssuedKey k = store.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withRateLimit(RateLimit.parse("1/1m")).withCredits(10)));
         ApiKeyPrincipal p = principal(k);
         assertThat(store.admit(p).allowed()).isTrue();
         for (int i = 0; i < 5; i++) assertThat(store.admit(p)).isInstanceOf(Usage.RateLimited.class);
@@ -142,7 +139,7 @@ abstract class UsageLimitsContract {
         store.close();
         store = builder().defaultRateLimit(RateLimit.parse("1/1h")).build();
         IssuedKey plain = store.create("alice", null, List.of(), null);
-        IssuedKey own = store.create("alice", null, List.of(), null, UsageLimits.NONE.withRateLimit(RateLimit.parse("2/1h")));
+        IssuedKey own = store.create("alice", KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withRateLimit(RateLimit.parse("2/1h"))));
 
         assertThat(store.admit(principal(plain)).allowed()).isTrue();
         assertThat(store.admit(principal(plain)).allowed()).isFalse();
@@ -153,24 +150,21 @@ abstract class UsageLimitsContract {
     @Test
     void aLimitedKeyCannotMintALooserOne() {
         UsageLimits parentLimits = UsageLimits.NONE.withRateLimit(RateLimit.parse("10/1m")).withCredits(100);
-        ApiKeyPrincipal parent = principal(store.create("alice", null, List.of("keys:write"), null, parentLimits));
+        ApiKeyPrincipal parent = principal(store.create("alice", KeySpec.of(null, List.of("keys:write")).limits(parentLimits)));
 
-        assertThatThrownBy(() -> store.create(parent, null, List.of(), null, UsageLimits.NONE))
+        assertThatThrownBy(() -> store.create(parent, KeySpec.of(null, List.of()).limits(UsageLimits.NONE)))
                 .isInstanceOf(SecurityException.class).hasMessageContaining("looser usage limits");
-        assertThatThrownBy(() -> store.create(parent, null, List.of(), null,
-                parentLimits.withRateLimit(RateLimit.parse("11/1m")))).isInstanceOf(SecurityException.class);
-        assertThatThrownBy(() -> store.create(parent, null, List.of(), null, parentLimits.withCredits(101)))
+        assertThatThrownBy(() -> store.create(parent, KeySpec.of(null, List.of()).limits(parentLimits.withRateLimit(RateLimit.parse("11/1m"))))).isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> store.create(parent, KeySpec.of(null, List.of()).limits(parentLimits.withCredits(101))))
                 .isInstanceOf(SecurityException.class);
-        assertThat(store.create(parent, null, List.of(), null,
-                UsageLimits.NONE.withRateLimit(RateLimit.parse("5/1m")).withCredits(50)).key().limits().credits()).isEqualTo(50);
+        assertThat(store.create(parent, KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withRateLimit(RateLimit.parse("5/1m")).withCredits(50))).key().limits().credits()).isEqualTo(50);
         assertThat(store.create(parent, null, List.of(), null).key().limits()).as("inherited").isEqualTo(parentLimits);
     }
 
     /** The attack: mint a child (it inherits the credits as last read), spend it, delete it, again. */
     @Test
     void aMeteredKeyAndTheKeysItMintsShareOneBudgetOfCredits() {
-        ApiKeyPrincipal parent = principal(store.create("alice", null, List.of("keys:write"), null,
-                UsageLimits.NONE.withCredits(10)));
+        ApiKeyPrincipal parent = principal(store.create("alice", KeySpec.of(null, List.of("keys:write")).limits(UsageLimits.NONE.withCredits(10))));
         int allowed = 0;
         for (int cycle = 0; cycle < 5; cycle++) {
             IssuedKey child = store.create(parent, null, List.of(), null);
@@ -186,12 +180,10 @@ abstract class UsageLimitsContract {
 
     @Test
     void aRateLimitedKeyAndTheKeysItMintsShareOneWindow() {
-        ApiKeyPrincipal parent = principal(store.create("alice", null, List.of("keys:write"), null,
-                UsageLimits.NONE.withRateLimit(RateLimit.parse("5/1m"))));
+        ApiKeyPrincipal parent = principal(store.create("alice", KeySpec.of(null, List.of("keys:write")).limits(UsageLimits.NONE.withRateLimit(RateLimit.parse("5/1m")))));
         List<ApiKeyPrincipal> children = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            children.add(principal(store.create(parent, null, List.of(), null,
-                    UsageLimits.NONE.withRateLimit(RateLimit.parse("5/1m")))));
+            children.add(principal(store.create(parent, KeySpec.of(null, List.of()).limits(UsageLimits.NONE.withRateLimit(RateLimit.parse("5/1m"))))));
         }
         int allowed = 0;
         for (int round = 0; round < 5; round++) {
@@ -227,10 +219,8 @@ abstract class UsageLimitsContract {
 
     @Test
     void aRequestChargesEveryMeteredKeyAboveItOrNone() {
-        ApiKeyPrincipal root = principal(store.create("alice", null, List.of("keys:write"), null,
-                UsageLimits.NONE.withCredits(10)));
-        ApiKeyPrincipal child = principal(store.create(root, null, List.of("keys:write"), null,
-                UsageLimits.NONE.withCredits(5)));
+        ApiKeyPrincipal root = principal(store.create("alice", KeySpec.of(null, List.of("keys:write")).limits(UsageLimits.NONE.withCredits(10))));
+        ApiKeyPrincipal child = principal(store.create(root, KeySpec.of(null, List.of("keys:write")).limits(UsageLimits.NONE.withCredits(5))));
         ApiKeyPrincipal grandchild = principal(store.create(child, null, List.of(), null));
 
         assertThat(store.admit(grandchild)).as("the fewest left among the three").isEqualTo(new Usage.Allowed(null, 4L));
@@ -258,7 +248,7 @@ abstract class UsageLimitsContract {
     @Test
     void aLineageIsAtMostEightGenerationsDeep() {
         ApiKeyPrincipal key = principal(store.create("alice", null, List.of("keys:write"), null));
-        for (int generation = 1; generation <= UsageMeter.MAX_GENERATIONS; generation++) {
+        for (int generation = 1; generation <= 8; generation++) {
             key = principal(store.create(key, null, List.of("keys:write"), null));
         }
         ApiKeyPrincipal deepest = key;

@@ -55,7 +55,7 @@ class VerificationCacheTest {
         }
     }
 
-    ApiKeyStore.Builder counted(CountingSqlite db) {
+    ApiKeyStoreBuilder counted(CountingSqlite db) {
         return ApiKeyStore.builder().dataSource(db.dataSource).pepper("p").clock(clock).executor(Runnable::run);
     }
 
@@ -83,7 +83,7 @@ class VerificationCacheTest {
             IssuedKey c = store.create("alice", null, List.of(), null);
             for (IssuedKey k : List.of(a, b, c)) assertThat(store.verify(k.token()).isValid()).isTrue();
 
-            store.purge(a.key().id());
+            store.operations().purge(a.key().id());
             store.refresh(b.key().id(), clock.instant().plus(Duration.ofDays(30)));
             store.rotate(c.key().id(), Duration.ZERO);
             clock.advance(Duration.ofDays(2));
@@ -249,8 +249,8 @@ class VerificationCacheTest {
         }
     }
 
-    static ApiKeyStore.Builder pgBuilder(TestDatabase db, String url) {
-        ApiKeyStore.Builder b = ApiKeyStore.builder().jdbcUrl(url).table(db.table()).pepper(db.pepper());
+    static ApiKeyStoreBuilder pgBuilder(TestDatabase db, String url) {
+        ApiKeyStoreBuilder b = ApiKeyStore.builder().jdbcUrl(url).table(db.table()).pepper(db.pepper());
         if (db.user() != null) b.credentials(db.user(), db.password());
         return b;
     }

@@ -1,5 +1,6 @@
 package dev.pkauth.bench;
 
+import dev.pkauth.KeySpec;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.jaxrs.ApiKeyFeature;
 import dev.pkauth.servlet.ApiKeyFilter;
@@ -85,8 +86,8 @@ public final class BenchServer {
                 .jdbcUrl(postgres ? BenchDatabases.postgresUrl() : BenchDatabases.sqliteUrl("http"))
                 .pepper(BenchDatabases.PEPPER).build();
         String token = store.create("bench", "bench", List.of("docs:read"), null).token();
-        String limited = store.create("bench", "limited", List.of("docs:read"), null, dev.pkauth.UsageLimits.NONE
-                .withRateLimit(new dev.pkauth.UsageLimits.RateLimit(Integer.MAX_VALUE, java.time.Duration.ofHours(1)))).token();
+        String limited = store.create("bench", KeySpec.of("limited", List.of("docs:read")).limits(dev.pkauth.UsageLimits.NONE
+                .withRateLimit(new dev.pkauth.UsageLimits.RateLimit(Integer.MAX_VALUE, java.time.Duration.ofHours(1))))).token();
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");

@@ -60,27 +60,27 @@ public final class OperationsAtScale {
             time(store, "query: revoked", KeyQuery.allUsers().status(ApiKey.Status.REVOKED));
 
             long t = System.nanoTime();
-            long wouldSweep = store.sweepUnused(Duration.ofDays(90), true, null);
+            long wouldSweep = store.operations().sweepUnused(Duration.ofDays(90), true, null);
             System.out.printf("sweep dry run: %,d keys would be revoked (%.2f s)%n", wouldSweep, seconds(t));
             t = System.nanoTime();
             long[] batches = {0};
-            long swept = store.sweepUnused(Duration.ofDays(90), false, total -> batches[0]++);
+            long swept = store.operations().sweepUnused(Duration.ofDays(90), false, total -> batches[0]++);
             System.out.printf("sweep: revoked %,d keys in %,d batches, %.1f s%n", swept, batches[0], seconds(t));
             t = System.nanoTime();
-            long wouldPurge = store.purgeEnded(Duration.ofDays(90), true, null);
+            long wouldPurge = store.operations().purgeEnded(Duration.ofDays(90), true, null);
             System.out.printf("purge dry run: %,d rows would be deleted (%.2f s)%n", wouldPurge, seconds(t));
             t = System.nanoTime();
             batches[0] = 0;
-            long purged = store.purgeEnded(Duration.ofDays(90), false, total -> batches[0]++);
+            long purged = store.operations().purgeEnded(Duration.ofDays(90), false, total -> batches[0]++);
             System.out.printf("purge: deleted %,d rows in %,d batches, %.1f s%n", purged, batches[0], seconds(t));
         }
         System.exit(0);
     }
 
     private static void time(ApiKeyStore store, String what, KeyQuery q) {
-        store.query(q); // warm
+        store.operations().query(q); // warm
         long t = System.nanoTime();
-        int n = store.query(q).keys().size();
+        int n = store.operations().query(q).keys().size();
         System.out.printf("%s: %d keys in %.2f ms%n", what, n, (System.nanoTime() - t) / 1e6);
     }
 

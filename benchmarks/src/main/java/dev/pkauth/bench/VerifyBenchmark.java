@@ -1,5 +1,6 @@
 package dev.pkauth.bench;
 
+import dev.pkauth.KeySpec;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.Usage;
 import dev.pkauth.UsageLimits;
@@ -60,8 +61,8 @@ public class VerifyBenchmark {
                 java.util.Base64.getUrlDecoder().decode(secret));
         wrongSecret = dev.pkauth.testing.TestTokens.wrongSecret(token);
         if (!store.verify(token).isValid()) throw new IllegalStateException("setup: key does not verify");
-        limitedToken = store.create("bench", "limited", List.of("docs:read"), null, UsageLimits.NONE
-                .withRateLimit(new UsageLimits.RateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1)))).token();
+        limitedToken = store.create("bench", KeySpec.of("limited", List.of("docs:read")).limits(UsageLimits.NONE
+                .withRateLimit(new UsageLimits.RateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1))))).token();
         if (!store.admit(((Verification.Valid) store.verify(limitedToken)).principal()).allowed()) {
             throw new IllegalStateException("setup: limited key not admitted");
         }

@@ -257,7 +257,7 @@ public final class PkauthCli {
         Map<String, String> out = new HashMap<>();
         for (ApiKey k : keys) {
             if (k.revokedAt() == null && k.expiresAt() == null) continue;
-            for (dev.pkauth.AuditEvent e : store.auditLog(k.id(), null, null, 20, null)) {
+            for (dev.pkauth.AuditEvent e : store.operations().auditLog(k.id(), null, null, 20, null)) {
                 if (!"rotate".equals(e.action()) || e.detail() == null) continue;
                 java.util.regex.Matcher m = SUCCESSOR.matcher(e.detail());
                 if (m.find()) out.put(k.id(), m.group(1));
@@ -340,13 +340,13 @@ public final class PkauthCli {
                 KeySpec spec = KeySpec.of(name, scopes == null ? List.of() : scopes).expiresAt(expiresAt).limits(limits)
                         .metadata(metadata).allowedIps(allowIp == null ? null : IpAllowlist.parse(allowIp));
                 notePepper();
-                java.util.Set<String> foreign = store.foreignPepperFingerprints();
+                java.util.Set<String> foreign = store.operations().foreignPepperFingerprints();
                 if (!foreign.isEmpty() && !force) {
                     // A key minted under a pepper the application lacks answers 401 there, and
                     // nothing says why: refuse, naming the fingerprints (never the peppers).
-                    err().println("pkauth: refusing to mint: the newest keys in " + store.location()
+                    err().println("pkauth: refusing to mint: the newest keys in " + store.operations().location()
                             + " were hashed under pepper fingerprint " + String.join(", ", foreign)
-                            + ", and this pepper is " + store.pepperFingerprint()
+                            + ", and this pepper is " + store.operations().pepperFingerprint()
                             + ". Set PKAUTH_PEPPER to the application's pepper (or add the old one to PKAUTH_PEPPER_PREVIOUS),"
                             + " or pass --force to mint under this one anyway");
                     return USAGE;
@@ -358,7 +358,7 @@ public final class PkauthCli {
                 err().println("Created " + k.id() + " (" + k.prefix() + ") for " + k.userId()
                         + (k.scopes().isEmpty() ? ", no scopes" : ", scopes " + String.join(",", k.scopes()))
                         + (k.expiresAt() == null ? ", never expires" : ", expires " + k.expiresAt())
-                        + " in " + store.location() + ". The token above is shown only once.");
+                        + " in " + store.operations().location() + ". The token above is shown only once.");
                 return OK;
             }
         }
@@ -396,12 +396,12 @@ public final class PkauthCli {
                             .status(revoked ? ApiKey.Status.REVOKED : null)
                             .expiringWithin(expiringWithin == null ? null : Settings.parseDuration(expiringWithin))
                             .unusedFor(unusedFor == null ? null : Settings.parseDuration(unusedFor));
-                    dev.pkauth.KeyPage page = store.query(q);
+                    dev.pkauth.KeyPage page = store.operations().query(q);
                     Instant now = now();
                     Map<String, String> rotatedTo = successors(store, page.keys());
                     if (json) out().println(Output.json(page.keys().stream().map(k -> Output.key(k, now, rotatedTo)).toList()));
                     else if (!page.keys().isEmpty()) out().print(Output.table(page.keys(), now, true, rotatedTo));
-                    err().printf("%,d key%s match; %d shown.%n", store.count(q), store.count(q) == 1 ? "" : "s", page.keys().size());
+                    err().printf("%,d key%s match; %d shown.%n", store.operations().count(q), store.operations().count(q) == 1 ? "" : "s", page.keys().size());
                     if (page.next() != null) {
                         err().println("More keys: add --after " + page.next());
                     }
@@ -536,13 +536,13 @@ public final class PkauthCli {
             }
             try (ApiKeyStore store = root.open(false)) {
                 if (before != null) {
-                    long n = as(store).purgeEnded(Settings.parseDuration(before), dryRun,
+                    long n = as(store).operations().purgeEnded(Settings.parseDuration(before), dryRun,
                             total -> err().printf("  deleted %,d rows so far%n", total).flush());
                     err().printf(dryRun ? "Would delete %,d rows revoked or expired more than %s ago. Nothing changed.%n"
                             : "Deleted %,d rows revoked or expired more than %s ago.%n", n, before);
                     return OK;
                 }
-                if (!as(store).purge(id)) return notFound(id);
+                if (!as(store).operations().purge(id)) return notFound(id);
                 err().println("Purged " + id + ".");
                 return OK;
             }
@@ -602,14 +602,14 @@ public final class PkauthCli {
             try (ApiKeyStore store = root.open(false)) {
                 if (dryRun) {
                     KeyQuery q = KeyQuery.allUsers().unusedFor(d).limit(20);
-                    long n = store.count(q);
-                    List<ApiKey> sample = store.query(q).keys();
+                    long n = store.operations().count(q);
+                    List<ApiKey> sample = store.operations().query(q).keys();
                     if (!sample.isEmpty()) out().print(Output.table(sample, now(), true));
                     err().printf("Would revoke %,d key%s unused for %s%s. Nothing changed.%n", n, n == 1 ? "" : "s", unusedFor,
                             n > sample.size() ? " (the newest " + sample.size() + " shown)" : "");
                     return OK;
                 }
-                long n = as(store).sweepUnused(d, false, total -> err().printf("  revoked %,d keys so far%n", total).flush());
+                long n = as(store).operations().sweepUnused(d, false, total -> err().printf("  revoked %,d keys so far%n", total).flush());
                 err().printf("Revoked %,d key%s unused for %s.%n", n, n == 1 ? "" : "s", unusedFor);
                 return OK;
             }
@@ -631,7 +631,7 @@ public final class PkauthCli {
             java.time.Duration idle = Settings.parseDuration(unusedFor);
             java.time.Duration soon = Settings.parseDuration(expiringWithin);
             try (ApiKeyStore store = root.open(false)) {
-                dev.pkauth.KeyPolicy policy = store.keyPolicy();
+                dev.pkauth.KeyPolicy policy = store.operations().keyPolicy();
                 Instant now = now();
                 Map<String, Integer> counts = new java.util.LinkedHashMap<>();
                 long read = 0;
@@ -641,7 +641,7 @@ public final class PkauthCli {
                 do {
                     // Printed page by page, so a report over millions of keys holds one page in memory.
                     List<Map<String, Object>> findings = new java.util.ArrayList<>();
-                    dev.pkauth.KeyPage page = store.query(KeyQuery.allUsers().limit(ApiKeyStore.MAX_PAGE_SIZE).after(after));
+                    dev.pkauth.KeyPage page = store.operations().query(KeyQuery.allUsers().limit(ApiKeyStore.MAX_PAGE_SIZE).after(after));
                     for (ApiKey k : page.keys()) {
                         if (k.statusAt(now) == ApiKey.Status.EXPIRED) continue;
                         String outside = policy.violation(k.createdAt().getEpochSecond(),
@@ -707,7 +707,7 @@ public final class PkauthCli {
         @Override
         public Integer call() {
             try (ApiKeyStore store = root.open(false)) {
-                List<dev.pkauth.AuditEvent> events = store.auditLog(key, user,
+                List<dev.pkauth.AuditEvent> events = store.operations().auditLog(key, user,
                         since == null ? null : now().minus(Settings.parseDuration(since)), limit, null);
                 if (json) {
                     out().println(Output.json(events.stream().map(Output::audit).toList()));

@@ -73,7 +73,7 @@ class ScanTest {
         assertThat(revoking.out()).contains(live.key().prefix() + " (live, now revoked)");
         try (ApiKeyStore store = db.builder().build()) {
             assertThat(store.verify(live.token()).isValid()).isFalse();
-            assertThat(store.auditLog(live.key().id(), null, null, 5, null)).anySatisfy(e -> {
+            assertThat(store.operations().auditLog(live.key().id(), null, null, 5, null)).anySatisfy(e -> {
                 assertThat(e.actor()).startsWith("scan:");
                 assertThat(e.detail()).contains("README.md:3");
             });

@@ -1,6 +1,7 @@
 package dev.pkauth.spring;
 
 import dev.pkauth.ApiKeyStore;
+import dev.pkauth.ApiKeyStoreBuilder;
 
 /**
  * Adjusts the builder of the starter's {@link ApiKeyStore} bean before it is built (an audit
@@ -14,5 +15,5 @@ import dev.pkauth.ApiKeyStore;
 @FunctionalInterface
 public interface ApiKeyStoreCustomizer {
     /** @param builder the builder, with the {@code pkauth.*} properties and the database already set */
-    void customize(ApiKeyStore.Builder builder);
+    void customize(ApiKeyStoreBuilder builder);
 }

@@ -1,6 +1,7 @@
 package dev.pkauth.spring;
 
 import dev.pkauth.ApiKeyStore;
+import dev.pkauth.ApiKeyStoreBuilder;
 import dev.pkauth.servlet.KeysServlet;
 import java.util.List;
 import javax.sql.DataSource;
@@ -57,7 +58,7 @@ public class PkauthAutoConfiguration {
     @ConditionalOnMissingBean
     public ApiKeyStore apiKeyStore(PkauthProperties properties, ObjectProvider<DataSource> dataSource,
             ObjectProvider<ApiKeyStoreCustomizer> customizers) {
-        ApiKeyStore.Builder builder = ApiKeyStore.builder().settings(properties.toSettings());
+        ApiKeyStoreBuilder builder = ApiKeyStore.builder().settings(properties.toSettings());
         if (properties.getJdbcUrl() == null) {
             DataSource ds = dataSource.getIfUnique();
             if (ds == null) {

@@ -1,5 +1,6 @@
 package dev.pkauth.spring;
 
+import dev.pkauth.KeySpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -144,7 +145,7 @@ class SpringIntegrationTest {
     void aRequestPreAuthorizeRefusesGetsItsCreditBack() throws Exception {
         TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
         try (ApiKeyStore store = db.builder().build(); ContractApp.Running app = ContractApp.start(store, Map.of())) {
-            IssuedKey reader = store.create("alice", null, List.of("docs:read"), null, dev.pkauth.UsageLimits.NONE.withCredits(2));
+            IssuedKey reader = store.create("alice", KeySpec.of(null, List.of("docs:read")).limits(dev.pkauth.UsageLimits.NONE.withCredits(2)));
             for (int i = 0; i < 3; i++) {
                 assertThat(RawHttp.get(app.base(), "/method/write", bearer(reader)).status()).isEqualTo(403);
             }

@@ -1,5 +1,6 @@
 package dev.pkauth.testing;
 
+import dev.pkauth.KeySpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pkauth.ApiKeyStore;
@@ -364,7 +365,7 @@ public abstract class HttpContract {
      */
     @Test
     void aRequestTheApplicationRefusesAfterMeteringGetsItsCreditBack() {
-        dev.pkauth.IssuedKey k = store.create("alice", "metered", List.of(), null, dev.pkauth.UsageLimits.NONE.withCredits(2));
+        dev.pkauth.IssuedKey k = store.create("alice", KeySpec.of("metered", List.of()).limits(dev.pkauth.UsageLimits.NONE.withCredits(2)));
         for (int status : new int[] {400, 403, 404, 405}) {
             RawHttp.Response r = RawHttp.get(base, "/whoami?answer=" + status, bearer(k.token()));
             assertThat(r.status()).as(r.toString()).isEqualTo(status);

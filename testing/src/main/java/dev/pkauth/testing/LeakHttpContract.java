@@ -1,5 +1,6 @@
 package dev.pkauth.testing;
 
+import dev.pkauth.KeySpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pkauth.ApiKeyStore;
@@ -113,7 +114,7 @@ public abstract class LeakHttpContract {
         assertThat(r.body()).isEqualTo("[{\"token_hash\":\"" + sha256(k.token())
                 + "\",\"token_type\":\"acme_api_key\",\"label\":\"true_positive\"}]");
         assertThat(store.verify(k.token()).isValid()).as("revoked").isFalse();
-        List<AuditEvent> log = store.auditLog(k.key().id(), null, null, 10, null);
+        List<AuditEvent> log = store.operations().auditLog(k.key().id(), null, null, 10, null);
         assertThat(log).anySatisfy(e -> {
             assertThat(e.action()).isEqualTo("revoke");
             assertThat(e.actor()).isEqualTo("github-secret-scanning");
@@ -178,7 +179,7 @@ public abstract class LeakHttpContract {
         assertThat(second.status()).isEqualTo(201);
         assertThat(second.body()).as("still ours, though revoked now").contains("true_positive");
         assertThat(told.stream().filter(t -> t.key().id().equals(k.key().id()))).hasSize(1);
-        assertThat(store.auditLog(k.key().id(), null, null, 10, null).stream().filter(e -> e.action().equals("revoke")))
+        assertThat(store.operations().auditLog(k.key().id(), null, null, 10, null).stream().filter(e -> e.action().equals("revoke")))
                 .hasSize(1);
     }
 
@@ -221,7 +222,7 @@ public abstract class LeakHttpContract {
         RawHttp.Response r = report("/leaks/gitlab", gitlab, "Gitlab", alert(k.token()));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         assertThat(store.verify(k.token()).isValid()).isFalse();
-        assertThat(store.auditLog(k.key().id(), null, null, 10, null))
+        assertThat(store.operations().auditLog(k.key().id(), null, null, 10, null))
                 .anySatisfy(e -> assertThat(e.actor()).isEqualTo("gitlab-secret-detection"));
         RawHttp.Response signedByGitHub = report("/leaks/gitlab", github, "Gitlab", alert(key("x").token()));
         assertThat(signedByGitHub.status()).isEqualTo(401);
@@ -229,7 +230,7 @@ public abstract class LeakHttpContract {
 
     @Test
     void theProbeSaysActiveOr401AndNothingElse() {
-        IssuedKey k = store.create("probed", "ci", List.of("docs:read"), null, UsageLimits.NONE.withCredits(1));
+        IssuedKey k = store.create("probed", KeySpec.of("ci", List.of("docs:read")).limits(UsageLimits.NONE.withCredits(1)));
         RawHttp.Response live = RawHttp.get(base, "/keys/status", "Authorization: Bearer " + k.token());
         assertThat(live.status()).as(live.toString()).isEqualTo(200);
         assertThat(live.body()).isEqualTo("{\"active\":true}");

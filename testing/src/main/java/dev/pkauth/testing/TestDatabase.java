@@ -1,6 +1,7 @@
 package dev.pkauth.testing;
 
 import dev.pkauth.ApiKeyStore;
+import dev.pkauth.ApiKeyStoreBuilder;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,13 +29,13 @@ public record TestDatabase(Backend backend, String jdbcUrl, String user, String 
     }
 
     /** A builder on this table with this database's pepper. */
-    public ApiKeyStore.Builder builder() {
+    public ApiKeyStoreBuilder builder() {
         return builderWithoutPepper().pepper(pepper);
     }
 
     /** A builder on this table whose pepper the caller chooses. */
-    public ApiKeyStore.Builder builderWithoutPepper() {
-        ApiKeyStore.Builder b = ApiKeyStore.builder().jdbcUrl(jdbcUrl).table(table);
+    public ApiKeyStoreBuilder builderWithoutPepper() {
+        ApiKeyStoreBuilder b = ApiKeyStore.builder().jdbcUrl(jdbcUrl).table(table);
         if (user != null) b.credentials(user, password);
         return b;
     }

@@ -45,7 +45,7 @@ public final class JdbcAccountRepository extends JdbcBase implements AccountRepo
 
     @Override
     public void migrate() {
-        String integer = dialect == Dialect.SQLITE ? "INTEGER" : "BIGINT";
+        String integer = dialect.integer;
         String ddl = "CREATE TABLE IF NOT EXISTS " + table + " (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, "
                 + "provider_id TEXT NOT NULL, account_id TEXT NOT NULL, access_token TEXT, refresh_token TEXT, id_token TEXT, "
                 + "access_token_expires_at " + integer + ", refresh_token_expires_at " + integer + ", scope TEXT, password TEXT, "

@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Locale;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,7 @@ abstract class JdbcBase implements AutoCloseable {
      */
     private final Lock writeLock;
     /** Whether the ERROR for a read-only database was logged: once per table, not per request. */
-    private final java.util.concurrent.atomic.AtomicBoolean readOnlyReported = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean readOnlyReported;
 
     /** @param owned closed with this repository (the pool it made), or {@code null} when the application owns the data source */
     JdbcBase(DataSource dataSource, AutoCloseable owned, Dialect dialect, String table) {
@@ -39,7 +38,24 @@ abstract class JdbcBase implements AutoCloseable {
         this.owned = owned;
         this.dialect = dialect;
         this.table = table;
-        this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : NoLock.INSTANCE;
+        this.writeLock = dialect.newWriteLock();
+        this.readOnlyReported = new java.util.concurrent.atomic.AtomicBoolean();
+    }
+
+    /** A part of the same repository: the same pool, dialect, table and write lock; it closes nothing. */
+    JdbcBase(JdbcBase same) {
+        this.dataSource = same.dataSource;
+        this.owned = null;
+        this.dialect = same.dialect;
+        this.table = same.table;
+        this.writeLock = same.writeLock;
+        this.readOnlyReported = same.readOnlyReported;
+    }
+
+    /** {@code <table>_<suffix>}, the table part shortened so the name fits PostgreSQL's 63 characters. */
+    String name(String suffix) {
+        int room = 63 - suffix.length() - 1;
+        return (table.length() > room ? table.substring(0, room) : table) + "_" + suffix;
     }
 
     public Dialect dialect() {
@@ -61,7 +77,7 @@ abstract class JdbcBase implements AutoCloseable {
             try (Connection c = dataSource.getConnection()) {
                 return inTransaction(c, () -> {
                     try (java.sql.Statement s = c.createStatement()) {
-                        if (dialect == Dialect.POSTGRESQL) s.execute("SET LOCAL statement_timeout = 0");
+                        if (dialect.sharedByProcesses()) s.execute("SET LOCAL statement_timeout = 0");
                         work.run(c, s);
                     }
                     return null;
@@ -130,7 +146,7 @@ abstract class JdbcBase implements AutoCloseable {
      * after fails with SQLITE_BUSY_SNAPSHOT, unretried, when another connection wrote in between.
      */
     <T> T inTransaction(Connection c, SqlBody<T> body) throws SQLException {
-        if (dialect == Dialect.SQLITE && c.getAutoCommit()) {
+        if (!dialect.sharedByProcesses() && c.getAutoCommit()) {
             try (java.sql.Statement s = c.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");
             }
@@ -174,8 +190,7 @@ abstract class JdbcBase implements AutoCloseable {
             if (readOnlyReported.compareAndSet(false, true)) {
                 log.error("pkauth: the database{} is read-only: key changes, last-use times and the audit log cannot be "
                         + "written until {}; verification keeps working. First refused: {}", where,
-                        dialect == Dialect.SQLITE ? "the file and its directory are writable by this process"
-                                : "it points at a primary and a role that may write", what);
+                        dialect.readOnlyRemedy(), what);
             }
             return new StoreReadOnlyException("database is read-only" + where + ": could not " + what, e);
         }
@@ -206,17 +221,5 @@ abstract class JdbcBase implements AutoCloseable {
     static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
         if (value == null) ps.setNull(index, Types.BIGINT);
         else ps.setLong(index, value);
-    }
-
-    /** The lock PostgreSQL needs: none, since it has row-level locking. */
-    private enum NoLock implements Lock {
-        INSTANCE;
-
-        @Override public void lock() {}
-        @Override public void lockInterruptibly() {}
-        @Override public boolean tryLock() { return true; }
-        @Override public boolean tryLock(long time, java.util.concurrent.TimeUnit unit) { return true; }
-        @Override public void unlock() {}
-        @Override public java.util.concurrent.locks.Condition newCondition() { throw new UnsupportedOperationException(); }
     }
 }

@@ -28,7 +28,7 @@ public final class JdbcPools {
 
     /** Connections for management calls (list, create, revoke, sweeps) in the pool of their own. */
     public static int managementPoolSize(Dialect dialect) {
-        return dialect == Dialect.SQLITE ? 2 : 4;
+        return dialect.managementPoolSize;
     }
 
     public static Dialect dialectOf(String url) {

@@ -350,7 +350,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public void touch(Map<String, TouchWriter.Touch> lastUsedById) {
+    public void touch(Map<String, Touch> lastUsedById) {
         lastUsedById.forEach((id, t) -> rows.computeIfPresent(id, (k, r) ->
                 r.revokedAt() == null && (r.lastUsedAt() == null || r.lastUsedAt() < t.at()) ? r.withLastUsed(t.at(), t.ip()) : r));
     }

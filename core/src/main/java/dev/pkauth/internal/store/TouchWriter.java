@@ -21,26 +21,20 @@ public final class TouchWriter {
     /** Past this many remembered keys, entries older than the interval are forgotten. */
     private static final int PRUNE_THRESHOLD = 100_000;
 
-    private final KeyRepository repository;
+    private final UseLog repository;
     private final Executor executor;
     private final long intervalSeconds;
     /** When this process last queued a write for each key (Unix seconds). */
     private final ConcurrentHashMap<String, Long> lastQueued = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Touch> pending = new ConcurrentHashMap<>();
 
-    /** A use to record: when, and from which client address ({@code null} when unknown). */
-    public record Touch(long at, String ip) {
-        static Touch later(Touch a, Touch b) {
-            return a.at >= b.at ? a : b;
-        }
-    }
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicBoolean failing = new AtomicBoolean();
     private volatile boolean closed;
 
     private final StoreMetrics metrics;
 
-    public TouchWriter(KeyRepository repository, Executor executor, long intervalSeconds, StoreMetrics metrics) {
+    public TouchWriter(UseLog repository, Executor executor, long intervalSeconds, StoreMetrics metrics) {
         this.metrics = metrics;
         this.repository = repository;
         this.executor = executor;

@@ -1,10 +1,17 @@
-package dev.pkauth;
+package dev.pkauth.internal.engine;
 
 import org.jspecify.annotations.Nullable;
+import dev.pkauth.ApiKey;
+import dev.pkauth.ApiKeyPrincipal;
+import dev.pkauth.IpAllowlist;
+import dev.pkauth.KeyPolicy;
+import dev.pkauth.Settings;
+import dev.pkauth.StoreUnavailableException;
+import dev.pkauth.Verification;
 import dev.pkauth.internal.cache.CacheGroup;
 import dev.pkauth.internal.cache.KeyCache;
 import dev.pkauth.internal.store.KeyRecord;
-import dev.pkauth.internal.store.KeyRepository;
+import dev.pkauth.internal.store.KeyLookups;
 import dev.pkauth.internal.token.SecretHasher;
 import dev.pkauth.internal.metrics.StoreMetrics;
 import dev.pkauth.internal.token.Tokens;
@@ -20,10 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The hot path: a token to a {@link Verification}. Owns the row cache (and the watch that keeps it
  * true to the table), the hasher, the queue of re-hashes under the current pepper, and hands
- * successful uses to the touch writer. {@link ApiKeyStore} is its façade.
+ * successful uses to the touch writer. {@link Engine} makes it.
  */
 final class KeyVerifier implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ApiKeyStore.class);
+    private static final Logger log = LoggerFactory.getLogger(StoreOptions.LOGGER);
 
     /**
      * A key row prepared for verification: its hash decoded once, and its public metadata and
@@ -51,7 +58,7 @@ final class KeyVerifier implements AutoCloseable {
         }
     }
 
-    private final KeyRepository repository;
+    private final KeyLookups repository;
     private final TokenFormat format;
     /** The table's id tags; {@link IdTags#NONE} when it has no tag key (every id is then looked up). */
     private final IdTags ids;
@@ -88,7 +95,7 @@ final class KeyVerifier implements AutoCloseable {
      * @param database equal for stores on the same table of the same database in this JVM: they
      *     share cache invalidations
      */
-    KeyVerifier(StoreOptions options, KeyRepository repository, Object database, TouchWriter touches, StoreMetrics metrics) {
+    KeyVerifier(StoreOptions options, KeyLookups repository, Object database, TouchWriter touches, StoreMetrics metrics) {
         this.repository = repository;
         this.format = options.tokenFormat();
         this.ids = repository.idTags();
@@ -364,7 +371,7 @@ final class KeyVerifier implements AutoCloseable {
         Optional<KeyRecord> found = repository.find(id);
         metrics.lookup(System.nanoTime() - started);
         return found.map(r -> {
-            ApiKey key = ApiKeyStore.toApiKey(r);
+            ApiKey key = Views.toApiKey(r);
             return new Entry(r, SecretHasher.decode(r.secretHash()), key, key.toPrincipal());
         });
     }

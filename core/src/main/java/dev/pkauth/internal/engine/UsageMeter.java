@@ -1,22 +1,28 @@
-package dev.pkauth;
+package dev.pkauth.internal.engine;
 
 import org.jspecify.annotations.Nullable;
+import dev.pkauth.ApiKeyPrincipal;
+import dev.pkauth.Usage;
+import dev.pkauth.UsageLimits;
+import dev.pkauth.Verification;
+import dev.pkauth.PkauthException;
+import dev.pkauth.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import dev.pkauth.internal.store.FixedWindows;
 import dev.pkauth.internal.store.KeyRecord;
-import dev.pkauth.internal.store.KeyRepository;
+import dev.pkauth.internal.store.UsageCounters;
 import dev.pkauth.internal.metrics.StoreMetrics;
 import dev.pkauth.internal.store.WindowLeases;
 
 /**
  * What a key may use: rate windows (this process's, or leases of PostgreSQL's shared ones),
  * credits spent in the database, and each client address's budget of rejected keys.
- * {@link ApiKeyStore} is its façade.
+ * {@link Engine} makes it.
  */
 final class UsageMeter {
-    private final KeyRepository repository;
+    private final UsageCounters repository;
     private final StoreMetrics metrics;
     private final java.time.Clock clock;
     /** Per-key windows counted in this process (SQLite, in memory); PostgreSQL counts them in the database. */
@@ -46,7 +52,7 @@ final class UsageMeter {
     /** A key's row as the verifier knows it (through its cache), or {@code null} when there is none. */
     private final Function<String, @Nullable KeyRecord> rows;
 
-    UsageMeter(StoreOptions options, KeyRepository repository, StoreMetrics metrics, Function<String, @Nullable KeyRecord> rows) {
+    UsageMeter(StoreOptions options, UsageCounters repository, StoreMetrics metrics, Function<String, @Nullable KeyRecord> rows) {
         this.repository = repository;
         this.rows = rows;
         this.metrics = metrics;
@@ -71,13 +77,8 @@ final class UsageMeter {
     /**
      * {@code verifier}'s answer for a token from {@code clientAddress}, within that address's
      * budget of rejected keys: once over it, only keys already in memory, or that verified lately,
-     * are checked.
+     * are checked. {@code use} false leaves {@code last_used_at} alone.
      */
-    Verification verify(String token, @Nullable String clientAddress, KeyVerifier verifier) {
-        return verify(token, clientAddress, verifier, true);
-    }
-
-    /** As {@link #verify(String, String, KeyVerifier)}; {@code use} false leaves {@code last_used_at} alone. */
     Verification verify(String token, @Nullable String clientAddress, KeyVerifier verifier, boolean use) {
         FixedWindows failedByAddress = this.failedByAddress;
         UsageLimits.RateLimit failedAuthLimit = this.failedAuthLimit;
@@ -141,7 +142,7 @@ final class UsageMeter {
      * A failure to count leaves this process's budget in force.
      */
     private void shareRejection(String budget, long now, long windowSeconds, int limit) {
-        KeyRepository.FailedCount shared;
+        UsageCounters.FailedCount shared;
         try {
             shared = repository.countFailed(budget, now, windowSeconds);
         } catch (dev.pkauth.StoreUnavailableException e) {
@@ -167,7 +168,7 @@ final class UsageMeter {
      */
     static String budgetOf(String address) {
         long[] bits = new long[2];
-        if (!IpAllowlist.parseAddress(address, bits)) return UNPARSEABLE;
+        if (!dev.pkauth.internal.text.Addresses.parseAddress(address, bits)) return UNPARSEABLE;
         if (bits[0] == 0 && (bits[1] >>> 32) == 0xffffL) {
             long v4 = bits[1] & 0xffffffffL;
             return (v4 >>> 24) + "." + ((v4 >>> 16) & 0xff) + "." + ((v4 >>> 8) & 0xff) + "." + (v4 & 0xff);
@@ -270,7 +271,7 @@ final class UsageMeter {
     }
 
     private Usage spend(List<String> ids, Usage.@Nullable RateState state, long cost, long now) {
-        KeyRepository.Spend spend = repository.spend(ids, cost, now);
+        UsageCounters.Spend spend = repository.spend(ids, cost, now);
         if (!spend.spent()) {
             metrics.limitHit("credits");
             String exhausted = spend.exhausted() != null ? spend.exhausted() : ids.get(0);

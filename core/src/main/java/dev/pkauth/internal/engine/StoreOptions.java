@@ -1,4 +1,9 @@
-package dev.pkauth;
+package dev.pkauth.internal.engine;
+
+import dev.pkauth.AuditListener;
+import dev.pkauth.KeyPolicy;
+import dev.pkauth.Settings;
+import dev.pkauth.UsageLimits;
 
 import org.jspecify.annotations.Nullable;
 import dev.pkauth.internal.config.Options;
@@ -17,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything an {@link ApiKeyStore} is built with, resolved once from its {@link ApiKeyStore.Builder}
+ * Everything an engine is built with, resolved once from what its builder was {@link Given given}
  * (which wins) and its {@link Settings}, with every default in this one place.
  *
  * @param table the key table
@@ -40,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * @param meterRegistry a Micrometer {@code MeterRegistry}, or {@code null}
  * @param migrate whether opening creates or upgrades the table
  */
-record StoreOptions(
+public record StoreOptions(
         String table,
         List<String> peppers,
         Duration touchInterval,
@@ -60,25 +65,27 @@ record StoreOptions(
         @Nullable AuditListener auditListener,
         @Nullable Object meterRegistry,
         boolean migrate) {
-    private static final Logger log = LoggerFactory.getLogger(ApiKeyStore.class);
+    /** The logger every part of the engine writes to, named as users configure it. */
+    public static final String LOGGER = "dev.pkauth.ApiKeyStore";
+    private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
     static final String DEFAULT_TABLE = "pkauth_api_keys";
     static final Duration DEFAULT_TOUCH_INTERVAL = Duration.ofSeconds(60);
     static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
-    static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(2);
-    static final long DEFAULT_CACHE_SIZE = 100_000;
     static final int DEFAULT_MAX_KEYS_PER_USER = 100;
     /** 20 rejected keys a minute per client address. */
     static final UsageLimits.RateLimit DEFAULT_FAILED_AUTH_LIMIT = new UsageLimits.RateLimit(20, Duration.ofMinutes(1));
+    static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(2);
+    static final long DEFAULT_CACHE_SIZE = 100_000;
     /** Most keys (rate windows) and client addresses (rejected-key budgets) tracked in memory. */
     static final long MAX_TRACKED = 100_000;
     /** The shortest pepper {@code require-pepper} accepts. */
     static final int MIN_REQUIRED_PEPPER_BYTES = 32;
     /** Pylon's development pepper, so development databases of both verify alike. */
-    static final String DEVELOPMENT_PEPPER = "pylon-dev-api-key-pepper-not-for-production";
+    public static final String DEVELOPMENT_PEPPER = "pylon-dev-api-key-pepper-not-for-production";
     private static final AtomicBoolean warnedDevelopmentPepper = new AtomicBoolean();
 
-    StoreOptions {
+    public StoreOptions {
         peppers = List.copyOf(peppers);
     }
 
@@ -90,7 +97,7 @@ record StoreOptions(
     }
 
     /** Whether verification caches rows (and so watches the table for changes). */
-    boolean caches() {
+    public boolean caches() {
         return !cacheTtl.isZero();
     }
 
@@ -104,7 +111,7 @@ record StoreOptions(
      *
      * @throws IllegalStateException for a setting that cannot be used, naming it
      */
-    static StoreOptions resolve(ApiKeyStore.Builder b) {
+    public static StoreOptions resolve(Given b) {
         Settings s = b.settings != null ? b.settings : Settings.of(Map.of());
         String table = b.table != null ? b.table : Validation.table(s.get(Settings.TABLE, DEFAULT_TABLE));
         Integer poolSize = b.poolSize != null ? b.poolSize
@@ -139,7 +146,7 @@ record StoreOptions(
                 defaultRate, failedAuth, policy, tokenFormat(b, s), b.auditListener, b.meterRegistry, b.migrate);
     }
 
-    static dev.pkauth.internal.token.TokenFormat tokenFormat(ApiKeyStore.Builder b, Settings s) {
+    public static dev.pkauth.internal.token.TokenFormat tokenFormat(Given b, Settings s) {
         String current = b.tokenPrefix != null ? b.tokenPrefix
                 : s.get(Settings.TOKEN_PREFIX, dev.pkauth.internal.token.TokenFormat.DEFAULT_PREFIX);
         List<String> previous = b.previousTokenPrefixes != null ? b.previousTokenPrefixes
@@ -182,7 +189,7 @@ record StoreOptions(
      * (they would re-hash every used key under the public development pepper); whitespace
      * around a pepper (one reader trims it, another does not, and they disagree on every key).
      */
-    private static List<String> peppers(ApiKeyStore.Builder b, Settings s) {
+    private static List<String> peppers(Given b, Settings s) {
         String current = b.pepper != null ? b.pepper : checkedPepper(s.raw(Settings.PEPPER), s.describe(Settings.PEPPER));
         List<String> previous = b.previousPeppers;
         if (previous == null) {
@@ -259,7 +266,7 @@ record StoreOptions(
     }
 
     /** A pepper given in code: not empty, no whitespace around it. */
-    static String requirePepperValue(@Nullable String pepper) {
+    public static String requirePepperValue(@Nullable String pepper) {
         if (pepper == null || pepper.isEmpty()) throw new IllegalArgumentException("a pepper must not be empty");
         try {
             return Objects.requireNonNull(checkedPepper(pepper, "pepper"));

@@ -1,0 +1,82 @@
+package dev.pkauth.internal.jdbc;
+
+import dev.pkauth.internal.store.KeyRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A key row's columns and how they are read, and the statement helpers the parts of the repository share. */
+final class Rows {
+    private Rows() {}
+
+    /** Every column of a key row, in the order {@link #row} reads them. */
+    static final String COLUMNS =
+            "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at, created_by,"
+            + " rate_limit, rate_window, credits, refill_amount, refill_interval, last_refill_at,"
+            + " disabled_at, disabled_via, metadata, allowed_ips, last_used_ip, pepper_id";
+    /** Runs one UPDATE … RETURNING id (parameters bound by {@code bind}) and collects the ids. */
+    static List<String> returningIds(Connection c, String sql, SqlBinder bind) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> ids = new ArrayList<>();
+                while (rs.next()) ids.add(rs.getString(1));
+                return ids;
+            }
+        }
+    }
+
+    /** {@code ?, ?, …}: {@code n} parameters for an {@code IN (…)} list. */
+    static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    @FunctionalInterface
+    interface SqlBinder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Binds {@code params} (longs and strings) from the first parameter on; returns the next index. */
+    static int bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        int i = 1;
+        for (Object o : params) {
+            if (o instanceof Long l) ps.setLong(i++, l);
+            else ps.setString(i++, (String) o);
+        }
+        return i;
+    }
+
+    static KeyRecord row(ResultSet rs) throws SQLException {
+        return new KeyRecord(
+                rs.getString(1),
+                rs.getString(2),
+                JdbcBase.nullToEmpty(rs.getString(3)),
+                JdbcBase.nullToEmpty(rs.getString(4)),
+                rs.getString(5),
+                KeyRecord.parseScopes(rs.getString(6)),
+                JdbcBase.getLong(rs, 7),
+                JdbcBase.getLong(rs, 8),
+                rs.getLong(9),
+                JdbcBase.getLong(rs, 10),
+                rs.getString(11),
+                limits(JdbcBase.getLong(rs, 12), JdbcBase.getLong(rs, 13), JdbcBase.getLong(rs, 14), JdbcBase.getLong(rs, 15), JdbcBase.getLong(rs, 16)),
+                JdbcBase.getLong(rs, 17),
+                new KeyRecord.Ops(JdbcBase.getLong(rs, 18), rs.getString(19), rs.getString(20), rs.getString(21), rs.getString(22)),
+                rs.getString(23));
+    }
+
+    /** Limits as stored; a half-set pair (a limit without its window) reads as no limit rather than failing verification. */
+    private static dev.pkauth.UsageLimits limits(Long rate, Long window, Long credits, Long refillAmount, Long refillInterval) {
+        dev.pkauth.UsageLimits.RateLimit r = rate != null && window != null && rate >= 1 && window >= 1
+                ? new dev.pkauth.UsageLimits.RateLimit((int) Math.min(rate, Integer.MAX_VALUE), java.time.Duration.ofSeconds(window))
+                : null;
+        Long c = credits == null ? null : Math.max(0, credits);
+        dev.pkauth.UsageLimits.Refill f = c != null && refillAmount != null && refillInterval != null && refillAmount >= 1
+                && refillInterval >= 1 ? new dev.pkauth.UsageLimits.Refill(refillAmount, java.time.Duration.ofSeconds(refillInterval))
+                : null;
+        return r == null && c == null ? dev.pkauth.UsageLimits.NONE : new dev.pkauth.UsageLimits(r, c, f);
+    }
+}
