@@ -75,12 +75,105 @@ public final class Settings {
     /** The setting {@code gitlab-keys-url} ({@code PKAUTH_GITLAB_KEYS_URL}): GitLab's token revocation public keys. */
     public static final String GITLAB_KEYS_URL = "gitlab-keys-url";
 
-    private static final String[] KNOWN = {
-        JDBC_URL, JDBC_USER, JDBC_PASSWORD, TABLE, PEPPER, PEPPER_PREVIOUS, REQUIRE_PEPPER, REALM, POOL_SIZE,
-        TOUCH_INTERVAL, CACHE_TTL, QUERY_TIMEOUT, ACCOUNT_TABLE, ACCOUNT_KEY, ACCOUNT_KEY_PREVIOUS, MAX_KEYS_PER_USER,
-        DEFAULT_RATE_LIMIT, FAILED_AUTH_LIMIT, MAX_KEY_LIFETIME, REQUIRE_EXPIRY, REQUIRE_LIMITS,
-        TOKEN_PREFIX, TOKEN_PREFIX_PREVIOUS, LEAK_POLICY, GITHUB_KEYS_URL, GITLAB_KEYS_URL
-    };
+    /**
+     * What a setting holds, and so how it is parsed: in {@link Settings}, by the builders, and as the
+     * type a typed configuration (Spring's {@code pkauth.*} properties) binds it to.
+     */
+    public enum Kind {
+        /** Text, checked by the option that reads it (a table name, a URL, a prefix). */
+        TEXT,
+        /** A secret (a pepper, a password, a key): never logged or shown, taken exactly as given. */
+        SECRET,
+        /** {@code true}/{@code false} (or {@code 1/0}, {@code yes/no}, {@code on/off}). */
+        BOOLEAN,
+        /** A positive whole number. */
+        INTEGER,
+        /** A duration: a whole number with {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}. */
+        DURATION,
+        /** A rate: {@code <requests>/<window>}, such as {@code 100/1m}. */
+        RATE,
+        /** A comma-separated list. */
+        LIST
+    }
+
+    /**
+     * One setting as pkauth declares it, once: its name, what it holds, its default and what it
+     * does. The builders read settings by these names and fall back to these defaults; the README's
+     * settings table and Spring's configuration metadata are generated from this table (and tests
+     * fail when either differs from it).
+     *
+     * @param name the setting's name ({@code cache-ttl}); in the environment {@link #environmentName}
+     * @param kind what it holds
+     * @param defaultValue the default in the setting's own syntax ({@code 10s}), or {@code null} when
+     *     there is none or it depends on more than this setting
+     * @param defaultText the default as the documentation says it, when {@code defaultValue} cannot
+     *     ({@code 4 (SQLite), 10 (PostgreSQL)}), else {@code null}
+     * @param description what it does, in a sentence (Markdown code spans allowed)
+     */
+    public record Option(String name, Kind kind, @Nullable String defaultValue, @Nullable String defaultText,
+            String description) {
+        /**
+         * The name in the environment.
+         *
+         * @return {@code PKAUTH_CACHE_TTL} for {@code cache-ttl}
+         */
+        public String environmentName() {
+            return Settings.environmentName(name);
+        }
+
+        /**
+         * The default as the documentation shows it.
+         *
+         * @return {@code defaultText}, else {@code defaultValue} as code, else {@code none}
+         */
+        public String documentedDefault() {
+            if (defaultText != null) return defaultText;
+            return defaultValue == null ? "none" : "`" + defaultValue + "`";
+        }
+    }
+
+    private static final List<Option> OPTIONS = List.of(
+        new Option(JDBC_URL, Kind.TEXT, null, "none: the library needs one (or a `DataSource`); the CLI reads "
+                + "`jdbc:sqlite:pkauth.db` and the example `jdbc:sqlite:pkauth-example.db` when unset",
+                "the key database: `jdbc:sqlite:…` or `jdbc:postgresql://…`"),
+        new Option(JDBC_USER, Kind.TEXT, null, null, "PostgreSQL user"),
+        new Option(JDBC_PASSWORD, Kind.SECRET, null, null, "PostgreSQL password"),
+        new Option(TABLE, Kind.TEXT, "pkauth_api_keys", null, "table of keys, an SQL identifier"),
+        new Option(PEPPER, Kind.SECRET, null, "development pepper + warning",
+                "the HMAC key: a random secret of at least 32 bytes"),
+        new Option(PEPPER_PREVIOUS, Kind.LIST, null, null,
+                "older peppers, comma-separated: their keys still verify and are re-hashed under the current one"),
+        new Option(REQUIRE_PEPPER, Kind.BOOLEAN, "false", null, "refuse to start without a real pepper (set it in production)"),
+        new Option(REALM, Kind.TEXT, "api", null, "realm in `WWW-Authenticate` challenges"),
+        new Option(POOL_SIZE, Kind.INTEGER, null, "4 (SQLite), 10 (PostgreSQL)",
+                "connections for verification lookups (management has its own pool)"),
+        new Option(TOUCH_INTERVAL, Kind.DURATION, "60s", null, "at most one `last_used_at` write per key per interval"),
+        new Option(CACHE_TTL, Kind.DURATION, "10s", null,
+                "how long a verified key may be served from memory; `0s` turns the cache off"),
+        new Option(QUERY_TIMEOUT, Kind.DURATION, "750ms", null,
+                "PostgreSQL: longest a statement may wait (locks included) before the request gets 503; `0s` for none"),
+        new Option(ACCOUNT_TABLE, Kind.TEXT, "pkauth_accounts", null, "linked-accounts table"),
+        new Option(ACCOUNT_KEY, Kind.SECRET, null, "none (plaintext)", "base64 256-bit key for provider tokens at rest"),
+        new Option(ACCOUNT_KEY_PREVIOUS, Kind.LIST, null, null, "earlier account keys, comma-separated, still read"),
+        new Option(MAX_KEYS_PER_USER, Kind.INTEGER, "100", null, "most active (unrevoked, unexpired) keys one user may "
+                + "hold; a user may also create at most ten times as many keys (revoked ones included) in any hour, so "
+                + "mint-and-revoke churn cannot grow the table without bound (409 `too_many_keys`, like the cap)"),
+        new Option(DEFAULT_RATE_LIMIT, Kind.RATE, null, null, "rate limit of keys without their own, such as `1000/1m`"),
+        new Option(FAILED_AUTH_LIMIT, Kind.RATE, "20/1m", null,
+                "rejected keys one client address may present per window before lookups stop; `off` turns it off"),
+        new Option(MAX_KEY_LIFETIME, Kind.DURATION, null, null,
+                "key policy: the longest a key may live from its creation, such as `366d` (implies an expiry)"),
+        new Option(REQUIRE_EXPIRY, Kind.BOOLEAN, "false", null, "key policy: every key must expire"),
+        new Option(REQUIRE_LIMITS, Kind.BOOLEAN, "false", null,
+                "key policy: every key must carry a rate limit or credits of its own"),
+        new Option(TOKEN_PREFIX, Kind.TEXT, "pk", null, "the prefix of new tokens (2–16 characters, `[a-z][a-z0-9]*`): "
+                + "register its pattern with secret scanners"),
+        new Option(TOKEN_PREFIX_PREVIOUS, Kind.LIST, null, null, "earlier prefixes, comma-separated, whose keys still verify"),
+        new Option(LEAK_POLICY, Kind.TEXT, "revoke", null, "what a leak report of a live key does: `revoke` or `notify`"),
+        new Option(GITHUB_KEYS_URL, Kind.TEXT, "https://api.github.com/meta/public_keys/secret_scanning", null,
+                "where GitHub publishes its secret scanning signing keys"),
+        new Option(GITLAB_KEYS_URL, Kind.TEXT, null, "none: GitLab reports answer 404",
+                "where GitLab publishes its token revocation signing keys"));
 
     /** {@code ${NAME}} or {@code ${NAME:default}}, as Spring, Maven and shells write them. */
     private static final java.util.regex.Pattern PLACEHOLDER =
@@ -101,7 +194,40 @@ public final class Settings {
      * @return the names, in the order the settings table documents them
      */
     public static List<String> names() {
-        return List.of(KNOWN);
+        return OPTIONS.stream().map(Option::name).toList();
+    }
+
+    /**
+     * Every setting as pkauth declares it: name, kind, default and description, in the order the
+     * settings table documents them.
+     *
+     * @return the option table
+     */
+    public static List<Option> options() {
+        return OPTIONS;
+    }
+
+    /**
+     * The setting called {@code name}.
+     *
+     * @param name the setting's name ({@code cache-ttl})
+     * @return its declaration
+     * @throws IllegalArgumentException when pkauth has no such setting
+     */
+    public static Option option(String name) {
+        for (Option o : OPTIONS) if (o.name().equals(name)) return o;
+        throw new IllegalArgumentException("no pkauth setting is called " + name);
+    }
+
+    /**
+     * The value of {@code name}, or its declared default when unset or blank.
+     *
+     * @param name the setting's name ({@code cache-ttl})
+     * @return the value or the default, or {@code null} when neither is set
+     */
+    public @Nullable String getOrDefault(String name) {
+        String v = get(name);
+        return v != null ? v : option(name).defaultValue();
     }
 
     /**
@@ -299,7 +425,8 @@ public final class Settings {
     public String toString() {
         StringBuilder b = new StringBuilder("Settings[").append(source).append(", set=");
         String sep = "";
-        for (String name : KNOWN) {
+        for (Option o : OPTIONS) {
+            String name = o.name();
             String v = lookup.apply(name);
             if (v != null && !v.isBlank()) {
                 b.append(sep).append(name);

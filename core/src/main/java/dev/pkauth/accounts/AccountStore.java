@@ -416,7 +416,7 @@ public final class AccountStore implements AutoCloseable {
             Clock clock = this.clock != null ? this.clock : Clock.systemUTC();
             target.resolve(settings.get(Settings.JDBC_URL), settings.get(Settings.JDBC_USER), settings.get(Settings.JDBC_PASSWORD),
                     Settings.environmentName(Settings.JDBC_URL));
-            if (table == null) table = Validation.table(settings.get(Settings.ACCOUNT_TABLE, "pkauth_accounts"));
+            if (table == null) table = Validation.table(Objects.requireNonNull(settings.getOrDefault(Settings.ACCOUNT_TABLE)));
             if (keys.isEmpty()) {
                 encryptionKey(settings.get(Settings.ACCOUNT_KEY));
                 String previous = settings.get(Settings.ACCOUNT_KEY_PREVIOUS);

@@ -3,6 +3,7 @@ package dev.pkauth.http;
 import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.Settings;
+import java.util.Objects;
 import dev.pkauth.internal.text.Validation;
 import java.util.Collection;
 import java.util.Locale;
@@ -20,8 +21,8 @@ import java.util.Optional;
 public final class Deployment {
     private Deployment() {}
 
-    /** The realm of challenges when none is configured. */
-    public static final String DEFAULT_REALM = "api";
+    /** The realm of challenges when none is configured ({@code api}), as the option table declares it. */
+    public static final String DEFAULT_REALM = Objects.requireNonNull(Settings.option(Settings.REALM).defaultValue());
     /** The authentication scheme: what {@code getAuthType()} answers and challenges name. */
     public static final String SCHEME = "Bearer";
     /** ServletContext attribute and JAX-RS application property holding a shared {@link ApiKeyStore}. */
@@ -33,7 +34,7 @@ public final class Deployment {
 
     /**
      * The realm: {@code configured} when the integration's own configuration names one, else the
-     * settings' {@code realm} ({@code PKAUTH_REALM}), else {@value #DEFAULT_REALM}.
+     * settings' {@code realm} ({@code PKAUTH_REALM}), else {@link #DEFAULT_REALM}.
      *
      * @param configured the integration's own setting, or {@code null}
      * @param settings the settings below it (usually the environment)

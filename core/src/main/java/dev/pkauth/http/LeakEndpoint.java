@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class LeakEndpoint {
     private static final Logger log = LoggerFactory.getLogger(LeakEndpoint.class);
     /** GitHub's published secret scanning keys. */
-    public static final URI GITHUB_KEYS = URI.create("https://api.github.com/meta/public_keys/secret_scanning");
+    public static final URI GITHUB_KEYS = URI.create(Objects.requireNonNull(Settings.option(Settings.GITHUB_KEYS_URL).defaultValue()));
     /** Report bodies over this many bytes are refused (413) before more is read. */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
     /** Most tokens in one report. */
@@ -125,7 +125,7 @@ public final class LeakEndpoint {
         this.store = b.store;
         Settings s = b.settings != null ? b.settings : Settings.of(Map.of());
         this.policy = b.policy != null ? b.policy : policy(s);
-        this.realm = dev.pkauth.internal.text.Validation.realm(b.realm != null ? b.realm : s.get(Settings.REALM, "api"));
+        this.realm = dev.pkauth.internal.text.Validation.realm(b.realm != null ? b.realm : s.get(Settings.REALM, Deployment.DEFAULT_REALM));
         this.clock = b.clock;
         HttpClient client = HttpClient.newBuilder().connectTimeout(SigningKeys.FETCH_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -140,7 +140,7 @@ public final class LeakEndpoint {
     }
 
     private static Policy policy(Settings s) {
-        String value = s.get(Settings.LEAK_POLICY, "revoke").toLowerCase(Locale.ROOT);
+        String value = Objects.requireNonNull(s.getOrDefault(Settings.LEAK_POLICY)).toLowerCase(Locale.ROOT);
         return switch (value) {
             case "revoke" -> Policy.REVOKE;
             case "notify" -> Policy.NOTIFY;

@@ -1,16 +1,22 @@
 package dev.pkauth.spring;
 
-import org.jspecify.annotations.Nullable;
 import dev.pkauth.Settings;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code pkauth.*} properties: the same names as pkauth's web.xml context-params and, through
- * Spring's relaxed binding, the {@code PKAUTH_*} environment variables. Values are passed to
- * pkauth as text, so they are checked (and refused with the same messages) as everywhere else.
+ * {@code pkauth.*} properties: pkauth's settings ({@link Settings#options()}, the one table that
+ * declares each one's name, kind, default and meaning) under their own names, typed by their kind
+ * ({@code Duration}, {@code Integer}, {@code Boolean}), and bound through Spring's relaxed binding
+ * from the {@code PKAUTH_*} environment variables too; and the starter's own paths. The IDE
+ * metadata ({@code META-INF/additional-spring-configuration-metadata.json}) is generated from the
+ * same table, and a test fails when it, or a type here, differs. Values reach pkauth as
+ * {@link Settings}, so they are checked (and refused with the same messages) as everywhere else.
  * This class has no {@code toString}: it holds the pepper and the database password.
  */
 // ignoreUnknownFields = false: a misspelled pkauth.require-peper must fail the start, not be
@@ -18,71 +24,63 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 // unrelated PKAUTH_* variable cannot stop an application.
 @ConfigurationProperties(prefix = "pkauth", ignoreUnknownFields = false)
 public class PkauthProperties {
-    /** Every property this class binds, under {@code pkauth.}: for the message that names the nearest one. */
-    static final List<String> NAMES = List.of(Settings.JDBC_URL, Settings.JDBC_USER, Settings.JDBC_PASSWORD,
-            Settings.TABLE, Settings.PEPPER, Settings.PEPPER_PREVIOUS, Settings.REQUIRE_PEPPER, Settings.REALM,
-            Settings.POOL_SIZE, Settings.TOUCH_INTERVAL, Settings.CACHE_TTL, Settings.QUERY_TIMEOUT,
-            Settings.MAX_KEYS_PER_USER, Settings.DEFAULT_RATE_LIMIT, Settings.FAILED_AUTH_LIMIT, Settings.MAX_KEY_LIFETIME,
-            Settings.REQUIRE_EXPIRY, Settings.REQUIRE_LIMITS, Settings.TOKEN_PREFIX, Settings.TOKEN_PREFIX_PREVIOUS,
-            Settings.LEAK_POLICY, Settings.GITHUB_KEYS_URL, Settings.GITLAB_KEYS_URL, "keys-path", "leaks-path", "key-status-path");
+    /** Settings of the option table the starter does not bind: linked accounts are not auto-configured. */
+    static final List<String> NOT_BOUND = List.of(Settings.ACCOUNT_TABLE, Settings.ACCOUNT_KEY, Settings.ACCOUNT_KEY_PREVIOUS);
 
-    /** JDBC URL of the key database (jdbc:sqlite:… or jdbc:postgresql://…); when unset, the application's DataSource is used. */
+    /** The starter's own properties (where it serves its endpoints), declared here and nowhere else: name, then meaning. */
+    static final Map<String, String> SPRING_ONLY = orderedPairs(
+            "keys-path", "Where to serve the self-service key endpoints (e.g. /api/keys); unset serves none",
+            "leaks-path", "Where to receive leak reports (e.g. /leaks: POST /leaks/github and /leaks/gitlab); unset receives none",
+            "key-status-path", "Where to serve the validity probe for scanners (e.g. /keys/status); unset serves none");
+
+    /** Every property this class binds, under {@code pkauth.}: for the message that names the nearest one. */
+    static final List<String> NAMES = names();
+
     private @Nullable String jdbcUrl;
-    /** Database user for pkauth.jdbc-url. */
     private @Nullable String jdbcUser;
-    /** Database password for pkauth.jdbc-url. */
     private @Nullable String jdbcPassword;
-    /** Table of keys (default pkauth_api_keys). */
     private @Nullable String table;
-    /** The HMAC pepper: a random secret of at least 32 bytes. Without one, a public development pepper is used and a warning logged. */
     private @Nullable String pepper;
-    /** Earlier peppers, comma-separated: keys hashed under them still verify and are re-hashed under the current one. */
     private @Nullable String pepperPrevious;
-    /** true refuses to start without a real pepper (recommended in production). */
-    private @Nullable String requirePepper;
-    /** Realm of the WWW-Authenticate challenges (default api). */
+    private @Nullable Boolean requirePepper;
     private @Nullable String realm;
-    /** Connections for verification lookups. */
-    private @Nullable String poolSize;
-    /** How often last_used_at is written per key at most (default 60s). */
-    private @Nullable String touchInterval;
-    /** How long a verified key is kept in memory (default 30s; revocations reach every process at once). */
-    private @Nullable String cacheTtl;
-    /** Timeout of one database query (e.g. 2s). */
-    private @Nullable String queryTimeout;
-    /** Keys one user may hold at most (default 100). */
-    private @Nullable String maxKeysPerUser;
-    /** Rate limit for keys that have none of their own, e.g. 100/1m. */
+    private @Nullable Integer poolSize;
+    private @Nullable Duration touchInterval;
+    private @Nullable Duration cacheTtl;
+    private @Nullable Duration queryTimeout;
+    private @Nullable Integer maxKeysPerUser;
     private @Nullable String defaultRateLimit;
-    /** Rejected keys an address may send before it gets 429 (default 20/1m; off to disable). */
     private @Nullable String failedAuthLimit;
-    /** Key policy: the longest a key may live, e.g. 366d (keys beyond it are refused, and fail verification). */
-    private @Nullable String maxKeyLifetime;
-    /** Key policy: true requires every key to expire. */
-    private @Nullable String requireExpiry;
-    /** Key policy: true requires a rate limit or credits on every key. */
-    private @Nullable String requireLimits;
-    /** Where to serve the self-service key endpoints (e.g. /api/keys); unset serves none. */
-    private @Nullable String keysPath;
-    /** The prefix of new tokens (2 to 16 characters [a-z][a-z0-9]*), pk by default: register its pattern with secret scanners. */
+    private @Nullable Duration maxKeyLifetime;
+    private @Nullable Boolean requireExpiry;
+    private @Nullable Boolean requireLimits;
     private @Nullable String tokenPrefix;
-    /** Earlier token prefixes, comma-separated, whose keys still verify. */
     private @Nullable String tokenPrefixPrevious;
-    /** What a leak report of a live key does: revoke (default) or notify. */
     private @Nullable String leakPolicy;
-    /** Where GitHub publishes its secret scanning signing keys (default: GitHub's own URL). */
     private @Nullable String githubKeysUrl;
-    /** Where GitLab publishes its token revocation signing keys; unset refuses GitLab reports. */
     private @Nullable String gitlabKeysUrl;
-    /** Where to receive leak reports (e.g. /leaks: POST /leaks/github and /leaks/gitlab); unset receives none. */
+    private @Nullable String keysPath;
     private @Nullable String leaksPath;
-    /** Where to serve the validity probe for scanners (e.g. /keys/status); unset serves none. */
     private @Nullable String keyStatusPath;
+
+    private static List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (Settings.Option o : Settings.options()) if (!NOT_BOUND.contains(o.name())) names.add(o.name());
+        names.addAll(SPRING_ONLY.keySet());
+        return List.copyOf(names);
+    }
+
+    private static Map<String, String> orderedPairs(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) m.put(pairs[i], pairs[i + 1]);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /**
      * These properties as pkauth {@link Settings}; unset ones are absent.
      *
      * @return these properties as pkauth settings
+     * @throws IllegalStateException for a duration that pkauth's setting cannot take, naming it
      */
     public Settings toSettings() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -92,18 +90,18 @@ public class PkauthProperties {
         put(m, Settings.TABLE, table);
         put(m, Settings.PEPPER, pepper);
         put(m, Settings.PEPPER_PREVIOUS, pepperPrevious);
-        put(m, Settings.REQUIRE_PEPPER, requirePepper);
+        put(m, Settings.REQUIRE_PEPPER, requirePepper == null ? null : requirePepper.toString());
         put(m, Settings.REALM, realm);
-        put(m, Settings.POOL_SIZE, poolSize);
-        put(m, Settings.TOUCH_INTERVAL, touchInterval);
-        put(m, Settings.CACHE_TTL, cacheTtl);
-        put(m, Settings.QUERY_TIMEOUT, queryTimeout);
-        put(m, Settings.MAX_KEYS_PER_USER, maxKeysPerUser);
+        put(m, Settings.POOL_SIZE, poolSize == null ? null : poolSize.toString());
+        put(m, Settings.TOUCH_INTERVAL, touchInterval == null ? null : seconds(Settings.TOUCH_INTERVAL, touchInterval));
+        put(m, Settings.CACHE_TTL, cacheTtl == null ? null : seconds(Settings.CACHE_TTL, cacheTtl));
+        put(m, Settings.QUERY_TIMEOUT, queryTimeout == null ? null : millis(queryTimeout));
+        put(m, Settings.MAX_KEYS_PER_USER, maxKeysPerUser == null ? null : maxKeysPerUser.toString());
         put(m, Settings.DEFAULT_RATE_LIMIT, defaultRateLimit);
         put(m, Settings.FAILED_AUTH_LIMIT, failedAuthLimit);
-        put(m, Settings.MAX_KEY_LIFETIME, maxKeyLifetime);
-        put(m, Settings.REQUIRE_EXPIRY, requireExpiry);
-        put(m, Settings.REQUIRE_LIMITS, requireLimits);
+        put(m, Settings.MAX_KEY_LIFETIME, maxKeyLifetime == null ? null : seconds(Settings.MAX_KEY_LIFETIME, maxKeyLifetime));
+        put(m, Settings.REQUIRE_EXPIRY, requireExpiry == null ? null : requireExpiry.toString());
+        put(m, Settings.REQUIRE_LIMITS, requireLimits == null ? null : requireLimits.toString());
         put(m, Settings.TOKEN_PREFIX, tokenPrefix);
         put(m, Settings.TOKEN_PREFIX_PREVIOUS, tokenPrefixPrevious);
         put(m, Settings.LEAK_POLICY, leakPolicy);
@@ -114,6 +112,18 @@ public class PkauthProperties {
 
     private static void put(Map<String, String> m, String name, @Nullable String value) {
         if (value != null) m.put(name, value);
+    }
+
+    /** A duration of whole seconds in pkauth's spelling ({@code 90d}); anything finer is refused, not rounded. */
+    private static String seconds(String name, Duration d) {
+        if (d.isNegative() || d.getNano() != 0) {
+            throw new IllegalStateException("pkauth." + name + " must be a whole number of seconds (such as 10s), was " + d);
+        }
+        return Settings.formatDuration(d);
+    }
+
+    private static String millis(Duration d) {
+        return d.toMillis() + "ms";
     }
 
     /** @return the realm of challenges, {@code api} when unset */
@@ -198,13 +208,13 @@ public class PkauthProperties {
      *
      * @return the value, or {@code null} when unset
      */
-    public @Nullable String getRequirePepper() { return requirePepper; }
+    public @Nullable Boolean getRequirePepper() { return requirePepper; }
     /**
      * Sets {@code pkauth.require-pepper}.
      *
      * @param requirePepper the value
      */
-    public void setRequirePepper(@Nullable String requirePepper) { this.requirePepper = requirePepper; }
+    public void setRequirePepper(@Nullable Boolean requirePepper) { this.requirePepper = requirePepper; }
     /**
      * The value of {@code pkauth.realm}.
      *
@@ -222,61 +232,61 @@ public class PkauthProperties {
      *
      * @return the value, or {@code null} when unset
      */
-    public @Nullable String getPoolSize() { return poolSize; }
+    public @Nullable Integer getPoolSize() { return poolSize; }
     /**
      * Sets {@code pkauth.pool-size}.
      *
      * @param poolSize the value
      */
-    public void setPoolSize(@Nullable String poolSize) { this.poolSize = poolSize; }
+    public void setPoolSize(@Nullable Integer poolSize) { this.poolSize = poolSize; }
     /**
      * The value of {@code pkauth.touch-interval}.
      *
      * @return the value, or {@code null} when unset
      */
-    public @Nullable String getTouchInterval() { return touchInterval; }
+    public @Nullable Duration getTouchInterval() { return touchInterval; }
     /**
      * Sets {@code pkauth.touch-interval}.
      *
      * @param touchInterval the value
      */
-    public void setTouchInterval(@Nullable String touchInterval) { this.touchInterval = touchInterval; }
+    public void setTouchInterval(@Nullable Duration touchInterval) { this.touchInterval = touchInterval; }
     /**
      * The value of {@code pkauth.cache-ttl}.
      *
      * @return the value, or {@code null} when unset
      */
-    public @Nullable String getCacheTtl() { return cacheTtl; }
+    public @Nullable Duration getCacheTtl() { return cacheTtl; }
     /**
      * Sets {@code pkauth.cache-ttl}.
      *
      * @param cacheTtl the value
      */
-    public void setCacheTtl(@Nullable String cacheTtl) { this.cacheTtl = cacheTtl; }
+    public void setCacheTtl(@Nullable Duration cacheTtl) { this.cacheTtl = cacheTtl; }
     /**
      * The value of {@code pkauth.query-timeout}.
      *
      * @return the value, or {@code null} when unset
      */
-    public @Nullable String getQueryTimeout() { return queryTimeout; }
+    public @Nullable Duration getQueryTimeout() { return queryTimeout; }
     /**
      * Sets {@code pkauth.query-timeout}.
      *
      * @param queryTimeout the value
      */
-    public void setQueryTimeout(@Nullable String queryTimeout) { this.queryTimeout = queryTimeout; }
+    public void setQueryTimeout(@Nullable Duration queryTimeout) { this.queryTimeout = queryTimeout; }
     /**
      * The value of {@code pkauth.max-keys-per-user}.
      *
      * @return the value, or {@code null} when unset
      */
-    public @Nullable String getMaxKeysPerUser() { return maxKeysPerUser; }
+    public @Nullable Integer getMaxKeysPerUser() { return maxKeysPerUser; }
     /**
      * Sets {@code pkauth.max-keys-per-user}.
      *
      * @param maxKeysPerUser the value
      */
-    public void setMaxKeysPerUser(@Nullable String maxKeysPerUser) { this.maxKeysPerUser = maxKeysPerUser; }
+    public void setMaxKeysPerUser(@Nullable Integer maxKeysPerUser) { this.maxKeysPerUser = maxKeysPerUser; }
     /**
      * The value of {@code pkauth.default-rate-limit}.
      *
@@ -306,49 +316,37 @@ public class PkauthProperties {
      *
      * @return the value, or {@code null} when unset
      */
-    public @Nullable String getMaxKeyLifetime() { return maxKeyLifetime; }
+    public @Nullable Duration getMaxKeyLifetime() { return maxKeyLifetime; }
     /**
      * Sets {@code pkauth.max-key-lifetime}.
      *
      * @param maxKeyLifetime the value
      */
-    public void setMaxKeyLifetime(@Nullable String maxKeyLifetime) { this.maxKeyLifetime = maxKeyLifetime; }
+    public void setMaxKeyLifetime(@Nullable Duration maxKeyLifetime) { this.maxKeyLifetime = maxKeyLifetime; }
     /**
      * The value of {@code pkauth.require-expiry}.
      *
      * @return the value, or {@code null} when unset
      */
-    public @Nullable String getRequireExpiry() { return requireExpiry; }
+    public @Nullable Boolean getRequireExpiry() { return requireExpiry; }
     /**
      * Sets {@code pkauth.require-expiry}.
      *
      * @param requireExpiry the value
      */
-    public void setRequireExpiry(@Nullable String requireExpiry) { this.requireExpiry = requireExpiry; }
+    public void setRequireExpiry(@Nullable Boolean requireExpiry) { this.requireExpiry = requireExpiry; }
     /**
      * The value of {@code pkauth.require-limits}.
      *
      * @return the value, or {@code null} when unset
      */
-    public @Nullable String getRequireLimits() { return requireLimits; }
+    public @Nullable Boolean getRequireLimits() { return requireLimits; }
     /**
      * Sets {@code pkauth.require-limits}.
      *
      * @param requireLimits the value
      */
-    public void setRequireLimits(@Nullable String requireLimits) { this.requireLimits = requireLimits; }
-    /**
-     * The value of {@code pkauth.keys-path}.
-     *
-     * @return the value, or {@code null} when unset
-     */
-    public @Nullable String getKeysPath() { return keysPath; }
-    /**
-     * Sets {@code pkauth.keys-path}.
-     *
-     * @param keysPath the value
-     */
-    public void setKeysPath(@Nullable String keysPath) { this.keysPath = keysPath; }
+    public void setRequireLimits(@Nullable Boolean requireLimits) { this.requireLimits = requireLimits; }
     /**
      * The value of {@code pkauth.token-prefix}.
      *
@@ -409,6 +407,18 @@ public class PkauthProperties {
      * @param gitlabKeysUrl the value
      */
     public void setGitlabKeysUrl(@Nullable String gitlabKeysUrl) { this.gitlabKeysUrl = gitlabKeysUrl; }
+    /**
+     * The value of {@code pkauth.keys-path}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getKeysPath() { return keysPath; }
+    /**
+     * Sets {@code pkauth.keys-path}.
+     *
+     * @param keysPath the value
+     */
+    public void setKeysPath(@Nullable String keysPath) { this.keysPath = keysPath; }
     /**
      * The value of {@code pkauth.leaks-path}.
      *

@@ -15,7 +15,8 @@ public final class Options {
     /** How long to wait for a pooled connection before the store is unavailable. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
     /** PostgreSQL's statement timeout for the pools pkauth makes. */
-    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofMillis(750);
+    public static final Duration DEFAULT_QUERY_TIMEOUT = dev.pkauth.Settings.parseDurationOrMillis(java.util.Objects.requireNonNull(
+            dev.pkauth.Settings.option(dev.pkauth.Settings.QUERY_TIMEOUT).defaultValue()));
     /** The shortest connection timeout: HikariCP refuses less. */
     public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
 

@@ -69,12 +69,6 @@ public record StoreOptions(
     public static final String LOGGER = "dev.pkauth.ApiKeyStore";
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
-    static final String DEFAULT_TABLE = "pkauth_api_keys";
-    static final Duration DEFAULT_TOUCH_INTERVAL = Duration.ofSeconds(60);
-    static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
-    static final int DEFAULT_MAX_KEYS_PER_USER = 100;
-    /** 20 rejected keys a minute per client address. */
-    static final UsageLimits.RateLimit DEFAULT_FAILED_AUTH_LIMIT = new UsageLimits.RateLimit(20, Duration.ofMinutes(1));
     static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(2);
     static final long DEFAULT_CACHE_SIZE = 100_000;
     /** Most keys (rate windows) and client addresses (rejected-key budgets) tracked in memory. */
@@ -113,31 +107,27 @@ public record StoreOptions(
      */
     public static StoreOptions resolve(Given b) {
         Settings s = b.settings != null ? b.settings : Settings.of(Map.of());
-        String table = b.table != null ? b.table : Validation.table(s.get(Settings.TABLE, DEFAULT_TABLE));
+        String table = b.table != null ? b.table : Validation.table(Objects.requireNonNull(s.getOrDefault(Settings.TABLE)));
         Integer poolSize = b.poolSize != null ? b.poolSize
                 : s.get(Settings.POOL_SIZE) == null ? null : Options.positive(s.get(Settings.POOL_SIZE), s.describe(Settings.POOL_SIZE));
         int maxKeys = b.maxKeysPerUser != null ? b.maxKeysPerUser
-                : s.get(Settings.MAX_KEYS_PER_USER) == null ? DEFAULT_MAX_KEYS_PER_USER
-                : Options.positive(s.get(Settings.MAX_KEYS_PER_USER), s.describe(Settings.MAX_KEYS_PER_USER));
+                : Options.positive(setting(s, Settings.MAX_KEYS_PER_USER), s.describe(Settings.MAX_KEYS_PER_USER));
         UsageLimits.RateLimit defaultRate = b.defaultRateLimit != null ? b.defaultRateLimit
-                : s.get(Settings.DEFAULT_RATE_LIMIT) == null ? null : parseLimit(s, Settings.DEFAULT_RATE_LIMIT);
+                : s.get(Settings.DEFAULT_RATE_LIMIT) == null ? null
+                : parseLimit(s, Settings.DEFAULT_RATE_LIMIT, Objects.requireNonNull(s.get(Settings.DEFAULT_RATE_LIMIT)));
         UsageLimits.RateLimit failedAuth;
         if (b.failedAuthLimit != null) {
             failedAuth = b.failedAuthLimit.orElse(null);
-        } else if (s.get(Settings.FAILED_AUTH_LIMIT) != null) {
-            failedAuth = s.get(Settings.FAILED_AUTH_LIMIT).equalsIgnoreCase("off") ? null : parseLimit(s, Settings.FAILED_AUTH_LIMIT);
         } else {
-            failedAuth = DEFAULT_FAILED_AUTH_LIMIT;
+            String limit = setting(s, Settings.FAILED_AUTH_LIMIT);
+            failedAuth = limit.equalsIgnoreCase("off") ? null : parseLimit(s, Settings.FAILED_AUTH_LIMIT, limit);
         }
         Duration queryTimeout = b.queryTimeout != null ? b.queryTimeout
-                : s.get(Settings.QUERY_TIMEOUT) == null ? Options.DEFAULT_QUERY_TIMEOUT
-                : Options.notNegative(Settings.parseDurationOrMillis(s.get(Settings.QUERY_TIMEOUT)), s.describe(Settings.QUERY_TIMEOUT));
+                : Options.notNegative(Settings.parseDurationOrMillis(setting(s, Settings.QUERY_TIMEOUT)), s.describe(Settings.QUERY_TIMEOUT));
         Duration cacheTtl = b.cacheTtl != null ? b.cacheTtl
-                : s.get(Settings.CACHE_TTL) == null ? DEFAULT_CACHE_TTL
-                : Options.notNegative(Settings.parseDuration(s.get(Settings.CACHE_TTL)), s.describe(Settings.CACHE_TTL));
+                : Options.notNegative(Settings.parseDuration(setting(s, Settings.CACHE_TTL)), s.describe(Settings.CACHE_TTL));
         Duration touchInterval = b.touchInterval != null ? b.touchInterval
-                : s.get(Settings.TOUCH_INTERVAL) == null ? DEFAULT_TOUCH_INTERVAL
-                : Options.notNegative(Settings.parseDuration(s.get(Settings.TOUCH_INTERVAL)), s.describe(Settings.TOUCH_INTERVAL));
+                : Options.notNegative(Settings.parseDuration(setting(s, Settings.TOUCH_INTERVAL)), s.describe(Settings.TOUCH_INTERVAL));
         Duration negativeTtl = b.negativeCacheTtl != null ? b.negativeCacheTtl : minimum(cacheTtl, DEFAULT_NEGATIVE_CACHE_TTL);
         KeyPolicy policy = b.keyPolicy != null ? b.keyPolicy : policy(s);
         return new StoreOptions(table, peppers(b, s), touchInterval, b.clock != null ? b.clock : Clock.systemUTC(), b.executor,
@@ -147,8 +137,7 @@ public record StoreOptions(
     }
 
     public static dev.pkauth.internal.token.TokenFormat tokenFormat(Given b, Settings s) {
-        String current = b.tokenPrefix != null ? b.tokenPrefix
-                : s.get(Settings.TOKEN_PREFIX, dev.pkauth.internal.token.TokenFormat.DEFAULT_PREFIX);
+        String current = b.tokenPrefix != null ? b.tokenPrefix : setting(s, Settings.TOKEN_PREFIX);
         List<String> previous = b.previousTokenPrefixes != null ? b.previousTokenPrefixes
                 : s.get(Settings.TOKEN_PREFIX_PREVIOUS) == null ? List.of()
                 : List.of(s.get(Settings.TOKEN_PREFIX_PREVIOUS).split(",", -1));
@@ -158,6 +147,11 @@ public record StoreOptions(
             throw new IllegalStateException(s.describe(Settings.TOKEN_PREFIX) + " or " + s.describe(Settings.TOKEN_PREFIX_PREVIOUS)
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A setting with a declared default: its value, else that default. */
+    private static String setting(Settings s, String name) {
+        return Objects.requireNonNull(s.getOrDefault(name), name);
     }
 
     private static KeyPolicy policy(Settings s) {
@@ -175,9 +169,9 @@ public record StoreOptions(
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static UsageLimits.RateLimit parseLimit(Settings s, String name) {
+    private static UsageLimits.RateLimit parseLimit(Settings s, String name, String value) {
         try {
-            return UsageLimits.RateLimit.parse(s.get(name));
+            return UsageLimits.RateLimit.parse(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(s.describe(name) + ": " + e.getMessage(), e);
         }

@@ -23,8 +23,8 @@ import java.util.zip.CRC32;
  * it runs on every request and on attacker-controlled input.
  */
 public final class TokenFormat {
-    /** The default prefix, Pylon's. */
-    public static final String DEFAULT_PREFIX = "pk";
+    /** The default prefix, Pylon's, as the option table declares it. */
+    public static final String DEFAULT_PREFIX = Tokens.DEFAULT_PREFIX;
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{1,15}");
     /** Secret bytes that are random in a checksummed key; the remaining 4 are the CRC. */
     static final int RANDOM_SECRET_BYTES = Tokens.SECRET_RANDOM_BYTES - 4;

@@ -40,13 +40,17 @@ public final class Tokens {
         for (int i = 0; i < alphabet.length(); i++) BASE64URL[alphabet.charAt(i)] = (byte) i;
     }
 
+    /** The default prefix, Pylon's, as the option table declares it. */
+    public static final String DEFAULT_PREFIX = java.util.Objects.requireNonNull(
+            dev.pkauth.Settings.option(dev.pkauth.Settings.TOKEN_PREFIX).defaultValue());
+
     private Tokens() {}
 
     /** A freshly minted token's parts. {@link #toString()} never shows the secret. */
     public record Minted(String tokenPrefix, String id, String secret) {
         /** A key under the default prefix {@code pk}. */
         public Minted(String id, String secret) {
-            this(TokenFormat.DEFAULT_PREFIX, id, secret);
+            this(DEFAULT_PREFIX, id, secret);
         }
 
         public String token() {
