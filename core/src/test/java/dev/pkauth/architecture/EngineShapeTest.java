@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The engine's shape, held: no source file of core grows past {@value #MAX_LINES} lines (Javadoc
- * included), and no two of its files refer to each other (but a builder and what it builds), so
+ * included), every package is {@code @NullMarked} (so NullAway checks it), and no two of its files
+ * refer to each other (but a builder and what it builds), so
  * every dependency shows as an import that runs one way.
  */
 class EngineShapeTest {
@@ -42,6 +43,28 @@ class EngineShapeTest {
         }
         assertThat(files).as("source files read").isGreaterThan(50);
         assertThat(long_).as("files over " + MAX_LINES + " lines").isEmpty();
+    }
+
+    @Test
+    void everyPackageOfCoreIsNullMarked() throws IOException {
+        Path main = Path.of("src/main/java");
+        List<String> unmarked = new ArrayList<>();
+        int packages = 0;
+        try (Stream<Path> all = Files.walk(main)) {
+            for (Path dir : all.filter(Files::isDirectory).toList()) {
+                boolean hasSources;
+                try (Stream<Path> files = Files.list(dir)) {
+                    hasSources = files.anyMatch(f -> f.toString().endsWith(".java") && !f.endsWith("package-info.java")
+                            && !f.endsWith("module-info.java"));
+                }
+                if (!hasSources) continue;
+                packages++;
+                Path info = dir.resolve("package-info.java");
+                if (!Files.exists(info) || !Files.readString(info).contains("@NullMarked")) unmarked.add(main.relativize(dir).toString());
+            }
+        }
+        assertThat(packages).as("packages seen").isGreaterThan(10);
+        assertThat(unmarked).as("packages NullAway does not check (no @NullMarked package-info)").isEmpty();
     }
 
     @Test

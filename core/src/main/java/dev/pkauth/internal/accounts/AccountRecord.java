@@ -1,5 +1,7 @@
 package dev.pkauth.internal.accounts;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One row of the linked-accounts table as stored (tokens possibly encrypted), times in Unix
  * seconds. {@link #toString()} leaves out tokens and the password hash.
@@ -9,13 +11,13 @@ public record AccountRecord(
         String userId,
         String providerId,
         String accountId,
-        String accessToken,
-        String refreshToken,
-        String idToken,
-        Long accessTokenExpiresAt,
-        Long refreshTokenExpiresAt,
-        String scope,
-        String password,
+        @Nullable String accessToken,
+        @Nullable String refreshToken,
+        @Nullable String idToken,
+        @Nullable Long accessTokenExpiresAt,
+        @Nullable Long refreshTokenExpiresAt,
+        @Nullable String scope,
+        @Nullable String password,
         long createdAt,
         long updatedAt) {
 

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.accounts;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -33,7 +35,7 @@ public interface AccountRepository extends AutoCloseable {
      * Replaces {@code row}'s three tokens with {@code access}, {@code refresh} and {@code id} if
      * they are still what {@code row} holds (a concurrent link wins); whether it did.
      */
-    boolean reseal(AccountRecord row, String access, String refresh, String id);
+    boolean reseal(AccountRecord row, @Nullable String access, @Nullable String refresh, @Nullable String id);
 
     @Override
     void close();

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.accounts;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ public final class InMemoryAccountRepository implements AccountRepository {
     }
 
     @Override
-    public synchronized boolean reseal(AccountRecord row, String access, String refresh, String id) {
+    public synchronized boolean reseal(AccountRecord row, @Nullable String access, @Nullable String refresh, @Nullable String id) {
         String k = key(row.providerId(), row.accountId());
         AccountRecord now = rows.get(k);
         if (now == null || !now.id().equals(row.id()) || !java.util.Objects.equals(now.accessToken(), row.accessToken())

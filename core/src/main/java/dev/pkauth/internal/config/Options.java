@@ -1,5 +1,7 @@
 package dev.pkauth.internal.config;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.internal.text.Validation;
 
 import java.time.Duration;
@@ -21,7 +23,7 @@ public final class Options {
     public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
 
     /** @throws IllegalStateException when {@code current} is already set */
-    public static void requireUnset(Object current, String option) {
+    public static void requireUnset(@Nullable Object current, String option) {
         if (current != null) throw new IllegalStateException(option + " was already set");
     }
 

@@ -41,7 +41,7 @@ final class KeyVerifier implements AutoCloseable {
      * @param metadata what a successful verification returns
      * @param principal what a request authenticated with this key carries
      */
-    record Entry(KeyRecord row, byte[] hash, ApiKey metadata, ApiKeyPrincipal principal) {
+    record Entry(KeyRecord row, byte @Nullable [] hash, ApiKey metadata, ApiKeyPrincipal principal) {
         @Override
         public String toString() {
             return "Entry[" + row + "]";

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -106,7 +108,7 @@ abstract class ChangeWatcher implements AutoCloseable {
     static final class Notifications extends ChangeWatcher {
         private final String channel;
         private final Consumer<String> changed;
-        private PGConnection pg;
+        private @Nullable PGConnection pg;
 
         Notifications(DataSource dataSource, String channel, Consumer<String> changed, Runnable changedAll) {
             super(dataSource, changedAll, "pkauth-listen");
@@ -124,6 +126,7 @@ abstract class ChangeWatcher implements AutoCloseable {
 
         @Override
         void poll(Connection c) throws SQLException {
+            PGConnection pg = java.util.Objects.requireNonNull(this.pg, "not listening");
             PGNotification[] notifications = pg.getNotifications((int) POLL_MILLIS);
             if (notifications == null) {
                 if (!c.isValid(1)) throw new SQLException("listener connection is no longer valid");

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.util.List;
@@ -12,17 +14,17 @@ import javax.sql.DataSource;
  */
 public final class DatabaseTarget {
     private boolean inMemory;
-    private String url;
-    private String user;
-    private String password;
-    private DataSource dataSource;
+    private @Nullable String url;
+    private @Nullable String user;
+    private @Nullable String password;
+    private @Nullable DataSource dataSource;
 
     /**
      * Data sources ready for a repository: one for management, one for verification lookups (the
      * same one when the application gave its own), and what to close with them ({@code null}: the
      * application's).
      */
-    public record Opened(DataSource dataSource, DataSource lookups, AutoCloseable owned, Dialect dialect) {}
+    public record Opened(DataSource dataSource, DataSource lookups, @Nullable AutoCloseable owned, Dialect dialect) {}
 
     public void inMemory() {
         requireNone();
@@ -57,7 +59,7 @@ public final class DatabaseTarget {
      * @param url the settings' JDBC URL, or {@code null}
      * @param urlVariable how the user names that setting, for the message when it is missing too
      */
-    public void resolve(String url, String user, String password, String urlVariable) {
+    public void resolve(@Nullable String url, @Nullable String user, @Nullable String password, String urlVariable) {
         if (inMemory || this.url != null || dataSource != null) return;
         this.url = url;
         if (url == null) {
@@ -97,11 +99,12 @@ public final class DatabaseTarget {
      * @param extra connections held for good by a background task (the change watcher), added to the lookup pool
      * @param separateLookups false for a table with no hot path (linked accounts): one pool serves all
      */
-    public Opened open(Integer poolSize, int extra, Duration connectionTimeout, Duration queryTimeout,
+    public Opened open(@Nullable Integer poolSize, int extra, Duration connectionTimeout, Duration queryTimeout,
             boolean separateLookups) {
         if (dataSource != null) {
             return new Opened(dataSource, dataSource, null, JdbcPools.dialectOf(dataSource));
         }
+        String url = java.util.Objects.requireNonNull(this.url, "resolve() names a database first");
         Dialect dialect = JdbcPools.dialectOf(url);
         if (!separateLookups) {
             HikariDataSource pool = JdbcPools.open(new JdbcPools.Spec("pkauth", url, user, password, poolSize, extra,

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.internal.accounts.AccountRecord;
 import dev.pkauth.internal.accounts.AccountRepository;
 
@@ -30,7 +32,7 @@ public final class JdbcAccountRepository extends JdbcBase implements AccountRepo
     private final String firstPageSql;
     private final String deleteSql;
 
-    public JdbcAccountRepository(DataSource dataSource, AutoCloseable owned, Dialect dialect, String table) {
+    public JdbcAccountRepository(DataSource dataSource, @Nullable AutoCloseable owned, Dialect dialect, String table) {
         super(dataSource, owned, dialect, table);
         insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         updateSql = "UPDATE " + table + " SET user_id = ?, access_token = ?, refresh_token = ?, id_token = ?,"
@@ -165,7 +167,7 @@ public final class JdbcAccountRepository extends JdbcBase implements AccountRepo
     }
 
     @Override
-    public boolean reseal(AccountRecord row, String access, String refresh, String id) {
+    public boolean reseal(AccountRecord row, @Nullable String access, @Nullable String refresh, @Nullable String id) {
         String same = " = ? OR (%s IS NULL AND CAST(? AS TEXT) IS NULL))";
         String sql = "UPDATE " + table + " SET access_token = ?, refresh_token = ?, id_token = ? WHERE id = ?"
                 + " AND (access_token" + same.formatted("access_token") + " AND (refresh_token" + same.formatted("refresh_token")

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.internal.store.AuditRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,7 +48,8 @@ final class JdbcAuditLog extends JdbcBase {
     }
 
     /** The log, newest first, filtered as {@link dev.pkauth.internal.store.KeyRepository#audit} says. */
-    List<dev.pkauth.AuditEvent> read(String keyId, String userId, Long since, int limit, Long beforeId) {
+    List<dev.pkauth.AuditEvent> read(@Nullable String keyId, @Nullable String userId, @Nullable Long since, int limit,
+            @Nullable Long beforeId) {
         StringBuilder sql = new StringBuilder("SELECT id, at, actor, action, key_id, user_id, detail FROM " + name("audit")
                 + " WHERE 1 = 1");
         List<Object> p = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.StoreReadOnlyException;
 import dev.pkauth.StoreUnavailableException;
 import java.sql.Connection;
@@ -21,7 +23,7 @@ abstract class JdbcBase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JdbcBase.class);
 
     final DataSource dataSource;
-    private final AutoCloseable owned;
+    private final @Nullable AutoCloseable owned;
     final Dialect dialect;
     final String table;
     /**
@@ -33,7 +35,7 @@ abstract class JdbcBase implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean readOnlyReported;
 
     /** @param owned closed with this repository (the pool it made), or {@code null} when the application owns the data source */
-    JdbcBase(DataSource dataSource, AutoCloseable owned, Dialect dialect, String table) {
+    JdbcBase(DataSource dataSource, @Nullable AutoCloseable owned, Dialect dialect, String table) {
         this.dataSource = dataSource;
         this.owned = owned;
         this.dialect = dialect;
@@ -80,7 +82,7 @@ abstract class JdbcBase implements AutoCloseable {
                         if (dialect.sharedByProcesses()) s.execute("SET LOCAL statement_timeout = 0");
                         work.run(c, s);
                     }
-                    return null;
+                    return Boolean.TRUE;
                 });
             }
         }, "migrate table " + table);
@@ -209,16 +211,16 @@ abstract class JdbcBase implements AutoCloseable {
         return false;
     }
 
-    static String nullToEmpty(String s) {
+    static String nullToEmpty(@Nullable String s) {
         return s == null ? "" : s;
     }
 
-    static Long getLong(ResultSet rs, int column) throws SQLException {
+    static @Nullable Long getLong(ResultSet rs, int column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
 
-    static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+    static void setLong(PreparedStatement ps, int index, @Nullable Long value) throws SQLException {
         if (value == null) ps.setNull(index, Types.BIGINT);
         else ps.setLong(index, value);
     }

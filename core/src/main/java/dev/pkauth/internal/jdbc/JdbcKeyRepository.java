@@ -1,5 +1,7 @@
 package dev.pkauth.internal.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.internal.token.IdTags;
 import dev.pkauth.internal.store.AuditRecord;
 import dev.pkauth.internal.store.KeyFilter;
@@ -66,7 +68,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
      * @param owned closed with this repository (the pools it made), or {@code null} when the
      *     application owns the data source
      */
-    public JdbcKeyRepository(DataSource dataSource, DataSource lookups, AutoCloseable owned, Dialect dialect, String table) {
+    public JdbcKeyRepository(DataSource dataSource, DataSource lookups, @Nullable AutoCloseable owned, Dialect dialect, String table) {
         super(dataSource, owned, dialect, table);
         this.lookups = lookups;
         this.schema = new JdbcSchema(this);
@@ -127,7 +129,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
      * The parent row if it is unrevoked, locked until commit so that a concurrent revoke of it
      * waits for this insert (and then revokes the new key too) or makes this insert see it revoked.
      */
-    private KeyRecord lockActiveParent(Connection c, String parentId) throws SQLException {
+    private @Nullable KeyRecord lockActiveParent(Connection c, String parentId) throws SQLException {
         String sql = findSql + dialect.parentLock();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, parentId);
@@ -184,7 +186,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public boolean updateExpiry(String id, Long expiresAt, AuditRecord audit) {
+    public boolean updateExpiry(String id, @Nullable Long expiresAt, AuditRecord audit) {
         return write(c -> inTransaction(c, () -> {
             try (PreparedStatement ps = c.prepareStatement(updateExpirySql)) {
                 setLong(ps, 1, expiresAt);
@@ -212,7 +214,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public void replaceHash(String id, String expectedHash, String newHash, String pepperId) {
+    public void replaceHash(String id, String expectedHash, String newHash, @Nullable String pepperId) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement(replaceHashSql)) {
                 ps.setString(1, newHash);
@@ -258,11 +260,11 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public List<String> recentPepperIds(int limit) {
+    public List<@Nullable String> recentPepperIds(int limit) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(recentPepperIdsSql)) {
                 ps.setInt(1, limit);
-                List<String> ids = new ArrayList<>();
+                List<@Nullable String> ids = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) ids.add(rs.getString(1));
                 }
@@ -272,7 +274,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement, AuditRecord audit) {
+    public boolean rotate(String oldId, @Nullable Long oldExpiresAt, @Nullable Long oldRevokedAt, KeyRecord replacement,
+            AuditRecord audit) {
         return write(c -> inTransaction(c, () -> {
             try (PreparedStatement end = c.prepareStatement(endSql)) {
                 setLong(end, 1, oldExpiresAt);
@@ -306,7 +309,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 }
                 ps.executeBatch();
             }
-            return null;
+            return Boolean.TRUE;
         }), "record key use");
     }
 
@@ -327,16 +330,16 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public boolean setMetadata(String id, String json, AuditRecord audit) {
+    public boolean setMetadata(String id, @Nullable String json, AuditRecord audit) {
         return setColumn("metadata", id, json, audit, "set a key's metadata");
     }
 
     @Override
-    public boolean setAllowedIps(String id, String cidrs, AuditRecord audit) {
+    public boolean setAllowedIps(String id, @Nullable String cidrs, AuditRecord audit) {
         return setColumn("allowed_ips", id, cidrs, audit, "set a key's allowed addresses");
     }
 
-    private boolean setColumn(String column, String id, String value, AuditRecord audit, String what) {
+    private boolean setColumn(String column, String id, @Nullable String value, AuditRecord audit, String what) {
         return write(c -> inTransaction(c, () -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + column + " = ? WHERE id = ?"
                     + " AND revoked_at IS NULL")) {
@@ -394,7 +397,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public Long secondsToRefill(String id, long now) {
+    public @Nullable Long secondsToRefill(String id, long now) {
         return usage.secondsToRefill(id, now);
     }
 
@@ -409,12 +412,12 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public FailedCount countFailed(String budget, long now, long windowSeconds) {
+    public @Nullable FailedCount countFailed(String budget, long now, long windowSeconds) {
         return usage.countFailed(budget, now, windowSeconds);
     }
 
     @Override
-    public List<KeyRecord> query(KeyFilter filter, int limit, Long afterCreatedAt, String afterId) {
+    public List<KeyRecord> query(KeyFilter filter, int limit, @Nullable Long afterCreatedAt, @Nullable String afterId) {
         return operations.query(filter, limit, afterCreatedAt, afterId);
     }
 
@@ -439,7 +442,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public List<dev.pkauth.AuditEvent> audit(String keyId, String userId, Long since, int limit, Long beforeId) {
+    public List<dev.pkauth.AuditEvent> audit(@Nullable String keyId, @Nullable String userId, @Nullable Long since, int limit,
+            @Nullable Long beforeId) {
         return auditLog.read(keyId, userId, since, limit, beforeId);
     }
 

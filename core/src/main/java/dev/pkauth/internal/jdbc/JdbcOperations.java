@@ -1,5 +1,7 @@
 package dev.pkauth.internal.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.internal.store.AuditRecord;
 import dev.pkauth.internal.store.KeyFilter;
 import dev.pkauth.internal.store.KeyRecord;
@@ -58,7 +60,7 @@ final class JdbcOperations extends JdbcBase {
         return new Where(w.toString(), p);
     }
 
-    List<KeyRecord> query(KeyFilter filter, int limit, Long afterCreatedAt, String afterId) {
+    List<KeyRecord> query(KeyFilter filter, int limit, @Nullable Long afterCreatedAt, @Nullable String afterId) {
         Where w = where(filter);
         String sql = "SELECT " + Rows.COLUMNS + " FROM " + table + w.sql()
                 + (afterId == null ? "" : " AND (created_at < ? OR (created_at = ? AND id < ?))")
@@ -66,7 +68,7 @@ final class JdbcOperations extends JdbcBase {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = Rows.bind(ps, w.params());
-                if (afterId != null) {
+                if (afterId != null && afterCreatedAt != null) {
                     ps.setLong(i++, afterCreatedAt);
                     ps.setLong(i++, afterCreatedAt);
                     ps.setString(i++, afterId);

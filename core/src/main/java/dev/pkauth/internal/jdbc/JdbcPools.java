@@ -1,5 +1,7 @@
 package dev.pkauth.internal.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pkauth.StoreUnavailableException;
@@ -18,7 +20,7 @@ public final class JdbcPools {
      * @param extra connections held for good by a background task (the change watcher)
      * @param queryTimeout PostgreSQL {@code statement_timeout}; zero for none
      */
-    public record Spec(String poolName, String url, String user, String password, Integer poolSize, int extra, Duration connectionTimeout,
+    public record Spec(String poolName, String url, @Nullable String user, @Nullable String password, @Nullable Integer poolSize, int extra, Duration connectionTimeout,
             Duration queryTimeout) {
         @Override
         public String toString() {

@@ -1,11 +1,14 @@
 package dev.pkauth.internal.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.internal.store.UsageCounters;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -62,7 +65,8 @@ final class JdbcUsage extends JdbcBase {
                     for (String id : ids) {
                         UsageCounters.Spend one = spendOne(c, id, cost, now);
                         if (!one.spent()) throw new NotSpent(one);
-                        fewest = fewest == null ? one.remaining() : Math.min(fewest, one.remaining());
+                        Long left = java.util.Objects.requireNonNull(one.remaining(), "spent credits leave a count");
+                        fewest = fewest == null ? left : Math.min(fewest, left);
                     }
                     return new UsageCounters.Spend(true, fewest, null);
                 });
@@ -115,22 +119,22 @@ final class JdbcUsage extends JdbcBase {
                 }
                 ps.executeBatch();
             }
-            return null;
+            return Boolean.TRUE;
         }, "refund credits");
     }
 
-    Long secondsToRefill(String id, long now) {
+    @Nullable Long secondsToRefill(String id, long now) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT refill_interval, coalesce(last_refill_at, created_at) FROM "
                     + table + " WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return null;
+                    if (!rs.next()) return Optional.<Long>empty();
                     Long interval = getLong(rs, 1);
-                    return interval == null ? null : Math.max(1, rs.getLong(2) + interval - now);
+                    return Optional.ofNullable(interval == null ? null : Math.max(1, rs.getLong(2) + interval - now));
                 }
             }
-        }, "read a key's refill");
+        }, "read a key's refill").orElse(null);
     }
 
     boolean sharesWindows() {
@@ -155,7 +159,7 @@ final class JdbcUsage extends JdbcBase {
     /** When this instance last deleted ended failed-auth windows (Unix seconds). */
     private final java.util.concurrent.atomic.AtomicLong prunedFailedAt = new java.util.concurrent.atomic.AtomicLong();
 
-    UsageCounters.FailedCount countFailed(String budget, long now, long windowSeconds) {
+    UsageCounters.@Nullable FailedCount countFailed(String budget, long now, long windowSeconds) {
         if (!dialect.sharedByProcesses()) return null;
         long last = prunedFailedAt.get();
         boolean prune = now - last >= windowSeconds && prunedFailedAt.compareAndSet(last, now);

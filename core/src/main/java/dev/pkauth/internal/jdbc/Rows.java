@@ -1,5 +1,7 @@
 package dev.pkauth.internal.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.internal.store.KeyRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,7 +71,8 @@ final class Rows {
     }
 
     /** Limits as stored; a half-set pair (a limit without its window) reads as no limit rather than failing verification. */
-    private static dev.pkauth.UsageLimits limits(Long rate, Long window, Long credits, Long refillAmount, Long refillInterval) {
+    private static dev.pkauth.UsageLimits limits(@Nullable Long rate, @Nullable Long window, @Nullable Long credits,
+            @Nullable Long refillAmount, @Nullable Long refillInterval) {
         dev.pkauth.UsageLimits.RateLimit r = rate != null && window != null && rate >= 1 && window >= 1
                 ? new dev.pkauth.UsageLimits.RateLimit((int) Math.min(rate, Integer.MAX_VALUE), java.time.Duration.ofSeconds(window))
                 : null;

@@ -55,7 +55,7 @@ public final class MicrometerMetrics implements StoreMetrics {
 
     @Override
     public void verified(Verification v) {
-        if (v instanceof Verification.Invalid i) invalid.get(i.reason()).increment();
+        if (v instanceof Verification.Invalid i) java.util.Objects.requireNonNull(invalid.get(i.reason())).increment();
         else if (v instanceof Verification.Throttled) throttled.increment();
         else valid.increment();
     }

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
@@ -9,5 +11,6 @@ import java.util.List;
  */
 public interface AuditReads {
     /** Audit rows, newest first, matching what is given ({@code null}: any), after the row {@code beforeId}. */
-    List<dev.pkauth.AuditEvent> audit(String keyId, String userId, Long since, int limit, Long beforeId);
+    List<dev.pkauth.AuditEvent> audit(@Nullable String keyId, @Nullable String userId, @Nullable Long since, int limit,
+            @Nullable Long beforeId);
 }

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A management action to append to the audit table in the same transaction as the change.
  *
@@ -10,8 +12,9 @@ package dev.pkauth.internal.store;
  * @param userId the user whose key it is, or {@code null} to read it from the key's row
  * @param detail a JSON object with what changed, never a secret or hash; {@code null} for none
  */
-public record AuditRecord(long at, String actor, String action, String keyId, String userId, String detail) {
-    public AuditRecord withUserId(String user) {
+public record AuditRecord(long at, String actor, String action, @Nullable String keyId, @Nullable String userId,
+        @Nullable String detail) {
+    public AuditRecord withUserId(@Nullable String user) {
         return new AuditRecord(at, actor, action, keyId, user, detail);
     }
 
@@ -24,7 +27,7 @@ public record AuditRecord(long at, String actor, String action, String keyId, St
      * with {@code detail}: so every key's own history shows what happened to it (a cascade, a
      * sweep, a purge), not only the key or user the operator named.
      */
-    public java.util.List<AuditRecord> each(java.util.List<String> ids, String detail) {
+    public java.util.List<AuditRecord> each(java.util.List<String> ids, @Nullable String detail) {
         java.util.List<AuditRecord> out = new java.util.ArrayList<>(ids.size());
         for (String id : ids) {
             if (!id.equals(keyId)) out.add(new AuditRecord(at, actor, action, id, null, detail));
@@ -36,7 +39,7 @@ public record AuditRecord(long at, String actor, String action, String keyId, St
      * A change that reached {@code ids}: this record with {@code summary} as its detail, then
      * {@link #each one per other key} with {@code detail}, in the order they are appended.
      */
-    public java.util.List<AuditRecord> cascade(String summary, java.util.List<String> ids, String detail) {
+    public java.util.List<AuditRecord> cascade(String summary, java.util.List<String> ids, @Nullable String detail) {
         java.util.List<AuditRecord> out = new java.util.ArrayList<>(ids.size() + 1);
         // A detail the caller gave (a revoke's note) stays, the summary joined to it.
         String own = detail();

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.internal.cache.KeyCache;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -123,7 +125,7 @@ public final class FixedWindows {
     }
 
     /** The key's current window without counting, or {@code null} when it has none at {@code now}. */
-    public Window peek(String key, long now) {
+    public @Nullable Window peek(String key, long now) {
         Window w = windows.getIfPresent(key);
         return w == null || w.end <= now ? null : w;
     }

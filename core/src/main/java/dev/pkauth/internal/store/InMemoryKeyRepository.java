@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,7 +62,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public synchronized boolean updateExpiry(String id, Long expiresAt, AuditRecord audit) {
+    public synchronized boolean updateExpiry(String id, @Nullable Long expiresAt, AuditRecord audit) {
         boolean[] changed = {false};
         rows.computeIfPresent(id, (k, r) -> {
             if (r.revokedAt() != null) return r;
@@ -107,7 +109,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public void replaceHash(String id, String expectedHash, String newHash, String pepperId) {
+    public void replaceHash(String id, String expectedHash, String newHash, @Nullable String pepperId) {
         rows.computeIfPresent(id, (k, r) -> r.secretHash().equals(expectedHash) ? r.withSecretHash(newHash, pepperId) : r);
     }
 
@@ -119,7 +121,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public synchronized boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement,
+    public synchronized boolean rotate(String oldId, @Nullable Long oldExpiresAt, @Nullable Long oldRevokedAt, KeyRecord replacement,
             AuditRecord audit) {
         KeyRecord old = rows.get(oldId);
         if (old == null || old.revokedAt() != null) return false;
@@ -141,7 +143,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
             KeyRecord r = rows.get(id);
             if (r == null || r.limits().credits() == null) return new Spend(false, null, id);
             dev.pkauth.UsageLimits l = r.limits();
-            long credits = l.credits();
+            long credits = java.util.Objects.requireNonNull(l.credits());
             Long refilledAt = r.lastRefillAt();
             if (l.refill() != null) {
                 long since = refilledAt != null ? refilledAt : r.createdAt();
@@ -165,14 +167,14 @@ public final class InMemoryKeyRepository implements KeyRepository {
             KeyRecord r = rows.get(id);
             if (r == null || r.limits().credits() == null) continue;
             dev.pkauth.UsageLimits l = r.limits();
-            long back = l.credits() + credits;
+            long back = java.util.Objects.requireNonNull(l.credits()) + credits;
             if (l.refill() != null) back = Math.min(back, l.refill().amount());
             rows.put(id, r.withLimits(new dev.pkauth.UsageLimits(l.rateLimit(), back, l.refill()), r.lastRefillAt()));
         }
     }
 
     @Override
-    public Long secondsToRefill(String id, long now) {
+    public @Nullable Long secondsToRefill(String id, long now) {
         KeyRecord r = rows.get(id);
         if (r == null || r.limits().refill() == null) return null;
         long since = r.lastRefillAt() != null ? r.lastRefillAt() : r.createdAt();
@@ -224,12 +226,12 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public synchronized boolean setMetadata(String id, String json, AuditRecord audit) {
+    public synchronized boolean setMetadata(String id, @Nullable String json, AuditRecord audit) {
         return changeOps(id, o -> new KeyRecord.Ops(o.disabledAt(), o.disabledVia(), json, o.allowedIps(), o.lastUsedIp()), audit);
     }
 
     @Override
-    public synchronized boolean setAllowedIps(String id, String cidrs, AuditRecord audit) {
+    public synchronized boolean setAllowedIps(String id, @Nullable String cidrs, AuditRecord audit) {
         return changeOps(id, o -> new KeyRecord.Ops(o.disabledAt(), o.disabledVia(), o.metadata(), cidrs, o.lastUsedIp()), audit);
     }
 
@@ -279,10 +281,10 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public List<KeyRecord> query(KeyFilter filter, int limit, Long afterCreatedAt, String afterId) {
+    public List<KeyRecord> query(KeyFilter filter, int limit, @Nullable Long afterCreatedAt, @Nullable String afterId) {
         return rows.values().stream()
                 .filter(r -> matches(r, filter))
-                .filter(r -> afterId == null || r.createdAt() < afterCreatedAt
+                .filter(r -> afterId == null || afterCreatedAt == null || r.createdAt() < afterCreatedAt
                         || (r.createdAt() == afterCreatedAt && r.id().compareTo(afterId) < 0))
                 .sorted(NEWEST_FIRST)
                 .limit(limit)
@@ -336,14 +338,15 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public List<dev.pkauth.AuditEvent> audit(String keyId, String userId, Long since, int limit, Long beforeId) {
+    public List<dev.pkauth.AuditEvent> audit(@Nullable String keyId, @Nullable String userId, @Nullable Long since, int limit,
+            @Nullable Long beforeId) {
         List<dev.pkauth.AuditEvent> out = new ArrayList<>();
         for (int i = auditLog.size() - 1; i >= 0 && out.size() < limit; i--) {
             dev.pkauth.AuditEvent e = auditLog.get(i);
             if (keyId != null && !keyId.equals(e.keyId())) continue;
             if (userId != null && !userId.equals(e.userId())) continue;
             if (since != null && e.at().getEpochSecond() < since) continue;
-            if (beforeId != null && e.id() >= beforeId) continue;
+            if (beforeId != null && e.id() != null && e.id() >= beforeId) continue;
             out.add(e);
         }
         return List.copyOf(out);

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BinaryOperator;
@@ -36,17 +38,18 @@ public interface KeyChanges {
     Optional<KeyRecord> find(String id);
 
     /** One page of keys the filter selects, newest first, after ({@code afterCreatedAt}, {@code afterId}). */
-    List<KeyRecord> query(KeyFilter filter, int limit, Long afterCreatedAt, String afterId);
+    List<KeyRecord> query(KeyFilter filter, int limit, @Nullable Long afterCreatedAt, @Nullable String afterId);
 
     /** Sets {@code expires_at} on an unrevoked key; false when no such unrevoked key exists. */
-    boolean updateExpiry(String id, Long expiresAt, AuditRecord audit);
+    boolean updateExpiry(String id, @Nullable Long expiresAt, AuditRecord audit);
 
     /**
      * Inserts {@code replacement}, ends {@code oldId} (new expiry or revocation) and moves the keys
      * {@code oldId} minted to {@code replacement}, atomically; false (and nothing written) when
      * {@code oldId} is unknown or revoked.
      */
-    boolean rotate(String oldId, Long oldExpiresAt, Long oldRevokedAt, KeyRecord replacement, AuditRecord audit);
+    boolean rotate(String oldId, @Nullable Long oldExpiresAt, @Nullable Long oldRevokedAt, KeyRecord replacement,
+            AuditRecord audit);
 
     /**
      * Sets an unrevoked key's limits; credits as given, the refill clock restarting at {@code now}.
@@ -55,10 +58,10 @@ public interface KeyChanges {
     boolean setLimits(String id, dev.pkauth.UsageLimits limits, long now, AuditRecord audit);
 
     /** Sets or clears ({@code null}) the metadata of an unrevoked key; false when there is none. */
-    boolean setMetadata(String id, String json, AuditRecord audit);
+    boolean setMetadata(String id, @Nullable String json, AuditRecord audit);
 
     /** Sets or clears ({@code null}) the allowlist (canonical CIDRs) of an unrevoked key. */
-    boolean setAllowedIps(String id, String cidrs, AuditRecord audit);
+    boolean setAllowedIps(String id, @Nullable String cidrs, AuditRecord audit);
 
     /**
      * Revokes the key and every key minted from it, transitively, in one transaction.

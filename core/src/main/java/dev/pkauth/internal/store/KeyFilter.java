@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which keys an administrative query selects. Every field is optional ({@code null}: any).
  *
@@ -10,4 +12,5 @@ package dev.pkauth.internal.store;
  * @param unusedBefore unrevoked keys last used (or, never used, created) before this
  * @param now Unix seconds the statuses are judged at
  */
-public record KeyFilter(String userId, String status, Long expiringBefore, Long unusedBefore, long now) {}
+public record KeyFilter(@Nullable String userId, @Nullable String status, @Nullable Long expiringBefore,
+        @Nullable Long unusedBefore, long now) {}

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -15,13 +17,13 @@ public interface KeyLookups {
      * Replaces the hash and its pepper's fingerprint only if the hash is still {@code expectedHash}:
      * a pepper upgrade, or recording the fingerprint of a row that had none.
      */
-    void replaceHash(String id, String expectedHash, String newHash, String pepperId);
+    void replaceHash(String id, String expectedHash, String newHash, @Nullable String pepperId);
 
     /**
      * The pepper fingerprints of the {@code limit} most recently created unrevoked keys, {@code null}
      * for rows without one: how the store tells at start whether its peppers are the table's.
      */
-    List<String> recentPepperIds(int limit);
+    List<@Nullable String> recentPepperIds(int limit);
 
     /**
      * The table's id tag key ({@link dev.pkauth.internal.token.IdTags#NONE} when it has none,

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.internal.token.SecretHasher;
 
 import java.util.List;
@@ -18,22 +20,23 @@ public record KeyRecord(
         String prefix,
         String secretHash,
         List<String> scopes,
-        Long expiresAt,
-        Long lastUsedAt,
+        @Nullable Long expiresAt,
+        @Nullable Long lastUsedAt,
         long createdAt,
-        Long revokedAt,
-        String createdBy,
+        @Nullable Long revokedAt,
+        @Nullable String createdBy,
         dev.pkauth.UsageLimits limits,
-        Long lastRefillAt,
+        @Nullable Long lastRefillAt,
         Ops ops,
-        String pepperId) {
+        @Nullable String pepperId) {
 
     /**
      * What operators set and see: when it was disabled (and by which key's disabling, for keys
      * disabled with an ancestor), the host's metadata, the allowed client addresses (canonical
      * CIDRs), and the address of the latest recorded use. All {@code null} when unset.
      */
-    public record Ops(Long disabledAt, String disabledVia, String metadata, String allowedIps, String lastUsedIp) {
+    public record Ops(@Nullable Long disabledAt, @Nullable String disabledVia, @Nullable String metadata,
+            @Nullable String allowedIps, @Nullable String lastUsedIp) {
         public static final Ops NONE = new Ops(null, null, null, null, null);
     }
 
@@ -44,15 +47,15 @@ public record KeyRecord(
     }
 
     public KeyRecord(String id, String userId, String name, String prefix, String secretHash, List<String> scopes,
-            Long expiresAt, Long lastUsedAt, long createdAt, Long revokedAt, String createdBy,
-            dev.pkauth.UsageLimits limits, Long lastRefillAt, Ops ops) {
+            @Nullable Long expiresAt, @Nullable Long lastUsedAt, long createdAt, @Nullable Long revokedAt, @Nullable String createdBy,
+            dev.pkauth.UsageLimits limits, @Nullable Long lastRefillAt, Ops ops) {
         this(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits,
                 lastRefillAt, ops, null);
     }
 
     public KeyRecord(String id, String userId, String name, String prefix, String secretHash, List<String> scopes,
-            Long expiresAt, Long lastUsedAt, long createdAt, Long revokedAt, String createdBy,
-            dev.pkauth.UsageLimits limits, Long lastRefillAt) {
+            @Nullable Long expiresAt, @Nullable Long lastUsedAt, long createdAt, @Nullable Long revokedAt, @Nullable String createdBy,
+            dev.pkauth.UsageLimits limits, @Nullable Long lastRefillAt) {
         this(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits,
                 lastRefillAt, Ops.NONE);
     }
@@ -64,37 +67,37 @@ public record KeyRecord(
 
     /** A row with no usage limits. */
     public KeyRecord(String id, String userId, String name, String prefix, String secretHash, List<String> scopes,
-            Long expiresAt, Long lastUsedAt, long createdAt, Long revokedAt, String createdBy) {
+            @Nullable Long expiresAt, @Nullable Long lastUsedAt, long createdAt, @Nullable Long revokedAt, @Nullable String createdBy) {
         this(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy,
                 dev.pkauth.UsageLimits.NONE, null);
     }
 
-    public KeyRecord withLimits(dev.pkauth.UsageLimits l, Long refilledAt) {
+    public KeyRecord withLimits(dev.pkauth.UsageLimits l, @Nullable Long refilledAt) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt,
                 createdBy, l, refilledAt, ops, pepperId);
     }
 
-    public KeyRecord withSecretHash(String hash, String pepper) {
+    public KeyRecord withSecretHash(String hash, @Nullable String pepper) {
         return new KeyRecord(id, userId, name, prefix, hash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops, pepper);
     }
 
-    public KeyRecord withExpiresAt(Long at) {
+    public KeyRecord withExpiresAt(@Nullable Long at) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, at, lastUsedAt, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops, pepperId);
     }
 
-    public KeyRecord withLastUsedAt(Long at) {
+    public KeyRecord withLastUsedAt(@Nullable Long at) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy, limits, lastRefillAt, ops, pepperId);
     }
 
-    public KeyRecord withRevokedAt(Long at) {
+    public KeyRecord withRevokedAt(@Nullable Long at) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, at, createdBy, limits, lastRefillAt, ops, pepperId);
     }
 
-    public KeyRecord withCreatedBy(String parent) {
+    public KeyRecord withCreatedBy(@Nullable String parent) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, lastUsedAt, createdAt, revokedAt, parent, limits, lastRefillAt, ops, pepperId);
     }
 
-    public KeyRecord withLastUsed(Long at, String ip) {
+    public KeyRecord withLastUsed(@Nullable Long at, @Nullable String ip) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy,
                 limits, lastRefillAt, new Ops(ops.disabledAt(), ops.disabledVia(), ops.metadata(), ops.allowedIps(), ip), pepperId);
     }
@@ -105,12 +108,12 @@ public record KeyRecord(
     }
 
     /** Scopes as stored: comma-separated, {@code null} when there are none. */
-    public String scopesColumn() {
+    public @Nullable String scopesColumn() {
         return scopes.isEmpty() ? null : String.join(",", scopes);
     }
 
     /** Parses the scopes column; NULL, empty and blank entries mean no scope. */
-    public static List<String> parseScopes(String column) {
+    public static List<String> parseScopes(@Nullable String column) {
         if (column == null || column.isBlank()) return List.of();
         return java.util.Arrays.stream(column.split(","))
                 .map(String::trim)

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
@@ -9,7 +11,7 @@ import java.util.List;
  */
 public interface KeyScans {
     /** One page of keys the filter selects, newest first, after ({@code afterCreatedAt}, {@code afterId}). */
-    List<KeyRecord> query(KeyFilter filter, int limit, Long afterCreatedAt, String afterId);
+    List<KeyRecord> query(KeyFilter filter, int limit, @Nullable Long afterCreatedAt, @Nullable String afterId);
 
     /** How many keys the filter selects. */
     long count(KeyFilter filter);

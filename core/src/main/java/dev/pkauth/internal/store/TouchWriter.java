@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.internal.metrics.StoreMetrics;
 
 import dev.pkauth.PkauthException;
@@ -42,7 +44,7 @@ public final class TouchWriter {
     }
 
     /** Notes a successful use of {@code key} at {@code now} from {@code ip}; cheap when debounced. */
-    public void used(KeyRecord key, long now, String ip) {
+    public void used(KeyRecord key, long now, @Nullable String ip) {
         Long stored = key.lastUsedAt();
         if (stored != null && now - stored < intervalSeconds) return;
         Long queued = lastQueued.get(key.id());

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.store;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
@@ -12,7 +14,7 @@ public interface UsageCounters {
      * After spending credits: whether they were spent (nothing changes when not enough were left),
      * the fewest left among the keys charged, and which key had too few when they were not spent.
      */
-    record Spend(boolean spent, Long remaining, String exhausted) {}
+    record Spend(boolean spent, @Nullable Long remaining, @Nullable String exhausted) {}
 
     /**
      * Spends {@code cost} credits of each of {@code ids} (a key, then the metered keys that minted
@@ -27,7 +29,7 @@ public interface UsageCounters {
     void refund(List<String> ids, long credits);
 
     /** Seconds until the key's next refill at {@code now}, or {@code null} when it has none. */
-    Long secondsToRefill(String id, long now);
+    @Nullable Long secondsToRefill(String id, long now);
 
     /**
      * Whether rate-limit windows live in the database, shared by every process (PostgreSQL): then
@@ -53,7 +55,7 @@ public interface UsageCounters {
      * sees it (PostgreSQL): its window starts at its first rejection and lasts {@code windowSeconds}.
      * {@code null} where the budget is counted per process.
      */
-    default FailedCount countFailed(String budget, long now, long windowSeconds) {
+    default @Nullable FailedCount countFailed(String budget, long now, long windowSeconds) {
         return null;
     }
 }

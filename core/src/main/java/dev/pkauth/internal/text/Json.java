@@ -1,5 +1,7 @@
 package dev.pkauth.internal.text;
 
+import org.jspecify.annotations.Nullable;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +27,7 @@ public final class Json {
     }
 
     /** One JSON value and nothing else around it but whitespace. */
-    public static Object parse(String text) {
+    public static @Nullable Object parse(String text) {
         Json p = new Json(text);
         p.space();
         Object value = p.value(0);
@@ -35,7 +37,7 @@ public final class Json {
     }
 
     /** {@code null} when {@code text} is exactly one JSON object (with surrounding whitespace), else what is wrong. */
-    public static String objectProblem(String text) {
+    public static @Nullable String objectProblem(String text) {
         Json p = new Json(text);
         p.space();
         if (p.i >= text.length() || text.charAt(p.i) != '{') return "it must start with {";
@@ -47,7 +49,7 @@ public final class Json {
         }
     }
 
-    private Object value(int depth) {
+    private @Nullable Object value(int depth) {
         if (depth > MAX_DEPTH) throw fail("nested deeper than " + MAX_DEPTH);
         space();
         if (i >= s.length()) throw fail("unexpected end");
@@ -182,7 +184,7 @@ public final class Json {
         return i - start;
     }
 
-    private Object literal(String word, Object value) {
+    private @Nullable Object literal(String word, @Nullable Object value) {
         if (!s.startsWith(word, i)) throw fail("unexpected character at position " + i);
         i += word.length();
         return value;

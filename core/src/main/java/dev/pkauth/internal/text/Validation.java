@@ -1,5 +1,7 @@
 package dev.pkauth.internal.text;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -25,7 +27,7 @@ public final class Validation {
         return userId;
     }
 
-    public static String name(String name) {
+    public static String name(@Nullable String name) {
         if (name == null) return "";
         String trimmed = name.strip();
         if (trimmed.length() > MAX_NAME_CHARS) {

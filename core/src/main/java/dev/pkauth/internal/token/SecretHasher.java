@@ -1,5 +1,7 @@
 package dev.pkauth.internal.token;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -87,7 +89,7 @@ public final class SecretHasher {
     }
 
     /** Whether a stored fingerprint is of a pepper this hasher has; {@code null} (not recorded) is unknown, not foreign. */
-    public boolean knows(String fingerprint) {
+    public boolean knows(@Nullable String fingerprint) {
         return fingerprint == null || fingerprints.contains(fingerprint);
     }
 
@@ -103,7 +105,7 @@ public final class SecretHasher {
      * hashed under a pepper this process lacks is {@link Match#FOREIGN_PEPPER}. The work done is the
      * same whatever the fingerprint says, so the row's fingerprint never shows in the timing.
      */
-    public Match check(CharSequence token, int from, byte[] expected, String fingerprint) {
+    public Match check(CharSequence token, int from, byte @Nullable [] expected, @Nullable String fingerprint) {
         Match m = check(token, from, expected);
         return m == Match.NONE && expected != null && !knows(fingerprint) ? Match.FOREIGN_PEPPER : m;
     }
@@ -114,7 +116,7 @@ public final class SecretHasher {
      * time taken does not depend on which matched; a {@code null} {@code expected} (unknown key or
      * unreadable hash) costs the same and never matches.
      */
-    public Match check(CharSequence token, int from, byte[] expected) {
+    public Match check(CharSequence token, int from, byte @Nullable [] expected) {
         Scratch s = scratch.get();
         byte[] input = s.input;
         for (int i = 0; i < input.length; i++) input[i] = (byte) token.charAt(from + i);
@@ -136,7 +138,7 @@ public final class SecretHasher {
     }
 
     /** The raw bytes of a stored hex hash (either case), or {@code null} when it is not one. */
-    public static byte[] decode(String hex) {
+    public static byte @Nullable [] decode(@Nullable String hex) {
         if (hex == null || hex.length() != HASH_BYTES * 2) return null;
         try {
             return HEX.parseHex(hex);

@@ -1,5 +1,7 @@
 package dev.pkauth.internal.token;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pkauth.PkauthException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +78,7 @@ public final class TokenCipher {
     }
 
     /** Whether a stored value is sealed in the legacy {@code pkenc:v1:} format. */
-    public static boolean isLegacy(String stored) {
+    public static boolean isLegacy(@Nullable String stored) {
         return stored != null && stored.startsWith(PREFIX_V1);
     }
 
@@ -115,7 +117,7 @@ public final class TokenCipher {
     }
 
     /** Encrypts under the current key, or returns {@code plain} when no key is configured. */
-    public String seal(String plain, Binding binding) {
+    public @Nullable String seal(@Nullable String plain, Binding binding) {
         if (plain == null || keys.isEmpty()) return plain;
         Key key = keys.get(0);
         byte[] nonce = new byte[NONCE_BYTES];
@@ -136,7 +138,7 @@ public final class TokenCipher {
      * Decrypts a sealed value. Plaintext (no prefix) comes back as it is when no key is configured
      * or plaintext reads were allowed, and is refused otherwise.
      */
-    public String open(String stored, Binding binding) {
+    public @Nullable String open(@Nullable String stored, Binding binding) {
         if (stored == null) return null;
         boolean v2 = stored.startsWith(PREFIX);
         if (!v2 && !stored.startsWith(PREFIX_V1)) {
