@@ -323,7 +323,7 @@ public final class ApiKeyStoreBuilder {
 
     /**
      * How many rejected keys one client address may present per window before keys that need a
-     * lookup are refused unseen ({@link #verify(String, String)}); default 20 a minute,
+     * lookup are refused unseen ({@link ApiKeyStore#verify(String, String)}); default 20 a minute,
      * {@code null} for no such budget ({@code failed-auth-limit}, {@code off}).
      *
      * @param limit rejected keys allowed per address and window, or {@code null} for no budget

@@ -1,48 +1,76 @@
 package dev.pkauth.jaxrs;
 
 import dev.pkauth.http.AccessRule;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.ext.Provider;
 import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Binds each resource method's {@link AccessRule} when the application deploys, as
- * dropwizard-auth binds its filters: a scope that is not one ({@code @RequireScopes("a b")})
- * fails deployment, naming the method, instead of answering 500 on the first request. Methods
- * the runtime meets only later (those of sub-resources returned by a locator) are bound on first
- * use; a bad rule there answers pkauth's JSON 500 {@code misconfigured} naming the method. Registered by {@link ApiKeyFeature} and by scanning {@code dev.pkauth.jaxrs}.
+ * Binds each resource method's {@link AccessRule} with the runtime when it configures the method,
+ * as dropwizard-auth's {@code AuthDynamicFeature} binds its filters: a filter registered for that
+ * method alone hands the rule to {@link ApiKeyAuthFilter}, so nothing is looked up per request and
+ * nothing is shared between applications. A scope that is not one ({@code @RequireScopes("a b")})
+ * fails deployment, naming the method, instead of answering 500 on the first request. Methods the
+ * runtime configures only when a request first reaches them (those of sub-resources returned by a
+ * locator) get a filter carrying the problem: their requests answer pkauth's JSON 500
+ * {@code misconfigured} naming the method. Registered by {@link ApiKeyFeature} and by scanning
+ * {@code dev.pkauth.jaxrs}.
  */
 @Provider
 public final class AccessRules implements DynamicFeature {
-    /** Rules follow from annotations alone, so one table serves every application in the JVM. */
-    private static final Map<Method, AccessRule> RULES = new ConcurrentHashMap<>();
-
     /** For scanning and {@link ApiKeyFeature}: the JAX-RS runtime makes it. */
     public AccessRules() {}
 
     @Override
     public void configure(ResourceInfo resource, FeatureContext context) {
         Method method = resource.getResourceMethod();
-        if (method == null) return;
+        if (method == null || method.getDeclaringClass() == LeakResource.class) return;
+        Class<?> type = resource.getResourceClass();
         try {
-            ruleFor(method, resource.getResourceClass());
+            context.register(new Bound(ApiKeyAuthFilter.ruleOf(method, type), null));
         } catch (IllegalArgumentException e) {
+            String where = "pkauth: " + method.getDeclaringClass().getName() + "." + method.getName() + ": " + e.getMessage();
             // A sub-resource (no @Path of its own, reached through a locator) is configured when a
-            // request first reaches it: throwing then would be the runtime's HTML 500. The filter
-            // answers pkauth's JSON 500 naming the method instead, on every request of it.
-            Class<?> type = resource.getResourceClass();
-            if (type != null && !type.isAnnotationPresent(jakarta.ws.rs.Path.class)) return;
-            throw new IllegalStateException("pkauth: " + method.getDeclaringClass().getName() + "." + method.getName()
-                    + ": " + e.getMessage(), e);
+            // request first reaches it: throwing then would be the runtime's HTML 500. Its requests
+            // answer pkauth's JSON 500 naming the method instead.
+            if (type != null && !type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
+                context.register(new Bound(null, where));
+                return;
+            }
+            throw new IllegalStateException(where, e);
         }
     }
 
-    /** The rule of {@code method} of {@code type}, computed once. */
-    static AccessRule ruleFor(Method method, @org.jspecify.annotations.Nullable Class<?> type) {
-        return RULES.computeIfAbsent(method, m -> ApiKeyAuthFilter.ruleOf(m, type));
+    /**
+     * One method's rule (or, for a method whose annotations make none, what is wrong), set on each
+     * of its requests for {@link ApiKeyAuthFilter}, which runs right after.
+     */
+    @Priority(Priorities.AUTHENTICATION - 1)
+    static final class Bound implements ContainerRequestFilter {
+        /** Request property holding the {@link Bound} of the matched method. */
+        static final String PROPERTY = Bound.class.getName();
+
+        final @Nullable AccessRule rule;
+        final @Nullable String problem;
+        /** Whether the problem was logged: once per method, whatever the traffic. */
+        final AtomicBoolean logged = new AtomicBoolean();
+
+        Bound(@Nullable AccessRule rule, @Nullable String problem) {
+            this.rule = rule;
+            this.problem = problem;
+        }
+
+        @Override
+        public void filter(ContainerRequestContext request) {
+            request.setProperty(PROPERTY, this);
+        }
     }
 }

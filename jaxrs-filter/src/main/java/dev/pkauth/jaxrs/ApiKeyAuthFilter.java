@@ -60,8 +60,6 @@ import java.util.Objects;
 public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerResponseFilter,
         ExceptionMapper<ClientErrorException> {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiKeyAuthFilter.class);
-    /** Resource methods whose bad rule was logged. */
-    private static final java.util.Set<Method> MISCONFIGURED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Application property and ServletContext attribute holding the {@link ApiKeyStore}. */
     public static final String STORE_PROPERTY = Deployment.STORE_ATTRIBUTE;
     /** Application property naming the realm; default {@code api}. */
@@ -153,14 +151,14 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
             if (address != null) request.setProperty(LeakResource.CLIENT_ADDRESS_PROPERTY, address);
             return;
         }
-        AccessRule rule;
-        try {
-            rule = ruleFor(method);
-        } catch (IllegalArgumentException e) {
+        AccessRules.Bound bound = request.getProperty(AccessRules.Bound.PROPERTY) instanceof AccessRules.Bound b ? b : null;
+        AccessRule rule = bound != null ? bound.rule : ruleFor(method);
+        if (rule == null) {
             // Only a method met after deployment (a sub-resource's) gets here; deployment refused the rest.
-            String where = "pkauth: " + Objects.requireNonNull(method).getDeclaringClass().getName() + "." + method.getName()
-                    + ": " + e.getMessage();
-            if (MISCONFIGURED.add(method)) { // once per method, whatever the traffic: there are only so many methods
+            Method m = Objects.requireNonNull(method);
+            String where = bound != null && bound.problem != null ? bound.problem
+                    : "pkauth: " + m.getDeclaringClass().getName() + "." + m.getName() + ": its annotations make no access rule";
+            if (bound != null && bound.logged.compareAndSet(false, true)) {
                 log.error("{} (every request of this route answers 500 until the annotation is fixed)", where);
             }
             // Only a caller with a valid key learns of it: anyone else gets the 401 of any protected route.
@@ -262,10 +260,20 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
         }
     }
 
-    private AccessRule ruleFor(@Nullable Method method) {
+    /**
+     * The rule of a method {@link AccessRules} did not bind (it is registered by {@link ApiKeyFeature}
+     * and by scanning, so only an application registering this filter alone gets here): read from
+     * its annotations on each request, or {@code null} when they make none.
+     */
+    private @Nullable AccessRule ruleFor(@Nullable Method method) {
         if (method == null) return AccessRule.AUTHENTICATED;
         ResourceInfo info = resourceInfo;
-        return AccessRules.ruleFor(method, info == null ? null : info.getResourceClass());
+        try {
+            return ruleOf(method, info == null ? null : info.getResourceClass());
+        } catch (IllegalArgumentException e) {
+            log.error("pkauth: {}.{}: {}", method.getDeclaringClass().getName(), method.getName(), e.getMessage());
+            return null;
+        }
     }
 
     /**
