@@ -148,33 +148,10 @@ public class ApiKeyFilter implements Filter {
         } else if (outcome instanceof AuthOutcome.Rejected rejected) {
             // A valid key refused (scope, address, limit) is still named, for access logs.
             if (rejected.principal() != null) request.setAttribute(PRINCIPAL_ATTRIBUTE, rejected.principal());
-            refuse(request, response, rejected.failure());
+            Refusals.write(request, response, rejected.failure());
         } else {
             chain.doFilter(request, response);
         }
-    }
-
-    /**
-     * Answers {@code failure} as it is (status, headers, JSON body), closing the connection when
-     * the request's body was left unread. For integrations built on the Servlet API that answer
-     * pkauth's refusals themselves (the Spring Security integration does).
-     *
-     * @param request the request
-     * @param response the response
-     * @param failure the refusal
-     * @throws IOException when the response cannot be written
-     */
-    public static void refuse(HttpServletRequest request, HttpServletResponse response, AuthFailure failure)
-            throws IOException {
-        response.resetBuffer();
-        response.setStatus(failure.status());
-        failure.headers().forEach(response::setHeader);
-        if (BearerAuthenticator.closeAfterRefusal(request.getContentLengthLong(), request.getHeader("Transfer-Encoding"))) {
-            response.setHeader("Connection", "close");
-        }
-        byte[] body = failure.body().getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
     }
 
     /**
@@ -202,7 +179,7 @@ public class ApiKeyFilter implements Filter {
                 ? BearerAuthenticator.authorize(principal, rule, realm)
                 : AuthFailure.missingCredentials(realm);
         if (refusal == null) return true;
-        refuse(request, response, refusal);
+        Refusals.write(request, response, refusal);
         return false;
     }
 

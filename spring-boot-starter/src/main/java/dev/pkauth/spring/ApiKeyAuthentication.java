@@ -5,12 +5,14 @@ import dev.pkauth.ApiKeyPrincipal;
 import java.util.List;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * A request authenticated by a pkauth key: the principal is the {@link ApiKeyPrincipal}, the name
- * its user id, the authorities {@code SCOPE_<scope>} for each scope the key holds. There are no
- * credentials: the token is never kept.
+ * its user id, the authorities {@code SCOPE_<scope>} for each scope the key holds and Spring
+ * Security's bearer factor ({@code FACTOR_BEARER}, as its opaque-token provider grants), so
+ * {@code RequiredFactor} rules can tell a key. There are no credentials: the token is never kept.
  *
  * <pre>{@code
  * @GetMapping("/whoami")
@@ -33,7 +35,10 @@ public final class ApiKeyAuthentication extends AbstractAuthenticationToken {
     }
 
     private static List<GrantedAuthority> authorities(ApiKeyPrincipal principal) {
-        return principal.scopes().stream().<GrantedAuthority>map(s -> new SimpleGrantedAuthority(SCOPE_PREFIX + s)).toList();
+        List<GrantedAuthority> all = new java.util.ArrayList<>(principal.scopes().size() + 1);
+        for (String s : principal.scopes()) all.add(new SimpleGrantedAuthority(SCOPE_PREFIX + s));
+        all.add(FactorGrantedAuthority.fromAuthority(FactorGrantedAuthority.BEARER_AUTHORITY));
+        return all;
     }
 
     @Override

@@ -4,20 +4,17 @@ import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.http.AuthFailure;
 import dev.pkauth.http.BearerAuthenticator;
-import dev.pkauth.servlet.ApiKeyFilter;
+import dev.pkauth.servlet.Refusals;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorityAuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.authorization.AuthorizationResult;
-import org.springframework.security.authorization.ExpressionAuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -28,7 +25,11 @@ import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
-import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.security.authentication.AuthenticationEventPublisher;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
+import org.springframework.security.authentication.ProviderManager;
+import java.util.Objects;
 
 /**
  * API-key authentication in a Spring Security filter chain, in one line:
@@ -58,17 +59,14 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * CSRF for a chain that also logs browsers in, exempting only requests that carry a Bearer key.
  */
 public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigurer, HttpSecurity> {
-    private static final Pattern SCOPE_IN_EXPRESSION = Pattern.compile(ApiKeyAuthentication.SCOPE_PREFIX + "([^'\"\\s,)]+)");
-    private static final RequestMatcher BEARER = request -> {
-        String h = request.getHeader("Authorization");
-        return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7);
-    };
 
     private @Nullable ApiKeyStore store;
     private @Nullable String realm;
     private boolean stateless = true;
     private boolean applied;
     private @Nullable BearerAuthenticator authenticator;
+    private @Nullable AuthenticationManager authenticationManager;
+    private @Nullable ApiKeyEntryPoint entryPoint;
 
     private PkauthConfigurer() {}
 
@@ -92,6 +90,19 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
      */
     public PkauthConfigurer realm(String realm) {
         this.realm = realm;
+        return this;
+    }
+
+    /**
+     * Verifies keys with {@code manager} instead of the chain's own {@code ProviderManager}: for an
+     * application that composes its authentication providers itself. The manager must hold an
+     * {@link ApiKeyAuthenticationProvider} (for the same store and realm).
+     *
+     * @param manager the authentication manager
+     * @return this
+     */
+    public PkauthConfigurer authenticationManager(AuthenticationManager manager) {
+        this.authenticationManager = manager;
         return this;
     }
 
@@ -120,7 +131,7 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
             http.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
             http.csrf(AbstractHttpConfigurer::disable);
         } else {
-            http.csrf(csrf -> csrf.ignoringRequestMatchers(BEARER));
+            http.csrf(csrf -> csrf.ignoringRequestMatchers(ApiKeyAuthenticationConverter.BEARER));
         }
     }
 
@@ -135,10 +146,23 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
         }
         BearerAuthenticator auth = new BearerAuthenticator(s, r);
         authenticator = auth;
-        AuthFailure missing = AuthFailure.missingCredentials(auth.realm());
+        ApiKeyEntryPoint entry = new ApiKeyEntryPoint(auth.realm());
+        entryPoint = entry;
+        if (authenticationManager == null) {
+            ProviderManager manager = new ProviderManager(new ApiKeyAuthenticationProvider(auth));
+            // Spring's authentication events (success, bad credentials) fire for keys as for any login.
+            AuthenticationEventPublisher events = context.getBeanProvider(AuthenticationEventPublisher.class)
+                    .getIfAvailable(() -> new DefaultAuthenticationEventPublisher(context));
+            if (events instanceof DefaultAuthenticationEventPublisher defaults) {
+                // It maps exception classes exactly, so a refused key is named as the bad credentials it is.
+                defaults.setAdditionalExceptionMappings(java.util.Map.of(ApiKeyRejectedException.class,
+                        org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent.class));
+            }
+            manager.setAuthenticationEventPublisher(events);
+            authenticationManager = manager;
+        }
         http.exceptionHandling(e -> e
-                .defaultAuthenticationEntryPointFor((request, response, ex) ->
-                        ApiKeyFilter.refuse(request, response, missing), AnyRequestMatcher.INSTANCE)
+                .defaultAuthenticationEntryPointFor(entry, AnyRequestMatcher.INSTANCE)
                 .defaultAccessDeniedHandlerFor(new ScopeDenied(auth.realm()), AnyRequestMatcher.INSTANCE));
     }
 
@@ -146,7 +170,8 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
     public void configure(HttpSecurity http) {
         BearerAuthenticator authenticator = this.authenticator;
         if (authenticator == null) throw new IllegalStateException("PkauthConfigurer.configure ran before init");
-        http.addFilterBefore(new ApiKeyAuthenticationFilter(authenticator), BasicAuthenticationFilter.class);
+        http.addFilterBefore(new ApiKeyAuthenticationFilter(new ApiKeyAuthenticationConverter(),
+                Objects.requireNonNull(authenticationManager), Objects.requireNonNull(entryPoint)), BasicAuthenticationFilter.class);
         http.addFilterAfter(new UsageLimitFilter(authenticator), AuthorizationFilter.class);
     }
 
@@ -165,14 +190,17 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
             if (denied instanceof AuthorizationDeniedException authz
                     && SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication()
                             instanceof ApiKeyAuthentication) {
-                ApiKeyFilter.refuse(request, response, AuthFailure.insufficientScope(realm, required(authz.getAuthorizationResult())));
+                Refusals.write(request, response, AuthFailure.insufficientScope(realm, required(request, authz.getAuthorizationResult())));
                 return;
             }
             otherwise.handle(request, response, denied);
         }
 
-        /** The scopes a rule named: from an authority decision, or from a {@code @PreAuthorize} expression. */
-        static List<String> required(AuthorizationResult result) {
+        /**
+         * The scopes a rule named: from an authority decision (URL rules), or as pkauth's
+         * authorization managers recorded them while a {@code @PreAuthorize} expression was denied.
+         */
+        static List<String> required(HttpServletRequest request, AuthorizationResult result) {
             List<String> scopes = new ArrayList<>();
             if (result instanceof AuthorityAuthorizationDecision d) {
                 for (GrantedAuthority g : d.getAuthorities()) {
@@ -181,9 +209,8 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
                         scopes.add(a.substring(ApiKeyAuthentication.SCOPE_PREFIX.length()));
                     }
                 }
-            } else if (result instanceof ExpressionAuthorizationDecision e) {
-                Matcher m = SCOPE_IN_EXPRESSION.matcher(e.getExpression().getExpressionString());
-                while (m.find()) scopes.add(m.group(1));
+            } else if (request.getAttribute(ScopeAuthorizationManagerFactory.DENIED_SCOPES) instanceof List<?> denied) {
+                for (Object scope : denied) scopes.add(String.valueOf(scope));
             }
             return scopes;
         }

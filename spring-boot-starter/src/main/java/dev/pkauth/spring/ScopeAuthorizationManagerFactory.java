@@ -101,9 +101,35 @@ public final class ScopeAuthorizationManagerFactory<T> implements AuthorizationM
             Authentication a = authentication.get();
             if (!(a instanceof ApiKeyAuthentication key)) return otherwise.authorize(authentication, object);
             boolean granted = all ? required.stream().allMatch(r -> holds(key, r)) : required.stream().anyMatch(r -> holds(key, r));
+            if (!granted) recordDenied(all ? required.stream().filter(r -> !holds(key, r)).toList() : required);
             // The decision names what was required, so a 403 can name the scopes (RFC 6750 §3).
             return new AuthorityAuthorizationDecision(granted, named);
         };
+    }
+
+    /**
+     * Request attribute listing the scopes a denied check required: the decision of a
+     * {@code @PreAuthorize} expression says only true or false, so the 403 reads the scopes from here.
+     */
+    static final String DENIED_SCOPES = ScopeAuthorizationManagerFactory.class.getName() + ".denied";
+
+    private static void recordDenied(List<String> authorities) {
+        org.springframework.web.context.request.RequestAttributes request =
+                org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
+        if (request == null) return;
+        @SuppressWarnings("unchecked")
+        List<String> denied = (List<String>) request.getAttribute(DENIED_SCOPES,
+                org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+        if (denied == null) {
+            denied = new java.util.ArrayList<>();
+            request.setAttribute(DENIED_SCOPES, denied, org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+        }
+        for (String a : authorities) {
+            if (a.startsWith(ApiKeyAuthentication.SCOPE_PREFIX)) {
+                String scope = a.substring(ApiKeyAuthentication.SCOPE_PREFIX.length());
+                if (!denied.contains(scope)) denied.add(scope);
+            }
+        }
     }
 
     private static boolean holds(ApiKeyAuthentication key, String authority) {

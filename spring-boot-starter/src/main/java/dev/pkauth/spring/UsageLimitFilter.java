@@ -34,7 +34,7 @@ final class UsageLimitFilter extends OncePerRequestFilter {
         if (authentication instanceof ApiKeyAuthentication key) {
             AuthOutcome outcome = authenticator.admit(key.getPrincipal());
             if (outcome instanceof AuthOutcome.Rejected rejected) {
-                ApiKeyFilter.refuse(request, response, rejected.failure());
+                dev.pkauth.servlet.Refusals.write(request, response, rejected.failure());
                 return;
             }
             ((AuthOutcome.Authenticated) outcome).headers().forEach(response::setHeader);

@@ -278,4 +278,89 @@ class SpringIntegrationTest {
                 + "${PKAUTH_PEPPER_UNSET_IN_THIS_TEST}, which was not resolved")
                 .doesNotContain("bytes long");
     }
+
+    @Test
+    void springsAuthenticationEventsFireForKeysAndTheKeyCarriesTheBearerFactor() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        List<org.springframework.security.authentication.event.AbstractAuthenticationEvent> events =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.springframework.context.ApplicationListener<org.springframework.security.authentication.event.AbstractAuthenticationEvent>
+                listener = events::add;
+        try (ApiKeyStore store = db.builder().build();
+                ContractApp.Running app = ContractApp.start(store, Map.of(), Map.of("recordingListener", listener))) {
+            IssuedKey k = store.create("alice", null, List.of("docs:read"), null);
+            assertThat(RawHttp.get(app.base(), "/whoami", bearer(k)).status()).isEqualTo(200);
+            assertThat(RawHttp.get(app.base(), "/whoami", "Authorization: Bearer "
+                    + dev.pkauth.testing.TestTokens.wrongSecret(k.token())).status()).isEqualTo(401);
+            assertThat(RawHttp.get(app.base(), "/open").status()).as("no key: no event").isEqualTo(200);
+
+            assertThat(events).hasSize(2);
+            assertThat(events.get(0)).isInstanceOf(org.springframework.security.authentication.event.AuthenticationSuccessEvent.class);
+            ApiKeyAuthentication ok = (ApiKeyAuthentication) events.get(0).getAuthentication();
+            assertThat(ok.getPrincipal().userId()).isEqualTo("alice");
+            assertThat(ok.getAuthorities()).extracting(org.springframework.security.core.GrantedAuthority::getAuthority)
+                    .containsExactly("SCOPE_docs:read",
+                            org.springframework.security.core.authority.FactorGrantedAuthority.BEARER_AUTHORITY);
+            assertThat(events.get(1)).isInstanceOf(
+                    org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent.class);
+            assertThat(((org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent) events.get(1))
+                    .getException()).isInstanceOf(ApiKeyRejectedException.class)
+                    .satisfies(e -> assertThat(((ApiKeyRejectedException) e).failure().status()).isEqualTo(401))
+                    .hasMessageNotContaining(k.token().substring(k.token().lastIndexOf('.') + 1));
+            assertThat(events.get(1).getAuthentication().toString()).doesNotContain(k.token().substring(3, 20));
+        }
+    }
+
+    /** A chain whose AuthenticationManager is the application's own, composing pkauth's provider with another. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @org.springframework.web.bind.annotation.RestController
+    static class OwnManager {
+        static final AtomicInteger CONSULTED = new AtomicInteger();
+
+        @Bean
+        org.springframework.security.web.SecurityFilterChain chain(org.springframework.security.config.annotation.web.builders.HttpSecurity http,
+                ApiKeyStore store) throws Exception {
+            org.springframework.security.authentication.AuthenticationProvider counting =
+                    new org.springframework.security.authentication.AuthenticationProvider() {
+                        @Override
+                        public org.springframework.security.core.Authentication authenticate(
+                                org.springframework.security.core.Authentication a) {
+                            CONSULTED.incrementAndGet();
+                            return null;
+                        }
+
+                        @Override
+                        public boolean supports(Class<?> type) {
+                            return true;
+                        }
+                    };
+            org.springframework.security.authentication.ProviderManager manager = new org.springframework.security.authentication.ProviderManager(
+                    counting, new ApiKeyAuthenticationProvider(new dev.pkauth.http.BearerAuthenticator(store, "own")));
+            return http.authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                    .with(PkauthConfigurer.pkauth().realm("own").authenticationManager(manager),
+                            org.springframework.security.config.Customizer.withDefaults())
+                    .build();
+        }
+
+        @org.springframework.web.bind.annotation.GetMapping("/mine")
+        String mine(@org.springframework.security.core.annotation.AuthenticationPrincipal dev.pkauth.ApiKeyPrincipal key) {
+            return key.userId();
+        }
+    }
+
+    @Test
+    void anApplicationsOwnAuthenticationManagerComposesPkauthsProvider() throws Exception {
+        TestDatabase db = TestDatabase.create(Backend.SQLITE, dir);
+        try (ApiKeyStore store = db.builder().build(); ContractApp.Running app = ContractApp.start(store, Map.of(), OwnManager.class)) {
+            IssuedKey k = store.create("carol", null, List.of(), null);
+            RawHttp.Response ok = RawHttp.get(app.base(), "/mine", bearer(k));
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo("carol");
+            assertThat(OwnManager.CONSULTED).as("the application's provider ran first").hasValue(1);
+            RawHttp.Response none = RawHttp.get(app.base(), "/mine");
+            assertThat(none.status()).isEqualTo(401);
+            assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"own\"");
+        }
+    }
 }
