@@ -201,6 +201,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @return what the request may use now: allowed, rate limited or out of credits
      * @throws StoreUnavailableException when the database cannot answer
      */
+    @Beta
     public Usage admit(ApiKeyPrincipal principal) {
         engine.ensureOpen();
         return engine.admit(Objects.requireNonNull(principal, "principal"));
@@ -221,6 +222,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @return whether the credits were spent, and how many are left
      * @throws IllegalArgumentException when {@code credits} is below 1
      */
+    @Beta
     public Usage consume(ApiKeyPrincipal principal, long credits) {
         engine.ensureOpen();
         if (credits < 1) throw new IllegalArgumentException("credits to consume must be at least 1, was " + credits);
@@ -238,6 +240,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @param credits how many to give back
      * @throws IllegalArgumentException when {@code credits} is below 1
      */
+    @Beta
     public void refund(ApiKeyPrincipal principal, long credits) {
         engine.ensureOpen();
         if (credits < 1) throw new IllegalArgumentException("credits to refund must be at least 1, was " + credits);
@@ -253,6 +256,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @param limits the key's usage limits
      * @return the updated key, or empty when there is no such unrevoked key
      */
+    @Beta
     public Optional<ApiKey> limits(String id, UsageLimits limits) {
         engine.ensureOpen();
         return lifecycle.limits(actor, id, Objects.requireNonNull(limits, "limits"));

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * if (!usage.allowed()) return tooManyRequests(usage);
  * }</pre>
  */
+@dev.pkauth.Beta
 public sealed interface Usage {
     /** Admitted, with nothing to report: the key has no limits. */
     Usage UNLIMITED = new Allowed(null, null);

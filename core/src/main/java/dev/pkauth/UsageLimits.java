@@ -25,6 +25,7 @@ import java.time.Duration;
  * @param refill credits are reset to {@code refill.amount()} every {@code refill.interval()}, or
  *     {@code null} for never; needs credits
  */
+@dev.pkauth.Beta
 public record UsageLimits(@Nullable RateLimit rateLimit, @Nullable Long credits, @Nullable Refill refill) {
     /** No limits. */
     public static final UsageLimits NONE = new UsageLimits(null, null, null);

@@ -54,6 +54,7 @@ import java.util.Set;
  * KeysEndpoint.Answer a = keys.handle(new KeysEndpoint.Request("GET", "", null, null, -1, null, body, principal));
  * }</pre>
  */
+@dev.pkauth.Beta
 public final class KeysEndpoint {
     /** The scope a caller needs to create, change or revoke keys. */
     public static final String WRITE_SCOPE = "keys:write";

@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
  * LeakEndpoint leaks = LeakEndpoint.builder(store).settings(Settings.fromEnvironment()).listener(r -> mail(r)).build();
  * }</pre>
  */
+@dev.pkauth.Beta
 public final class LeakEndpoint {
     private static final Logger log = LoggerFactory.getLogger(LeakEndpoint.class);
     /** GitHub's published secret scanning keys. */

@@ -5,6 +5,7 @@ package dev.pkauth.http;
  * email, in its dashboard). pkauth has already revoked the key when {@link LeakReport#revoked()}
  * says so. Called on the request's thread; a listener that throws does not undo anything.
  */
+@dev.pkauth.Beta
 @FunctionalInterface
 public interface LeakListener {
     /**

@@ -12,4 +12,5 @@ import org.jspecify.annotations.Nullable;
  * @param source the kind of place ({@code content}, {@code commit}, {@code npm}…), or {@code null}
  * @param revoked whether pkauth revoked it (policy {@code revoke}); false under {@code notify}
  */
+@dev.pkauth.Beta
 public record LeakReport(ApiKey key, String reporter, @Nullable String url, @Nullable String source, boolean revoked) {}

@@ -31,6 +31,7 @@ import java.io.InputStream;
  * POST, PUT, PATCH and DELETE on every path below the mount and lets the endpoint decide. One
  * method per verb, since JAX-RS allows one designator per method.
  */
+@dev.pkauth.Beta
 public final class KeysResource {
     private final KeysEndpoint endpoint;
 

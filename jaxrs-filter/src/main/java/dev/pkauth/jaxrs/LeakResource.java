@@ -28,6 +28,7 @@ import java.util.Objects;
  * {@link ApiKeyAuthFilter} leaves its methods alone: reports are authenticated by their signature,
  * and the probe checks its token itself without using it (as a use it would spend credits).
  */
+@dev.pkauth.Beta
 public final class LeakResource {
     /** Where {@link ApiKeyAuthFilter} leaves the client's address for the probe's budget. */
     static final String CLIENT_ADDRESS_PROPERTY = "dev.pkauth.jaxrs.clientAddress";

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  * context.addServlet(new ServletHolder(new KeysServlet(store, "api", "/keys")), "/keys/*");
  * }</pre>
  */
+@dev.pkauth.Beta
 public final class KeysServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 

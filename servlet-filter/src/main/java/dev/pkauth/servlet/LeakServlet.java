@@ -23,6 +23,7 @@ import java.util.Objects;
  * context.addServlet(new ServletHolder(leaks), "/keys/status");   // GET: 200 {"active":true} or 401
  * }</pre>
  */
+@dev.pkauth.Beta
 public final class LeakServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 

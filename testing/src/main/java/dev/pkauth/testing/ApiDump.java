@@ -44,7 +44,8 @@ public final class ApiDump {
             }
             for (Method m : type.getDeclaredMethods()) {
                 if (visible(m.getModifiers()) && !m.isSynthetic() && !m.isBridge()) {
-                    members.add(modifiers(m.getModifiers()) + m.getGenericReturnType().getTypeName() + " " + m.getName()
+                    members.add((m.isAnnotationPresent(dev.pkauth.Beta.class) ? "@Beta " : "")
+                            + modifiers(m.getModifiers()) + m.getGenericReturnType().getTypeName() + " " + m.getName()
                             + "(" + params(m.getGenericParameterTypes()) + ")");
                 }
             }
@@ -54,7 +55,8 @@ public final class ApiDump {
                 }
             }
             members.sort(null);
-            String header = modifiers(type.getModifiers() & ~Modifier.INTERFACE) + kind(type) + " " + type.getName()
+            boolean beta = type.isAnnotationPresent(dev.pkauth.Beta.class) || type.getPackage().isAnnotationPresent(dev.pkauth.Beta.class);
+            String header = (beta ? "@Beta " : "") + modifiers(type.getModifiers() & ~Modifier.INTERFACE) + kind(type) + " " + type.getName()
                     + (type.getGenericSuperclass() == null || type.getSuperclass() == Object.class || type.isEnum() || type.isRecord()
                             ? "" : " extends " + type.getGenericSuperclass().getTypeName())
                     + (type.getGenericInterfaces().length == 0 ? "" : (type.isInterface() ? " extends " : " implements ")
