@@ -31,7 +31,7 @@ import java.util.Optional;
  * @param <E> what the store keeps per row
  */
 public final class KeyCache<E> {
-    private final Cache<String, Optional<E>> cache;
+    private final Cache<Object, Optional<E>> cache;
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Per-id invalidations, striped by the id's hash: a revocation of one key must not stop every
@@ -50,19 +50,19 @@ public final class KeyCache<E> {
                 .maximumSize(maximumSize)
                 .ticker(ticker(clock))
                 .executor(Runnable::run)
-                .expireAfter(new Expiry<String, Optional<E>>() {
+                .expireAfter(new Expiry<Object, Optional<E>>() {
                     @Override
-                    public long expireAfterCreate(String id, Optional<E> row, long now) {
+                    public long expireAfterCreate(Object id, Optional<E> row, long now) {
                         return row.isPresent() ? positiveNanos : negativeNanos;
                     }
 
                     @Override
-                    public long expireAfterUpdate(String id, Optional<E> row, long now, long current) {
+                    public long expireAfterUpdate(Object id, Optional<E> row, long now, long current) {
                         return expireAfterCreate(id, row, now);
                     }
 
                     @Override
-                    public long expireAfterRead(String id, Optional<E> row, long now, long current) {
+                    public long expireAfterRead(Object id, Optional<E> row, long now, long current) {
                         return current;
                     }
                 })
@@ -91,7 +91,7 @@ public final class KeyCache<E> {
             long started = generation.get();
             long startedHere = stripes.get(stripe);
             misses.increment();
-            Optional<E> value = loader.apply(key);
+            Optional<E> value = loader.apply(id);
             loaded[0] = value;
             return generation.get() == started && stripes.get(stripe) == startedHere ? value : null;
         });
@@ -112,6 +112,69 @@ public final class KeyCache<E> {
         Optional<E> cached = cache.getIfPresent(id);
         if (cached != null) gets.increment();
         return cached;
+    }
+
+    /**
+     * {@link #getIfPresent(String)} for the id at {@code text[start, start + length)}, without
+     * copying it out: the lookup goes through a per-thread view whose {@code equals} and
+     * {@code hashCode} are a {@code String}'s, so the hot path allocates nothing. The view forgets
+     * {@code text} (a token, secret included) before this returns.
+     */
+    public @Nullable Optional<E> getIfPresent(CharSequence text, int start, int length) {
+        IdView view = VIEWS.get().of(text, start, length);
+        try {
+            Optional<E> cached = cache.getIfPresent(view);
+            if (cached != null) gets.increment();
+            return cached;
+        } finally {
+            view.clear();
+        }
+    }
+
+    private static final ThreadLocal<IdView> VIEWS = ThreadLocal.withInitial(IdView::new);
+
+    /**
+     * A region of a token standing in for the id {@code String} it equals, as a lookup key only
+     * (never stored: Caffeine's {@code getIfPresent} inserts nothing). Equal to a {@code String}
+     * with the same characters, with the same hash code.
+     */
+    private static final class IdView {
+        private @Nullable CharSequence text;
+        private int start;
+        private int length;
+        private int hash;
+
+        IdView of(CharSequence text, int start, int length) {
+            this.text = text;
+            this.start = start;
+            this.length = length;
+            int h = 0;
+            for (int i = 0; i < length; i++) h = 31 * h + text.charAt(start + i);
+            this.hash = h;
+            return this;
+        }
+
+        void clear() {
+            text = null;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            CharSequence t = text;
+            if (!(o instanceof String s) || t == null || s.length() != length) return false;
+            for (int i = 0; i < length; i++) if (s.charAt(i) != t.charAt(start + i)) return false;
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "IdView[" + length + " chars]";
+        }
     }
 
     /** Whether {@code id} is in memory now (found or known absent), without loading it. */

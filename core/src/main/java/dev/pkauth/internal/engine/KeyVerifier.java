@@ -41,7 +41,7 @@ final class KeyVerifier implements AutoCloseable {
      * @param metadata what a successful verification returns
      * @param principal what a request authenticated with this key carries
      */
-    record Entry(KeyRecord row, byte @Nullable [] hash, ApiKey metadata, ApiKeyPrincipal principal) {
+    record Entry(KeyRecord row, byte @Nullable [] hash, ApiKey metadata, ApiKeyPrincipal principal, Verification.Valid valid) {
         @Override
         public String toString() {
             return "Entry[" + row + "]";
@@ -280,11 +280,11 @@ final class KeyVerifier implements AutoCloseable {
             log.debug("pkauth: rejected a malformed key");
             return new Verification.Invalid(Verification.Reason.MALFORMED, null);
         }
-        String id = token.substring(start, start + Tokens.ID_CHARS);
         int secretStart = start + Tokens.ID_CHARS + 1;
         Entry entry;
         int checks = gate;
-        Optional<Entry> cached = cache == null ? null : cache.getIfPresent(id);
+        // Looked up in place: a cached verification copies nothing out of the token.
+        Optional<Entry> cached = cache == null ? null : cache.getIfPresent(token, start, Tokens.ID_CHARS);
         if (cached != null) {
             // In memory: no lookup to spare, so the checksum waits for a miss (a valid key never pays for it).
             entry = cached.orElse(null);
@@ -294,7 +294,7 @@ final class KeyVerifier implements AutoCloseable {
             // older keys, which have no checksum to check.
             if ((checks & CHECKED) == 0) checks = checks(token, start);
             if ((checks & TAGGED) != 0 && (checks & CHECKSUM) == 0) return invalid(Verification.Reason.MALFORMED, token, start);
-            entry = (checks & UNSEEN) != 0 ? null : lookup(id).orElse(null);
+            entry = (checks & UNSEEN) != 0 ? null : lookup(token.substring(start, start + Tokens.ID_CHARS)).orElse(null);
         }
         // The HMAC runs whatever was found, so an unknown or forged id costs what a wrong secret costs.
         SecretHasher.Match match = hasher.check(token, secretStart, entry == null ? null : entry.hash(),
@@ -308,7 +308,7 @@ final class KeyVerifier implements AutoCloseable {
             return invalid(mistyped ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SECRET, token, start);
         }
         if (match == SecretHasher.Match.FOREIGN_PEPPER) {
-            if (warnedForeign.asMap().putIfAbsent(id, Boolean.TRUE) == null) {
+            if (warnedForeign.asMap().putIfAbsent(entry.row().id(), Boolean.TRUE) == null) {
                 // WARN, once per key: a whole app answering 401 because it was started with another
                 // pepper than the one that minted its keys must be visible at the default level.
                 log.warn("pkauth: key {} was hashed under a pepper this process does not have (row fingerprint {}); "
@@ -318,6 +318,7 @@ final class KeyVerifier implements AutoCloseable {
             return invalid(Verification.Reason.UNKNOWN_PEPPER, token, start);
         }
         KeyRecord row = entry.row();
+        String id = row.id();
         // Under a previous pepper: re-hash under the current one. Under the current one but with no
         // fingerprint recorded (Pylon's rows, older pkauth's): record it, hash unchanged.
         boolean rehash = match == SecretHasher.Match.PREVIOUS && rehashAllowed;
@@ -348,7 +349,7 @@ final class KeyVerifier implements AutoCloseable {
         if (use && (allowlist == null || clientAddress == null || allowlist.allows(clientAddress))) {
             touches.used(row, now, clientAddress);
         }
-        return new Verification.Valid(entry.metadata(), entry.principal());
+        return entry.valid();
     }
 
     private static Verification.Invalid invalid(Verification.Reason reason, String token, int idStart) {
@@ -372,7 +373,8 @@ final class KeyVerifier implements AutoCloseable {
         metrics.lookup(System.nanoTime() - started);
         return found.map(r -> {
             ApiKey key = Views.toApiKey(r);
-            return new Entry(r, SecretHasher.decode(r.secretHash()), key, key.toPrincipal());
+            ApiKeyPrincipal principal = key.toPrincipal();
+            return new Entry(r, SecretHasher.decode(r.secretHash()), key, principal, new Verification.Valid(key, principal));
         });
     }
 

@@ -8,15 +8,14 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256 of a key's secret under the current pepper and any previous ones.
  *
- * <p>Each thread keeps its own {@code Mac} per pepper and its own buffers (a
- * {@code Mac.getInstance} costs far more than the HMAC itself), so checking a secret allocates
- * nothing. Comparisons are constant-time over the raw 32 bytes.
+ * <p>Each thread keeps its own HMAC per pepper and its own buffers (a
+ * {@code Mac.getInstance} costs far more than the HMAC itself), and checks secrets with
+ * {@link Sha256Hmac}, so checking a secret allocates nothing. Comparisons are constant-time over the raw 32 bytes.
  */
 public final class SecretHasher {
     private static final HexFormat HEX = HexFormat.of();
@@ -33,15 +32,25 @@ public final class SecretHasher {
     private final List<String> fingerprints;
     private final ThreadLocal<Scratch> scratch;
 
-    /** Per-thread state: one Mac per pepper, the secret's bytes, the HMAC output. */
+    /**
+     * Per-thread state: one Mac per pepper (for hashing new keys), one allocation-free HMAC per
+     * pepper (for checking secrets on every request), the secret's bytes, the HMAC output.
+     */
     private static final class Scratch {
         final Mac[] macs;
+        final Sha256Hmac[] hmacs;
         final byte[] input = new byte[Tokens.SECRET_CHARS];
         final byte[] output = new byte[HASH_BYTES];
 
         Scratch(List<SecretKeySpec> keys) {
             macs = new Mac[keys.size()];
-            for (int i = 0; i < macs.length; i++) macs[i] = newMac(keys.get(i));
+            hmacs = new Sha256Hmac[keys.size()];
+            for (int i = 0; i < macs.length; i++) {
+                macs[i] = newMac(keys.get(i));
+                byte[] key = keys.get(i).getEncoded(); // a copy, wiped once the pads are derived
+                hmacs[i] = new Sha256Hmac(key);
+                java.util.Arrays.fill(key, (byte) 0);
+            }
         }
     }
 
@@ -123,14 +132,8 @@ public final class SecretHasher {
         boolean usable = expected != null;
         byte[] against = usable ? expected : DECOY;
         Match result = Match.NONE;
-        for (int i = 0; i < s.macs.length; i++) {
-            Mac mac = s.macs[i];
-            mac.update(input);
-            try {
-                mac.doFinal(s.output, 0);
-            } catch (ShortBufferException e) {
-                throw new IllegalStateException(e);
-            }
+        for (int i = 0; i < s.hmacs.length; i++) {
+            s.hmacs[i].compute(input, s.output);
             boolean equal = MessageDigest.isEqual(s.output, against);
             if (equal && usable && result == Match.NONE) result = i == 0 ? Match.CURRENT : Match.PREVIOUS;
         }
