@@ -180,6 +180,11 @@ public final class ApiKeyStore implements AutoCloseable {
         return Engine.budgetOf(address);
     }
 
+    /** Where the verification cache disagrees with the table; empty when it is true to it (the contracts check it after each case). */
+    List<String> cacheDisagreements() {
+        return engine.cacheDisagreements();
+    }
+
     /** Lookups that reached the database through the cache so far (tests measure invalidation with it). */
     long cacheMisses() {
         return engine.cacheMisses();

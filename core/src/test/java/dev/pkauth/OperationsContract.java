@@ -34,7 +34,11 @@ abstract class OperationsContract {
 
     @AfterEach
     void close() {
-        store.close();
+        try {
+            StoreInvariants.check(store);
+        } finally {
+            store.close();
+        }
     }
 
     ApiKeyPrincipal principal(IssuedKey k) {

@@ -87,6 +87,7 @@ abstract class PersistentStoreContract extends ApiKeyStoreContract {
     @Test
     void aReadOnlyDatabaseVerifiesRefusesWritesAsReadOnlyAndLogsOneError() throws Exception {
         IssuedKey key = store.create("alice", null, List.of("keys:write"), null);
+        leftBroken = true;
         store.close();
 
         List<String> errors;
@@ -196,6 +197,7 @@ abstract class PersistentStoreContract extends ApiKeyStoreContract {
     @Test
     void aDatabaseThatCannotAnswerIsUnavailableNotAnInvalidKey() throws Exception {
         IssuedKey issued = store.create("alice", null, List.of(), null);
+        leftBroken = true;
         try (Connection c = rawConnection(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE " + table);
         }
@@ -205,6 +207,22 @@ abstract class PersistentStoreContract extends ApiKeyStoreContract {
                 .hasMessageNotContaining(issued.token().substring(40));
         assertThatThrownBy(() -> store.create("alice", null, List.of(), null)).isInstanceOf(StoreUnavailableException.class);
         assertThatThrownBy(() -> store.list("alice")).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void theInvariantCheckSeesACacheThatNoLongerAgreesWithTheTable() throws Exception {
+        IssuedKey issued = store.create("alice", null, List.of("read"), null);
+        assertThat(store.verify(issued.token()).isValid()).isTrue();
+        String id = issued.key().id();
+        try (Connection c = rawConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE " + table + " SET scopes = 'read write' WHERE id = '" + id + "'");
+        }
+        assertThat(store.cacheDisagreements()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith(id + ": cached [alice, [read]").doesNotContain(issued.token().substring(20));
+        try (Connection c = rawConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE " + table + " SET scopes = 'read' WHERE id = '" + id + "'");
+        }
+        assertThat(store.cacheDisagreements()).isEmpty();
     }
 
     static byte[] hmac(String pepper, String secret) throws Exception {

@@ -37,7 +37,11 @@ abstract class UsageLimitsContract {
 
     @AfterEach
     void close() {
-        store.close();
+        try {
+            StoreInvariants.check(store);
+        } finally {
+            store.close();
+        }
     }
 
     ApiKeyPrincipal principal(IssuedKey k) {

@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Key rows by id (prepared for verification by the store, as {@code E}), so a verification costs one HMAC instead of a database round trip.
@@ -199,6 +200,11 @@ public final class KeyCache<E> {
 
     private static int stripe(String id) {
         return (id.hashCode() & 0x7fffffff) % STRIPES;
+    }
+
+    /** Each id in memory now and what is held for it (a row, or empty: known absent); for consistency checks. */
+    public void forEachCached(BiConsumer<String, Optional<E>> action) {
+        cache.asMap().forEach((id, row) -> action.accept((String) id, row));
     }
 
     public void invalidateAll() {

@@ -13,6 +13,7 @@ import dev.pkauth.internal.store.InMemoryKeyRepository;
 import dev.pkauth.internal.store.KeyRepository;
 import dev.pkauth.internal.store.TouchWriter;
 import dev.pkauth.internal.token.TokenFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -145,6 +146,11 @@ public final class Engine implements AutoCloseable {
     /** The token format: the prefix new tokens get and the earlier ones still accepted. */
     public TokenFormat tokenFormat() {
         return verifier.format();
+    }
+
+    /** Where the verification cache disagrees with the table (see {@code KeyVerifier#cacheDisagreements}); for tests. */
+    public List<String> cacheDisagreements() {
+        return verifier.cacheDisagreements();
     }
 
     /** Lookups that reached the database through the cache so far. */

@@ -18,6 +18,9 @@ import dev.pkauth.internal.token.Tokens;
 import dev.pkauth.internal.token.TokenFormat;
 import dev.pkauth.internal.token.IdTags;
 import dev.pkauth.internal.store.TouchWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -384,6 +387,41 @@ final class KeyVerifier implements AutoCloseable {
      */
     void forget(String id) {
         if (peers != null) peers.invalidate(id);
+    }
+
+    /**
+     * Where what this verifier holds in memory disagrees with the table on anything that decides a
+     * verification (a row cached as absent that exists, a deleted row still cached, revocation,
+     * suspension, expiry, scopes, hash, owner, addresses, metadata, rate limit): empty when they
+     * agree. Credits and last use are left out, as they move without invalidation by design. For
+     * tests, after a sequence of changes made through this store.
+     */
+    List<String> cacheDisagreements() {
+        List<String> out = new ArrayList<>();
+        KeyCache<Entry> c = cache;
+        if (c == null) return out;
+        c.forEachCached((id, held) -> {
+            Optional<KeyRecord> table = repository.find(id);
+            if (held.isEmpty()) {
+                if (table.isPresent()) out.add(id + ": cached as absent, but in the table");
+                return;
+            }
+            if (table.isEmpty()) {
+                out.add(id + ": cached, but no longer in the table");
+                return;
+            }
+            KeyRecord mine = held.get().row();
+            KeyRecord row = table.get();
+            if (!mine.secretHash().equals(row.secretHash())) out.add(id + ": cached with another secret hash");
+            if (!verdict(mine).equals(verdict(row))) out.add(id + ": cached " + verdict(mine) + ", table " + verdict(row));
+        });
+        return out;
+    }
+
+    /** What of a row decides a verification, apart from the hash (compared, never shown). */
+    private static List<Object> verdict(KeyRecord r) {
+        return Arrays.asList(r.userId(), r.scopes(), r.expiresAt(), r.revokedAt(), r.ops().disabledAt(),
+                r.ops().allowedIps(), r.ops().metadata(), r.limits().rateLimit(), r.limits().refill());
     }
 
     /** Drops every cached row of this store (after a purge, whose rows can no longer verify). */
