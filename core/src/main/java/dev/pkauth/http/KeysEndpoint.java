@@ -1,5 +1,11 @@
 package dev.pkauth.http;
 
+import static dev.pkauth.http.KeysBodies.badRequest;
+import static dev.pkauth.http.KeysBodies.optional;
+import static dev.pkauth.http.KeysBodies.query;
+import static dev.pkauth.http.KeysBodies.strings;
+import static dev.pkauth.http.KeysBodies.whole;
+
 import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKey;
 import dev.pkauth.ApiKeyPrincipal;
@@ -14,9 +20,6 @@ import dev.pkauth.UsageLimits;
 import dev.pkauth.internal.text.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +37,18 @@ import java.util.Set;
  * the host's choosing behind pkauth's authentication, and only translate requests and answers.
  *
  * <p>The rules, here once: everyone with a key may list and show their own keys; creating,
- * changing and revoking need {@value #WRITE_SCOPE}; a key mints only keys weaker and shorter-lived
- * than itself, which die with it (the store's lineage rules); another user's key answers 404, as
- * an unknown one does. Every answer, errors included, is JSON with {@code Cache-Control: no-store}.
+ * changing, rotating and revoking need {@value #WRITE_SCOPE}; a key mints only keys weaker and
+ * shorter-lived than itself, which die with it (the store's lineage rules), and rotates only itself
+ * and the keys it minted; another user's key answers 404, as an unknown one does. Every answer,
+ * errors included, is JSON with {@code Cache-Control: no-store}.
+ *
+ * <p>The host's signed-in user ({@link SessionCaller}) may do the same with their own keys:
+ * reads as they are; every write only with an {@link OriginProof} that holds (else 403
+ * {@code {"error":"csrf"}}, and nothing changes), and creation and rotation only within the
+ * {@link SessionGrant} the host gives that user (no scope beyond it, no lifetime beyond its
+ * maximum, the grant's limits). A key minted on a session has no parent; the audit log records
+ * {@code user:<id>} as its actor. The list answer then also says what the user may grant
+ * ({@code "grant":{"scopes":[…],"max_expires_in_seconds":N}}), for the page.
  *
  * <table>
  *   <caption>Routes, relative to the mount path</caption>
@@ -46,6 +58,8 @@ import java.util.Set;
  *       <td>201 {@code {"token":…,"key":{…}}} with {@code Location}; the token is shown only here</td></tr>
  *   <tr><td>{@code GET /{id}}</td><td>200 the key</td></tr>
  *   <tr><td>{@code PATCH /{id} {"disabled":true|false}}</td><td>200 the key</td></tr>
+ *   <tr><td>{@code POST /{id}/rotate {"overlap_seconds":N}}</td>
+ *       <td>201 {@code {"token":…,"key":{…}}}: the successor; the old key works N more seconds (0: ends now)</td></tr>
  *   <tr><td>{@code DELETE /{id}}</td><td>204</td></tr>
  * </table>
  *
@@ -81,6 +95,9 @@ public final class KeysEndpoint {
     static final long MAX_EXPIRES_IN_SECONDS = 10L * 365 * 24 * 3600;
     private static final String EXPECTED_NEW = "{\"name\":\"…\",\"scopes\":[\"…\"],\"expires_in_seconds\":N,"
             + "\"rate_limit\":{\"requests\":N,\"window_seconds\":S},\"credits\":N,\"metadata\":{…},\"allowed_ips\":[\"CIDR\"]}";
+    private static final String EXPECTED_ROTATE = "{\"overlap_seconds\":N}";
+    /** The longest two tokens of one key may both work after a rotation. */
+    static final long MAX_OVERLAP_SECONDS = 30L * 24 * 3600;
     private static final String EXPECTED_CHANGE = "{\"disabled\":true|false}";
     private static final Set<String> NEW_FIELDS =
             Set.of("name", "scopes", "expires_in_seconds", "rate_limit", "credits", "metadata", "allowed_ips");
@@ -91,9 +108,7 @@ public final class KeysEndpoint {
     private final Clock clock;
     private final Answer missingKey;
     private final Answer needsWriteScope;
-    private final java.util.concurrent.Semaphore bodies = new java.util.concurrent.Semaphore(MAX_BODIES);
-    /** Bodies being read per user; an entry lives only while one is (so at most {@link #MAX_BODIES} entries). */
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> bodiesByUser = new java.util.concurrent.ConcurrentHashMap<>();
+    private final KeysBodies bodies;
 
     /**
      * @param store the key store
@@ -111,6 +126,7 @@ public final class KeysEndpoint {
         String path = Objects.requireNonNull(mountPath, "mountPath");
         this.mountPath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.bodies = new KeysBodies(clock, BODY_DEADLINE);
         this.missingKey = Answer.of(AuthFailure.missingCredentials(this.realm));
         this.needsWriteScope = Answer.of(AuthFailure.insufficientScope(this.realm, List.of(WRITE_SCOPE)));
     }
@@ -126,9 +142,28 @@ public final class KeysEndpoint {
      * @param transferEncoding the {@code Transfer-Encoding} header, or {@code null}
      * @param body the body, read by the endpoint at most {@value #MAX_BODY_BYTES} bytes past what it needs
      * @param caller the authenticated key, or {@code null} when the request carried none
+     * @param session the host's signed-in user when the request carried no key, or {@code null}
      */
     public record Request(String method, String path, @Nullable String query, @Nullable String contentType, long contentLength,
-            @Nullable String transferEncoding, InputStream body, @Nullable ApiKeyPrincipal caller) {}
+            @Nullable String transferEncoding, InputStream body, @Nullable ApiKeyPrincipal caller,
+            @Nullable SessionCaller session) {
+        /**
+         * A request authenticated by a key, or by nothing.
+         *
+         * @param method the HTTP method
+         * @param path the path below the mount path
+         * @param query the raw query string, or {@code null}
+         * @param contentType the {@code Content-Type} header, or {@code null}
+         * @param contentLength the declared length, or -1
+         * @param transferEncoding the {@code Transfer-Encoding} header, or {@code null}
+         * @param body the body
+         * @param caller the authenticated key, or {@code null}
+         */
+        public Request(String method, String path, @Nullable String query, @Nullable String contentType, long contentLength,
+                @Nullable String transferEncoding, InputStream body, @Nullable ApiKeyPrincipal caller) {
+            this(method, path, query, contentType, contentLength, transferEncoding, body, caller, null);
+        }
+    }
 
     /**
      * What to answer: the adapter sets the status, copies every header and writes the body (UTF-8).
@@ -213,7 +248,7 @@ public final class KeysEndpoint {
     public Answer handle(Request request) {
         BodyStream body = new BodyStream(request.body());
         Request tracked = new Request(request.method(), request.path(), request.query(), request.contentType(),
-                request.contentLength(), request.transferEncoding(), body, request.caller());
+                request.contentLength(), request.transferEncoding(), body, request.caller(), request.session());
         Answer answer = route(tracked);
         if (!body.ended && !answer.headers().containsKey("Connection")
                 && BearerAuthenticator.closeAfterRefusal(request.contentLength(), request.transferEncoding())) {
@@ -247,40 +282,62 @@ public final class KeysEndpoint {
     }
 
     private Answer route(Request request) {
-        ApiKeyPrincipal caller = request.caller();
-        if (caller == null) return missingKey;
+        ApiKeyPrincipal key = request.caller();
+        // A request that presented a key acts as that key, even from a signed-in browser.
+        SessionCaller session = key == null ? request.session() : null;
+        if (key == null && session == null) return missingKey;
+        String user = key != null ? key.userId() : Objects.requireNonNull(session).userId();
         String path = request.path() == null ? "" : request.path();
         String method = request.method().toUpperCase(Locale.ROOT);
         try {
             if (path.isEmpty() || path.equals("/")) {
                 return switch (method) {
-                    case "GET", "HEAD" -> list(caller, request.query());
-                    case "POST" -> writable(caller) ? create(caller, request) : needsWriteScope;
+                    case "GET", "HEAD" -> list(user, session, request.query());
+                    case "POST" -> orElse(refuseWrite(key, session), () -> create(key, session, user, request));
                     default -> Answer.methodNotAllowed("GET, HEAD, POST");
                 };
             }
-            String id = path.substring(1);
+            String rest = path.substring(1);
+            boolean rotate = rest.endsWith("/rotate");
+            String id = rotate ? rest.substring(0, rest.length() - "/rotate".length()) : rest;
             if (path.charAt(0) != '/' || id.isEmpty() || id.indexOf('/') >= 0) return notFound();
             // Someone else's key is indistinguishable from no key at all.
-            ApiKey key = store.find(id).filter(k -> k.userId().equals(caller.userId())).orElse(null);
+            ApiKey found = store.find(id).filter(k -> k.userId().equals(user)).orElse(null);
+            if (rotate) {
+                if (!method.equals("POST")) return Answer.methodNotAllowed("POST");
+                return orElse(refuseWrite(key, session), () -> found == null ? notFound() : rotate(key, session, found, request));
+            }
             return switch (method) {
-                case "GET", "HEAD" -> key == null ? notFound() : Answer.json(200, keyJson(key));
-                case "DELETE" -> !writable(caller) ? needsWriteScope : key == null ? notFound() : revoke(caller, id);
-                case "PATCH" -> !writable(caller) ? needsWriteScope : key == null ? notFound() : change(caller, id, request);
+                case "GET", "HEAD" -> found == null ? notFound() : Answer.json(200, keyJson(found));
+                case "DELETE" -> orElse(refuseWrite(key, session), () -> found == null ? notFound() : revoke(user, id));
+                case "PATCH" -> orElse(refuseWrite(key, session), () -> found == null ? notFound() : change(user, id, request));
                 default -> Answer.methodNotAllowed("GET, HEAD, PATCH, DELETE");
             };
-        } catch (BadRequest e) {
-            return e.answer;
+        } catch (KeysBodies.BadRequest e) {
+            KeysBodies.Refusal r = e.refusal;
+            Answer a = Answer.error(r.status(), r.error(), r.description());
+            return r.retry() ? a.with("Retry-After", "1") : a;
         } catch (StoreUnavailableException e) {
             return Answer.of(AuthFailure.storeFailure(e));
         }
     }
 
-    private static boolean writable(ApiKeyPrincipal caller) {
-        return caller.hasScope(WRITE_SCOPE);
+    private static KeysBodies.Body bodyOf(Request r) {
+        return new KeysBodies.Body(r.contentType(), r.contentLength(), r.transferEncoding(), r.body());
     }
 
-    private Answer list(ApiKeyPrincipal caller, @Nullable String query) {
+    private static Answer orElse(@Nullable Answer refusal, java.util.function.Supplier<Answer> action) {
+        return refusal != null ? refusal : action.get();
+    }
+
+    /** Why this caller may not change keys, or {@code null} when it may. */
+    private @Nullable Answer refuseWrite(@Nullable ApiKeyPrincipal key, @Nullable SessionCaller session) {
+        if (key != null) return key.hasScope(WRITE_SCOPE) ? null : needsWriteScope;
+        String refusal = Objects.requireNonNull(session).proof().refusal();
+        return refusal == null ? null : Answer.error(403, "csrf", refusal);
+    }
+
+    private Answer list(String user, @Nullable SessionCaller session, @Nullable String query) {
         Map<String, String> params = query(query);
         int limit = DEFAULT_PAGE_SIZE;
         String rawLimit = params.get("limit");
@@ -293,7 +350,7 @@ public final class KeysEndpoint {
         }
         KeyPage page;
         try {
-            page = store.list(caller.userId(), false, limit, params.get("after"));
+            page = store.list(user, false, limit, params.get("after"));
         } catch (IllegalArgumentException e) {
             throw badRequest(messageOf(e));
         }
@@ -302,11 +359,17 @@ public final class KeysEndpoint {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("keys", keys);
         out.put("next", page.next());
+        if (session != null) {
+            Map<String, Object> grant = new LinkedHashMap<>();
+            grant.put("scopes", List.copyOf(session.grant().scopes()));
+            grant.put("max_expires_in_seconds", session.grant().maxLifetime().toSeconds());
+            out.put("grant", grant);
+        }
         return Answer.json(200, out);
     }
 
-    private Answer create(ApiKeyPrincipal caller, Request request) {
-        Map<String, Object> body = object(request, EXPECTED_NEW);
+    private Answer create(@Nullable ApiKeyPrincipal key, @Nullable SessionCaller session, String user, Request request) {
+        Map<String, Object> body = bodies.object(bodyOf(request), user, EXPECTED_NEW);
         for (String field : body.keySet()) {
             if (!NEW_FIELDS.contains(field)) throw badRequest("unknown field \"" + field + "\"; expected " + EXPECTED_NEW);
         }
@@ -319,6 +382,20 @@ public final class KeysEndpoint {
                 throw badRequest("expires_in_seconds must be between 1 and " + MAX_EXPIRES_IN_SECONDS);
             }
             expiresAt = clock.instant().plusSeconds(seconds);
+        }
+        if (session != null) {
+            SessionGrant grant = session.grant();
+            if (scopes != null && !grant.scopes().containsAll(scopes)) {
+                return Answer.error(403, "insufficient_scope", "you may grant only these scopes: " + String.join(" ", grant.scopes()));
+            }
+            Instant longest = clock.instant().plus(grant.maxLifetime());
+            if (expiresAt == null) expiresAt = longest;
+            else if (expiresAt.isAfter(longest)) {
+                throw badRequest("expires_in_seconds may be at most " + grant.maxLifetime().toSeconds() + " here");
+            }
+            if (body.containsKey("rate_limit") || body.containsKey("credits")) {
+                return Answer.error(403, "insufficient_scope", "this service sets the limits of keys made here");
+            }
         }
         UsageLimits limits = null; // unset: the store gives a minted key its minter's limits
         @SuppressWarnings("unchecked")
@@ -357,7 +434,12 @@ public final class KeysEndpoint {
                     .expiresAt(expiresAt).limits(limits)
                     .metadata(metadata == null ? null : Json.write(metadata))
                     .allowedIps(ips == null ? null : IpAllowlist.parse(String.join(",", ips)));
-            issued = store.forKeyHolder(caller.userId()).create(caller, spec);
+            if (key != null) {
+                issued = store.forKeyHolder(user).create(key, spec);
+            } else {
+                UsageLimits granted = Objects.requireNonNull(session).grant().limits();
+                issued = store.forKeyHolder(user).create(user, granted == null ? spec : spec.limits(granted));
+            }
         } catch (SecurityException e) {
             return Answer.error(403, "insufficient_scope", messageOf(e));
         } catch (KeyLimitExceededException e) {
@@ -373,132 +455,49 @@ public final class KeysEndpoint {
         return Answer.json(201, out).with("Location", mountPath + "/" + issued.key().id());
     }
 
-    private Answer revoke(ApiKeyPrincipal caller, String id) {
-        store.forKeyHolder(caller.userId()).revoke(id);
+    /**
+     * A key rotates itself and the keys it minted, nothing stronger (a successor's token is the old
+     * key's power); a session rotates its user's keys within what it may grant.
+     */
+    private Answer rotate(@Nullable ApiKeyPrincipal key, @Nullable SessionCaller session, ApiKey old, Request request) {
+        Map<String, Object> body = bodies.object(bodyOf(request), old.userId(), EXPECTED_ROTATE);
+        for (String field : body.keySet()) {
+            if (!field.equals("overlap_seconds")) throw badRequest("unknown field \"" + field + "\"; expected " + EXPECTED_ROTATE);
+        }
+        Long overlap = whole(body, "overlap_seconds");
+        if (overlap != null && (overlap < 0 || overlap > MAX_OVERLAP_SECONDS)) {
+            throw badRequest("overlap_seconds must be between 0 and " + MAX_OVERLAP_SECONDS);
+        }
+        if (key != null && !old.id().equals(key.keyId()) && !key.keyId().equals(old.createdBy())) {
+            return Answer.error(403, "insufficient_scope", "a key may rotate only itself and the keys it minted");
+        }
+        if (session != null && !session.grant().scopes().containsAll(old.scopes())) {
+            return Answer.error(403, "insufficient_scope", "this key holds scopes you may not grant; ask an administrator to rotate it");
+        }
+        if (old.revokedAt() != null) return Answer.error(409, "conflict", "a revoked key cannot be rotated");
+        IssuedKey issued = store.forKeyHolder(old.userId()).rotate(old.id(), Duration.ofSeconds(overlap == null ? 0 : overlap))
+                .orElse(null);
+        if (issued == null) return notFound();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", issued.token());
+        out.put("key", keyJson(issued.key()));
+        return Answer.json(201, out).with("Location", mountPath + "/" + issued.key().id());
+    }
+
+    private Answer revoke(String user, String id) {
+        store.forKeyHolder(user).revoke(id);
         return new Answer(204, Map.of("Cache-Control", "no-store"), "");
     }
 
-    private Answer change(ApiKeyPrincipal caller, String id, Request request) {
-        Map<String, Object> body = object(request, EXPECTED_CHANGE);
+    private Answer change(String user, String id, Request request) {
+        Map<String, Object> body = bodies.object(bodyOf(request), user, EXPECTED_CHANGE);
         if (body.size() != 1 || !(body.get("disabled") instanceof Boolean disabled)) {
             throw badRequest("expected " + EXPECTED_CHANGE);
         }
-        ApiKeyStore acting = store.forKeyHolder(caller.userId());
+        ApiKeyStore acting = store.forKeyHolder(user);
         if (disabled) acting.disable(id);
         else acting.enable(id);
         return acting.find(id).map(k -> Answer.json(200, keyJson(k))).orElseGet(KeysEndpoint::notFound);
-    }
-
-    // --- request bodies --------------------------------------------------------------------------
-
-    /** The body as a JSON object ({@code {}} when empty), or a 400/413/415. */
-    private Map<String, Object> object(Request request, String expected) {
-        String text = read(request);
-        if (text.isBlank()) return Map.of();
-        String type = request.contentType() == null ? "" : request.contentType().toLowerCase(Locale.ROOT);
-        if (!type.equals("application/json") && !type.startsWith("application/json;")) {
-            throw new BadRequest(Answer.error(415, "unsupported_media_type",
-                    "the body must be JSON (Content-Type: application/json); expected " + expected));
-        }
-        Object value;
-        try {
-            value = Json.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw badRequest("the body is not valid JSON (" + e.getMessage() + "); expected " + expected);
-        }
-        if (value == null) throw badRequest("the body is null; expected " + expected);
-        if (!(value instanceof Map)) throw badRequest("the body must be a JSON object; expected " + expected);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> object = (Map<String, Object>) value;
-        return object;
-    }
-
-    private String read(Request request) {
-        if (request.contentLength() > MAX_BODY_BYTES) throw tooLarge();
-        if (request.contentLength() == 0
-                || (request.contentLength() < 0 && request.transferEncoding() == null)) return "";
-        String user = Objects.requireNonNull(request.caller(), "caller").userId();
-        if (!bodies.tryAcquire()) {
-            throw new BadRequest(Answer.error(503, "temporarily_unavailable",
-                    "too many request bodies are being received; try again shortly").with("Retry-After", "1"));
-        }
-        try {
-            if (bodiesByUser.merge(user, 1, Integer::sum) > MAX_BODIES_PER_USER) {
-                throw new BadRequest(Answer.error(429, "too_many_requests", "this user is already sending "
-                        + MAX_BODIES_PER_USER + " request bodies; send one at a time").with("Retry-After", "1"));
-            }
-            return readBefore(request.body(), request.contentLength(), clock.millis() + BODY_DEADLINE.toMillis());
-        } finally {
-            bodiesByUser.computeIfPresent(user, (u, n) -> n == 1 ? null : n - 1);
-            bodies.release();
-        }
-    }
-
-    /** The body through {@link BoundedBody}: 413 over {@value #MAX_BODY_BYTES} bytes, 408 after {@link #BODY_DEADLINE}. */
-    private String readBefore(InputStream in, long declared, long deadline) {
-        try {
-            return new String(BoundedBody.read(in, declared, MAX_BODY_BYTES, deadline, clock), StandardCharsets.UTF_8);
-        } catch (BoundedBody.Refused r) {
-            throw switch (r.refusal) {
-                case TOO_LARGE -> tooLarge();
-                case TOO_SLOW -> new BadRequest(Answer.error(408, "request_timeout", "the request body took longer than "
-                        + BODY_DEADLINE.toSeconds() + " seconds to arrive"));
-                case UNREADABLE -> badRequest("the body could not be read");
-            };
-        }
-    }
-
-    /** 413; the rest of the body stays unread, so {@link #handle} closes the connection. */
-    private static BadRequest tooLarge() {
-        return new BadRequest(Answer.error(413, "invalid_request", "the request body is larger than " + MAX_BODY_BYTES + " bytes"));
-    }
-
-    private static <T> @Nullable T optional(Map<String, Object> body, String field, Class<T> type) {
-        Object value = body.get(field);
-        if (value == null) return null;
-        if (!type.isInstance(value)) throw badRequest("field \"" + field + "\" has the wrong type");
-        return type.cast(value);
-    }
-
-    private static @Nullable Long whole(Map<String, Object> body, String field) {
-        BigDecimal n = optional(body, field, BigDecimal.class);
-        if (n == null) return null;
-        try {
-            return n.longValueExact();
-        } catch (ArithmeticException e) {
-            throw badRequest("field \"" + field + "\" must be a whole number");
-        }
-    }
-
-    private static @Nullable List<String> strings(Map<String, Object> body, String field) {
-        List<?> items = optional(body, field, List.class);
-        if (items == null) return null;
-        List<String> out = new ArrayList<>(items.size());
-        for (Object item : items) {
-            if (!(item instanceof String s)) throw badRequest("field \"" + field + "\" must be a list of strings");
-            out.add(s);
-        }
-        return out;
-    }
-
-    private static Map<String, String> query(@Nullable String query) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (query == null || query.isEmpty()) return params;
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            params.putIfAbsent(name, value);
-        }
-        return params;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw badRequest("the query string is not valid");
-        }
     }
 
     // --- answers ---------------------------------------------------------------------------------
@@ -525,6 +524,7 @@ public final class KeysEndpoint {
         m.put("rate_limit", rate);
         m.put("credits", l.credits());
         m.put("disabled", k.disabledAt() != null);
+        m.put("status", k.statusAt(Instant.now()).name().toLowerCase(Locale.ROOT));
         m.put("last_used_ip", k.lastUsedIp());
         m.put("allowed_ips", k.allowedIps() == null ? null : List.of(k.allowedIps().toString().split(",")));
         m.put("metadata", k.metadata() == null ? null : new Json.Raw(k.metadata()));
@@ -541,18 +541,4 @@ public final class KeysEndpoint {
         return Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
     }
 
-    private static BadRequest badRequest(String description) {
-        return new BadRequest(Answer.error(400, "invalid_request", description));
-    }
-
-    /** Unwinds to {@link #handle} with the answer to give. */
-    private static final class BadRequest extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final transient Answer answer;
-
-        BadRequest(Answer answer) {
-            super(null, null, false, false);
-            this.answer = answer;
-        }
-    }
 }
