@@ -6,7 +6,10 @@ import dev.pkauth.Settings;
 import dev.pkauth.jaxrs.ApiKeyAuthFilter;
 import dev.pkauth.jaxrs.StoreUnavailableMapper;
 import dev.pkauth.servlet.ApiKeyFilter;
+import dev.pkauth.servlet.KeysConsole;
 import dev.pkauth.servlet.KeysServlet;
+import dev.pkauth.http.SessionGrant;
+import dev.pkauth.http.SessionPolicy;
 import dev.pkauth.servlet.LeakServlet;
 import dev.pkauth.http.LeakEndpoint;
 import jakarta.servlet.DispatcherType;
@@ -43,6 +46,8 @@ public final class ExampleApp {
     static final String DEFAULT_JDBC_URL = "jdbc:sqlite:pkauth-example.db";
     static final String DEMO_USER = "demo";
     static final List<String> DEMO_SCOPES = List.of("docs:read", "keys:write");
+    /** What a signed-in user may put on keys made in the page: the example's policy (a host's would ask its roles). */
+    static final SessionPolicy SESSION_POLICY = user -> SessionGrant.of(List.of("docs:read", "docs:write"));
     private static final Logger log = LoggerFactory.getLogger(ExampleApp.class);
 
     /** Bytes per second; a phone on a bad network sends far more. */
@@ -50,7 +55,7 @@ public final class ExampleApp {
     private final ApiKeyStore store;
     private final Server server;
 
-    ExampleApp(ApiKeyStore store, String host, int port, String realm, Settings settings) {
+    ExampleApp(ApiKeyStore store, String host, int port, String realm, Settings settings, SignIn users) {
         this.store = store;
         this.server = new Server();
         HttpConfiguration http = new HttpConfiguration();
@@ -65,10 +70,19 @@ public final class ExampleApp {
         server.addConnector(connector);
 
         EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
-        ServletContextHandler root = new ServletContextHandler();
+        ServletContextHandler root = new ServletContextHandler(ServletContextHandler.SESSIONS);
         root.setContextPath("/");
+        // The sign-in's session cookie: out of scripts' reach, and not sent on other sites' POSTs
+        // (pkauth's endpoint checks the origin and a token anyway; this is the browser's part).
+        root.getSessionHandler().setHttpOnly(true);
+        root.getSessionHandler().setSameSite(org.eclipse.jetty.http.HttpCookie.SameSite.LAX);
         root.setAttribute(ApiKeyFilter.STORE_ATTRIBUTE, store);
         root.addFilter(RequestLogFilter.class, "/*", requests);
+        // The application's own sign-in (a form and a session), which the keys page trusts.
+        root.addFilter(new FilterHolder(new SignedInFilter()), "/*", requests);
+        ServletHolder signIn = new ServletHolder(new SignInServlet(users));
+        root.addServlet(signIn, "/login");
+        root.addServlet(signIn, "/logout");
         // Servlet filter, configured in code.
         root.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm(realm).build()), "/servlet/*", requests);
         root.addServlet(new ServletHolder(new HealthServlet()), "/health");
@@ -81,9 +95,12 @@ public final class ExampleApp {
         ServletHolder jersey = new ServletHolder(new ServletContainer(api));
         jersey.setInitOrder(1);
         root.addServlet(jersey, "/api/*");
-        // Self-service keys: the library's endpoint, behind the Servlet filter, at a path of our choosing.
-        root.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm(realm).build()), "/api/keys/*", requests);
-        root.addServlet(new ServletHolder(new KeysServlet(store, realm, "/api/keys")), "/api/keys/*");
+        // Self-service keys: the library's endpoint at a path of our choosing, for a key with keys:write
+        // or the signed-in user (so requests without a key pass the filter; the endpoint asks for one
+        // or a session), and the page that calls it.
+        root.addFilter(new FilterHolder(ApiKeyFilter.builder(store).realm(realm).anonymous(true).build()), "/api/keys/*", requests);
+        root.addServlet(new ServletHolder(new KeysServlet(store, realm, "/api/keys", SESSION_POLICY)), "/api/keys/*");
+        root.addServlet(new ServletHolder(new KeysConsole("/account/keys", "/api/keys")), "/account/keys/*");
         // When a key leaks: GitHub's and GitLab's reports, and the validity probe for scanners.
         // Outside the filters: reports are signed, and the probe checks its token without using it.
         LeakServlet leaks = new LeakServlet(LeakEndpoint.builder(store).settings(settings).realm(realm)
@@ -138,6 +155,7 @@ public final class ExampleApp {
               HOST                  address to listen on (default 127.0.0.1)
               PKAUTH_JDBC_URL       jdbc:sqlite:… or jdbc:postgresql://… (default %s)
               PKAUTH_PEPPER         the HMAC pepper; PKAUTH_REQUIRE_PEPPER=true refuses to start without one
+              PKAUTH_DEMO_PASSWORD  the password of user "demo" at /login (default: a new random one, printed)
               PKAUTH_LOG_LEVEL      pkauth's log level (INFO); PKAUTH_ROOT_LOG_LEVEL the root's
               … and the other PKAUTH_* settings of the README.
 
@@ -160,13 +178,17 @@ public final class ExampleApp {
         ApiKeyStore store = null;
         ExampleApp app = null;
         IssuedKey demo;
+        String given = System.getenv("PKAUTH_DEMO_PASSWORD");
+        String password = given == null || given.isBlank() ? SignIn.newPassword() : given;
         try {
             int port = parsePort(System.getenv("PORT"));
             String realm = dev.pkauth.http.Deployment.realm(null, settings);
             store = ApiKeyStore.builder().settings(settings).build();
             // Before serving: a database that cannot take writes stops the start, not the first request.
             demo = mintDemoKey(store);
-            app = new ExampleApp(store, host, port, realm, settings);
+            SignIn users = new SignIn();
+            users.add(DEMO_USER, password);
+            app = new ExampleApp(store, host, port, realm, settings, users);
             app.start();
         } catch (Exception e) {
             System.err.println("pkauth-example: cannot start: " + StartupProblem.describe(e, host, System.getenv("PORT")));
@@ -180,6 +202,15 @@ public final class ExampleApp {
         Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "pkauth-example-shutdown"));
         String base = "http://" + host + ":" + app.port();
         printDemoKey(demo, base, jdbcUrl, System.out);
+        if (given == null || given.isBlank()) {
+            System.out.println("Sign in as \"demo\" at " + base + "/login to manage keys in the browser (" + base
+                    + "/account/keys). The password is made for this run (set PKAUTH_DEMO_PASSWORD to choose it):");
+            System.out.println();
+            System.out.println("  PKAUTH_DEMO_PASSWORD=" + password);
+            System.out.println();
+        } else {
+            System.out.println("Sign in as \"demo\" with PKAUTH_DEMO_PASSWORD at " + base + "/login; your keys are at " + base + "/account/keys");
+        }
         System.out.println("Listening on " + base);
         System.out.flush();
         try {
