@@ -85,6 +85,15 @@ class ConsoleBrowserIT {
                 .filter(r -> r.getText().contains(name)).findFirst().orElse(null));
     }
 
+    /** axe-core's automated accessibility rules on what the page shows now: no serious or critical violation. */
+    void accessible(String what) {
+        com.deque.html.axecore.results.Results results = new com.deque.html.axecore.selenium.AxeBuilder().analyze(browser);
+        assertThat(results.getViolations()).as("axe-core violations on " + what)
+                .filteredOn(v -> "serious".equals(v.getImpact()) || "critical".equals(v.getImpact()))
+                .extracting(v -> v.getId() + ": " + v.getHelp()).isEmpty();
+        assertThat(results.getPasses()).as("axe-core ran its rules on " + what).isNotEmpty();
+    }
+
     void noConsoleErrors(String step) {
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
@@ -122,15 +131,18 @@ class ConsoleBrowserIT {
         // The demo key (minted at start for user demo) is listed; bob's is not.
         rowOf("demo key");
         assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain(othersPrefix, "bob's key");
+        accessible("the list");
         noConsoleErrors("sign-in and list");
 
         // Create a key with one scope; the token is shown once.
         button("Create key").click();
+        accessible("the create dialog");
         browser.findElement(By.id("pkauth-name")).sendKeys("laptop");
         browser.findElement(By.cssSelector("#pkauth-scopes input[value='docs:read']")).click();
         button("Create").click();
         WebElement tokenBox = await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-pkauth-token]")));
         String token = tokenBox.getText();
+        accessible("the shown-once token");
         assertThat(token).matches("pk\\.key_[A-Za-z0-9_-]{32}\\.[A-Za-z0-9_-]{43}");
         button("Copy").click();
         await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("pkauth-copied"), "opied"));
