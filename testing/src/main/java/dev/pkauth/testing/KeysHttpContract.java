@@ -171,6 +171,34 @@ public abstract class KeysHttpContract {
         return s;
     }
 
+    /** For a failure's message: whether each slow upload was answered already (it should still be waiting). */
+    private static String whatTheSlowUploadsGot(List<java.net.Socket> slow) {
+        StringBuilder b = new StringBuilder("slow uploads:");
+        for (java.net.Socket s : slow) {
+            try {
+                s.setSoTimeout(200);
+                byte[] got = s.getInputStream().readNBytes(s.getInputStream().available());
+                b.append(got.length == 0 ? " [no answer yet]" : " [" + new String(got, java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .lines().findFirst().orElse("") + "]");
+            } catch (java.io.IOException e) {
+                b.append(" [").append(e).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    /** For a failure's message: the stacks of this JVM's threads that are inside pkauth (the deployment runs here). */
+    private static String pkauthThreads() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (java.util.Arrays.stream(stack).noneMatch(f -> f.getClassName().startsWith("dev.pkauth.")
+                    && !f.getClassName().startsWith("dev.pkauth.testing."))) return;
+            b.append(t.getName()).append(" ").append(t.getState()).append('\n');
+            for (int i = 0; i < Math.min(stack.length, 25); i++) b.append("    at ").append(stack[i]).append('\n');
+        });
+        return b.toString();
+    }
+
     private static RawHttp.Response finish(java.net.Socket s, String body) throws java.io.IOException {
         s.getOutputStream().write(body.substring(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         s.getOutputStream().flush();
@@ -193,10 +221,14 @@ public abstract class KeysHttpContract {
             // Until both slow bodies are being read, a third body is read too: probe with one that is
             // not JSON (400, nothing made, so no cap is reached however long the wait); then it is
             // refused unread (429).
-            Await.until("two bodies of one user in flight", java.time.Duration.ofSeconds(30), () -> {
-                third[0] = RawHttp.request(base, "POST", "/keys", "{", bearer(slowpoke));
-                return third[0].status() != 400;
-            });
+            try {
+                Await.until("two bodies of one user in flight", java.time.Duration.ofSeconds(30), () -> {
+                    third[0] = RawHttp.request(base, "POST", "/keys", "{", bearer(slowpoke));
+                    return third[0].status() != 400;
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; " + whatTheSlowUploadsGot(slow) + "; server threads:\n" + pkauthThreads(), e);
+            }
             assertJson(third[0], 429, "too_many_requests");
             assertThat(third[0].header("Retry-After")).isEqualTo("1");
 
