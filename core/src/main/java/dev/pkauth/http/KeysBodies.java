@@ -96,6 +96,13 @@ final class KeysBodies {
         return new BadRequest(new Refusal(413, "invalid_request", "the request body is larger than " + MAX_BODY_BYTES + " bytes"));
     }
 
+    /** 400 naming the first field of {@code body} that is not one of {@code allowed}. */
+    static void onlyFields(Map<String, Object> body, java.util.Set<String> allowed, String expected) {
+        for (String field : body.keySet()) {
+            if (!allowed.contains(field)) throw badRequest("unknown field \"" + field + "\"; expected " + expected);
+        }
+    }
+
     static <T> @Nullable T optional(Map<String, Object> body, String field, Class<T> type) {
         Object value = body.get(field);
         if (value == null) return null;

@@ -1,6 +1,7 @@
 package dev.pkauth.http;
 
 import static dev.pkauth.http.KeysBodies.badRequest;
+import static dev.pkauth.http.KeysBodies.onlyFields;
 import static dev.pkauth.http.KeysBodies.optional;
 import static dev.pkauth.http.KeysBodies.query;
 import static dev.pkauth.http.KeysBodies.strings;
@@ -370,9 +371,7 @@ public final class KeysEndpoint {
 
     private Answer create(@Nullable ApiKeyPrincipal key, @Nullable SessionCaller session, String user, Request request) {
         Map<String, Object> body = bodies.object(bodyOf(request), user, EXPECTED_NEW);
-        for (String field : body.keySet()) {
-            if (!NEW_FIELDS.contains(field)) throw badRequest("unknown field \"" + field + "\"; expected " + EXPECTED_NEW);
-        }
+        onlyFields(body, NEW_FIELDS, EXPECTED_NEW);
         String name = optional(body, "name", String.class);
         List<String> scopes = strings(body, "scopes");
         Instant expiresAt = null;
@@ -449,10 +448,7 @@ public final class KeysEndpoint {
         } catch (IllegalArgumentException e) {
             throw badRequest(messageOf(e));
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", issued.token());
-        out.put("key", keyJson(issued.key()));
-        return Answer.json(201, out).with("Location", mountPath + "/" + issued.key().id());
+        return minted(issued);
     }
 
     /**
@@ -461,9 +457,7 @@ public final class KeysEndpoint {
      */
     private Answer rotate(@Nullable ApiKeyPrincipal key, @Nullable SessionCaller session, ApiKey old, Request request) {
         Map<String, Object> body = bodies.object(bodyOf(request), old.userId(), EXPECTED_ROTATE);
-        for (String field : body.keySet()) {
-            if (!field.equals("overlap_seconds")) throw badRequest("unknown field \"" + field + "\"; expected " + EXPECTED_ROTATE);
-        }
+        onlyFields(body, Set.of("overlap_seconds"), EXPECTED_ROTATE);
         Long overlap = whole(body, "overlap_seconds");
         if (overlap != null && (overlap < 0 || overlap > MAX_OVERLAP_SECONDS)) {
             throw badRequest("overlap_seconds must be between 0 and " + MAX_OVERLAP_SECONDS);
@@ -478,6 +472,11 @@ public final class KeysEndpoint {
         IssuedKey issued = store.forKeyHolder(old.userId()).rotate(old.id(), Duration.ofSeconds(overlap == null ? 0 : overlap))
                 .orElse(null);
         if (issued == null) return notFound();
+        return minted(issued);
+    }
+
+    /** 201 with the token (shown only here) and the key, at its {@code Location}: a mint and a rotation alike. */
+    private Answer minted(IssuedKey issued) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("token", issued.token());
         out.put("key", keyJson(issued.key()));

@@ -106,13 +106,11 @@ public record OriginProof(@Nullable String origin, @Nullable String fetchSite, S
      * @return fixed text for the client, or {@code null}
      */
     public @Nullable String refusal() {
-        if (fetchSite != null) {
-            if (!fetchSite.equalsIgnoreCase("same-origin")) return "the request did not come from this site's own page";
-        } else if (origin != null && !origin.equalsIgnoreCase(ownOrigin)) {
-            return "the request did not come from this site's own page";
-        }
-        // Neither header: not a browser request a page on another site could have made (browsers
-        // send Origin on every cross-origin write), so the token alone decides.
+        // Without either header it is not a request a page on another site could have made
+        // (browsers send Origin on every cross-origin write), so the token alone decides.
+        boolean sameOrigin = fetchSite != null ? fetchSite.equalsIgnoreCase("same-origin")
+                : origin == null || origin.equalsIgnoreCase(ownOrigin);
+        if (!sameOrigin) return "the request did not come from this site's own page";
         if (!tokenValid) return "the request lacks this session's " + TOKEN_HEADER + " token; reload the page";
         return null;
     }

@@ -13,9 +13,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * HMAC-SHA256 of a key's secret under the current pepper and any previous ones.
  *
- * <p>Each thread keeps its own HMAC per pepper and its own buffers (a
- * {@code Mac.getInstance} costs far more than the HMAC itself), and checks secrets with
- * {@link Sha256Hmac}, so checking a secret allocates nothing. Comparisons are constant-time over the raw 32 bytes.
+ * <p>Each thread sets up its own {@link Sha256Hmac} per pepper and its own buffers once (a
+ * {@code MessageDigest.getInstance} or {@code Mac.getInstance} costs far more than the HMAC
+ * itself), so checking a secret allocates nothing. Comparisons are constant-time over the raw 32 bytes.
  */
 public final class SecretHasher {
     private static final HexFormat HEX = HexFormat.of();
@@ -33,20 +33,17 @@ public final class SecretHasher {
     private final ThreadLocal<Scratch> scratch;
 
     /**
-     * Per-thread state: one Mac per pepper (for hashing new keys), one allocation-free HMAC per
-     * pepper (for checking secrets on every request), the secret's bytes, the HMAC output.
+     * Per-thread state: one allocation-free HMAC per pepper (set up once, used for hashing new
+     * keys and for checking secrets on every request), the secret's bytes, the HMAC output.
      */
     private static final class Scratch {
-        final Mac[] macs;
         final Sha256Hmac[] hmacs;
         final byte[] input = new byte[Tokens.SECRET_CHARS];
         final byte[] output = new byte[HASH_BYTES];
 
         Scratch(List<SecretKeySpec> keys) {
-            macs = new Mac[keys.size()];
             hmacs = new Sha256Hmac[keys.size()];
-            for (int i = 0; i < macs.length; i++) {
-                macs[i] = newMac(keys.get(i));
+            for (int i = 0; i < hmacs.length; i++) {
                 byte[] key = keys.get(i).getEncoded(); // a copy, wiped once the pads are derived
                 hmacs[i] = new Sha256Hmac(key);
                 java.util.Arrays.fill(key, (byte) 0);
@@ -59,14 +56,15 @@ public final class SecretHasher {
         if (peppers.isEmpty()) throw new IllegalArgumentException("at least one pepper is required");
         this.keys = peppers.stream().map(p -> new SecretKeySpec(p.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).toList();
         this.fingerprints = keys.stream().map(SecretHasher::fingerprint).toList();
-        new Scratch(keys); // fail now, not on the first request, if the platform lacks HmacSHA256
+        new Scratch(keys); // fail now, not on the first request, if the platform lacks SHA-256
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(keys));
     }
 
     /** Lowercase hex HMAC-SHA256 of {@code secret} under the current pepper. */
     public String hash(String secret) {
         Scratch s = scratch.get();
-        return HEX.formatHex(s.macs[0].doFinal(secret.getBytes(StandardCharsets.US_ASCII)));
+        s.hmacs[0].compute(secret.getBytes(StandardCharsets.US_ASCII), s.output);
+        return HEX.formatHex(s.output);
     }
 
     /**

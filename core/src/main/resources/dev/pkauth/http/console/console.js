@@ -170,7 +170,6 @@ function openCreate() {
   const date = $('pkauth-expires-date');
   date.min = new Date(Date.now() + DAY * 1000).toISOString().slice(0, 10);
   date.max = new Date(Date.now() + max * 1000).toISOString().slice(0, 10);
-  syncDate();
   $('pkauth-create-form').reset();
   syncDate();
   showError('pkauth-create-error', null);
@@ -194,21 +193,31 @@ function expiresInSeconds() {
   return Math.min(seconds, grant.max_expires_in_seconds);
 }
 
-async function create(event) {
-  event.preventDefault();
-  try {
-    const body = { name: $('pkauth-name').value.trim(), expires_in_seconds: expiresInSeconds(),
-      scopes: [...document.querySelectorAll('#pkauth-scopes input:checked')].map((b) => b.value) };
-    const ips = $('pkauth-ips').value.split(',').map((s) => s.trim()).filter(Boolean);
-    if (ips.length) body.allowed_ips = ips;
-    const created = await call('POST', '', body);
-    $('pkauth-create-dialog').close();
-    showToken(created.token);
-    await load(false);
-  } catch (error) {
-    showError('pkauth-create-error', error);
-  }
+/**
+ * The submit handler of dialog `name` (create, rotate, revoke): run `action`, close the dialog,
+ * show the token when the answer carries one, reload the list; an error stays in the dialog.
+ */
+function submitting(name, action) {
+  return async (event) => {
+    event.preventDefault();
+    try {
+      const answer = await action();
+      $(`pkauth-${name}-dialog`).close();
+      if (answer && answer.token) showToken(answer.token);
+      await load(false);
+    } catch (error) {
+      showError(`pkauth-${name}-error`, error);
+    }
+  };
 }
+
+const create = submitting('create', () => {
+  const body = { name: $('pkauth-name').value.trim(), expires_in_seconds: expiresInSeconds(),
+    scopes: [...document.querySelectorAll('#pkauth-scopes input:checked')].map((b) => b.value) };
+  const ips = $('pkauth-ips').value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (ips.length) body.allowed_ips = ips;
+  return call('POST', '', body);
+});
 
 // --- the token, shown once ------------------------------------------------------------------------
 
@@ -240,53 +249,27 @@ async function copy() {
 
 let target = null;
 
-function openRotate(key) {
+/** Opens dialog `name` (rotate, revoke) for `key`, naming it as `label`. */
+function openFor(name, key, label) {
   target = key;
-  $('pkauth-rotate-name').textContent = key.name || key.prefix;
-  showError('pkauth-rotate-error', null);
-  $('pkauth-rotate-dialog').showModal();
+  $(`pkauth-${name}-name`).textContent = label;
+  showError(`pkauth-${name}-error`, null);
+  $(`pkauth-${name}-dialog`).showModal();
 }
 
-async function rotate(event) {
-  event.preventDefault();
-  try {
-    const rotated = await call('POST', `/${target.id}/rotate`, { overlap_seconds: Number($('pkauth-overlap').value) });
-    $('pkauth-rotate-dialog').close();
-    showToken(rotated.token);
-    await load(false);
-  } catch (error) {
-    showError('pkauth-rotate-error', error);
-  }
-}
-
-function openRevoke(key) {
-  target = key;
-  $('pkauth-revoke-name').textContent = `${key.name || 'Unnamed key'} (${key.prefix}…)`;
-  showError('pkauth-revoke-error', null);
-  $('pkauth-revoke-dialog').showModal();
-}
-
-async function revoke(event) {
-  event.preventDefault();
-  try {
-    await call('DELETE', `/${target.id}`);
-    $('pkauth-revoke-dialog').close();
-    await load(false);
-  } catch (error) {
-    showError('pkauth-revoke-error', error);
-  }
-}
+const openRotate = (key) => openFor('rotate', key, key.name || key.prefix);
+const openRevoke = (key) => openFor('revoke', key, `${key.name || 'Unnamed key'} (${key.prefix}…)`);
+const rotate = submitting('rotate', () => call('POST', `/${target.id}/rotate`, { overlap_seconds: Number($('pkauth-overlap').value) }));
+const revoke = submitting('revoke', () => call('DELETE', `/${target.id}`));
 
 $('pkauth-create').addEventListener('click', openCreate);
-$('pkauth-create-form').addEventListener('submit', create);
-$('pkauth-create-cancel').addEventListener('click', () => $('pkauth-create-dialog').close());
+for (const [name, submit] of [['create', create], ['rotate', rotate], ['revoke', revoke]]) {
+  $(`pkauth-${name}-form`).addEventListener('submit', submit);
+  $(`pkauth-${name}-cancel`).addEventListener('click', () => $(`pkauth-${name}-dialog`).close());
+}
 $('pkauth-expires').addEventListener('change', syncDate);
 $('pkauth-copy').addEventListener('click', copy);
 $('pkauth-token-done').addEventListener('click', () => $('pkauth-token-dialog').close());
 $('pkauth-token-dialog').addEventListener('close', forgetToken);
-$('pkauth-rotate-form').addEventListener('submit', rotate);
-$('pkauth-rotate-cancel').addEventListener('click', () => $('pkauth-rotate-dialog').close());
-$('pkauth-revoke-form').addEventListener('submit', revoke);
-$('pkauth-revoke-cancel').addEventListener('click', () => $('pkauth-revoke-dialog').close());
 $('pkauth-more').addEventListener('click', () => load(true));
 load(false);
