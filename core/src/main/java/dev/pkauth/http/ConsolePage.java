@@ -57,10 +57,24 @@ public final class ConsolePage {
      * @return what to answer
      */
     public KeysEndpoint.Answer handle(String method, String path, String userId, String csrfHeader, String csrfToken) {
+        return handle(method, path, userId, Map.of(csrfHeader, csrfToken));
+    }
+
+    /**
+     * Answers one request to the page or its assets, with every header the page must send on its
+     * writes (pkauth's session token; on Spring also Spring Security's CSRF token).
+     *
+     * @param method the HTTP method
+     * @param path the path below the mount path ({@code ""} or {@code "/"} for the page)
+     * @param userId the signed-in user, shown on the page
+     * @param csrf header name → value, each sent by the page on every write
+     * @return what to answer
+     */
+    public KeysEndpoint.Answer handle(String method, String path, String userId, Map<String, String> csrf) {
         String m = method.toUpperCase(Locale.ROOT);
         if (!m.equals("GET") && !m.equals("HEAD")) return KeysEndpoint.Answer.methodNotAllowed("GET, HEAD");
         String p = path == null ? "" : path;
-        if (p.isEmpty() || p.equals("/")) return page(userId, csrfHeader, csrfToken);
+        if (p.isEmpty() || p.equals("/")) return page(userId, csrf);
         Asset asset = ASSETS.get(p);
         if (asset == null) return KeysEndpoint.Answer.error(404, "not_found", "no such page");
         Map<String, String> h = securityHeaders();
@@ -69,12 +83,14 @@ public final class ConsolePage {
         return new KeysEndpoint.Answer(200, h, asset.body());
     }
 
-    private KeysEndpoint.Answer page(String userId, String csrfHeader, String csrfToken) {
+    private KeysEndpoint.Answer page(String userId, Map<String, String> csrf) {
+        StringBuilder proofs = new StringBuilder();
+        new java.util.TreeMap<>(csrf).forEach((header, token) -> proofs.append("<meta name=\"pkauth-csrf\" data-header=\"")
+                .append(html(header)).append("\" content=\"").append(html(token)).append("\">\n"));
         String html = TEMPLATE
                 .replace("{{base}}", html(consolePath))
                 .replace("{{api}}", html(apiPath))
-                .replace("{{csrf-header}}", html(csrfHeader))
-                .replace("{{csrf-token}}", html(csrfToken))
+                .replace("{{csrf}}", proofs)
                 .replace("{{user}}", html(userId));
         Map<String, String> h = securityHeaders();
         h.put("Content-Type", "text/html; charset=utf-8");

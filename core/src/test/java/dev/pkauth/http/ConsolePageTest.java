@@ -25,6 +25,13 @@ class ConsolePageTest {
     }
 
     @Test
+    void thePageCarriesEveryProofOfOriginItIsGivenEscaped() {
+        String body = page.handle("GET", "/", "u", java.util.Map.of("X-Pkauth-Csrf", "a1", "X-CSRF-TOKEN", "\"><x")).body();
+        assertThat(body).contains("<meta name=\"pkauth-csrf\" data-header=\"X-Pkauth-Csrf\" content=\"a1\">",
+                "<meta name=\"pkauth-csrf\" data-header=\"X-CSRF-TOKEN\" content=\"&quot;&gt;&lt;x\">").doesNotContain("\"><x");
+    }
+
+    @Test
     void assetsAndNothingElse() {
         assertThat(page.handle("GET", "/console.js", "u", "h", "t").headers()).containsEntry("Content-Type", "text/javascript; charset=utf-8");
         assertThat(page.handle("GET", "/console.js", "u", "h", "t").body()).contains("credentials: 'same-origin'")

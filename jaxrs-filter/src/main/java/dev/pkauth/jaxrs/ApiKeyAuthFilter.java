@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.ext.ContextResolver;
@@ -151,6 +152,12 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
             if (address != null) request.setProperty(LeakResource.CLIENT_ADDRESS_PROPERTY, address);
             return;
         }
+        if (method != null && signedInsOwn(method.getDeclaringClass(), request)) {
+            // The host's signed-in user on the keys page or its endpoints: the resource answers for
+            // them (the page asks who signed in; the endpoints check the session's proof of origin).
+            request.setProperty(SessionTokens.PROPERTY, new SessionTokens(servletRequest));
+            return;
+        }
         AccessRules.Bound bound = request.getProperty(AccessRules.Bound.PROPERTY) instanceof AccessRules.Bound b ? b : null;
         AccessRule rule = bound != null ? bound.rule : ruleFor(method);
         if (rule == null) {
@@ -181,6 +188,19 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
             boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
             request.setSecurityContext(new ApiKeySecurityContext(principal, secure));
         }
+    }
+
+    /**
+     * Whether the request is for the keys page (always the resource's to answer), or for the keys
+     * endpoints without a key by the host's signed-in user. A request with a key is checked as on
+     * any route, so a bad key is refused, never taken for the session.
+     */
+    private static boolean signedInsOwn(Class<?> resource, ContainerRequestContext request) {
+        if (resource == KeysConsoleResource.class) return true;
+        if (resource != KeysResource.class || request.getHeaders().containsKey(HttpHeaders.AUTHORIZATION)) return false;
+        SecurityContext security = request.getSecurityContext();
+        java.security.Principal user = security == null ? null : security.getUserPrincipal();
+        return user != null && !(user instanceof ApiKeyPrincipal);
     }
 
     /**

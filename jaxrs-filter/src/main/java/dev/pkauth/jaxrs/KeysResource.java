@@ -1,7 +1,11 @@
 package dev.pkauth.jaxrs;
 
+import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.http.KeysEndpoint;
+import dev.pkauth.http.OriginProof;
+import dev.pkauth.http.SessionCaller;
+import dev.pkauth.http.SessionPolicy;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -14,6 +18,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.io.InputStream;
+import java.net.URI;
+import java.security.Principal;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Self-service keys ({@link KeysEndpoint}) as a JAX-RS sub-resource: callers list, show, create,
@@ -27,13 +35,21 @@ import java.io.InputStream;
  * }
  * }</pre>
  *
- * Every answer, 404 and 405 included, is the endpoint's JSON: the resource takes GET (and so HEAD),
+ * <p>The host's signed-in users (whatever sets the request's {@code SecurityContext} user before
+ * pkauth's filter: container authentication, a filter of the host's) manage their own keys here
+ * too, within what a {@link SessionPolicy} grants them; a request that carries no key is theirs.
+ * Their writes must come from the host's own page with the session's token (see
+ * {@link OriginProof}), which {@link KeysConsoleResource} sends; the token lives in the servlet
+ * container's session.
+ *
+ * <p>Every answer, 404 and 405 included, is the endpoint's JSON: the resource takes GET (and so HEAD),
  * POST, PUT, PATCH and DELETE on every path below the mount and lets the endpoint decide. One
  * method per verb, since JAX-RS allows one designator per method.
  */
 @dev.pkauth.Beta
 public final class KeysResource {
     private final KeysEndpoint endpoint;
+    private final SessionPolicy policy;
 
     /**
      * @param store the key store
@@ -41,7 +57,18 @@ public final class KeysResource {
      * @param mountPath the path the locator is at, as clients see it (for {@code Location})
      */
     public KeysResource(ApiKeyStore store, String realm, String mountPath) {
+        this(store, realm, mountPath, SessionPolicy.NONE);
+    }
+
+    /**
+     * @param store the key store
+     * @param realm the realm of challenges (the filter's)
+     * @param mountPath the path the locator is at, as clients see it (for {@code Location})
+     * @param policy what each signed-in user may put on keys, asked per request
+     */
+    public KeysResource(ApiKeyStore store, String realm, String mountPath, SessionPolicy policy) {
         this.endpoint = new KeysEndpoint(store, realm, mountPath);
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     /**
@@ -199,6 +226,19 @@ public final class KeysResource {
         }
         return LeakResource.response(endpoint.handle(new KeysEndpoint.Request(request.getMethod(), path,
                 request.getUriInfo().getRequestUri().getRawQuery(), request.getHeaderString("Content-Type"), declared,
-                request.getHeaderString("Transfer-Encoding"), body, ApiKeyPrincipals.find(security).orElse(null))));
+                request.getHeaderString("Transfer-Encoding"), body, ApiKeyPrincipals.find(security).orElse(null),
+                session(request, security))));
+    }
+
+    /** The host's signed-in user, when the request carries no key and somebody signed in. */
+    private @Nullable SessionCaller session(ContainerRequestContext request, SecurityContext security) {
+        Principal user = security == null ? null : security.getUserPrincipal();
+        if (user == null || user instanceof ApiKeyPrincipal || user.getName() == null || user.getName().isBlank()) return null;
+        URI base = request.getUriInfo().getBaseUri();
+        String expected = request.getProperty(SessionTokens.PROPERTY) instanceof SessionTokens t ? t.current() : null;
+        OriginProof proof = OriginProof.of(request.getHeaderString("Origin"), request.getHeaderString("Sec-Fetch-Site"),
+                OriginProof.originOf(base.getScheme(), base.getHost(), base.getPort()),
+                request.getHeaderString(OriginProof.TOKEN_HEADER), expected);
+        return new SessionCaller(user.getName(), policy.grantFor(user.getName()), proof);
     }
 }

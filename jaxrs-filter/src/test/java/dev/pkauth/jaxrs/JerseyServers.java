@@ -12,11 +12,11 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 
 /** Jersey as a servlet in a real Jetty on a free loopback port. */
-final class JerseyServers {
+public final class JerseyServers {
     private JerseyServers() {}
 
     /** {@code store} goes in the ServletContext attribute when not {@code null}. */
-    static Server start(ResourceConfig app, ApiKeyStore store) throws Exception {
+    public static Server start(ResourceConfig app, ApiKeyStore store) throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(16 * 1024);
@@ -24,7 +24,8 @@ final class JerseyServers {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
+        // With sessions: the keys page keeps its CSRF token in the container's session.
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
         if (store != null) context.setAttribute(ApiKeyAuthFilter.STORE_PROPERTY, store);
         ServletHolder jersey = new ServletHolder(new ServletContainer(app));
@@ -42,7 +43,7 @@ final class JerseyServers {
         return server;
     }
 
-    static URI uri(Server server) {
+    public static URI uri(Server server) {
         return URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + "/");
     }
 }

@@ -9,6 +9,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The "API keys" page ({@link ConsolePage}) for the host's signed-in users, as a servlet. Map it
@@ -29,13 +33,27 @@ public final class KeysConsole extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient ConsolePage page;
+    private final transient Function<HttpServletRequest, Map<String, String>> frameworkTokens;
 
     /**
      * @param consolePath the path it is mapped at, without the {@code /*}, as browsers see it
      * @param apiPath where the {@link KeysServlet} is mapped, as browsers see it
      */
     public KeysConsole(String consolePath, String apiPath) {
+        this(consolePath, apiPath, request -> Map.of());
+    }
+
+    /**
+     * A page that also sends a framework's own CSRF token on its writes (the Spring starter gives
+     * Spring Security's), beside pkauth's session token, which the endpoints check either way.
+     *
+     * @param consolePath the path it is mapped at, without the {@code /*}, as browsers see it
+     * @param apiPath where the {@link KeysServlet} is mapped, as browsers see it
+     * @param frameworkTokens for a request, the framework's CSRF header names and tokens
+     */
+    public KeysConsole(String consolePath, String apiPath, Function<HttpServletRequest, Map<String, String>> frameworkTokens) {
         this.page = new ConsolePage(consolePath, apiPath);
+        this.frameworkTokens = Objects.requireNonNull(frameworkTokens, "frameworkTokens");
     }
 
     @Override
@@ -45,8 +63,13 @@ public final class KeysConsole extends HttpServlet {
         boolean asset = path.length() > 1; // the script, style and icon are the same for everyone
         KeysEndpoint.Answer answer = user == null && !asset
                 ? KeysEndpoint.Answer.error(401, "login_required", "sign in to manage your API keys")
-                : page.handle(request.getMethod(), path, user == null ? "" : user.getName(), OriginProof.TOKEN_HEADER,
-                        asset ? "" : Sessions.token(request));
+                : page.handle(request.getMethod(), path, user == null ? "" : user.getName(), asset ? Map.of() : proofs(request));
         KeysServlet.write(answer, request.getMethod(), response);
+    }
+
+    private Map<String, String> proofs(HttpServletRequest request) {
+        Map<String, String> proofs = new TreeMap<>(frameworkTokens.apply(request));
+        proofs.put(OriginProof.TOKEN_HEADER, Sessions.token(request));
+        return proofs;
     }
 }

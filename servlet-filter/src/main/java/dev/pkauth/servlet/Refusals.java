@@ -2,6 +2,7 @@ package dev.pkauth.servlet;
 
 import dev.pkauth.http.AuthFailure;
 import dev.pkauth.http.BearerAuthenticator;
+import dev.pkauth.http.KeysEndpoint;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -34,5 +35,18 @@ public final class Refusals {
         byte[] body = failure.body().getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /**
+     * Answers one of the keys endpoints' answers (a session's {@code csrf} refusal, say) as it is.
+     *
+     * @param request the request
+     * @param response the response, not yet committed
+     * @param answer the answer
+     * @throws IOException when the response cannot be written
+     */
+    public static void write(HttpServletRequest request, HttpServletResponse response, KeysEndpoint.Answer answer) throws IOException {
+        response.resetBuffer();
+        KeysServlet.write(answer, request.getMethod(), response);
     }
 }

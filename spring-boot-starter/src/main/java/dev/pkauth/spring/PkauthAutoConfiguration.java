@@ -2,7 +2,10 @@ package dev.pkauth.spring;
 
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.ApiKeyStoreBuilder;
+import dev.pkauth.http.SessionPolicy;
+import dev.pkauth.servlet.KeysConsole;
 import dev.pkauth.servlet.KeysServlet;
+import org.springframework.security.web.csrf.CsrfToken;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -144,9 +147,31 @@ public class PkauthAutoConfiguration {
          */
         @Bean
         @ConditionalOnProperty("pkauth.keys-path")
-        ServletRegistrationBean<KeysServlet> pkauthKeysServlet(ApiKeyStore store, PkauthProperties properties) {
+        ServletRegistrationBean<KeysServlet> pkauthKeysServlet(ApiKeyStore store, PkauthProperties properties,
+                ObjectProvider<SessionPolicy> sessionPolicy) {
             String path = path("pkauth.keys-path", java.util.Objects.requireNonNullElse(properties.getKeysPath(), ""));
-            return new ServletRegistrationBean<>(new KeysServlet(store, properties.realmOrDefault(), path), path + "/*");
+            return new ServletRegistrationBean<>(new KeysServlet(store, properties.realmOrDefault(), path,
+                    sessionPolicy.getIfAvailable(() -> SessionPolicy.NONE)), path + "/*");
+        }
+
+        /**
+         * The API keys page ({@link KeysConsole}) at {@code pkauth.console.path} when
+         * {@code pkauth.console.enabled} is true. It calls the endpoints at {@code pkauth.keys-path},
+         * so enabling it without them fails the start, by name. On a chain with Spring Security's
+         * CSRF protection on ({@code pkauth().stateful()}), the page sends its token too.
+         */
+        @Bean
+        @ConditionalOnProperty(name = "pkauth.console.enabled", havingValue = "true")
+        ServletRegistrationBean<KeysConsole> pkauthKeysConsole(PkauthProperties properties) {
+            String console = path("pkauth.console.path", properties.getConsole().getPath());
+            String keys = properties.getKeysPath();
+            if (keys == null || keys.isBlank()) {
+                throw new IllegalStateException("pkauth.console.enabled=true needs pkauth.keys-path: the page calls the key "
+                        + "endpoints there (e.g. pkauth.keys-path=/api/keys)");
+            }
+            return new ServletRegistrationBean<>(new KeysConsole(console, path("pkauth.keys-path", keys), request ->
+                    request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken t
+                            ? java.util.Map.of(t.getHeaderName(), t.getToken()) : java.util.Map.of()), console + "/*");
         }
 
         /** A mount path property's value, refused by name unless it is a path such as {@code /api/keys}. */

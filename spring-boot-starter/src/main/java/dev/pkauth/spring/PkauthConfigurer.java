@@ -4,6 +4,8 @@ import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.http.AuthFailure;
 import dev.pkauth.http.BearerAuthenticator;
+import dev.pkauth.http.KeysEndpoint;
+import org.springframework.security.web.csrf.CsrfException;
 import dev.pkauth.servlet.Refusals;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -108,7 +110,11 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
 
     /**
      * Keeps the chain's session management and CSRF protection as they are, exempting from CSRF
-     * only requests that carry a Bearer key (a browser form cannot send one).
+     * only requests that carry a Bearer key (a browser form cannot send one). A write on a session
+     * without a valid CSRF token answers 403 {@code {"error":"csrf"}}, and a request with neither
+     * a session nor a key 401 with a challenge. Tokens are Spring's default masked ones, with a
+     * tampered token refused as wrong (not a 500); a {@code csrfTokenRequestHandler} of your own
+     * configured after {@code with(pkauth().stateful(), …)} takes its place.
      *
      * @return this
      */
@@ -131,7 +137,8 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
             http.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
             http.csrf(AbstractHttpConfigurer::disable);
         } else {
-            http.csrf(csrf -> csrf.ignoringRequestMatchers(ApiKeyAuthenticationConverter.BEARER));
+            http.csrf(csrf -> csrf.ignoringRequestMatchers(ApiKeyAuthenticationConverter.BEARER)
+                    .csrfTokenRequestHandler(new TamperTolerantCsrfTokens()));
         }
     }
 
@@ -176,8 +183,37 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
     }
 
     /** 403 {@code insufficient_scope} naming the scopes a key lacked; other denials as Spring answers them. */
+    /**
+     * Spring's default CSRF token handling (masked per response against BREACH), except that a
+     * tampered token is a wrong token: Spring Security's {@code XorCsrfTokenRequestAttributeHandler}
+     * throws {@code IllegalArgumentException} ("Decoding failed", a 500) when the unmasked bytes are
+     * not UTF-8, where a wrong token must be a 403.
+     */
+    static final class TamperTolerantCsrfTokens implements org.springframework.security.web.csrf.CsrfTokenRequestHandler {
+        private final org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler spring =
+                new org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler();
+
+        @Override
+        public void handle(HttpServletRequest request, HttpServletResponse response,
+                java.util.function.Supplier<org.springframework.security.web.csrf.CsrfToken> csrfToken) {
+            spring.handle(request, response, csrfToken);
+        }
+
+        @Override
+        public @Nullable String resolveCsrfTokenValue(HttpServletRequest request,
+                org.springframework.security.web.csrf.CsrfToken csrfToken) {
+            try {
+                return spring.resolveCsrfTokenValue(request, csrfToken);
+            } catch (IllegalArgumentException tampered) {
+                return null;
+            }
+        }
+    }
+
     private static final class ScopeDenied implements AccessDeniedHandler {
         private final String realm;
+        private static final org.springframework.security.authentication.AuthenticationTrustResolver TRUST =
+                new org.springframework.security.authentication.AuthenticationTrustResolverImpl();
         private final AccessDeniedHandler otherwise = new AccessDeniedHandlerImpl();
 
         ScopeDenied(String realm) {
@@ -191,6 +227,20 @@ public final class PkauthConfigurer extends AbstractHttpConfigurer<PkauthConfigu
                     && SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication()
                             instanceof ApiKeyAuthentication) {
                 Refusals.write(request, response, AuthFailure.insufficientScope(realm, required(request, authz.getAuthorizationResult())));
+                return;
+            }
+            if (denied instanceof CsrfException) {
+                org.springframework.security.core.Authentication session =
+                        SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
+                if (session == null || TRUST.isAnonymous(session)) {
+                    // Nobody signed in, no key: CSRF guards sessions, and there is none. Answer as any
+                    // protected route does, so an API client learns it needs a key, not a page's token.
+                    Refusals.write(request, response, AuthFailure.missingCredentials(realm));
+                    return;
+                }
+                // A session's write without Spring's CSRF token: JSON, as the keys endpoints answer their own refusals.
+                Refusals.write(request, response, KeysEndpoint.Answer.error(403, "csrf",
+                        "the request lacks this session's CSRF token; reload the page"));
                 return;
             }
             otherwise.handle(request, response, denied);

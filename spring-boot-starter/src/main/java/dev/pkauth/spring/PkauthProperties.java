@@ -31,7 +31,9 @@ public class PkauthProperties {
     static final Map<String, String> SPRING_ONLY = orderedPairs(
             "keys-path", "Where to serve the self-service key endpoints (e.g. /api/keys); unset serves none",
             "leaks-path", "Where to receive leak reports (e.g. /leaks: POST /leaks/github and /leaks/gitlab); unset receives none",
-            "key-status-path", "Where to serve the validity probe for scanners (e.g. /keys/status); unset serves none");
+            "key-status-path", "Where to serve the validity probe for scanners (e.g. /keys/status); unset serves none",
+            "console.enabled", "Whether to serve the API keys page for signed-in users (it calls pkauth.keys-path, which must be set)",
+            "console.path", "Where to serve the API keys page when pkauth.console.enabled is true");
 
     /** Every property this class binds, under {@code pkauth.}: for the message that names the nearest one. */
     static final List<String> NAMES = names();
@@ -62,6 +64,7 @@ public class PkauthProperties {
     private @Nullable String keysPath;
     private @Nullable String leaksPath;
     private @Nullable String keyStatusPath;
+    private final Console console = new Console();
 
     private static List<String> names() {
         List<String> names = new ArrayList<>();
@@ -443,4 +446,48 @@ public class PkauthProperties {
      * @param keyStatusPath the value
      */
     public void setKeyStatusPath(@Nullable String keyStatusPath) { this.keyStatusPath = keyStatusPath; }
+
+    /**
+     * The {@code pkauth.console.*} properties.
+     *
+     * @return the API keys page's properties
+     */
+    public Console getConsole() { return console; }
+
+    /** {@code pkauth.console.*}: the API keys page for the host's signed-in users. */
+    public static class Console {
+        /** The path the page is served at when none is set. */
+        public static final String DEFAULT_PATH = "/account/keys";
+
+        private boolean enabled;
+        private String path = DEFAULT_PATH;
+
+        /** Unset: no page, at {@value #DEFAULT_PATH}. */
+        public Console() {}
+
+        /**
+         * The value of {@code pkauth.console.enabled}.
+         *
+         * @return whether the page is served
+         */
+        public boolean isEnabled() { return enabled; }
+        /**
+         * Sets {@code pkauth.console.enabled}.
+         *
+         * @param enabled the value
+         */
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        /**
+         * The value of {@code pkauth.console.path}.
+         *
+         * @return the path
+         */
+        public String getPath() { return path; }
+        /**
+         * Sets {@code pkauth.console.path}.
+         *
+         * @param path the value
+         */
+        public void setPath(String path) { this.path = path; }
+    }
 }

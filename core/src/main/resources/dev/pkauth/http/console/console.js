@@ -2,7 +2,8 @@
 // No framework and no build step; served from the jar under a CSP without 'unsafe-inline'.
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
 const api = meta('pkauth-api');
-const csrf = { header: meta('pkauth-csrf-header'), token: meta('pkauth-csrf-token') };
+// Every proof of origin the server asks writes to carry: pkauth's session token, and on Spring its CSRF token.
+const csrf = [...document.querySelectorAll('meta[name="pkauth-csrf"]')].map((m) => [m.dataset.header, m.content]);
 const $ = (id) => document.getElementById(id);
 const DAY = 86400;
 const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
@@ -13,7 +14,7 @@ let next = null;
 /** Calls the keys endpoint; resolves to the JSON answer, or throws an Error whose message is for people. */
 async function call(method, path, body) {
   const headers = { Accept: 'application/json' };
-  if (method !== 'GET') headers[csrf.header] = csrf.token;
+  if (method !== 'GET') for (const [name, value] of csrf) headers[name] = value;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {
@@ -269,7 +270,10 @@ for (const [name, submit] of [['create', create], ['rotate', rotate], ['revoke',
 }
 $('pkauth-expires').addEventListener('change', syncDate);
 $('pkauth-copy').addEventListener('click', copy);
-$('pkauth-token-done').addEventListener('click', () => $('pkauth-token-dialog').close());
+$('pkauth-token-done').addEventListener('click', () => {
+  forgetToken(); // at once: the dialog's close event comes a task later
+  $('pkauth-token-dialog').close();
+});
 $('pkauth-token-dialog').addEventListener('close', forgetToken);
 $('pkauth-more').addEventListener('click', () => load(true));
 load(false);
