@@ -3,6 +3,8 @@ package dev.pkauth.example.spring;
 import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.IssuedKey;
+import dev.pkauth.http.SessionGrant;
+import dev.pkauth.http.SessionPolicy;
 import dev.pkauth.spring.PkauthConfigurer;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -21,7 +23,13 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -44,15 +52,60 @@ public class SpringExampleApp {
     static final String DEMO_USER = "demo";
     static final List<String> DEMO_SCOPES = List.of("docs:read", "keys:write");
 
-    /** The whole of pkauth's part in the filter chain is the {@code .with(…)} line. */
+    /**
+     * pkauth's part in the filter chain is the {@code .with(…)} line: keys for the API, and, kept
+     * {@code stateful()}, the form login's session for the API keys page at /account/keys (which
+     * calls /api/keys as the signed-in user, with Spring's CSRF token).
+     */
     @Bean
     SecurityFilterChain api(HttpSecurity http) throws Exception {
         return http
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/health", "/error").permitAll()
+                        .requestMatchers("/health", "/error", "/login").permitAll()
                         .anyRequest().authenticated())
-                .with(PkauthConfigurer.pkauth(), Customizer.withDefaults())
+                .formLogin(login -> login.defaultSuccessUrl("/account/keys", true))
+                // Only the page sends a browser to the form; the API answers 401 with a challenge.
+                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+                        PathPatternRequestMatcher.withDefaults().matcher("/account/**")))
+                // No session for a call that was refused: nothing is saved to come back to.
+                .requestCache(cache -> cache.requestCache(new NullRequestCache()))
+                .with(PkauthConfigurer.pkauth().stateful(), Customizer.withDefaults())
                 .build();
+    }
+
+    /** The signed-in user may put these scopes on keys minted in the page (the Jetty example's policy). */
+    @Bean
+    SessionPolicy sessionPolicy() {
+        return user -> SessionGrant.of(List.of("docs:read", "docs:write"));
+    }
+
+    /**
+     * The example's one user, standing in for the host's real ones: {@code demo}, with
+     * {@code PKAUTH_DEMO_PASSWORD} or a random password made for this run and printed at start,
+     * held only as a bcrypt hash.
+     */
+    @Bean
+    InMemoryUserDetailsManager users(DemoPassword password) {
+        return new InMemoryUserDetailsManager(User.withUsername(DEMO_USER)
+                .password(PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(password.value()))
+                .roles("USER").build());
+    }
+
+    /** The demo user's password, and whether it was made for this run (then it is printed once, at start). */
+    record DemoPassword(String value, boolean made) {
+        @Override
+        public String toString() {
+            return "DemoPassword[…]";
+        }
+    }
+
+    @Bean
+    DemoPassword demoPassword() {
+        String given = System.getenv("PKAUTH_DEMO_PASSWORD");
+        if (given != null && !given.isBlank()) return new DemoPassword(given, false);
+        byte[] b = new byte[14];
+        new java.security.SecureRandom().nextBytes(b);
+        return new DemoPassword(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b).substring(0, 18), true);
     }
 
     @GetMapping(path = "/health", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -104,6 +157,17 @@ public class SpringExampleApp {
         String base = "http://" + host + ":" + context.getEnvironment().getProperty("local.server.port");
         printDemoKey(context.getBean(DemoKey.class).issued(), base,
                 context.getEnvironment().getProperty("pkauth.jdbc-url"), System.out);
+        DemoPassword password = context.getBean(DemoPassword.class);
+        if (password.made()) {
+            System.out.println("Sign in as \"demo\" at " + base + "/login to manage keys in the browser (" + base
+                    + "/account/keys). The password is made for this run (set PKAUTH_DEMO_PASSWORD to choose it):");
+            System.out.println();
+            System.out.println("  PKAUTH_DEMO_PASSWORD=" + password.value());
+            System.out.println();
+        } else {
+            System.out.println("Sign in as \"demo\" with PKAUTH_DEMO_PASSWORD at " + base + "/login; your keys are at " + base
+                    + "/account/keys");
+        }
         System.out.println("Listening on " + base);
         System.out.flush();
     }
@@ -135,14 +199,16 @@ public class SpringExampleApp {
             Usage: java -jar pkauth-spring-example.jar [--help]
 
             Serves the pkauth example on Spring Boot: /health, /api/whoami, /api/docs and the
-            self-service keys at /api/keys, with pkauth in Spring Security's filter chain. On its
-            first start it mints a key for user "demo" and prints it once.
+            self-service keys at /api/keys, with pkauth in Spring Security's filter chain, and the
+            API keys page at /account/keys after signing in at /login. On its first start it mints
+            a key for user "demo" and prints it once.
 
             Environment:
               PORT                  port to listen on (default 8080; 0 picks a free port)
               HOST                  address to listen on (default 127.0.0.1)
               PKAUTH_JDBC_URL       jdbc:sqlite:… or jdbc:postgresql://… (default %s)
               PKAUTH_PEPPER         the HMAC pepper; PKAUTH_REQUIRE_PEPPER=true refuses to start without one
+              PKAUTH_DEMO_PASSWORD  the password of user "demo" at /login (default: a new random one, printed)
               … and the other PKAUTH_* settings of the README (Spring binds them to pkauth.*).
 
             Exit codes: 0 stopped, 1 could not start (the reason is the one line before), 2 usage error.
@@ -161,6 +227,7 @@ public class SpringExampleApp {
         defaults.put("server.address", env("HOST", "127.0.0.1"));
         defaults.put("pkauth.jdbc-url", env("PKAUTH_JDBC_URL", DEFAULT_JDBC_URL));
         defaults.put("pkauth.keys-path", "/api/keys");
+        defaults.put("pkauth.console.enabled", "true");
         app.setDefaultProperties(defaults);
         try {
             app.run();
