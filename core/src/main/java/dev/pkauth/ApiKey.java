@@ -25,6 +25,8 @@ import java.util.List;
  * @param metadata the host application's JSON object, or {@code null}
  * @param allowedIps the client addresses it may be used from, or {@code null} for any
  * @param lastUsedIp the client address of its latest recorded use, or {@code null}
+ * @param createdActor who minted it, as the audit log names them, or {@code null} for older keys
+ * @param rotatedTo the key a rotation replaced it with, or {@code null}
  */
 public record ApiKey(
         String id,
@@ -41,7 +43,9 @@ public record ApiKey(
         @Nullable Instant disabledAt,
         @Nullable String metadata,
         @Nullable IpAllowlist allowedIps,
-        @Nullable String lastUsedIp) {
+        @Nullable String lastUsedIp,
+        @Nullable String createdActor,
+        @Nullable String rotatedTo) {
 
     /**
      * Copies the scopes; {@code null} limits read as {@link UsageLimits#NONE}.
@@ -61,6 +65,10 @@ public record ApiKey(
      * @param metadata the host application's JSON object, or {@code null}
      * @param allowedIps the client addresses it may be used from, or {@code null} for any
      * @param lastUsedIp the client address of its latest recorded use, or {@code null}
+     * @param createdActor who minted it, as the audit log names them ({@code user:<id>} for the key
+     *     holder, which a key without {@code createdBy} minted in a signed-in session is), or
+     *     {@code null} for keys minted before this was recorded
+     * @param rotatedTo the id of the key a rotation replaced this one with, or {@code null}
      */
     public ApiKey {
         scopes = List.copyOf(scopes);
@@ -76,11 +84,14 @@ public record ApiKey(
         /** Revoked, for good. */
         REVOKED,
         /** Disabled, itself or through a key that minted it, until enabled again. */
-        DISABLED
+        DISABLED,
+        /** Replaced by a rotation: it still works until the overlap ends (then it is expired). */
+        ROTATED
     }
 
     /**
-     * What the key is at {@code now}: revoked wins over disabled, disabled over expired.
+     * What the key is at {@code now}: revoked wins over disabled, disabled over expired, expired
+     * over rotated.
      *
      * @param now the instant to judge at
      * @return the status
@@ -89,6 +100,7 @@ public record ApiKey(
         if (revokedAt != null) return Status.REVOKED;
         if (disabledAt != null) return Status.DISABLED;
         if (expiresAt != null && !expiresAt.isAfter(now)) return Status.EXPIRED;
+        if (rotatedTo != null) return Status.ROTATED;
         return Status.ACTIVE;
     }
 

@@ -203,6 +203,36 @@ abstract class ApiKeyStoreContract {
     }
 
     @Test
+    void aRotatedKeySaysSoAndNamesItsSuccessorUntilItsOverlapEnds() {
+        IssuedKey old = store.create("alice", "CI", List.of(), null);
+        assertThat(old.key().rotatedTo()).isNull();
+        assertThat(old.key().statusAt(clock.instant())).isEqualTo(ApiKey.Status.ACTIVE);
+
+        IssuedKey successor = store.rotate(old.key().id(), Duration.ofHours(1)).orElseThrow();
+
+        ApiKey before = store.find(old.key().id()).orElseThrow();
+        assertThat(before.rotatedTo()).isEqualTo(successor.key().id());
+        assertThat(before.statusAt(clock.instant())).isEqualTo(ApiKey.Status.ROTATED);
+        assertThat(successor.key().statusAt(clock.instant())).isEqualTo(ApiKey.Status.ACTIVE);
+        assertThat(store.operations().query(KeyQuery.allUsers().status(ApiKey.Status.ROTATED)).keys())
+                .extracting(ApiKey::id).containsExactly(old.key().id());
+        assertThat(store.operations().query(KeyQuery.allUsers().status(ApiKey.Status.ACTIVE)).keys())
+                .extracting(ApiKey::id).containsExactly(successor.key().id());
+        clock.advance(Duration.ofHours(1));
+        assertThat(store.find(old.key().id()).orElseThrow().statusAt(clock.instant())).as("expired wins").isEqualTo(ApiKey.Status.EXPIRED);
+    }
+
+    @Test
+    void aKeyRecordsWhoMintedIt() {
+        IssuedKey byApp = store.create("alice", "app", List.of(), null);
+        IssuedKey byHolder = store.forKeyHolder("alice").create("alice", "page", List.of(), null);
+        assertThat(store.find(byHolder.key().id()).orElseThrow().createdActor()).isEqualTo("user:alice");
+        assertThat(store.find(byApp.key().id()).orElseThrow().createdActor()).isNotNull().isNotEqualTo("user:alice");
+        IssuedKey rotated = store.forKeyHolder("alice").rotate(byApp.key().id(), Duration.ZERO).orElseThrow();
+        assertThat(store.find(rotated.key().id()).orElseThrow().createdActor()).as("the rotation's actor").isEqualTo("user:alice");
+    }
+
+    @Test
     void rotateWithZeroOverlapRevokesTheOldKeyAtOnce() {
         IssuedKey old = store.create("alice", null, List.of(), null);
 

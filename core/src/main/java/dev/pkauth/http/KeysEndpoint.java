@@ -513,6 +513,10 @@ public final class KeysEndpoint {
         m.put("last_used_at", k.lastUsedAt() == null ? null : k.lastUsedAt().toString());
         m.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
         m.put("created_by", k.createdBy());
+        // The key holder learns that they minted it, not which operator did (cli:<os user>…).
+        String holder = "user:" + k.userId();
+        m.put("created_actor", k.createdActor() == null ? null : holder.equals(k.createdActor()) ? holder : "service");
+        m.put("rotated_to", k.rotatedTo());
         UsageLimits l = k.limits();
         Map<String, Object> rate = null;
         if (l.rateLimit() != null) {

@@ -179,6 +179,12 @@ public final class ConsoleWalkThrough implements AutoCloseable {
         assertThat(successor).isNotEqualTo(token);
         assertThat(app.call("GET", "/api/docs", token, null).statusCode()).as("old, during the overlap").isEqualTo(200);
         assertThat(app.call("GET", "/api/docs", successor, null).statusCode()).isEqualTo(200);
+        String oldPrefix = token.substring(0, 16);
+        WebElement oldRow = await().until(d -> d.findElements(By.cssSelector("#pkauth-keys tbody tr")).stream()
+                .filter(r -> r.getText().contains(oldPrefix)).findFirst().orElse(null));
+        assertThat(oldRow.getText()).as("the old key, during its overlap").contains("rotated");
+        assertThat(oldRow.findElements(By.tagName("button"))).extracting(WebElement::getText)
+                .as("a rotated key is not rotated again").doesNotContain("Rotate").contains("Revoke");
         String successorPrefix = successor.substring(0, 16);
         WebElement row = await().until(d -> d.findElements(By.cssSelector("#pkauth-keys tbody tr")).stream()
                 .filter(r -> r.getText().contains(successorPrefix)).findFirst().orElse(null));

@@ -271,6 +271,8 @@ public abstract class KeysHttpContract {
         RawHttp.Response list = RawHttp.get(base, "/keys", bearer(token));
         assertThat(list.status()).as(list.toString()).isEqualTo(200);
         assertThat(list.body()).contains("\"name\":\"other\"", "\"name\":\"writer\"").doesNotContain("daves");
+        assertThat(list.body()).as("minted by the application: the holder is not told by whom")
+                .contains("\"created_actor\":\"service\"").doesNotContain("application");
 
         String id = other.substring(3, 39);
         assertThat(RawHttp.request(base, "DELETE", "/keys/" + id, null, bearer(token)).status()).isEqualTo(204);

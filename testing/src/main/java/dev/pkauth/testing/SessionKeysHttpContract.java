@@ -174,6 +174,7 @@ public abstract class SessionKeysHttpContract {
         assertThat(key.userId()).isEqualTo("alice");
         assertThat(key.scopes()).containsExactly("docs:read");
         assertThat(key.createdBy()).as("no parent key").isNull();
+        assertThat(created.body()).as("minted in alice's session").contains("\"created_by\":null", "\"created_actor\":\"user:alice\"");
         assertThat(key.expiresAt()).as("the grant's longest lifetime").isNotNull()
                 .isBefore(java.time.Instant.now().plus(Duration.ofDays(30)).plusSeconds(60));
         assertThat(store.verify(token).isValid()).isTrue();
@@ -265,6 +266,8 @@ public abstract class SessionKeysHttpContract {
         String successor = field(rotated.body(), "id");
         String fresh = field(rotated.body(), "token");
         assertThat(store.verify(old).isValid()).as("during the overlap").isTrue();
+        assertThat(alice.fromThePage("GET", "/keys/" + id, null).body()).contains("\"status\":\"rotated\"",
+                "\"rotated_to\":\"" + successor + "\"");
         assertThat(store.verify(fresh).isValid()).isTrue();
         HttpResponse<String> disabled = alice.fromThePage("PATCH", "/keys/" + successor, "{\"disabled\":true}");
         assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);

@@ -109,7 +109,8 @@ public final class Lifecycle {
         Tokens.Minted minted = verifier.mint();
         KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), verifier.hash(minted.secret()), granted,
                 expires, null, now, null, parentId, limits, limits.refill() == null ? null : now,
-                new KeyRecord.Ops(null, null, spec.metadata(), spec.allowedIps() == null ? null : spec.allowedIps().toString(), null),
+                new KeyRecord.Ops(null, null, spec.metadata(), spec.allowedIps() == null ? null : spec.allowedIps().toString(), null,
+                        actor.name(), null),
                 verifier.currentFingerprint());
         AuditRecord created = audits.record(actor, "create", draft.id(), user, parentId == null
                 ? Audits.detail("scopes", String.join(" ", granted))
@@ -224,7 +225,7 @@ public final class Lifecycle {
         KeyRecord successor = new KeyRecord(minted.id(), old.userId(), old.name(), minted.prefix(),
                 verifier.hash(minted.secret()), old.scopes(), newExpiry, null, now, null, old.createdBy(), old.limits(),
                 old.lastRefillAt(), new KeyRecord.Ops(old.ops().disabledAt(), successorDisabledVia(old, minted.id()),
-                        old.ops().metadata(), old.ops().allowedIps(), null),
+                        old.ops().metadata(), old.ops().allowedIps(), null, actor.name(), null),
                 verifier.currentFingerprint());
         AuditRecord a = audits.record(actor, "rotate", id, old.userId(), Audits.detail("successor", successor.id()));
         if (!repository.rotate(id, oldExpiry, oldRevoked, successor, a)) return Optional.empty();

@@ -23,7 +23,8 @@ public final class Views {
         return new ApiKey(r.id(), r.userId(), r.name(), r.prefix().isEmpty() ? Tokens.prefixOfId(r.id()) : r.prefix(),
                 r.scopes(), instant(r.expiresAt()), instant(r.lastUsedAt()), Instant.ofEpochSecond(r.createdAt()),
                 instant(r.revokedAt()), r.createdBy(), r.limits(), instant(r.ops().disabledAt()), r.ops().metadata(),
-                r.ops().allowedIps() == null ? null : IpAllowlist.parse(r.ops().allowedIps()), r.ops().lastUsedIp());
+                r.ops().allowedIps() == null ? null : IpAllowlist.parse(r.ops().allowedIps()), r.ops().lastUsedIp(),
+                r.ops().createdActor(), r.ops().rotatedTo());
     }
 
     private static @Nullable Instant instant(@Nullable Long seconds) {

@@ -60,6 +60,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private final String recentPepperIdsSql;
     private final String endSql;
     private final String adoptSql;
+    private final String rotatedSql;
     private final String touchSql;
     private final String setLimitsSql;
 
@@ -77,7 +78,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         this.usage = new JdbcUsage(this, lookups);
         this.operations = new JdbcOperations(this, auditLog);
         insertSql = "INSERT INTO " + table + " (" + Rows.COLUMNS + ", id_tagged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         setLimitsSql = "UPDATE " + table + " SET rate_limit = ?, rate_window = ?, credits = ?, refill_amount = ?,"
                 + " refill_interval = ?, last_refill_at = ? WHERE id = ? AND revoked_at IS NULL";
         findSql = "SELECT " + Rows.COLUMNS + " FROM " + table + " WHERE id = ?";
@@ -90,6 +91,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         recentPepperIdsSql = "SELECT pepper_id FROM " + table + " WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT ?";
         endSql = "UPDATE " + table + " SET expires_at = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
         adoptSql = "UPDATE " + table + " SET created_by = ? WHERE created_by = ?";
+        rotatedSql = "UPDATE " + table + " SET rotated_to = ? WHERE id = ?";
         touchSql = "UPDATE " + table + " SET last_used_at = ?, last_used_ip = ? WHERE id = ? AND revoked_at IS NULL"
                 + " AND (last_used_at IS NULL OR last_used_at < ?)";
     }
@@ -168,7 +170,9 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             ps.setString(21, o.allowedIps());
             ps.setString(22, o.lastUsedIp());
             ps.setString(23, k.pepperId());
-            setLong(ps, 24, tagging ? 1L : null);
+            ps.setString(24, o.createdActor());
+            ps.setString(25, o.rotatedTo());
+            setLong(ps, 26, tagging ? 1L : null);
             ps.executeUpdate();
         }
     }
@@ -282,6 +286,11 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
                 setLong(end, 2, oldRevokedAt);
                 end.setString(3, oldId);
                 if (end.executeUpdate() != 1) return false;
+            }
+            try (PreparedStatement succeeded = c.prepareStatement(rotatedSql)) {
+                succeeded.setString(1, replacement.id());
+                succeeded.setString(2, oldId);
+                succeeded.executeUpdate();
             }
             insert(c, replacement);
             try (PreparedStatement adopt = c.prepareStatement(adoptSql)) {

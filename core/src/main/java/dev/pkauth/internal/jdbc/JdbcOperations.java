@@ -42,7 +42,13 @@ final class JdbcOperations extends JdbcBase {
                     p.add(f.now());
                 }
                 case "active" -> {
-                    w.append(" AND revoked_at IS NULL AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)");
+                    w.append(" AND revoked_at IS NULL AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+                            + " AND rotated_to IS NULL");
+                    p.add(f.now());
+                }
+                case "rotated" -> {
+                    w.append(" AND revoked_at IS NULL AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+                            + " AND rotated_to IS NOT NULL");
                     p.add(f.now());
                 }
                 default -> throw new IllegalArgumentException("unknown status " + f.status());

@@ -48,6 +48,7 @@ final class JdbcSchema extends JdbcBase {
             {"refill_interval", integer}, {"last_refill_at", integer},
             {"disabled_at", integer}, {"disabled_via", "TEXT"}, {"metadata", "TEXT"}, {"allowed_ips", "TEXT"},
             {"last_used_ip", "TEXT"}, {"pepper_id", "TEXT"}, {"id_tagged", "INTEGER"},
+            {"created_actor", "TEXT"}, {"rotated_to", "TEXT"},
         };
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table + " ("
                 + "id TEXT PRIMARY KEY, "

@@ -18,7 +18,7 @@ final class Rows {
     static final String COLUMNS =
             "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at, created_by,"
             + " rate_limit, rate_window, credits, refill_amount, refill_interval, last_refill_at,"
-            + " disabled_at, disabled_via, metadata, allowed_ips, last_used_ip, pepper_id";
+            + " disabled_at, disabled_via, metadata, allowed_ips, last_used_ip, pepper_id, created_actor, rotated_to";
     /** Runs one UPDATE … RETURNING id (parameters bound by {@code bind}) and collects the ids. */
     static List<String> returningIds(Connection c, String sql, SqlBinder bind) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -66,7 +66,8 @@ final class Rows {
                 rs.getString(11),
                 limits(JdbcBase.getLong(rs, 12), JdbcBase.getLong(rs, 13), JdbcBase.getLong(rs, 14), JdbcBase.getLong(rs, 15), JdbcBase.getLong(rs, 16)),
                 JdbcBase.getLong(rs, 17),
-                new KeyRecord.Ops(JdbcBase.getLong(rs, 18), rs.getString(19), rs.getString(20), rs.getString(21), rs.getString(22)),
+                new KeyRecord.Ops(JdbcBase.getLong(rs, 18), rs.getString(19), rs.getString(20), rs.getString(21), rs.getString(22),
+                        rs.getString(24), rs.getString(25)),
                 rs.getString(23));
     }
 

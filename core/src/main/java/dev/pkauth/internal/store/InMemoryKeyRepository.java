@@ -128,7 +128,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
         if (rows.putIfAbsent(replacement.id(), replacement) != null) {
             throw new IllegalStateException("duplicate key id " + replacement.id());
         }
-        rows.put(oldId, old.withExpiresAt(oldExpiresAt).withRevokedAt(oldRevokedAt));
+        rows.put(oldId, old.withExpiresAt(oldExpiresAt).withRevokedAt(oldRevokedAt).withOps(old.ops().withRotatedTo(replacement.id())));
         rows.replaceAll((k, r) -> oldId.equals(r.createdBy()) ? r.withCreatedBy(replacement.id()) : r);
         append(audit);
         append(audit.onSuccessor(replacement.id()));
@@ -198,7 +198,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
         for (KeyRecord r : lineage(id)) {
             if (r.revokedAt() == null && r.ops().disabledAt() == null) {
                 KeyRecord.Ops o = r.ops();
-                rows.put(r.id(), r.withOps(new KeyRecord.Ops(at, via, o.metadata(), o.allowedIps(), o.lastUsedIp())));
+                rows.put(r.id(), r.withOps(o.withDisabled(at, via)));
                 changed.add(r.id());
             }
         }
@@ -217,7 +217,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
         for (KeyRecord r : List.copyOf(rows.values())) {
             if (r.ops().disabledVia() != null && vias.contains(r.ops().disabledVia())) {
                 KeyRecord.Ops o = r.ops();
-                rows.put(r.id(), r.withOps(new KeyRecord.Ops(null, null, o.metadata(), o.allowedIps(), o.lastUsedIp())));
+                rows.put(r.id(), r.withOps(o.withDisabled(null, null)));
                 changed.add(r.id());
             }
         }
@@ -227,12 +227,12 @@ public final class InMemoryKeyRepository implements KeyRepository {
 
     @Override
     public synchronized boolean setMetadata(String id, @Nullable String json, AuditRecord audit) {
-        return changeOps(id, o -> new KeyRecord.Ops(o.disabledAt(), o.disabledVia(), json, o.allowedIps(), o.lastUsedIp()), audit);
+        return changeOps(id, o -> o.withMetadata(json), audit);
     }
 
     @Override
     public synchronized boolean setAllowedIps(String id, @Nullable String cidrs, AuditRecord audit) {
-        return changeOps(id, o -> new KeyRecord.Ops(o.disabledAt(), o.disabledVia(), o.metadata(), cidrs, o.lastUsedIp()), audit);
+        return changeOps(id, o -> o.withAllowedIps(cidrs), audit);
     }
 
     private boolean changeOps(String id, java.util.function.UnaryOperator<KeyRecord.Ops> change, AuditRecord audit) {
@@ -267,7 +267,8 @@ public final class InMemoryKeyRepository implements KeyRepository {
                 case "unrevoked" -> !revoked;
                 case "disabled" -> !revoked && disabled;
                 case "expired" -> !revoked && !disabled && expired;
-                case "active" -> !revoked && !disabled && !expired;
+                case "active" -> !revoked && !disabled && !expired && r.ops().rotatedTo() == null;
+                case "rotated" -> !revoked && !disabled && !expired && r.ops().rotatedTo() != null;
                 default -> throw new IllegalArgumentException("unknown status " + f.status());
             };
             if (!ok) return false;

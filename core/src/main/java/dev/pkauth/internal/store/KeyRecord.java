@@ -33,11 +33,33 @@ public record KeyRecord(
     /**
      * What operators set and see: when it was disabled (and by which key's disabling, for keys
      * disabled with an ancestor), the host's metadata, the allowed client addresses (canonical
-     * CIDRs), and the address of the latest recorded use. All {@code null} when unset.
+     * CIDRs), the address of the latest recorded use, who minted it (the audit actor: a
+     * signed-in user's {@code user:<id>}, {@code cli:<name>}…) and the successor a rotation gave
+     * it. All {@code null} when unset (rows older than those columns have neither).
      */
     public record Ops(@Nullable Long disabledAt, @Nullable String disabledVia, @Nullable String metadata,
-            @Nullable String allowedIps, @Nullable String lastUsedIp) {
-        public static final Ops NONE = new Ops(null, null, null, null, null);
+            @Nullable String allowedIps, @Nullable String lastUsedIp, @Nullable String createdActor, @Nullable String rotatedTo) {
+        public static final Ops NONE = new Ops(null, null, null, null, null, null, null);
+
+        public Ops withDisabled(@Nullable Long at, @Nullable String via) {
+            return new Ops(at, via, metadata, allowedIps, lastUsedIp, createdActor, rotatedTo);
+        }
+
+        public Ops withMetadata(@Nullable String json) {
+            return new Ops(disabledAt, disabledVia, json, allowedIps, lastUsedIp, createdActor, rotatedTo);
+        }
+
+        public Ops withAllowedIps(@Nullable String cidrs) {
+            return new Ops(disabledAt, disabledVia, metadata, cidrs, lastUsedIp, createdActor, rotatedTo);
+        }
+
+        public Ops withLastUsedIp(@Nullable String ip) {
+            return new Ops(disabledAt, disabledVia, metadata, allowedIps, ip, createdActor, rotatedTo);
+        }
+
+        public Ops withRotatedTo(@Nullable String successor) {
+            return new Ops(disabledAt, disabledVia, metadata, allowedIps, lastUsedIp, createdActor, successor);
+        }
     }
 
     public KeyRecord {
@@ -99,7 +121,7 @@ public record KeyRecord(
 
     public KeyRecord withLastUsed(@Nullable Long at, @Nullable String ip) {
         return new KeyRecord(id, userId, name, prefix, secretHash, scopes, expiresAt, at, createdAt, revokedAt, createdBy,
-                limits, lastRefillAt, new Ops(ops.disabledAt(), ops.disabledVia(), ops.metadata(), ops.allowedIps(), ip), pepperId);
+                limits, lastRefillAt, ops.withLastUsedIp(ip), pepperId);
     }
 
     /** Unrevoked and not expired at {@code now} (Unix seconds). */

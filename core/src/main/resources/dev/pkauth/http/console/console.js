@@ -77,6 +77,13 @@ function showError(id, error) {
   el.hidden = !error;
 }
 
+/** Lineage in words: a key that minted it, the signed-in user, or whoever else the audit log names. */
+function mintedBy(key) {
+  if (key.created_by) return `minted by key ${key.created_by}`;
+  if (key.created_actor === 'service') return 'by the service';
+  return 'by you';
+}
+
 function row(key) {
   const tr = document.createElement('tr');
   tr.dataset.keyId = key.id;
@@ -92,13 +99,14 @@ function row(key) {
   if (key.expires_at && Date.parse(key.expires_at) <= Date.now()) expires.textContent = `Expired ${relative(key.expires_at)}`;
   else if (key.expires_at) expires.textContent = `Expires ${relative(key.expires_at)}`;
   const created = cell('Created', time(key.created_at, ''));
-  created.append(text('span', key.created_by ? `minted by key ${key.created_by}` : 'by you', 'pkauth-sub'));
+  created.append(text('span', mintedBy(key), 'pkauth-sub'));
   const nameCell = cell('Name', text('strong', name), text('span', key.prefix + '…', 'pkauth-prefix'));
   if (key.allowed_ips) nameCell.append(text('span', `only from ${key.allowed_ips.join(', ')}`, 'pkauth-sub'));
   const actions = document.createElement('div');
   actions.className = 'pkauth-actions';
   if (status !== 'revoked') {
-    actions.append(button('Rotate', () => openRotate(key)));
+    // A rotated key already has its successor; it lives out its overlap unless revoked now.
+    if (status !== 'rotated') actions.append(button('Rotate', () => openRotate(key)));
     actions.append(key.disabled ? button('Enable', () => change(key, false)) : button('Disable', () => change(key, true)));
     actions.append(button('Revoke', () => openRevoke(key), 'pkauth-danger'));
   }
