@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -22,6 +23,7 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -53,24 +55,58 @@ public class SpringExampleApp {
     static final List<String> DEMO_SCOPES = List.of("docs:read", "keys:write");
 
     /**
-     * pkauth's part in the filter chain is the {@code .with(…)} line: keys for the API, and, kept
-     * {@code stateful()}, the form login's session for the API keys page at /account/keys (which
-     * calls /api/keys as the signed-in user, with Spring's CSRF token).
+     * The browser's pages: Spring Security's form login at /login, the API keys page at
+     * /account/keys, and the key endpoints it calls at /api/keys as the signed-in user (with
+     * Spring's CSRF token; a request with a key needs none). pkauth's part is the {@code .with(…)}
+     * line, kept {@code stateful()} so the login's session counts here.
      */
     @Bean
-    SecurityFilterChain api(HttpSecurity http) throws Exception {
+    @Order(1)
+    SecurityFilterChain pages(HttpSecurity http) throws Exception {
         return http
+                .securityMatcher("/login", "/logout", "/default-ui.css", "/account/**", "/api/keys", "/api/keys/**")
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/health", "/error", "/login").permitAll()
+                        .requestMatchers("/login", "/default-ui.css").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(login -> login.defaultSuccessUrl("/account/keys", true))
-                // Only the page sends a browser to the form; the API answers 401 with a challenge.
+                // Only the page sends a browser to the form; the key endpoints answer 401 with a challenge.
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
                         PathPatternRequestMatcher.withDefaults().matcher("/account/**")))
                 // No session for a call that was refused: nothing is saved to come back to.
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .with(PkauthConfigurer.pkauth().stateful(), Customizer.withDefaults())
                 .build();
+    }
+
+    /**
+     * Everything else is the API: keys only, no session, no CSRF (nothing a cookie could ride
+     * on), so an API call pays for none of the pages' filters. pkauth's part is the
+     * {@code .with(…)} line.
+     */
+    @Bean
+    @Order(2)
+    SecurityFilterChain api(HttpSecurity http) throws Exception {
+        return http
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/health", "/error", "/favicon.ico").permitAll()
+                        .anyRequest().authenticated())
+                .with(PkauthConfigurer.pkauth(), Customizer.withDefaults())
+                .build();
+    }
+
+    /** Browsers ask every page's origin for one; nothing to show, and nothing to refuse. */
+    @GetMapping("/favicon.ico")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void favicon() {}
+
+    /**
+     * No Spring Security observations, not even the wrapper around each filter that asks whether
+     * to observe: application.properties turns observations off (they cost this example most of
+     * its throughput, BENCHMARKS.md SP), and this takes the wrappers away too.
+     */
+    @Bean
+    SecurityObservationSettings securityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     /** The signed-in user may put these scopes on keys minted in the page (the Jetty example's policy). */
