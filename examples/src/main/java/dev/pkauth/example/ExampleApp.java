@@ -155,7 +155,7 @@ public final class ExampleApp {
               HOST                  address to listen on (default 127.0.0.1)
               PKAUTH_JDBC_URL       jdbc:sqlite:… or jdbc:postgresql://… (default %s)
               PKAUTH_PEPPER         the HMAC pepper; PKAUTH_REQUIRE_PEPPER=true refuses to start without one
-              PKAUTH_DEMO_PASSWORD  the password of user "demo" at /login (default: a new random one, printed)
+              PKAUTH_DEMO_PASSWORD  the password of user "demo" at /login (default: a random one, made and printed on first start)
               PKAUTH_LOG_LEVEL      pkauth's log level (INFO); PKAUTH_ROOT_LOG_LEVEL the root's
               … and the other PKAUTH_* settings of the README.
 
@@ -179,7 +179,7 @@ public final class ExampleApp {
         ExampleApp app = null;
         IssuedKey demo;
         String given = System.getenv("PKAUTH_DEMO_PASSWORD");
-        String password = given == null || given.isBlank() ? SignIn.newPassword() : given;
+        String password;
         try {
             int port = parsePort(System.getenv("PORT"));
             String realm = dev.pkauth.http.Deployment.realm(null, settings);
@@ -187,7 +187,9 @@ public final class ExampleApp {
             // Before serving: a database that cannot take writes stops the start, not the first request.
             demo = mintDemoKey(store);
             SignIn users = new SignIn();
-            users.add(DEMO_USER, password);
+            password = DemoPassword.load(jdbcUrl, settings.get(Settings.JDBC_USER), settings.get(Settings.JDBC_PASSWORD),
+                    settings.get(Settings.TABLE), users,
+                    DEMO_USER, given);
             app = new ExampleApp(store, host, port, realm, settings, users);
             app.start();
         } catch (Exception e) {
@@ -202,14 +204,15 @@ public final class ExampleApp {
         Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "pkauth-example-shutdown"));
         String base = "http://" + host + ":" + app.port();
         printDemoKey(demo, base, jdbcUrl, System.out);
-        if (given == null || given.isBlank()) {
+        if (password != null) {
             System.out.println("Sign in as \"demo\" at " + base + "/login to manage keys in the browser (" + base
-                    + "/account/keys). The password is made for this run (set PKAUTH_DEMO_PASSWORD to choose it):");
+                    + "/account/keys). Its password is shown only now (it is stored hashed; PKAUTH_DEMO_PASSWORD sets another):");
             System.out.println();
             System.out.println("  PKAUTH_DEMO_PASSWORD=" + password);
             System.out.println();
         } else {
-            System.out.println("Sign in as \"demo\" with PKAUTH_DEMO_PASSWORD at " + base + "/login; your keys are at " + base + "/account/keys");
+            System.out.println("Sign in as \"demo\" at " + base + "/login with the password shown on first start (or set"
+                    + " PKAUTH_DEMO_PASSWORD); your keys are at " + base + "/account/keys");
         }
         System.out.println("Listening on " + base);
         System.out.flush();

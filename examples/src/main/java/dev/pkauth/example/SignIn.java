@@ -28,8 +28,24 @@ final class SignIn {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b).substring(0, 18);
     }
 
-    void add(String user, String password) {
-        users.put(user, hash(password, salt()));
+    /** Adds a user; returns the stored form of the password, {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}. */
+    String add(String user, String password) {
+        byte[][] h = hash(password, salt());
+        users.put(user, h);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return "pbkdf2-sha256$" + ITERATIONS + "$" + b64.encodeToString(h[0]) + "$" + b64.encodeToString(h[1]);
+    }
+
+    /** Adds a user by the stored form {@link #add} returned; false when it is not one. */
+    boolean addStored(String user, String stored) {
+        String[] parts = stored.split("\\$");
+        if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256") || !parts[1].equals(Integer.toString(ITERATIONS))) return false;
+        try {
+            users.put(user, new byte[][] {Base64.getDecoder().decode(parts[2]), Base64.getDecoder().decode(parts[3])});
+            return true;
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
     }
 
     boolean check(String user, String password) {

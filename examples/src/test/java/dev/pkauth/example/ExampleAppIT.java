@@ -137,11 +137,16 @@ class ExampleAppIT {
         assertThat(call("DELETE", "/api/keys/key_nonexistent", demo, null).statusCode()).isEqualTo(404);
         assertThat(call("GET", "/api/keys", demo, null).body()).doesNotContain(malloryId);
 
-        // Restart: keys persist, the demo key is not minted again.
+        // Restart: keys persist, the demo key is not minted again; the demo password is kept
+        // (hashed) and not printed again.
+        String password = app.printedPassword().orElseThrow(() -> new AssertionError("no demo password on first start"));
+        assertThat(app.signsIn("demo", password)).isTrue();
+        assertThat(app.signsIn("demo", password + "x")).isFalse();
         app.stop();
         assertThat(app.process().exitValue()).as("exit after SIGTERM").isIn(0, 143);
         app = start(db);
-        assertThat(app.stdout()).noneMatch(l -> l.contains("PKAUTH_DEMO_KEY="));
+        assertThat(app.stdout()).noneMatch(l -> l.contains("PKAUTH_DEMO_KEY=") || l.contains("PKAUTH_DEMO_PASSWORD="));
+        assertThat(app.signsIn("demo", password)).as("the first start's password, after a restart").isTrue();
         assertThat(call("GET", "/webxml/whoami", demo, null).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/api/whoami", laptop, null).statusCode()).isEqualTo(401);
         try (ApiKeyStore side = db.builder().build()) {

@@ -116,32 +116,69 @@ public class SpringExampleApp {
     }
 
     /**
-     * The example's one user, standing in for the host's real ones: {@code demo}, with
-     * {@code PKAUTH_DEMO_PASSWORD} or a random password made for this run and printed at start,
-     * held only as a bcrypt hash.
+     * The example's one user, standing in for the host's real ones: {@code demo}, whose password
+     * is kept bcrypt-hashed in the example's own table beside pkauth's ({@code pkauth_example_users},
+     * or {@code <pkauth.table>_example_users}).
      */
     @Bean
     InMemoryUserDetailsManager users(DemoPassword password) {
-        return new InMemoryUserDetailsManager(User.withUsername(DEMO_USER)
-                .password(PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(password.value()))
-                .roles("USER").build());
+        return new InMemoryUserDetailsManager(User.withUsername(DEMO_USER).password(password.encoded()).roles("USER").build());
     }
 
-    /** The demo user's password, and whether it was made for this run (then it is printed once, at start). */
-    record DemoPassword(String value, boolean made) {
+    /**
+     * The demo user's stored password hash, and the password itself when this start made it
+     * (then it is printed once, and never again).
+     */
+    record DemoPassword(String encoded, String shown) {
         @Override
         public String toString() {
             return "DemoPassword[…]";
         }
     }
 
+    /** Reads the stored hash, or makes a password on the first start; {@code PKAUTH_DEMO_PASSWORD} replaces it. */
     @Bean
-    DemoPassword demoPassword() {
+    DemoPassword demoPassword(org.springframework.core.env.Environment env) throws java.sql.SQLException {
         String given = System.getenv("PKAUTH_DEMO_PASSWORD");
-        if (given != null && !given.isBlank()) return new DemoPassword(given, false);
+        boolean fresh = given == null || given.isBlank();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(env.getRequiredProperty("pkauth.jdbc-url"),
+                env.getProperty("pkauth.jdbc-user"), env.getProperty("pkauth.jdbc-password"));
+                java.sql.Statement s = c.createStatement()) {
+            String table = usersTable(env.getProperty("pkauth.table"));
+            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL)");
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM " + table + " WHERE username = ?")) {
+                ps.setString(1, DEMO_USER);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (fresh && rs.next()) return new DemoPassword(rs.getString(1), null);
+                }
+            }
+            String chosen = fresh ? newPassword() : given;
+            String encoded = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(chosen);
+            try (java.sql.PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE username = ?");
+                    java.sql.PreparedStatement ins = c.prepareStatement(
+                            "INSERT INTO " + table + " (username, password_hash) VALUES (?, ?)")) {
+                del.setString(1, DEMO_USER);
+                del.executeUpdate();
+                ins.setString(1, DEMO_USER);
+                ins.setString(2, encoded);
+                ins.executeUpdate();
+            }
+            return new DemoPassword(encoded, fresh ? chosen : null);
+        }
+    }
+
+    /** The users table next to pkauth's table (an SQL identifier, or refused), or its default's. */
+    private static String usersTable(String keyTable) {
+        if (keyTable == null || keyTable.isBlank()) return "pkauth_example_users";
+        if (!keyTable.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new IllegalStateException("pkauth.table must be an SQL identifier");
+        return keyTable + "_example_users";
+    }
+
+    /** A random password a person can type: 18 base64url characters (108 bits). */
+    private static String newPassword() {
         byte[] b = new byte[14];
         new java.security.SecureRandom().nextBytes(b);
-        return new DemoPassword(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b).substring(0, 18), true);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b).substring(0, 18);
     }
 
     @GetMapping(path = "/health", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -194,15 +231,15 @@ public class SpringExampleApp {
         printDemoKey(context.getBean(DemoKey.class).issued(), base,
                 context.getEnvironment().getProperty("pkauth.jdbc-url"), System.out);
         DemoPassword password = context.getBean(DemoPassword.class);
-        if (password.made()) {
+        if (password.shown() != null) {
             System.out.println("Sign in as \"demo\" at " + base + "/login to manage keys in the browser (" + base
-                    + "/account/keys). The password is made for this run (set PKAUTH_DEMO_PASSWORD to choose it):");
+                    + "/account/keys). Its password is shown only now (it is stored hashed; PKAUTH_DEMO_PASSWORD sets another):");
             System.out.println();
-            System.out.println("  PKAUTH_DEMO_PASSWORD=" + password.value());
+            System.out.println("  PKAUTH_DEMO_PASSWORD=" + password.shown());
             System.out.println();
         } else {
-            System.out.println("Sign in as \"demo\" with PKAUTH_DEMO_PASSWORD at " + base + "/login; your keys are at " + base
-                    + "/account/keys");
+            System.out.println("Sign in as \"demo\" at " + base + "/login with the password shown on first start (or set"
+                    + " PKAUTH_DEMO_PASSWORD); your keys are at " + base + "/account/keys");
         }
         System.out.println("Listening on " + base);
         System.out.flush();
@@ -244,7 +281,7 @@ public class SpringExampleApp {
               HOST                  address to listen on (default 127.0.0.1)
               PKAUTH_JDBC_URL       jdbc:sqlite:… or jdbc:postgresql://… (default %s)
               PKAUTH_PEPPER         the HMAC pepper; PKAUTH_REQUIRE_PEPPER=true refuses to start without one
-              PKAUTH_DEMO_PASSWORD  the password of user "demo" at /login (default: a new random one, printed)
+              PKAUTH_DEMO_PASSWORD  the password of user "demo" at /login (default: a random one, made and printed on first start)
               … and the other PKAUTH_* settings of the README (Spring binds them to pkauth.*).
 
             Exit codes: 0 stopped, 1 could not start (the reason is the one line before), 2 usage error.

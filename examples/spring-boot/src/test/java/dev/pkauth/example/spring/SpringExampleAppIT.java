@@ -105,11 +105,16 @@ class SpringExampleAppIT {
         assertThat(call("GET", "/api/nonexistent", null, null).statusCode()).isEqualTo(401);
         assertThat(call("GET", "/api/nonexistent", demo, null).statusCode()).isEqualTo(404);
 
-        // Restart: keys persist, the demo key is not minted again.
+        // Restart: keys persist, the demo key is not minted again; the demo password is kept
+        // (hashed) and not printed again.
+        String password = app.printedPassword().orElseThrow(() -> new AssertionError("no demo password on first start"));
+        assertThat(app.signsIn("demo", password)).isTrue();
+        assertThat(app.signsIn("demo", password + "x")).isFalse();
         app.stop();
         assertThat(app.process().exitValue()).as("exit after SIGTERM").isIn(0, 143);
         app = start(db);
-        assertThat(app.stdout()).noneMatch(l -> l.contains("PKAUTH_DEMO_KEY="));
+        assertThat(app.stdout()).noneMatch(l -> l.contains("PKAUTH_DEMO_KEY=") || l.contains("PKAUTH_DEMO_PASSWORD="));
+        assertThat(app.signsIn("demo", password)).as("the first start's password, after a restart").isTrue();
         assertThat(call("GET", "/api/whoami", demo, null).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/api/whoami", laptop, null).statusCode()).isEqualTo(401);
     }
