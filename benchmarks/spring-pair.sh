@@ -3,7 +3,7 @@
 # application with pkauth's starter and with a hand-written filter (benchmarks/spring, the
 # comparison), and the Spring example, on one SQLite file, same JVM flags; wrk with keep-alive.
 # Interleaved rounds (pkauth, hand-written, example, then again), each side in a fresh JVM warmed
-# up on every route first; prints each round and the medians.
+# up on every route first, the routes in a rotated order each round; prints each round and the medians.
 #
 #   mvn -q -pl benchmarks/spring,examples/spring-boot -am package -DskipTests
 #   benchmarks/spring-pair.sh [rounds=3] [seconds=8]
@@ -52,10 +52,17 @@ run_side() { # name port key -- command…
     wrk -t2 -c16 -d3s "$base/api/docs" >/dev/null
     wrk -t2 -c16 -d3s "$base/health" >/dev/null
   done
-  echo "$name valid $(measure -H "Authorization: Bearer $key" "$base/api/docs")"
-  [ "${name#example}" = "$name" ] && echo "$name rotate64 $(measure -s "$work/rotate.lua" "$base/api/docs")"
-  echo "$name nokey $(measure "$base/api/docs")"
-  echo "$name health $(measure "$base/health")"
+  # The routes in a different order each round: the first figure after the warm-up reads lower.
+  local routes=(valid rotate64 nokey health)
+  local shift=$(( (round - 1) % ${#routes[@]} ))
+  for i in "${!routes[@]}"; do
+    case "${routes[$(( (i + shift) % ${#routes[@]} ))]}" in
+      valid) echo "$name valid $(measure -H "Authorization: Bearer $key" "$base/api/docs")" ;;
+      rotate64) if [ "${name#example}" = "$name" ]; then echo "$name rotate64 $(measure -s "$work/rotate.lua" "$base/api/docs")"; fi ;;
+      nokey) echo "$name nokey $(measure "$base/api/docs")" ;;
+      health) echo "$name health $(measure "$base/health")" ;;
+    esac
+  done
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
