@@ -27,7 +27,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.ext.ContextResolver;
@@ -197,10 +196,8 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
      */
     private static boolean signedInsOwn(Class<?> resource, ContainerRequestContext request) {
         if (resource == KeysConsoleResource.class) return true;
-        if (resource != KeysResource.class || request.getHeaders().containsKey(HttpHeaders.AUTHORIZATION)) return false;
-        SecurityContext security = request.getSecurityContext();
-        java.security.Principal user = security == null ? null : security.getUserPrincipal();
-        return user != null && !(user instanceof ApiKeyPrincipal);
+        return resource == KeysResource.class && !request.getHeaders().containsKey(HttpHeaders.AUTHORIZATION)
+                && SessionTokens.signedIn(request.getSecurityContext()) != null;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.pkauth.jaxrs;
 
-import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.http.ConsolePage;
 import dev.pkauth.http.KeysEndpoint;
 import dev.pkauth.http.OriginProof;
@@ -51,8 +50,8 @@ public final class KeysConsoleResource {
      */
     @GET
     public Response page(@Context ContainerRequestContext request, @Context SecurityContext security) {
-        Principal user = security == null ? null : security.getUserPrincipal();
-        if (user == null || user instanceof ApiKeyPrincipal || user.getName() == null || user.getName().isBlank()) {
+        Principal user = SessionTokens.signedIn(security);
+        if (user == null) {
             return LeakResource.response(KeysEndpoint.Answer.error(401, "login_required", "sign in to manage your API keys"));
         }
         String token = request.getProperty(SessionTokens.PROPERTY) instanceof SessionTokens t ? t.orCreate() : null;

@@ -1,6 +1,5 @@
 package dev.pkauth.jaxrs;
 
-import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.http.KeysEndpoint;
 import dev.pkauth.http.OriginProof;
@@ -232,8 +231,8 @@ public final class KeysResource {
 
     /** The host's signed-in user, when the request carries no key and somebody signed in. */
     private @Nullable SessionCaller session(ContainerRequestContext request, SecurityContext security) {
-        Principal user = security == null ? null : security.getUserPrincipal();
-        if (user == null || user instanceof ApiKeyPrincipal || user.getName() == null || user.getName().isBlank()) return null;
+        Principal user = SessionTokens.signedIn(security);
+        if (user == null) return null;
         URI base = request.getUriInfo().getBaseUri();
         String expected = request.getProperty(SessionTokens.PROPERTY) instanceof SessionTokens t ? t.current() : null;
         OriginProof proof = OriginProof.of(request.getHeaderString("Origin"), request.getHeaderString("Sec-Fetch-Site"),

@@ -9,9 +9,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -68,7 +68,7 @@ public final class KeysConsole extends HttpServlet {
     }
 
     private Map<String, String> proofs(HttpServletRequest request) {
-        Map<String, String> proofs = new TreeMap<>(frameworkTokens.apply(request));
+        Map<String, String> proofs = new HashMap<>(frameworkTokens.apply(request)); // the page orders them
         proofs.put(OriginProof.TOKEN_HEADER, Sessions.token(request));
         return proofs;
     }

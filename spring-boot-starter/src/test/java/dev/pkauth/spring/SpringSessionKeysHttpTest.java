@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pkauth.ApiKeyStore;
 import dev.pkauth.http.SessionPolicy;
+import dev.pkauth.testing.FormLogin;
 import dev.pkauth.testing.SessionKeysHttpContract;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +25,6 @@ import org.springframework.security.web.SecurityFilterChain;
  * {@link SessionPolicy} bean is what they may grant.
  */
 class SpringSessionKeysHttpTest extends SessionKeysHttpContract {
-    static final Pattern LOGIN_CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*name=\"_csrf\"");
     ContractApp.Running app;
 
     /** A host application with its own users and form login, and pkauth for keys. */
@@ -72,17 +70,11 @@ class SpringSessionKeysHttpTest extends SessionKeysHttpContract {
     /** Spring Security's own login form: its CSRF token from the form, then the POST, as a browser does. */
     @Override
     protected void signIn(Browser browser, String user) throws Exception {
-        HttpResponse<String> form = browser.send("GET", "/login", null, Map.of("Accept", "text/html"));
-        assertThat(form.statusCode()).isEqualTo(200);
-        Matcher m = LOGIN_CSRF.matcher(form.body());
-        assertThat(m.find()).as("the login form's CSRF token: " + form.body()).isTrue();
-        String token = m.group(1) != null ? m.group(1) : m.group(2);
-        String body = "username=" + user + "&password=" + user + "-pw&_csrf=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8);
-        HttpResponse<String> login = browser.client.send(java.net.http.HttpRequest.newBuilder(base.resolve("/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", origin())
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(login.statusCode()).as("signed in: " + login.headers().map()).isEqualTo(302);
-        assertThat(login.headers().firstValue("Location").orElse("")).doesNotContain("error");
+        FormLogin login = FormLogin.submit(browser.client, base, user, user + "-pw");
+        assertThat(login.formStatus()).isEqualTo(200);
+        assertThat(login.csrfSent()).as("the login form's CSRF token").isTrue();
+        assertThat(login.post().statusCode()).as("signed in: " + login.post().headers().map()).isEqualTo(302);
+        assertThat(login.post().headers().firstValue("Location").orElse("")).doesNotContain("error");
     }
 
     @org.junit.jupiter.api.Test

@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -35,7 +36,28 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the dialog. The example modules run it on each database; Selenium and axe-core are theirs.
  */
 public final class ConsoleWalkThrough implements AutoCloseable {
-    static final Pattern PASSWORD = Pattern.compile("PKAUTH_DEMO_PASSWORD=(\\S+)");
+    /**
+     * The walk on SQLite and PostgreSQL against the packaged example named by the system property
+     * {@code example.jar}, a screenshot in {@code target/console-<database>.png}: an example
+     * module's browser suite is a class that extends this and nothing more.
+     */
+    public abstract static class OnEachDatabase {
+        @TempDir
+        Path dir;
+
+        @ParameterizedTest
+        @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
+        void aSignedInUserManagesKeysInThePage(Backend backend) throws Exception {
+            TestDatabase db = TestDatabase.create(backend, dir);
+            ExampleProcess app = ExampleProcess.start(System.getProperty("example.jar"), db, java.util.Map.of(), dir);
+            try (ConsoleWalkThrough walk = new ConsoleWalkThrough(app, db,
+                    Path.of("target", "console-" + backend.name().toLowerCase(java.util.Locale.ROOT) + ".png"))) {
+                walk.walk();
+            } finally {
+                app.stop();
+            }
+        }
+    }
 
     private final ExampleProcess app;
     private final TestDatabase db;
@@ -106,8 +128,7 @@ public final class ConsoleWalkThrough implements AutoCloseable {
 
     /** The whole walk; any step that does not hold fails it. */
     public void walk() throws Exception {
-        String password = app.stdout().stream().map(PASSWORD::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
-                .orElseThrow(() -> new AssertionError("no demo password printed: " + app.stdout()));
+        String password = app.printedPassword().orElseThrow(() -> new AssertionError("no demo password printed: " + app.stdout()));
         String othersPrefix;
         try (ApiKeyStore direct = db.builder().build()) {
             othersPrefix = direct.create("bob", "bob's key", List.of("docs:read"), null).key().prefix();

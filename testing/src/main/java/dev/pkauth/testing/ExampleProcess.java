@@ -104,22 +104,12 @@ public record ExampleProcess(Process process, URI base, List<String> stdout, Pat
     }
 
     /**
-     * Whether {@code user} and {@code password} sign in at {@code /login} as a browser would: the
-     * form (with its CSRF field when it has one, as Spring's does), then the POST; signed in is a
-     * redirect to {@code /account/keys}.
+     * Whether {@code user} and {@code password} sign in at {@code /login} as a browser would
+     * ({@link FormLogin}): signed in is a redirect to {@code /account/keys}.
      */
     public boolean signsIn(String user, String password) throws Exception {
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        String form = browser.send(HttpRequest.newBuilder(base.resolve("/login")).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(form);
-        String body = "username=" + java.net.URLEncoder.encode(user, java.nio.charset.StandardCharsets.UTF_8)
-                + "&password=" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
-                + (csrf.find() ? "&_csrf=" + java.net.URLEncoder.encode(csrf.group(1), java.nio.charset.StandardCharsets.UTF_8) : "");
-        HttpResponse<String> r = browser.send(HttpRequest.newBuilder(base.resolve("/login")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", base.getScheme() + "://" + base.getAuthority())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = FormLogin.submit(HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .connectTimeout(Duration.ofSeconds(10)).build(), base, user, password).post();
         return (r.statusCode() == 302 || r.statusCode() == 303)
                 && r.headers().firstValue("Location").orElse("").endsWith("/account/keys");
     }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The keys endpoints and the API keys page for the host's signed-in users, as each adapter mounts
@@ -43,7 +44,9 @@ public abstract class SessionKeysHttpContract {
             ? SessionGrant.of(List.of("docs:read")).maxLifetime(Duration.ofDays(30)) : SessionGrant.none();
     private static final Pattern PROOF = Pattern.compile("<meta name=\"pkauth-csrf\" data-header=\"([^\"]+)\" content=\"([^\"]+)\">");
 
-    protected Path dir;
+    /** The SQLite file's directory: made before {@code @BeforeAll}, removed by JUnit after the class. */
+    @TempDir
+    static Path dir;
     protected ApiKeyStore store;
     protected URI base;
 
@@ -65,7 +68,6 @@ public abstract class SessionKeysHttpContract {
 
     @BeforeAll
     void startDeployment() throws Exception {
-        dir = java.nio.file.Files.createTempDirectory("pkauth-session-http-");
         store = ApiKeyStore.builder().jdbcUrl(Backend.sqliteUrl(dir)).pepper("session-http-contract").build();
         base = start(store, POLICY);
     }
@@ -74,9 +76,6 @@ public abstract class SessionKeysHttpContract {
     void stopDeployment() throws Exception {
         stop();
         store.close();
-        try (var files = java.nio.file.Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 
     /** A client with a cookie jar: what a browser keeps between requests, and the page's proofs of origin. */
@@ -130,11 +129,6 @@ public abstract class SessionKeysHttpContract {
         assertThat(r.body()).contains("\"error\":\"" + error + "\"");
     }
 
-    private static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
-        assertThat(m.find()).as(name + " in " + json).isTrue();
-        return m.group(1);
-    }
 
     @Test
     void thePageIsServedToTheSignedInUserUnderAStrictPolicyWithItsProofs() throws Exception {
@@ -168,8 +162,8 @@ public abstract class SessionKeysHttpContract {
         Browser alice = signedIn("alice");
         HttpResponse<String> created = alice.fromThePage("POST", "/keys", "{\"name\":\"laptop\",\"scopes\":[\"docs:read\"]}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String token = field(created.body(), "token");
-        String id = field(created.body(), "id");
+        String token = ExampleProcess.field(created.body(), "token");
+        String id = ExampleProcess.field(created.body(), "id");
         ApiKey key = store.find(id).orElseThrow();
         assertThat(key.userId()).isEqualTo("alice");
         assertThat(key.scopes()).containsExactly("docs:read");
@@ -203,7 +197,7 @@ public abstract class SessionKeysHttpContract {
     @Test
     void writesWithoutTheSessionsProofAreRefusedAsCsrfAndChangeNothing() throws Exception {
         Browser alice = signedIn("alice");
-        String id = field(alice.fromThePage("POST", "/keys", "{\"name\":\"kept\"}").body(), "id");
+        String id = ExampleProcess.field(alice.fromThePage("POST", "/keys", "{\"name\":\"kept\"}").body(), "id");
         int before = store.list("alice").size();
         String body = "{\"name\":\"csrf\"}";
         Map<String, String> sameOrigin = Map.of("Origin", origin(), "Sec-Fetch-Site", "same-origin");
@@ -259,12 +253,12 @@ public abstract class SessionKeysHttpContract {
     void aSignedInUserRotatesDisablesAndRevokesTheirKey() throws Exception {
         Browser alice = signedIn("alice");
         HttpResponse<String> created = alice.fromThePage("POST", "/keys", "{\"name\":\"ci\",\"scopes\":[\"docs:read\"]}");
-        String id = field(created.body(), "id");
-        String old = field(created.body(), "token");
+        String id = ExampleProcess.field(created.body(), "id");
+        String old = ExampleProcess.field(created.body(), "token");
         HttpResponse<String> rotated = alice.fromThePage("POST", "/keys/" + id + "/rotate", "{\"overlap_seconds\":3600}");
         assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(201);
-        String successor = field(rotated.body(), "id");
-        String fresh = field(rotated.body(), "token");
+        String successor = ExampleProcess.field(rotated.body(), "id");
+        String fresh = ExampleProcess.field(rotated.body(), "token");
         assertThat(store.verify(old).isValid()).as("during the overlap").isTrue();
         assertThat(alice.fromThePage("GET", "/keys/" + id, null).body()).contains("\"status\":\"rotated\"",
                 "\"rotated_to\":\"" + successor + "\"");

@@ -60,7 +60,6 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private final String recentPepperIdsSql;
     private final String endSql;
     private final String adoptSql;
-    private final String rotatedSql;
     private final String touchSql;
     private final String setLimitsSql;
 
@@ -89,9 +88,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         deleteSql = "DELETE FROM " + table + " WHERE id = ?";
         replaceHashSql = "UPDATE " + table + " SET secret_hash = ?, pepper_id = ? WHERE id = ? AND secret_hash = ?";
         recentPepperIdsSql = "SELECT pepper_id FROM " + table + " WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT ?";
-        endSql = "UPDATE " + table + " SET expires_at = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+        endSql = "UPDATE " + table + " SET expires_at = ?, revoked_at = ?, rotated_to = ? WHERE id = ? AND revoked_at IS NULL";
         adoptSql = "UPDATE " + table + " SET created_by = ? WHERE created_by = ?";
-        rotatedSql = "UPDATE " + table + " SET rotated_to = ? WHERE id = ?";
         touchSql = "UPDATE " + table + " SET last_used_at = ?, last_used_ip = ? WHERE id = ? AND revoked_at IS NULL"
                 + " AND (last_used_at IS NULL OR last_used_at < ?)";
     }
@@ -284,13 +282,9 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
             try (PreparedStatement end = c.prepareStatement(endSql)) {
                 setLong(end, 1, oldExpiresAt);
                 setLong(end, 2, oldRevokedAt);
-                end.setString(3, oldId);
+                end.setString(3, replacement.id());
+                end.setString(4, oldId);
                 if (end.executeUpdate() != 1) return false;
-            }
-            try (PreparedStatement succeeded = c.prepareStatement(rotatedSql)) {
-                succeeded.setString(1, replacement.id());
-                succeeded.setString(2, oldId);
-                succeeded.executeUpdate();
             }
             insert(c, replacement);
             try (PreparedStatement adopt = c.prepareStatement(adoptSql)) {
