@@ -9,6 +9,8 @@ module dev.pkauth {
     requires org.slf4j;
     requires com.zaxxer.hikari;
     requires com.github.benmanes.caffeine;
+    // Argon2 and bcrypt, for imported keys' first verification.
+    requires org.bouncycastle.provider;
     // Fetches the published signing keys of leak reporters (GitHub, GitLab).
     requires java.net.http;
     // Optional at run time: only an application that gives the builder a MeterRegistry needs it.

@@ -105,6 +105,22 @@ public final class ApiKeyStore implements AutoCloseable {
     }
 
     /**
+     * Mints and rotations under a client's idempotency key: a repeat of the same request within
+     * a day answers the key the first call made (without its token), never a second key.
+     *
+     * <pre>{@code
+     * IssueResult r = store.withIdempotencyKey(new IdempotencyKey(header, body)).create("acme", spec);
+     * if (r.replayed()) ... // r.key() only: the token was shown to the first call
+     * }</pre>
+     *
+     * @param key the client's idempotency key and its request
+     * @return the idempotent operations of this store (and its actor)
+     */
+    public IdempotentMints withIdempotencyKey(IdempotencyKey key) {
+        return new IdempotentMints(this, engine.idempotency(), Objects.requireNonNull(key, "key"));
+    }
+
+    /**
      * What operators do to every user's keys: queries, counts, sweeps, purges and the audit log,
      * and what the store is (its location, pepper fingerprint, key policy). Recorded as this
      * view's actor.

@@ -151,6 +151,24 @@ public final class ApiKeyStoreBuilder {
     }
 
     /**
+     * Token shapes of another system whose keys were imported and carry no pkauth id: each a
+     * prefix followed by {@code *} ({@code "ba_*"}), or {@code "*"} for tokens with no prefix.
+     * Such a token is found by its SHA-256 on an index, one lookup, and answers like any key. The
+     * setting {@code legacy-tokens} ({@code PKAUTH_LEGACY_TOKENS}) says the same.
+     *
+     * @param shapes the shapes
+     * @return this builder
+     * @throws IllegalArgumentException for a shape that is not a prefix followed by {@code *}
+     */
+    public ApiKeyStoreBuilder legacyTokens(String... shapes) {
+        Options.requireUnset(given.legacyTokens, "legacyTokens");
+        String list = String.join(",", shapes);
+        dev.pkauth.internal.token.LegacyTokens.parse(list);
+        given.legacyTokens = list;
+        return this;
+    }
+
+    /**
      * Refuse to start with the development pepper (production).
      *
      * @param require true to refuse the development pepper

@@ -35,6 +35,34 @@ public final class KeyOperations {
     }
 
     /**
+     * Copies keys of another system into this store with their hashes as stored there, so the
+     * tokens already handed out keep working; each is re-stored as pkauth's HMAC on its first
+     * verified use. Idempotent: a key of the same {@code source} and {@link ImportedKey#sourceId}
+     * imported before is skipped, so a second run changes nothing and a later one adds only new
+     * keys. A key that cannot be imported (an unreadable hash, a bad scope…) is refused with its
+     * reason while the rest go on. Each import is audited ({@code import}, with the source).
+     *
+     * <pre>{@code
+     * ImportResult r = store.withActor("migration").operations()
+     *         .importKeys("better-auth", keys, false, p -> log.info("{} keys read", p.total()));
+     * }</pre>
+     *
+     * @param source what the keys came from, 1 to 32 characters of {@code [a-z0-9-]}
+     *     ({@code better-auth}, {@code unkey}, {@code csv}): recorded as the keys' creator
+     *     ({@code import:<source>}) and part of what makes a re-run skip them
+     * @param keys the keys, read once, in order
+     * @param dryRun true to report what would be imported without writing anything
+     * @param progress told the counts so far every 500 keys, or {@code null}
+     * @return what was imported, skipped and refused
+     * @throws IllegalArgumentException for a malformed source name
+     * @throws StoreUnavailableException when the database cannot be written (keys before it stay imported)
+     */
+    public ImportResult importKeys(String source, Iterable<ImportedKey> keys, boolean dryRun,
+            java.util.function.@Nullable Consumer<ImportResult> progress) {
+        return engine.importKeys(actor, source, keys, dryRun, progress);
+    }
+
+    /**
      * What every key of this store must meet ({@link KeyPolicy#NONE} when nothing is required).
      *
      * @return the store's key policy

@@ -68,6 +68,11 @@ public final class Settings {
     public static final String TOKEN_PREFIX = "token-prefix";
     /** The setting {@code token-prefix-previous} ({@code PKAUTH_TOKEN_PREFIX_PREVIOUS}): earlier prefixes, comma-separated, still verified. */
     public static final String TOKEN_PREFIX_PREVIOUS = "token-prefix-previous";
+    /**
+     * The setting {@code legacy-tokens} ({@code PKAUTH_LEGACY_TOKENS}): token shapes of another
+     * system, such as {@code ba_*} or {@code *}, looked up by their SHA-256 after an import.
+     */
+    public static final String LEGACY_TOKENS = "legacy-tokens";
     /** The setting {@code leak-policy} ({@code PKAUTH_LEAK_POLICY}): {@code revoke} (default) or {@code notify}. */
     public static final String LEAK_POLICY = "leak-policy";
     /** The setting {@code github-keys-url} ({@code PKAUTH_GITHUB_KEYS_URL}): GitHub's secret scanning public keys. */
@@ -169,6 +174,8 @@ public final class Settings {
         new Option(TOKEN_PREFIX, Kind.TEXT, "pk", null, "the prefix of new tokens (2–16 characters, `[a-z][a-z0-9]*`): "
                 + "register its pattern with secret scanners"),
         new Option(TOKEN_PREFIX_PREVIOUS, Kind.LIST, null, null, "earlier prefixes, comma-separated, whose keys still verify"),
+        new Option(LEGACY_TOKENS, Kind.LIST, null, null, "imported keys' token shapes without a pkauth id, comma-separated: "
+                + "a prefix and `*` (`ba_*`), or `*` for tokens with no prefix; looked up by their SHA-256"),
         new Option(LEAK_POLICY, Kind.TEXT, "revoke", null, "what a leak report of a live key does: `revoke` or `notify`"),
         new Option(GITHUB_KEYS_URL, Kind.TEXT, "https://api.github.com/meta/public_keys/secret_scanning", null,
                 "where GitHub publishes its secret scanning signing keys"),

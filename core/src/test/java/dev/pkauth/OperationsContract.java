@@ -50,6 +50,67 @@ abstract class OperationsContract {
     }
 
     @Test
+    void anIdempotencyKeyMintsOnceForItsRequestAndADayOnly() {
+        KeySpec spec = KeySpec.of("ci", List.of("docs:read"));
+        IdempotencyKey key = new IdempotencyKey("deploy-1", "create ci docs:read");
+        IssueResult first = store.withIdempotencyKey(key).create("alice", spec);
+        assertThat(first.replayed()).isFalse();
+        assertThat(store.verify(first.issued().token()).isValid()).isTrue();
+
+        IssueResult again = store.withIdempotencyKey(key).create("alice", spec);
+        assertThat(again.replayed()).isTrue();
+        assertThat(again.issued()).isNull();
+        assertThat(again.key().id()).isEqualTo(first.key().id());
+        assertThat(store.list("alice")).hasSize(1);
+
+        assertThatThrownBy(() -> store.withIdempotencyKey(new IdempotencyKey("deploy-1", "create another")).create("alice", spec))
+                .isInstanceOfSatisfying(IdempotencyConflictException.class, e -> assertThat(e.inProgress()).isFalse());
+        assertThat(store.withIdempotencyKey(key).create("bob", spec).replayed()).as("another owner's key space").isFalse();
+
+        IssueResult rotated = store.withIdempotencyKey(new IdempotencyKey("rotate-1", "")).rotate(first.key().id(), Duration.ZERO)
+                .orElseThrow();
+        IssueResult rotatedAgain = store.withIdempotencyKey(new IdempotencyKey("rotate-1", "")).rotate(first.key().id(), Duration.ZERO)
+                .orElseThrow();
+        assertThat(rotatedAgain.replayed()).isTrue();
+        assertThat(rotatedAgain.key().id()).isEqualTo(rotated.key().id())
+                .isEqualTo(store.find(first.key().id()).orElseThrow().rotatedTo());
+
+        clock.advance(Duration.ofDays(1).plusSeconds(1));
+        assertThat(store.withIdempotencyKey(key).create("alice", spec).replayed()).as("a day later, a new request").isFalse();
+        assertThat(store.list("alice")).hasSize(2);
+    }
+
+    @Test
+    void concurrentRepeatsOfAnIdempotentMintMakeOneKey() throws Exception {
+        IdempotencyKey key = new IdempotencyKey("burst", "{}");
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<Object> outcomes = new CopyOnWriteArrayList<>();
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        outcomes.add(store.withIdempotencyKey(key).create("carol", KeySpec.of("burst", List.of())));
+                    } catch (IdempotencyConflictException e) {
+                        assertThat(e.inProgress()).isTrue();
+                        outcomes.add(e);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(outcomes).filteredOn(o -> o instanceof IssueResult r && !r.replayed()).hasSize(1);
+        assertThat(store.list("carol")).hasSize(1);
+    }
+
+    @Test
     void aDisabledKeyAndTheKeysItMintedFailUntilItIsEnabled() {
         IssuedKey parent = store.create("alice", null, List.of("keys:write"), null);
         IssuedKey child = store.create(principal(parent), null, List.of(), null);

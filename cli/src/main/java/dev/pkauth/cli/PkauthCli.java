@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             PkauthCli.Create.class, PkauthCli.ListKeys.class, PkauthCli.Show.class, PkauthCli.Limits.class, PkauthCli.Revoke.class,
             PkauthCli.Disable.class, PkauthCli.Enable.class, PkauthCli.Sweep.class, PkauthCli.Report.class, PkauthCli.Audit.class,
-            PkauthCli.Purge.class, PkauthCli.Refresh.class, PkauthCli.Rotate.class, PkauthCli.Verify.class, Scan.class,
+            PkauthCli.Purge.class, PkauthCli.Refresh.class, PkauthCli.Rotate.class, PkauthCli.Verify.class, Scan.class, Import.class,
             PkauthCli.Migrate.class, Accounts.class, PkauthCli.Completion.class, CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -95,6 +95,10 @@ public final class PkauthCli {
                     "pkauth scan .",
                     "git diff --cached | java -jar pkauth-cli.jar scan -",
                     "pkauth scan --git-history --revoke .")),
+            Map.entry("pkauth import", List.of(
+                    "pkauth import --from better-auth --source-jdbc-url jdbc:sqlite:auth.db --dry-run",
+                    "pkauth import --from unkey --source-jdbc-url jdbc:postgresql://db:5432/unkey",
+                    "pkauth import --from csv keys.csv --json")),
             Map.entry("pkauth create", List.of(
                     "pkauth create --user alice --name CI --scopes docs:read,docs:write --expires-in 90d",
                     "pkauth create --user acme --rate-limit 100/1m --credits 1000 --refill 1000/30d",

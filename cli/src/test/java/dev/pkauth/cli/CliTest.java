@@ -2,6 +2,7 @@ package dev.pkauth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pkauth.cli.CliRunner.Result;
 import dev.pkauth.testing.Backend;
 import dev.pkauth.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,6 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {}
-
     static int keysOf(TestDatabase db, String user) {
         try (dev.pkauth.ApiKeyStore store = db.builder().build()) {
             return store.list(user).size();
@@ -31,42 +30,13 @@ class CliTest {
         return runWith(db, Map.of(), stdin, args);
     }
 
-    /**
-     * One command line through the CLI's entry point, in this JVM: the environment holds only what
-     * the test gives, and stderr gets the log lines the CLI's logback.xml lets through, as the
-     * console would show them ({@code CliIT} runs the packaged jar itself).
-     */
-    /** Logging as the jar configures it (its logback.xml, not the tests' logback-test.xml), so stderr reads the same. */
     @org.junit.jupiter.api.BeforeAll
     static void logAsTheJarDoes() throws Exception {
-        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-        context.reset();
-        ch.qos.logback.classic.joran.JoranConfigurator configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(PkauthCli.class.getResource("/logback.xml"));
+        CliRunner.logAsTheJarDoes();
     }
 
     Result runWith(TestDatabase db, Map<String, String> extraEnv, String stdin, String... args) {
-        Map<String, String> env = new java.util.HashMap<>();
-        if (db != null) {
-            env.put("PKAUTH_JDBC_URL", db.jdbcUrl());
-            env.put("PKAUTH_TABLE", db.table());
-            env.put("PKAUTH_PEPPER", db.pepper());
-            if (db.user() != null) env.put("PKAUTH_JDBC_USER", db.user());
-        }
-        env.putAll(extraEnv);
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        int exit;
-        StringBuilder stderr;
-        try (dev.pkauth.testing.Logs logs = dev.pkauth.testing.Logs.captureAll()) {
-            exit = PkauthCli.run(args, env,
-                    new java.io.ByteArrayInputStream(stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.US_ASCII)),
-                    new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
-            stderr = new StringBuilder(err.toString());
-            for (String line : logs.lines()) stderr.append(line).append(System.lineSeparator());
-        }
-        return new Result(exit, out.toString(), stderr.toString());
+        return CliRunner.run(db, extraEnv, stdin, args);
     }
 
     @ParameterizedTest

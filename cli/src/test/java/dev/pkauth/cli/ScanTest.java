@@ -22,11 +22,8 @@ class ScanTest {
     @TempDir
     Path dir;
 
-    final CliTest cli = new CliTest();
-
-    CliTest.Result run(TestDatabase db, String stdin, String... args) {
-        cli.dir = dir;
-        return cli.run(db, stdin, args);
+    CliRunner.Result run(TestDatabase db, String stdin, String... args) {
+        return CliRunner.run(db, java.util.Map.of(), stdin, args);
     }
 
     static String secretOf(String token) {
@@ -54,7 +51,7 @@ class ScanTest {
                 + "docs: pk.key_" + "x".repeat(32) + "." + "y".repeat(43) + "\n");
         Files.writeString(repo.resolve(".git/config"), live.token());
 
-        CliTest.Result r = run(db, null, "scan", repo.toString());
+        CliRunner.Result r = run(db, null, "scan", repo.toString());
         assertThat(r.exit()).as(r.err()).isEqualTo(1);
         assertThat(r.out().lines()).containsExactlyInAnyOrder(
                 repo.resolve("README.md") + ":3: " + live.key().prefix() + " (live)",
@@ -64,11 +61,11 @@ class ScanTest {
         assertThat(r.out() + r.err()).doesNotContain(secretOf(live.token())).doesNotContain(secretOf(revoked.token()));
         assertThat(r.err()).contains("MB/s").contains("4 token(s), 1 live");
 
-        CliTest.Result json = run(db, null, "scan", "--json", repo.resolve("README.md").toString());
+        CliRunner.Result json = run(db, null, "scan", "--json", repo.resolve("README.md").toString());
         assertThat(json.out()).contains("\"prefix\": \"" + live.key().prefix() + "\"").contains("\"status\": \"live\"")
                 .contains("\"line\": 3");
 
-        CliTest.Result revoking = run(db, null, "scan", "--revoke", repo.toString());
+        CliRunner.Result revoking = run(db, null, "scan", "--revoke", repo.toString());
         assertThat(revoking.exit()).isEqualTo(1);
         assertThat(revoking.out()).contains(live.key().prefix() + " (live, now revoked)");
         try (ApiKeyStore store = db.builder().build()) {
@@ -78,7 +75,7 @@ class ScanTest {
                 assertThat(e.detail()).contains("README.md:3");
             });
         }
-        CliTest.Result after = run(db, null, "scan", repo.toString());
+        CliRunner.Result after = run(db, null, "scan", repo.toString());
         assertThat(after.exit()).as("nothing live any more").isZero();
     }
 
@@ -89,7 +86,7 @@ class ScanTest {
         try (ApiKeyStore store = db.builder().build()) {
             token = store.create("bob", null, List.of(), null).token();
         }
-        CliTest.Result r = run(db, "+++ b/.env\n+API_KEY=" + token + "\n", "scan", "-");
+        CliRunner.Result r = run(db, "+++ b/.env\n+API_KEY=" + token + "\n", "scan", "-");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo("-:2: " + token.substring(0, 16) + " (live)" + System.lineSeparator());
     }
@@ -103,11 +100,11 @@ class ScanTest {
         }
         Path file = dir.resolve("notes.txt");
         Files.writeString(file, "see pk.key_" + "x".repeat(32) + "." + "y".repeat(43) + " in the docs\n");
-        CliTest.Result clean = run(null, null, "scan", file.toString());
+        CliRunner.Result clean = run(null, null, "scan", file.toString());
         assertThat(clean.exit()).as(clean.err()).isZero();
         assertThat(clean.out()).isEmpty();
         Files.writeString(file, "token " + token + ".\n", StandardCharsets.UTF_8);
-        CliTest.Result found = run(null, null, "scan", file.toString());
+        CliRunner.Result found = run(null, null, "scan", file.toString());
         assertThat(found.exit()).isEqualTo(1);
         assertThat(found.out()).contains(":1: " + token.substring(0, 16) + " (no store)");
         assertThat(found.err()).contains("no store");
@@ -122,7 +119,7 @@ class ScanTest {
         }
         Path file = dir.resolve("x.env");
         Files.writeString(file, "A=" + acme + "\nB=pk" + acme.substring(4) + "\n");
-        CliTest.Result r = cli.runWith(db, Map.of("PKAUTH_TOKEN_PREFIX", "acme"), null, "scan", file.toString());
+        CliRunner.Result r = CliRunner.run(db, Map.of("PKAUTH_TOKEN_PREFIX", "acme"), null, "scan", file.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out().lines()).containsExactly(file + ":1: " + acme.substring(0, 18) + " (live)");
     }
@@ -143,9 +140,9 @@ class ScanTest {
         Files.writeString(repo.resolve("app.properties"), "name=app\n");
         git(repo, "commit", "-q", "-am", "remove the key");
 
-        CliTest.Result now = run(db, null, "scan", repo.toString());
+        CliRunner.Result now = run(db, null, "scan", repo.toString());
         assertThat(now.exit()).as("the work tree is clean").isZero();
-        CliTest.Result history = run(db, null, "scan", "--git-history", repo.toString());
+        CliRunner.Result history = run(db, null, "scan", "--git-history", repo.toString());
         assertThat(history.exit()).as(history.err()).isEqualTo(1);
         assertThat(history.out()).containsPattern("^[0-9a-f]{12}:app.properties:2: " + token.substring(0, 16).replace(".", "\\.")
                 + " \\(live\\)");

@@ -4,6 +4,8 @@ import static dev.pkauth.http.KeysEndpoint.MAX_BODIES;
 import static dev.pkauth.http.KeysEndpoint.MAX_BODIES_PER_USER;
 import static dev.pkauth.http.KeysEndpoint.MAX_BODY_BYTES;
 
+import dev.pkauth.IdempotencyConflictException;
+import dev.pkauth.IdempotencyKey;
 import dev.pkauth.internal.text.Json;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -174,5 +176,24 @@ final class KeysBodies {
             super(null, null, false, false);
             this.refusal = refusal;
         }
+    }
+
+    /**
+     * The request's {@code Idempotency-Key} with what it asks (method, path and body as parsed),
+     * or {@code null} without one; a malformed key is a 400.
+     */
+    static @Nullable IdempotencyKey idempotencyKey(KeysEndpoint.Request request, Map<String, Object> body) {
+        if (request.idempotencyKey() == null) return null;
+        try {
+            return new IdempotencyKey(request.idempotencyKey(), request.method() + " " + request.path() + " " + Json.write(body));
+        } catch (IllegalArgumentException e) {
+            throw badRequest("Idempotency-Key: " + String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** 409 for an idempotency key used for another request, or whose first request is still being served (retry in a second). */
+    static KeysEndpoint.Answer conflict(IdempotencyConflictException e) {
+        KeysEndpoint.Answer a = KeysEndpoint.Answer.error(409, e.inProgress() ? "idempotency_key_in_use" : "idempotency_key_reused", String.valueOf(e.getMessage()));
+        return e.inProgress() ? a.with("Retry-After", "1") : a;
     }
 }

@@ -11,7 +11,11 @@ import org.jspecify.annotations.Nullable;
 import dev.pkauth.ApiKey;
 import dev.pkauth.ApiKeyPrincipal;
 import dev.pkauth.ApiKeyStore;
+import dev.pkauth.IdempotencyConflictException;
+import dev.pkauth.IdempotencyKey;
+import dev.pkauth.IdempotentMints;
 import dev.pkauth.IpAllowlist;
+import dev.pkauth.IssueResult;
 import dev.pkauth.IssuedKey;
 import dev.pkauth.KeyLimitExceededException;
 import dev.pkauth.KeyPage;
@@ -30,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -144,10 +149,30 @@ public final class KeysEndpoint {
      * @param body the body, read by the endpoint at most {@value #MAX_BODY_BYTES} bytes past what it needs
      * @param caller the authenticated key, or {@code null} when the request carried none
      * @param session the host's signed-in user when the request carried no key, or {@code null}
+     * @param idempotencyKey the {@code Idempotency-Key} header, or {@code null}
      */
     public record Request(String method, String path, @Nullable String query, @Nullable String contentType, long contentLength,
             @Nullable String transferEncoding, InputStream body, @Nullable ApiKeyPrincipal caller,
-            @Nullable SessionCaller session) {
+            @Nullable SessionCaller session, @Nullable String idempotencyKey) {
+        /**
+         * A request without an idempotency key.
+         *
+         * @param method the HTTP method
+         * @param path the path below the mount path
+         * @param query the raw query string, or {@code null}
+         * @param contentType the {@code Content-Type} header, or {@code null}
+         * @param contentLength the declared length, or -1
+         * @param transferEncoding the {@code Transfer-Encoding} header, or {@code null}
+         * @param body the body
+         * @param caller the authenticated key, or {@code null}
+         * @param session the host's signed-in user when the request carried no key, or {@code null}
+         */
+        public Request(String method, String path, @Nullable String query, @Nullable String contentType, long contentLength,
+                @Nullable String transferEncoding, InputStream body, @Nullable ApiKeyPrincipal caller,
+                @Nullable SessionCaller session) {
+            this(method, path, query, contentType, contentLength, transferEncoding, body, caller, session, null);
+        }
+
         /**
          * A request authenticated by a key, or by nothing.
          *
@@ -162,7 +187,7 @@ public final class KeysEndpoint {
          */
         public Request(String method, String path, @Nullable String query, @Nullable String contentType, long contentLength,
                 @Nullable String transferEncoding, InputStream body, @Nullable ApiKeyPrincipal caller) {
-            this(method, path, query, contentType, contentLength, transferEncoding, body, caller, null);
+            this(method, path, query, contentType, contentLength, transferEncoding, body, caller, null, null);
         }
     }
 
@@ -433,12 +458,19 @@ public final class KeysEndpoint {
                     .expiresAt(expiresAt).limits(limits)
                     .metadata(metadata == null ? null : Json.write(metadata))
                     .allowedIps(ips == null ? null : IpAllowlist.parse(String.join(",", ips)));
-            if (key != null) {
-                issued = store.forKeyHolder(user).create(key, spec);
-            } else {
+            IdempotencyKey idem = KeysBodies.idempotencyKey(request, body);
+            ApiKeyStore holder = store.forKeyHolder(user);
+            if (key == null) {
                 UsageLimits granted = Objects.requireNonNull(session).grant().limits();
-                issued = store.forKeyHolder(user).create(user, granted == null ? spec : spec.limits(granted));
+                if (granted != null) spec = spec.limits(granted);
             }
+            if (idem != null) {
+                IdempotentMints once = holder.withIdempotencyKey(idem);
+                return answer(key != null ? once.create(key, spec) : once.create(user, spec));
+            }
+            issued = key != null ? holder.create(key, spec) : holder.create(user, spec);
+        } catch (IdempotencyConflictException e) {
+            return KeysBodies.conflict(e);
         } catch (SecurityException e) {
             return Answer.error(403, "insufficient_scope", messageOf(e));
         } catch (KeyLimitExceededException e) {
@@ -468,12 +500,32 @@ public final class KeysEndpoint {
         if (session != null && !session.grant().scopes().containsAll(old.scopes())) {
             return Answer.error(403, "insufficient_scope", "this key holds scopes you may not grant; ask an administrator to rotate it");
         }
-        if (old.revokedAt() != null) return Answer.error(409, "conflict", "a revoked key cannot be rotated");
-        IssuedKey issued = store.forKeyHolder(old.userId()).rotate(old.id(), Duration.ofSeconds(overlap == null ? 0 : overlap))
-                .orElse(null);
-        if (issued == null) return notFound();
-        return minted(issued);
+        IdempotencyKey idem = KeysBodies.idempotencyKey(request, body);
+        ApiKeyStore holder = store.forKeyHolder(old.userId());
+        Duration lap = Duration.ofSeconds(overlap == null ? 0 : overlap);
+        // With an idempotency key, a repeat of a rotation that revoked the key still answers its successor.
+        Optional<IssueResult> made;
+        try {
+            made = idem != null ? holder.withIdempotencyKey(idem).rotate(old.id(), lap)
+                    : old.revokedAt() != null ? Optional.empty() : holder.rotate(old.id(), lap).map(k -> new IssueResult(k.key(), k));
+        } catch (IdempotencyConflictException e) {
+            return KeysBodies.conflict(e);
+        }
+        if (made.isPresent()) return answer(made.get());
+        return old.revokedAt() != null ? Answer.error(409, "conflict", "a revoked key cannot be rotated") : notFound();
     }
+
+    /** A first call's 201 with the token; a repeat's 200 with the key only, and how to get a token again. */
+    private Answer answer(IssueResult r) {
+        if (!r.replayed()) return minted(Objects.requireNonNull(r.issued()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("replayed", true);
+        out.put("key", keyJson(r.key()));
+        out.put("message", "this Idempotency-Key already made this key; its token was shown once, in the first answer."
+                + " To get a new token, rotate it: POST " + mountPath + "/" + r.key().id() + "/rotate");
+        return Answer.json(200, out).with("Location", mountPath + "/" + r.key().id());
+    }
+
 
     /** 201 with the token (shown only here) and the key, at its {@code Location}: a mint and a rotation alike. */
     private Answer minted(IssuedKey issued) {

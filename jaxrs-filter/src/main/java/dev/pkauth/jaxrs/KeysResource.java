@@ -226,7 +226,7 @@ public final class KeysResource {
         return LeakResource.response(endpoint.handle(new KeysEndpoint.Request(request.getMethod(), path,
                 request.getUriInfo().getRequestUri().getRawQuery(), request.getHeaderString("Content-Type"), declared,
                 request.getHeaderString("Transfer-Encoding"), body, ApiKeyPrincipals.find(security).orElse(null),
-                session(request, security))));
+                session(request, security), request.getHeaderString("Idempotency-Key"))));
     }
 
     /** The host's signed-in user, when the request carries no key and somebody signed in. */

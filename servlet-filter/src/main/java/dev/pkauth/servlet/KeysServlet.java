@@ -63,7 +63,7 @@ public final class KeysServlet extends HttpServlet {
         KeysEndpoint.Answer answer = endpoint.handle(new KeysEndpoint.Request(request.getMethod(), request.getPathInfo(),
                 request.getQueryString(), request.getContentType(), request.getContentLengthLong(),
                 request.getHeader("Transfer-Encoding"), request.getInputStream(), caller,
-                Sessions.caller(request, policy)));
+                Sessions.caller(request, policy), request.getHeader("Idempotency-Key")));
         write(answer, request.getMethod(), response);
     }
 

@@ -58,6 +58,7 @@ public class PkauthProperties {
     private @Nullable Boolean requireLimits;
     private @Nullable String tokenPrefix;
     private @Nullable String tokenPrefixPrevious;
+    private @Nullable String legacyTokens;
     private @Nullable String leakPolicy;
     private @Nullable String githubKeysUrl;
     private @Nullable String gitlabKeysUrl;
@@ -107,6 +108,7 @@ public class PkauthProperties {
         put(m, Settings.REQUIRE_LIMITS, requireLimits == null ? null : requireLimits.toString());
         put(m, Settings.TOKEN_PREFIX, tokenPrefix);
         put(m, Settings.TOKEN_PREFIX_PREVIOUS, tokenPrefixPrevious);
+        put(m, Settings.LEGACY_TOKENS, legacyTokens);
         put(m, Settings.LEAK_POLICY, leakPolicy);
         put(m, Settings.GITHUB_KEYS_URL, githubKeysUrl);
         put(m, Settings.GITLAB_KEYS_URL, gitlabKeysUrl);
@@ -374,6 +376,18 @@ public class PkauthProperties {
      * @param tokenPrefixPrevious the value
      */
     public void setTokenPrefixPrevious(@Nullable String tokenPrefixPrevious) { this.tokenPrefixPrevious = tokenPrefixPrevious; }
+    /**
+     * The value of {@code pkauth.legacy-tokens}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getLegacyTokens() { return legacyTokens; }
+    /**
+     * Sets {@code pkauth.legacy-tokens}.
+     *
+     * @param legacyTokens the value
+     */
+    public void setLegacyTokens(@Nullable String legacyTokens) { this.legacyTokens = legacyTokens; }
     /**
      * The value of {@code pkauth.leak-policy}.
      *

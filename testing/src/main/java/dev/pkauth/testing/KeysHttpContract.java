@@ -256,6 +256,39 @@ public abstract class KeysHttpContract {
     }
 
     @Test
+    void anIdempotencyKeyMakesOneKeyHoweverOftenTheMintOrRotationIsRepeated() {
+        String token = writer("iac");
+        String body = "{\"name\":\"deploy\",\"scopes\":[\"docs:read\"],\"expires_in_seconds\":3600}";
+        String idem = "Idempotency-Key: mint-" + System.nanoTime();
+        RawHttp.Response first = RawHttp.request(base, "POST", "/keys", body, bearer(token), idem);
+        assertThat(first.status()).as(first.toString()).isEqualTo(201);
+        assertThat(first.body()).contains("\"token\":\"pk.key_");
+
+        RawHttp.Response again = RawHttp.request(base, "POST", "/keys", body, bearer(token), idem);
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.body()).contains("\"replayed\":true", "rotate").doesNotContain("\"token\"");
+        String id = base.resolve(first.header("Location")).getPath().substring("/keys/".length());
+        assertThat(base.resolve(again.header("Location")).getPath()).isEqualTo("/keys/" + id);
+        assertThat(store.list("iac")).hasSize(2);
+
+        assertJson(RawHttp.request(base, "POST", "/keys", "{\"name\":\"other\"}", bearer(token), idem), 409,
+                "idempotency_key_reused");
+        assertJson(RawHttp.request(base, "POST", "/keys", body, bearer(token), "Idempotency-Key: " + "k".repeat(256)), 400,
+                "invalid_request");
+
+        String rotation = "Idempotency-Key: rotate-" + System.nanoTime();
+        RawHttp.Response rotated = RawHttp.request(base, "POST", "/keys/" + id + "/rotate", "{}", bearer(token), rotation);
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+        RawHttp.Response repeated = RawHttp.request(base, "POST", "/keys/" + id + "/rotate", "{}", bearer(token), rotation);
+        assertThat(repeated.status()).as("the old key is revoked now, yet the repeat answers its successor: " + repeated)
+                .isEqualTo(200);
+        String successor = base.resolve(rotated.header("Location")).getPath();
+        assertThat(base.resolve(repeated.header("Location")).getPath()).isEqualTo(successor);
+        assertThat(store.find(id).orElseThrow().rotatedTo()).as("the rotation, read back").isEqualTo(successor.substring("/keys/".length()));
+        assertThat(store.list("iac")).as("one successor, however often asked").hasSize(2);
+    }
+
+    @Test
     void anUnsupportedMethodIs405JsonWithAllow() {
         RawHttp.Response r = RawHttp.request(base, "PUT", "/keys", "{}", bearer(writer("alice")));
         assertJson(r, 405, "method_not_allowed");

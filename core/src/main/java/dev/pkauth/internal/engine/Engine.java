@@ -40,6 +40,8 @@ public final class Engine implements AutoCloseable {
     private final Lifecycle lifecycle;
     private final Operations operations;
     private final Audits audits;
+    private final Imports imports;
+    private final Idempotency idempotency;
     private final @Nullable ExecutorService ownedExecutor;
     private final KeyPolicy keyPolicy;
     private final String description;
@@ -63,11 +65,13 @@ public final class Engine implements AutoCloseable {
             ownedExecutor = null;
         }
         this.touches = new TouchWriter(repository, executor, o.touchInterval().toSeconds(), metrics);
-        this.verifier = new KeyVerifier(o, repository, database, touches, metrics);
-        this.meter = new UsageMeter(o, repository, metrics, verifier::row);
         this.audits = new Audits(repository, o.clock(), o.auditListener());
+        this.verifier = new KeyVerifier(o, repository, repository, database, touches, metrics, audits);
+        this.meter = new UsageMeter(o, repository, metrics, verifier::row);
         this.lifecycle = new Lifecycle(repository, verifier, audits, o.maxKeysPerUser(), o.keyPolicy());
         this.operations = new Operations(repository, verifier, audits);
+        this.imports = new Imports(repository, verifier, audits);
+        this.idempotency = new Idempotency(repository, lifecycle, audits);
         this.description = description + (o.caches() ? ", cache ttl " + o.cacheTtl().toSeconds() + "s" : ", no cache");
     }
 
@@ -168,6 +172,21 @@ public final class Engine implements AutoCloseable {
     /** Queries and bulk changes over every user's keys. */
     public Operations operations() {
         return operations;
+    }
+
+    /**
+     * Copies another system's keys in, with their hashes as stored there; {@code progress} is told
+     * the counts every {@value Imports#PROGRESS_EVERY} keys.
+     */
+    public dev.pkauth.ImportResult importKeys(Actor actor, String source, Iterable<dev.pkauth.ImportedKey> keys, boolean dryRun,
+            java.util.function.@Nullable Consumer<dev.pkauth.ImportResult> progress) {
+        ensureOpen();
+        return imports.run(actor, source, keys, dryRun, progress);
+    }
+
+    /** Mints and rotations under idempotency keys. */
+    public Idempotency idempotency() {
+        return idempotency;
     }
 
     /** The audit log. */

@@ -25,6 +25,7 @@ public final class Given {
     public @Nullable Boolean requirePepper;
     public @Nullable String tokenPrefix;
     public @Nullable List<String> previousTokenPrefixes;
+    public @Nullable String legacyTokens;
     public @Nullable Duration touchInterval;
     public @Nullable Clock clock;
     public @Nullable Executor executor;

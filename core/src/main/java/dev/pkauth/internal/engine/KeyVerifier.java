@@ -17,6 +17,9 @@ import dev.pkauth.internal.metrics.StoreMetrics;
 import dev.pkauth.internal.token.Tokens;
 import dev.pkauth.internal.token.TokenFormat;
 import dev.pkauth.internal.token.IdTags;
+import dev.pkauth.internal.token.ForeignHash;
+import dev.pkauth.internal.token.LegacyTokens;
+import dev.pkauth.internal.store.KeyImports;
 import dev.pkauth.internal.store.TouchWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,11 +43,12 @@ final class KeyVerifier implements AutoCloseable {
      * principal built once, so a cached verification allocates almost nothing.
      *
      * @param row the stored row
-     * @param hash the raw 32-byte HMAC, or {@code null} when the stored value is unreadable
+     * @param hash the raw 32-byte HMAC, or {@code null} when the stored value is not 64 hex characters
+     * @param foreign the stored value read as another system's hash when it is not hex, or {@code null}
      * @param metadata what a successful verification returns
      * @param principal what a request authenticated with this key carries
      */
-    record Entry(KeyRecord row, byte @Nullable [] hash, ApiKey metadata, ApiKeyPrincipal principal, Verification.Valid valid) {
+    record Entry(KeyRecord row, byte @Nullable [] hash, @Nullable ForeignHash foreign, ApiKey metadata, ApiKeyPrincipal principal, Verification.Valid valid) {
         @Override
         public String toString() {
             return "Entry[" + row + "]";
@@ -62,6 +66,12 @@ final class KeyVerifier implements AutoCloseable {
     }
 
     private final KeyLookups repository;
+    private final KeyImports imports;
+    private final FirstUse firstUse;
+    private final LegacyTokens legacy;
+    /** Legacy tokens' SHA-256 (hex) to the id of the row it found: fixed once found, so never stale; bounded. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, String> legacyIds =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
     private final TokenFormat format;
     /** The table's id tags; {@link IdTags#NONE} when it has no tag key (every id is then looked up). */
     private final IdTags ids;
@@ -98,8 +108,12 @@ final class KeyVerifier implements AutoCloseable {
      * @param database equal for stores on the same table of the same database in this JVM: they
      *     share cache invalidations
      */
-    KeyVerifier(StoreOptions options, KeyLookups repository, Object database, TouchWriter touches, StoreMetrics metrics) {
+    KeyVerifier(StoreOptions options, KeyLookups repository, KeyImports imports, Object database, TouchWriter touches,
+            StoreMetrics metrics, Audits audits) {
         this.repository = repository;
+        this.imports = imports;
+        this.legacy = options.legacyTokens();
+        this.firstUse = new FirstUse(options.hasher(), imports, touches, metrics, audits, this::forget);
         this.format = options.tokenFormat();
         this.ids = repository.idTags();
         this.policy = options.keyPolicy();
@@ -143,6 +157,14 @@ final class KeyVerifier implements AutoCloseable {
                 untaggedChecking.set(false);
             }
         });
+    }
+
+    /**
+     * Keys whose ids carry no tag were just added by this process (imported with their source's
+     * ids): look them up from now on. Other processes see them within {@link #UNTAGGED_RECHECK_MILLIS}.
+     */
+    void untaggedKeysAdded() {
+        untaggedKeys = true;
     }
 
     /** A new key of this store's format, its id tagged with the table's tag key. */
@@ -280,6 +302,7 @@ final class KeyVerifier implements AutoCloseable {
     private Verification verifyOnce(String token, @Nullable String clientAddress, boolean use, int gate) {
         int start = format.idStart(token);
         if (start < 0) {
+            if (legacy.any() && legacy.matches(token)) return verifyLegacy(token, clientAddress, use);
             log.debug("pkauth: rejected a malformed key");
             return new Verification.Invalid(Verification.Reason.MALFORMED, null);
         }
@@ -302,14 +325,71 @@ final class KeyVerifier implements AutoCloseable {
         // The HMAC runs whatever was found, so an unknown or forged id costs what a wrong secret costs.
         SecretHasher.Match match = hasher.check(token, secretStart, entry == null ? null : entry.hash(),
                 entry == null ? null : entry.row().pepperId());
-        if (entry == null) return invalid(Verification.Reason.NOT_FOUND, token, start);
+        if (entry == null) {
+            FirstUse.sha256Equals(token, null); // what a wrong secret's refusal also costs
+            return invalid(Verification.Reason.NOT_FOUND, token, start);
+        }
         if (match == SecretHasher.Match.NONE) {
             // A row from memory was checked by its HMAC alone: make the checks now, so a wrong secret
             // costs what a forged id costs (the tag's HMAC and the decoy's) and a mistyped token is named.
             if ((checks & CHECKED) == 0) checks = checks(token, start);
             boolean mistyped = (checks & TAGGED) != 0 && (checks & CHECKSUM) == 0;
-            return invalid(mistyped ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SECRET, token, start);
+            // Another system's hash (imported): its own scheme, once; then the row is pkauth's.
+            if (mistyped || !firstUse.matches(entry.row(), token, token.substring(secretStart), entry.hash(), entry.foreign())) {
+                return invalid(mistyped ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SECRET, token, start);
+            }
+            return accept(entry, token.substring(secretStart), null, TokenFormat.displayPrefix(token, start), clientAddress, use);
         }
+        return accept(entry, token.substring(secretStart), match, TokenFormat.displayPrefix(token, start), clientAddress, use);
+    }
+
+    /**
+     * A legacy token (a declared shape of another system, no id in it): found by the SHA-256 of
+     * the whole token on an index, one lookup, then checked as any key, its HMAC over the whole token.
+     */
+    private Verification verifyLegacy(String token, @Nullable String clientAddress, boolean use) {
+        String lookupHash = ForeignHash.lookupHash(token);
+        String id = legacyIds.getIfPresent(lookupHash);
+        Entry entry;
+        if (id != null) {
+            entry = lookup(id).orElse(null);
+        } else {
+            long started = System.nanoTime();
+            Optional<KeyRecord> found = imports.findByLookupHash(lookupHash);
+            metrics.lookup(System.nanoTime() - started);
+            entry = found.map(KeyVerifier::entry).orElse(null);
+            if (entry != null) {
+                Entry loaded = entry;
+                legacyIds.put(lookupHash, loaded.row().id());
+                if (cache != null) entry = cache.get(loaded.row().id(), ignored -> Optional.of(loaded)).orElse(loaded);
+            }
+        }
+        SecretHasher.Match match = hasher.checkWhole(token, entry == null ? null : entry.hash());
+        String shape = legacy.shapeOf(token);
+        if (entry == null) {
+            FirstUse.sha256Equals(token, null);
+            log.debug("pkauth: rejected a legacy key of shape {}: {}", shape, Verification.Reason.NOT_FOUND);
+            return new Verification.Invalid(Verification.Reason.NOT_FOUND, null);
+        }
+        if (match == SecretHasher.Match.NONE) {
+            if (!firstUse.matches(entry.row(), token, token, entry.hash(), entry.foreign())) {
+                return named(Verification.Reason.BAD_SECRET, entry.row().prefix());
+            }
+            return accept(entry, token, null, entry.row().prefix(), clientAddress, use);
+        }
+        return accept(entry, token, match, entry.row().prefix(), clientAddress, use);
+    }
+
+    /**
+     * The rest of a verification once the secret is known to be the key's ({@code match} not
+     * NONE): pepper upgrades, revocation, suspension, expiry, policy, and the recorded use.
+     *
+     * @param secret what the HMAC covers: 43 characters, or a legacy token whole
+     * @param match the pepper the HMAC matched under, or {@code null} when the row's foreign hash
+     *     matched (its upgrade is under way: nothing to re-hash)
+     */
+    private Verification accept(Entry entry, String secret, SecretHasher.@Nullable Match match, String displayPrefix,
+            @Nullable String clientAddress, boolean use) {
         if (match == SecretHasher.Match.FOREIGN_PEPPER) {
             if (warnedForeign.asMap().putIfAbsent(entry.row().id(), Boolean.TRUE) == null) {
                 // WARN, once per key: a whole app answering 401 because it was started with another
@@ -318,7 +398,7 @@ final class KeyVerifier implements AutoCloseable {
                         + "it answers 401 here. Start with the pepper that minted it, or add it to {}",
                         entry.row().prefix(), entry.row().pepperId(), Settings.environmentName(Settings.PEPPER_PREVIOUS));
             }
-            return invalid(Verification.Reason.UNKNOWN_PEPPER, token, start);
+            return named(Verification.Reason.UNKNOWN_PEPPER, displayPrefix);
         }
         KeyRecord row = entry.row();
         String id = row.id();
@@ -328,7 +408,7 @@ final class KeyVerifier implements AutoCloseable {
         boolean record = match == SecretHasher.Match.CURRENT && row.pepperId() == null;
         if ((rehash || record) && rehashing.add(id)) {
             String oldHash = row.secretHash();
-            String newHash = rehash ? hasher.hash(token.substring(secretStart)) : oldHash;
+            String newHash = rehash ? hasher.hash(secret) : oldHash;
             String fingerprint = hasher.currentFingerprint();
             touches.submit(rehash ? "re-hash a key under the current pepper" : "record a key's pepper fingerprint", () -> {
                 try {
@@ -340,11 +420,11 @@ final class KeyVerifier implements AutoCloseable {
             });
         }
         long now = Math.floorDiv(clock.millis(), 1000);
-        if (row.revokedAt() != null) return invalid(Verification.Reason.REVOKED, token, start);
-        if (row.ops().disabledAt() != null) return invalid(Verification.Reason.DISABLED, token, start);
-        if (row.expiresAt() != null && row.expiresAt() <= now) return invalid(Verification.Reason.EXPIRED, token, start);
+        if (row.revokedAt() != null) return named(Verification.Reason.REVOKED, displayPrefix);
+        if (row.ops().disabledAt() != null) return named(Verification.Reason.DISABLED, displayPrefix);
+        if (row.expiresAt() != null && row.expiresAt() <= now) return named(Verification.Reason.EXPIRED, displayPrefix);
         if (policy != KeyPolicy.NONE && policy.violation(row.createdAt(), row.expiresAt(), row.limits()) != null) {
-            return invalid(Verification.Reason.POLICY, token, start);
+            return named(Verification.Reason.POLICY, displayPrefix);
         }
         // A use refused for its address (the caller answers 403 ip_not_allowed) is no use: a stolen
         // key tried from the wrong network must still read as unused, and not move last_used_ip.
@@ -353,6 +433,12 @@ final class KeyVerifier implements AutoCloseable {
             touches.used(row, now, clientAddress);
         }
         return entry.valid();
+    }
+
+    /** A refusal of a key whose row was found, named by its display prefix (never a secret character of a legacy token). */
+    private static Verification.Invalid named(Verification.Reason reason, String displayPrefix) {
+        log.debug("pkauth: rejected key {}: {}", displayPrefix, reason);
+        return new Verification.Invalid(reason, displayPrefix);
     }
 
     private static Verification.Invalid invalid(Verification.Reason reason, String token, int idStart) {
@@ -374,11 +460,26 @@ final class KeyVerifier implements AutoCloseable {
         long started = System.nanoTime();
         Optional<KeyRecord> found = repository.find(id);
         metrics.lookup(System.nanoTime() - started);
-        return found.map(r -> {
-            ApiKey key = Views.toApiKey(r);
-            ApiKeyPrincipal principal = key.toPrincipal();
-            return new Entry(r, SecretHasher.decode(r.secretHash()), key, principal, new Verification.Valid(key, principal));
-        });
+        return found.map(KeyVerifier::entry);
+    }
+
+    private static Entry entry(KeyRecord r) {
+        ApiKey key = Views.toApiKey(r);
+        ApiKeyPrincipal principal = key.toPrincipal();
+        byte[] hex = SecretHasher.decode(r.secretHash());
+        return new Entry(r, hex, hex == null ? foreign(r) : null, key, principal, new Verification.Valid(key, principal));
+    }
+
+    /** The row's hash read as another system's, or {@code null} (and a warning, once per load) when it is unreadable. */
+    private static @Nullable ForeignHash foreign(KeyRecord r) {
+        try {
+            ForeignHash f = ForeignHash.parse(r.secretHash());
+            if (f == null) log.warn("pkauth: key {} has a secret_hash pkauth cannot read; it answers 401", r.prefix());
+            return f;
+        } catch (IllegalArgumentException e) {
+            log.warn("pkauth: key {} has a secret_hash pkauth cannot verify ({}); it answers 401", r.prefix(), e.getMessage());
+            return null;
+        }
     }
 
     /**

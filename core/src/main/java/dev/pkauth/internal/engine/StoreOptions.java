@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * @param failedAuthLimit rejected keys allowed per client address, or {@code null} for no such budget
  * @param keyPolicy what every key must meet
  * @param tokenFormat the prefix new tokens get and the earlier ones that still verify
+ * @param legacyTokens other systems' token shapes looked up by their hash
  * @param auditListener told of committed management actions, or {@code null}
  * @param meterRegistry a Micrometer {@code MeterRegistry}, or {@code null}
  * @param migrate whether opening creates or upgrades the table
@@ -62,6 +63,7 @@ public record StoreOptions(
         UsageLimits.@Nullable RateLimit failedAuthLimit,
         KeyPolicy keyPolicy,
         dev.pkauth.internal.token.TokenFormat tokenFormat,
+        dev.pkauth.internal.token.LegacyTokens legacyTokens,
         @Nullable AuditListener auditListener,
         @Nullable Object meterRegistry,
         boolean migrate) {
@@ -133,7 +135,7 @@ public record StoreOptions(
         return new StoreOptions(table, peppers(b, s), touchInterval, b.clock != null ? b.clock : Clock.systemUTC(), b.executor,
                 poolSize, b.connectionTimeout != null ? b.connectionTimeout : Options.DEFAULT_CONNECTION_TIMEOUT,
                 cacheTtl, negativeTtl, b.cacheSize != null ? b.cacheSize : DEFAULT_CACHE_SIZE, queryTimeout, maxKeys,
-                defaultRate, failedAuth, policy, tokenFormat(b, s), b.auditListener, b.meterRegistry, b.migrate);
+                defaultRate, failedAuth, policy, tokenFormat(b, s), legacyTokens(b, s), b.auditListener, b.meterRegistry, b.migrate);
     }
 
     public static dev.pkauth.internal.token.TokenFormat tokenFormat(Given b, Settings s) {
@@ -146,6 +148,15 @@ public record StoreOptions(
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(s.describe(Settings.TOKEN_PREFIX) + " or " + s.describe(Settings.TOKEN_PREFIX_PREVIOUS)
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static dev.pkauth.internal.token.LegacyTokens legacyTokens(Given b, Settings s) {
+        String list = b.legacyTokens != null ? b.legacyTokens : s.get(Settings.LEGACY_TOKENS);
+        try {
+            return dev.pkauth.internal.token.LegacyTokens.parse(list);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(s.describe(Settings.LEGACY_TOKENS) + ": " + e.getMessage(), e);
         }
     }
 

@@ -50,6 +50,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     private final JdbcLineage lineage;
     private final JdbcUsage usage;
     private final JdbcOperations operations;
+    private final JdbcImports imports;
+    private final JdbcIdempotency idempotency;
     private final String insertSql;
     private final String findSql;
     private final String countActiveSql;
@@ -76,6 +78,8 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
         this.lineage = new JdbcLineage(this, auditLog);
         this.usage = new JdbcUsage(this, lookups);
         this.operations = new JdbcOperations(this, auditLog);
+        this.imports = new JdbcImports(this, lookups, auditLog);
+        this.idempotency = new JdbcIdempotency(this);
         insertSql = "INSERT INTO " + table + " (" + Rows.COLUMNS + ", id_tagged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                 + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         setLimitsSql = "UPDATE " + table + " SET rate_limit = ?, rate_window = ?, credits = ?, refill_amount = ?,"
@@ -143,36 +147,45 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
 
     private void insert(Connection c, KeyRecord k) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-            ps.setString(1, k.id());
-            ps.setString(2, k.userId());
-            ps.setString(3, k.name());
-            ps.setString(4, k.prefix());
-            ps.setString(5, k.secretHash());
-            ps.setString(6, k.scopesColumn());
-            setLong(ps, 7, k.expiresAt());
-            setLong(ps, 8, k.lastUsedAt());
-            ps.setLong(9, k.createdAt());
-            setLong(ps, 10, k.revokedAt());
-            ps.setString(11, k.createdBy());
-            dev.pkauth.UsageLimits l = k.limits();
-            setLong(ps, 12, l.rateLimit() == null ? null : (long) l.rateLimit().requests());
-            setLong(ps, 13, l.rateLimit() == null ? null : l.rateLimit().window().toSeconds());
-            setLong(ps, 14, l.credits());
-            setLong(ps, 15, l.refill() == null ? null : l.refill().amount());
-            setLong(ps, 16, l.refill() == null ? null : l.refill().interval().toSeconds());
-            setLong(ps, 17, k.lastRefillAt());
-            KeyRecord.Ops o = k.ops();
-            setLong(ps, 18, o.disabledAt());
-            ps.setString(19, o.disabledVia());
-            ps.setString(20, o.metadata());
-            ps.setString(21, o.allowedIps());
-            ps.setString(22, o.lastUsedIp());
-            ps.setString(23, k.pepperId());
-            ps.setString(24, o.createdActor());
-            ps.setString(25, o.rotatedTo());
-            setLong(ps, 26, tagging ? 1L : null);
+            int next = Rows.bindRow(ps, k);
+            setLong(ps, next, tagging ? 1L : null);
             ps.executeUpdate();
         }
+    }
+
+    @Override
+    public Claim claim(String scope, String key, String requestHash, long now) {
+        return idempotency.claim(scope, key, requestHash, now);
+    }
+
+    @Override
+    public void complete(String scope, String key, String keyId) {
+        idempotency.complete(scope, key, keyId);
+    }
+
+    @Override
+    public void release(String scope, String key) {
+        idempotency.release(scope, key);
+    }
+
+    @Override
+    public boolean insertImported(KeyRecord row, boolean tagged, String importRef, @Nullable String lookupHash, AuditRecord audit) {
+        return imports.insertImported(row, tagged, importRef, lookupHash, audit);
+    }
+
+    @Override
+    public boolean imported(String importRef) {
+        return imports.imported(importRef);
+    }
+
+    @Override
+    public Optional<KeyRecord> findByLookupHash(String lookupHash) {
+        return imports.findByLookupHash(lookupHash);
+    }
+
+    @Override
+    public boolean upgradeHash(String id, String expectedHash, String newHash, String pepperId, AuditRecord audit) {
+        return imports.upgradeHash(id, expectedHash, newHash, pepperId, audit);
     }
 
     @Override

@@ -48,7 +48,7 @@ final class JdbcSchema extends JdbcBase {
             {"refill_interval", integer}, {"last_refill_at", integer},
             {"disabled_at", integer}, {"disabled_via", "TEXT"}, {"metadata", "TEXT"}, {"allowed_ips", "TEXT"},
             {"last_used_ip", "TEXT"}, {"pepper_id", "TEXT"}, {"id_tagged", "INTEGER"},
-            {"created_actor", "TEXT"}, {"rotated_to", "TEXT"},
+            {"created_actor", "TEXT"}, {"rotated_to", "TEXT"}, {"lookup_hash", "TEXT"}, {"import_ref", "TEXT"},
         };
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table + " ("
                 + "id TEXT PRIMARY KEY, "
@@ -79,6 +79,12 @@ final class JdbcSchema extends JdbcBase {
                     + " ((coalesce(last_used_at, created_at))) WHERE revoked_at IS NULL");
             s.execute("CREATE INDEX IF NOT EXISTS " + name("revoked_idx") + " ON " + table
                     + " (revoked_at) WHERE revoked_at IS NOT NULL");
+            // Imported keys: a legacy token is found by its SHA-256 (one indexed lookup, never a
+            // scan), and each source row is imported once however often the import runs.
+            s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + name("lookup_idx") + " ON " + table
+                    + " (lookup_hash) WHERE lookup_hash IS NOT NULL");
+            s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + name("import_idx") + " ON " + table
+                    + " (import_ref) WHERE import_ref IS NOT NULL");
             s.execute("CREATE INDEX IF NOT EXISTS " + name("disabled_via_idx") + " ON " + table + " (disabled_via)");
             String audit = name("audit");
             s.execute("CREATE TABLE IF NOT EXISTS " + audit + " ("
@@ -98,6 +104,10 @@ final class JdbcSchema extends JdbcBase {
                         + " (budget TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits BIGINT NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS " + name("failed_window_idx") + " ON " + name("failed") + " (window_start)");
             }
+            // Idempotency keys of mints and rotations, a day each (IdempotencyRecords).
+            s.execute("CREATE TABLE IF NOT EXISTS " + name("idempotency") + " (scope TEXT NOT NULL, idem_key TEXT NOT NULL,"
+                    + " request_hash TEXT NOT NULL, key_id TEXT, created_at " + integer + " NOT NULL, PRIMARY KEY (scope, idem_key))");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name("idempotency_at_idx") + " ON " + name("idempotency") + " (created_at)");
             s.execute("CREATE INDEX IF NOT EXISTS " + name("created_by_idx") + " ON " + table + " (created_by)");
             // Rows whose id carries no tag (Pylon's, older pkauth's): while any exist, an id without
             // a valid tag may still be a key and is looked up; this index answers "any?" at once.

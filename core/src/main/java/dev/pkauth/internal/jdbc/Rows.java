@@ -51,6 +51,38 @@ final class Rows {
         return i;
     }
 
+    /** Binds every column of {@link #COLUMNS} from the first parameter on, in that order; returns the next index. */
+    static int bindRow(PreparedStatement ps, KeyRecord k) throws SQLException {
+        ps.setString(1, k.id());
+        ps.setString(2, k.userId());
+        ps.setString(3, k.name());
+        ps.setString(4, k.prefix());
+        ps.setString(5, k.secretHash());
+        ps.setString(6, k.scopesColumn());
+        JdbcBase.setLong(ps, 7, k.expiresAt());
+        JdbcBase.setLong(ps, 8, k.lastUsedAt());
+        ps.setLong(9, k.createdAt());
+        JdbcBase.setLong(ps, 10, k.revokedAt());
+        ps.setString(11, k.createdBy());
+        dev.pkauth.UsageLimits l = k.limits();
+        JdbcBase.setLong(ps, 12, l.rateLimit() == null ? null : (long) l.rateLimit().requests());
+        JdbcBase.setLong(ps, 13, l.rateLimit() == null ? null : l.rateLimit().window().toSeconds());
+        JdbcBase.setLong(ps, 14, l.credits());
+        JdbcBase.setLong(ps, 15, l.refill() == null ? null : l.refill().amount());
+        JdbcBase.setLong(ps, 16, l.refill() == null ? null : l.refill().interval().toSeconds());
+        JdbcBase.setLong(ps, 17, k.lastRefillAt());
+        KeyRecord.Ops o = k.ops();
+        JdbcBase.setLong(ps, 18, o.disabledAt());
+        ps.setString(19, o.disabledVia());
+        ps.setString(20, o.metadata());
+        ps.setString(21, o.allowedIps());
+        ps.setString(22, o.lastUsedIp());
+        ps.setString(23, k.pepperId());
+        ps.setString(24, o.createdActor());
+        ps.setString(25, o.rotatedTo());
+        return 26;
+    }
+
     static KeyRecord row(ResultSet rs) throws SQLException {
         return new KeyRecord(
                 rs.getString(1),

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * The store's meters in a Micrometer registry, named by Micrometer's conventions:
  * {@code pkauth.verifications} (tags {@code outcome}, {@code reason}), {@code pkauth.cache.gets}
  * ({@code result} hit or miss), {@code pkauth.store.lookups} (a timer), {@code pkauth.store.unavailable},
- * {@code pkauth.touch.writes}, {@code pkauth.limits.hits} ({@code limit}). Every meter is made
+ * {@code pkauth.touch.writes}, {@code pkauth.limits.hits} ({@code limit}), {@code pkauth.keys.upgraded}
+ * ({@code scheme}: imported keys moved to pkauth's HMAC on first use). Every meter is made
  * once, so recording costs a counter increment. Only loaded when a registry is given.
  */
 public final class MicrometerMetrics implements StoreMetrics {
@@ -79,6 +80,13 @@ public final class MicrometerMetrics implements StoreMetrics {
     public void limitHit(String limit) {
         Counter c = limits.get(limit);
         if (c != null) c.increment();
+    }
+
+    @Override
+    public void hashUpgraded(String scheme) {
+        // Four schemes at most, and rare: registering on use costs nothing on the hot path.
+        counter("pkauth.keys.upgraded", "Imported keys whose foreign hash was replaced by pkauth's HMAC on first use",
+                "scheme", scheme).increment();
     }
 
     @Override

@@ -26,6 +26,9 @@ public interface StoreMetrics {
     /** A usage limit refused a request: {@code rate}, {@code credits} or {@code failed_auth}. */
     default void limitHit(String limit) {}
 
+    /** An imported key's foreign hash ({@code scheme}: argon2id, argon2i, bcrypt, sha256) was replaced by pkauth's HMAC. */
+    default void hashUpgraded(String scheme) {}
+
     /** Makes the cache's hit and miss counts visible; called once when the store is built. */
     default void bindCache(KeyCache<?> cache) {}
 }

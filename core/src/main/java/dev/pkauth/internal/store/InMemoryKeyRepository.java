@@ -35,10 +35,84 @@ public final class InMemoryKeyRepository implements KeyRepository {
         return tags;
     }
 
-    /** Every row here was minted by this process's store, with a tag. */
+    /** Rows imported with their source's ids (every other row here was minted by this process's store, with a tag). */
+    private volatile boolean untagged;
+    /** Legacy tokens' SHA-256 (hex) and source rows already imported, to the ids they became. */
+    private final Map<String, String> lookupHashes = new ConcurrentHashMap<>();
+    private final Map<String, String> importRefs = new ConcurrentHashMap<>();
+
+    /** Idempotency keys: scope and key to (request hash, key id or null, claimed at). */
+    private final Map<String, String[]> idempotency = new java.util.HashMap<>();
+
+    @Override
+    public synchronized Claim claim(String scope, String key, String requestHash, long now) {
+        idempotency.values().removeIf(r -> Long.parseLong(r[2]) < now - RETAIN_SECONDS);
+        String k = scope + "\n" + key;
+        String[] r = idempotency.get(k);
+        if (r == null) {
+            idempotency.put(k, new String[] {requestHash, null, Long.toString(now)});
+            return new Claim(Status.CLAIMED, null);
+        }
+        if (!r[0].equals(requestHash)) return new Claim(Status.CONFLICT, null);
+        if (r[1] != null) return new Claim(Status.REPLAY, r[1]);
+        if (Long.parseLong(r[2]) < now - ABANDONED_AFTER_SECONDS) {
+            r[2] = Long.toString(now);
+            return new Claim(Status.CLAIMED, null);
+        }
+        return new Claim(Status.IN_PROGRESS, null);
+    }
+
+    @Override
+    public synchronized void complete(String scope, String key, String keyId) {
+        String[] r = idempotency.get(scope + "\n" + key);
+        if (r != null) r[1] = keyId;
+    }
+
+    @Override
+    public synchronized void release(String scope, String key) {
+        String[] r = idempotency.get(scope + "\n" + key);
+        if (r != null && r[1] == null) idempotency.remove(scope + "\n" + key);
+    }
+
     @Override
     public boolean hasUntaggedKeys() {
-        return false;
+        return untagged;
+    }
+
+    @Override
+    public synchronized boolean insertImported(KeyRecord row, boolean tagged, String importRef, @Nullable String lookupHash,
+            AuditRecord audit) {
+        if (rows.containsKey(row.id()) || importRefs.containsKey(importRef)
+                || (lookupHash != null && lookupHashes.containsKey(lookupHash))) {
+            return false;
+        }
+        rows.put(row.id(), row);
+        importRefs.put(importRef, row.id());
+        if (lookupHash != null) lookupHashes.put(lookupHash, row.id());
+        if (!tagged) untagged = true;
+        append(audit);
+        return true;
+    }
+
+    @Override
+    public boolean imported(String importRef) {
+        String id = importRefs.get(importRef);
+        return id != null && rows.containsKey(id);
+    }
+
+    @Override
+    public Optional<KeyRecord> findByLookupHash(String lookupHash) {
+        String id = lookupHashes.get(lookupHash);
+        return id == null ? Optional.empty() : find(id);
+    }
+
+    @Override
+    public synchronized boolean upgradeHash(String id, String expectedHash, String newHash, String pepperId, AuditRecord audit) {
+        KeyRecord r = rows.get(id);
+        if (r == null || !r.secretHash().equals(expectedHash)) return false;
+        rows.put(id, r.withSecretHash(newHash, pepperId));
+        append(audit);
+        return true;
     }
 
     @Override

@@ -138,6 +138,24 @@ public final class SecretHasher {
         return result;
     }
 
+    /**
+     * As {@link #check(CharSequence, int, byte[])} for a legacy token, whose HMAC covers the whole
+     * token ({@link #hash} of it) rather than 43 characters of it.
+     */
+    public Match checkWhole(String token, byte @Nullable [] expected) {
+        Scratch s = scratch.get();
+        byte[] input = token.getBytes(StandardCharsets.US_ASCII);
+        boolean usable = expected != null;
+        byte[] against = usable ? expected : DECOY;
+        Match result = Match.NONE;
+        for (int i = 0; i < s.hmacs.length; i++) {
+            s.hmacs[i].compute(input, s.output);
+            boolean equal = MessageDigest.isEqual(s.output, against);
+            if (equal && usable && result == Match.NONE) result = i == 0 ? Match.CURRENT : Match.PREVIOUS;
+        }
+        return result;
+    }
+
     /** The raw bytes of a stored hex hash (either case), or {@code null} when it is not one. */
     public static byte @Nullable [] decode(@Nullable String hex) {
         if (hex == null || hex.length() != HASH_BYTES * 2) return null;

@@ -1,0 +1,82 @@
+package dev.pkauth.internal.jdbc;
+
+import dev.pkauth.internal.store.AuditRecord;
+import dev.pkauth.internal.store.KeyRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Imported keys in SQL: inserted once per source row ({@code import_ref}, unique), found by the
+ * SHA-256 of a legacy token ({@code lookup_hash}, unique), moved to pkauth's HMAC on first use.
+ */
+final class JdbcImports extends JdbcBase {
+    private final JdbcAuditLog auditLog;
+    private final DataSource lookups;
+    private final String insertSql;
+    private final String importedSql;
+    private final String findByLookupSql;
+    private final String upgradeSql;
+
+    JdbcImports(JdbcBase same, DataSource lookups, JdbcAuditLog auditLog) {
+        super(same);
+        this.lookups = lookups;
+        this.auditLog = auditLog;
+        // DO NOTHING on any conflict: the id, the import reference or the lookup hash already taken
+        // means this source row (or this very token) is here already.
+        insertSql = "INSERT INTO " + table + " (" + Rows.COLUMNS + ", id_tagged, lookup_hash, import_ref) VALUES ("
+                + Rows.placeholders(28) + ") ON CONFLICT DO NOTHING";
+        importedSql = "SELECT 1 FROM " + table + " WHERE import_ref = ?";
+        findByLookupSql = "SELECT " + Rows.COLUMNS + " FROM " + table + " WHERE lookup_hash = ?";
+        upgradeSql = "UPDATE " + table + " SET secret_hash = ?, pepper_id = ? WHERE id = ? AND secret_hash = ?";
+    }
+
+    boolean insertImported(KeyRecord row, boolean tagged, String importRef, @Nullable String lookupHash, AuditRecord audit) {
+        return write(c -> inTransaction(c, () -> {
+            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+                int next = Rows.bindRow(ps, row);
+                setLong(ps, next++, tagged ? 1L : null);
+                ps.setString(next++, lookupHash);
+                ps.setString(next, importRef);
+                return auditLog.audited(c, ps.executeUpdate() == 1, audit);
+            }
+        }), "import a key");
+    }
+
+    boolean imported(String importRef) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(importedSql)) {
+                ps.setString(1, importRef);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        }, "read the imported keys");
+    }
+
+    Optional<KeyRecord> findByLookupHash(String lookupHash) {
+        try (var c = lookups.getConnection(); PreparedStatement ps = c.prepareStatement(findByLookupSql)) {
+            ps.setString(1, lookupHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.row(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw unavailable("look up a key", e);
+        }
+    }
+
+    boolean upgradeHash(String id, String expectedHash, String newHash, String pepperId, AuditRecord audit) {
+        return write(c -> inTransaction(c, () -> {
+            try (PreparedStatement ps = c.prepareStatement(upgradeSql)) {
+                ps.setString(1, newHash);
+                ps.setString(2, pepperId);
+                ps.setString(3, id);
+                ps.setString(4, expectedHash);
+                return auditLog.audited(c, ps.executeUpdate() == 1, audit);
+            }
+        }), "upgrade an imported key's hash");
+    }
+}
