@@ -117,7 +117,7 @@ public final class ApiKeyStore implements AutoCloseable {
      * @return the idempotent operations of this store (and its actor)
      */
     public IdempotentMints withIdempotencyKey(IdempotencyKey key) {
-        return new IdempotentMints(this, engine.idempotency(), Objects.requireNonNull(key, "key"));
+        return new IdempotentMints(engine, actor, Objects.requireNonNull(key, "key"));
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.pkauth;
 
+import dev.pkauth.internal.engine.Actor;
+import dev.pkauth.internal.engine.Engine;
 import dev.pkauth.internal.engine.Idempotency;
+import dev.pkauth.internal.engine.Lifecycle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,13 +15,17 @@ import java.util.Optional;
  * while the first is still being served, throws {@link IdempotencyConflictException}.
  */
 public final class IdempotentMints {
-    private final ApiKeyStore store;
+    private final Engine engine;
+    private final Lifecycle lifecycle;
     private final Idempotency idempotency;
+    private final Actor actor;
     private final IdempotencyKey key;
 
-    IdempotentMints(ApiKeyStore store, Idempotency idempotency, IdempotencyKey key) {
-        this.store = store;
-        this.idempotency = idempotency;
+    IdempotentMints(Engine engine, Actor actor, IdempotencyKey key) {
+        this.engine = engine;
+        this.lifecycle = engine.lifecycle();
+        this.idempotency = engine.idempotency();
+        this.actor = actor;
         this.key = key;
     }
 
@@ -32,7 +39,9 @@ public final class IdempotentMints {
      */
     public IssueResult create(String userId, KeySpec spec) {
         Objects.requireNonNull(userId, "userId");
-        return idempotency.run(userId, key, "create", () -> Optional.of(store.create(userId, spec))).orElseThrow();
+        Objects.requireNonNull(spec, "spec");
+        engine.ensureOpen();
+        return idempotency.run(userId, key, "create", () -> Optional.of(lifecycle.create(actor, userId, spec))).orElseThrow();
     }
 
     /**
@@ -45,8 +54,10 @@ public final class IdempotentMints {
      */
     public IssueResult create(ApiKeyPrincipal minter, KeySpec spec) {
         Objects.requireNonNull(minter, "minter");
+        Objects.requireNonNull(spec, "spec");
+        engine.ensureOpen();
         return idempotency.run(minter.userId(), key, "create by " + minter.keyId(),
-                () -> Optional.of(store.create(minter, spec))).orElseThrow();
+                () -> Optional.of(lifecycle.create(actor, minter, spec))).orElseThrow();
     }
 
     /**
@@ -59,8 +70,10 @@ public final class IdempotentMints {
      * @throws IdempotencyConflictException when the key was used for another request, or the first is in progress
      */
     public Optional<IssueResult> rotate(String id, Duration overlap) {
-        Optional<ApiKey> old = store.find(Objects.requireNonNull(id, "id"));
+        Objects.requireNonNull(overlap, "overlap");
+        engine.ensureOpen();
+        Optional<ApiKey> old = lifecycle.find(Objects.requireNonNull(id, "id"));
         if (old.isEmpty()) return Optional.empty();
-        return idempotency.run(old.get().userId(), key, "rotate " + id, () -> store.rotate(id, overlap));
+        return idempotency.run(old.get().userId(), key, "rotate " + id, () -> lifecycle.rotate(actor, id, overlap));
     }
 }

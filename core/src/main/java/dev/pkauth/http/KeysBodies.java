@@ -179,21 +179,21 @@ final class KeysBodies {
     }
 
     /**
-     * The request's {@code Idempotency-Key} with what it asks (method, path and body as parsed),
-     * or {@code null} without one; a malformed key is a 400.
+     * A request's {@code Idempotency-Key} with what it asks (method, path and body as parsed), or
+     * {@code null} without one; a malformed key is a 400.
      */
-    static @Nullable IdempotencyKey idempotencyKey(KeysEndpoint.Request request, Map<String, Object> body) {
-        if (request.idempotencyKey() == null) return null;
+    static @Nullable IdempotencyKey idempotencyKey(@Nullable String header, String method, String path, Map<String, Object> body) {
+        if (header == null) return null;
         try {
-            return new IdempotencyKey(request.idempotencyKey(), request.method() + " " + request.path() + " " + Json.write(body));
+            return new IdempotencyKey(header, method + " " + path + " " + Json.write(body));
         } catch (IllegalArgumentException e) {
-            throw badRequest("Idempotency-Key: " + String.valueOf(e.getMessage()));
+            throw badRequest("Idempotency-Key: " + e.getMessage());
         }
     }
 
     /** 409 for an idempotency key used for another request, or whose first request is still being served (retry in a second). */
-    static KeysEndpoint.Answer conflict(IdempotencyConflictException e) {
-        KeysEndpoint.Answer a = KeysEndpoint.Answer.error(409, e.inProgress() ? "idempotency_key_in_use" : "idempotency_key_reused", String.valueOf(e.getMessage()));
-        return e.inProgress() ? a.with("Retry-After", "1") : a;
+    static BadRequest conflict(IdempotencyConflictException e) {
+        return new BadRequest(new Refusal(409, e.inProgress() ? "idempotency_key_in_use" : "idempotency_key_reused",
+                String.valueOf(e.getMessage()), e.inProgress()));
     }
 }

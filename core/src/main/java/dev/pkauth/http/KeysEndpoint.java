@@ -274,7 +274,8 @@ public final class KeysEndpoint {
     public Answer handle(Request request) {
         BodyStream body = new BodyStream(request.body());
         Request tracked = new Request(request.method(), request.path(), request.query(), request.contentType(),
-                request.contentLength(), request.transferEncoding(), body, request.caller(), request.session());
+                request.contentLength(), request.transferEncoding(), body, request.caller(), request.session(),
+                request.idempotencyKey());
         Answer answer = route(tracked);
         if (!body.ended && !answer.headers().containsKey("Connection")
                 && BearerAuthenticator.closeAfterRefusal(request.contentLength(), request.transferEncoding())) {
@@ -458,7 +459,7 @@ public final class KeysEndpoint {
                     .expiresAt(expiresAt).limits(limits)
                     .metadata(metadata == null ? null : Json.write(metadata))
                     .allowedIps(ips == null ? null : IpAllowlist.parse(String.join(",", ips)));
-            IdempotencyKey idem = KeysBodies.idempotencyKey(request, body);
+            IdempotencyKey idem = KeysBodies.idempotencyKey(request.idempotencyKey(), request.method(), request.path(), body);
             ApiKeyStore holder = store.forKeyHolder(user);
             if (key == null) {
                 UsageLimits granted = Objects.requireNonNull(session).grant().limits();
@@ -470,7 +471,7 @@ public final class KeysEndpoint {
             }
             issued = key != null ? holder.create(key, spec) : holder.create(user, spec);
         } catch (IdempotencyConflictException e) {
-            return KeysBodies.conflict(e);
+            throw KeysBodies.conflict(e);
         } catch (SecurityException e) {
             return Answer.error(403, "insufficient_scope", messageOf(e));
         } catch (KeyLimitExceededException e) {
@@ -500,7 +501,7 @@ public final class KeysEndpoint {
         if (session != null && !session.grant().scopes().containsAll(old.scopes())) {
             return Answer.error(403, "insufficient_scope", "this key holds scopes you may not grant; ask an administrator to rotate it");
         }
-        IdempotencyKey idem = KeysBodies.idempotencyKey(request, body);
+        IdempotencyKey idem = KeysBodies.idempotencyKey(request.idempotencyKey(), request.method(), request.path(), body);
         ApiKeyStore holder = store.forKeyHolder(old.userId());
         Duration lap = Duration.ofSeconds(overlap == null ? 0 : overlap);
         // With an idempotency key, a repeat of a rotation that revoked the key still answers its successor.
@@ -509,7 +510,7 @@ public final class KeysEndpoint {
             made = idem != null ? holder.withIdempotencyKey(idem).rotate(old.id(), lap)
                     : old.revokedAt() != null ? Optional.empty() : holder.rotate(old.id(), lap).map(k -> new IssueResult(k.key(), k));
         } catch (IdempotencyConflictException e) {
-            return KeysBodies.conflict(e);
+            throw KeysBodies.conflict(e);
         }
         if (made.isPresent()) return answer(made.get());
         return old.revokedAt() != null ? Answer.error(409, "conflict", "a revoked key cannot be rotated") : notFound();

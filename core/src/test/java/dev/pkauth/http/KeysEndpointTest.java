@@ -32,6 +32,26 @@ class KeysEndpointTest {
     }
 
     @Test
+    void anIdempotencyKeyRepeatAnswersTheSameKeyWithoutItsToken() {
+        ApiKeyPrincipal writer = caller("keys:write", "docs:read");
+        String body = "{\"name\":\"iac\",\"scopes\":[\"docs:read\"]}";
+        KeysEndpoint.Answer[] answers = new KeysEndpoint.Answer[3];
+        for (int i = 0; i < 3; i++) {
+            String b = i < 2 ? body : "{\"name\":\"other\"}";
+            byte[] bytes = b.getBytes(StandardCharsets.UTF_8);
+            answers[i] = endpoint.handle(new KeysEndpoint.Request("POST", "", null, "application/json", bytes.length, null,
+                    new ByteArrayInputStream(bytes), writer, null, "tf-apply-7"));
+        }
+        assertThat(answers[0].status()).as(answers[0].body()).isEqualTo(201);
+        assertThat(answers[1].status()).as(answers[1].body()).isEqualTo(200);
+        assertThat(answers[1].body()).contains("\"replayed\":true").doesNotContain("\"token\"");
+        assertThat(answers[1].headers().get("Location")).isEqualTo(answers[0].headers().get("Location"));
+        assertThat(answers[2].status()).isEqualTo(409);
+        assertThat(answers[2].body()).contains("idempotency_key_reused");
+        assertThat(store.list("alice")).hasSize(2);
+    }
+
+    @Test
     void withoutACallerEverythingIs401WithABareChallenge() {
         KeysEndpoint.Answer a = call("GET", "", null, null, null, null);
         assertThat(a.status()).isEqualTo(401);
