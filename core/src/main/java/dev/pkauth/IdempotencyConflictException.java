@@ -8,6 +8,7 @@ package dev.pkauth;
 public final class IdempotencyConflictException extends PkauthException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether the first request with this key is still being served. */
     private final boolean inProgress;
 
     /**

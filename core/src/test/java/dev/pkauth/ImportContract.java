@@ -167,6 +167,20 @@ abstract class ImportContract {
     }
 
     @Test
+    void guessedLegacyTokensSpendTheAddressesFailedAuthBudgetLikeAnyGuess() {
+        ApiKeyStore store = open();
+        Map<String, String> f = fixture("sha256-base64url");
+        store.operations().importKeys("better-auth", List.of(imported(f, "bob")), false, null);
+        assertThat(store.verify(f.get("token"), "198.51.100.7").isValid()).as("known before the flood").isTrue();
+        List<Verification> answers = new ArrayList<>();
+        for (int i = 0; i < 30; i++) answers.add(store.verify("sk_live_guess" + "x".repeat(20) + i, "203.0.113.9"));
+        assertThat(answers).filteredOn(v -> v instanceof Verification.Throttled).as("past the 20 of the budget").hasSize(10);
+        assertThat(store.verify(f.get("token"), "198.51.100.7").isValid()).as("another address is not affected").isTrue();
+        assertThat(store.verify(f.get("token"), "203.0.113.9").isValid()).as("a key that verified lately is no guess")
+                .isTrue();
+    }
+
+    @Test
     void anImportRunAgainChangesNothingAndALaterOneAddsOnlyNewKeys() {
         ApiKeyStore store = open();
         List<ImportedKey> first = List.of(imported(fixture("sha256-hex"), "alice"), imported(fixture("bcrypt-2b"), "alice"));

@@ -180,7 +180,9 @@ final class KeyVerifier implements AutoCloseable {
     /** The id of a token of this store's format, or {@code null} when the token is malformed. */
     @Nullable String idOf(String token) {
         int start = format.idStart(token);
-        return start < 0 ? null : token.substring(start, start + Tokens.ID_CHARS);
+        if (start >= 0) return token.substring(start, start + Tokens.ID_CHARS);
+        // A legacy token's id, once a verification found it: so a key that verified lately is no guess either.
+        return legacy.any() && legacy.matches(token) ? legacyIds.getIfPresent(ForeignHash.lookupHash(token)) : null;
     }
 
     /** Bits of {@link #gate}: what was checked before any lookup, so that verification does not check it again. */
@@ -201,7 +203,9 @@ final class KeyVerifier implements AutoCloseable {
      */
     int gate(String token) {
         int start = format.idStart(token);
-        if (start < 0 || inMemory(token.substring(start, start + Tokens.ID_CHARS))) return NO_LOOKUP;
+        // A declared legacy shape is looked up by its hash: rationed like any lookup.
+        if (start < 0) return legacy.any() && legacy.matches(token) ? 0 : NO_LOOKUP;
+        if (inMemory(token.substring(start, start + Tokens.ID_CHARS))) return NO_LOOKUP;
         return checks(token, start);
     }
 
