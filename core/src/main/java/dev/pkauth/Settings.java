@@ -63,6 +63,8 @@ public final class Settings {
     public static final String REQUIRE_EXPIRY = "require-expiry";
     /** The setting {@code require-limits} ({@code PKAUTH_REQUIRE_LIMITS}): see {@link KeyPolicy}. */
     public static final String REQUIRE_LIMITS = "require-limits";
+    /** The setting {@code scope-max-lifetime} ({@code PKAUTH_SCOPE_MAX_LIFETIME}): per-scope ceilings, see {@link KeyPolicy}. */
+    public static final String SCOPE_MAX_LIFETIME = "scope-max-lifetime";
 
     /** The setting {@code token-prefix} ({@code PKAUTH_TOKEN_PREFIX}): what new tokens start with, {@code pk} by default. */
     public static final String TOKEN_PREFIX = "token-prefix";
@@ -171,6 +173,8 @@ public final class Settings {
         new Option(REQUIRE_EXPIRY, Kind.BOOLEAN, "false", null, "key policy: every key must expire"),
         new Option(REQUIRE_LIMITS, Kind.BOOLEAN, "false", null,
                 "key policy: every key must carry a rate limit or credits of its own"),
+        new Option(SCOPE_MAX_LIFETIME, Kind.LIST, null, null, "key policy: per-scope ceilings, such as "
+                + "`admin:*=7d,billing:write=30d`: a key holding a matching scope must expire within that long"),
         new Option(TOKEN_PREFIX, Kind.TEXT, "pk", null, "the prefix of new tokens (2–16 characters, `[a-z][a-z0-9]*`): "
                 + "register its pattern with secret scanners"),
         new Option(TOKEN_PREFIX_PREVIOUS, Kind.LIST, null, null, "earlier prefixes, comma-separated, whose keys still verify"),

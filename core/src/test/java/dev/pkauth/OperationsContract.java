@@ -460,6 +460,27 @@ abstract class OperationsContract {
         assertThat(store.verify(forever.token()).isValid()).as("the policy loosened").isTrue();
     }
 
+    @Test
+    void perScopeCeilingsBoundOnlyTheKeysHoldingThoseScopes() {
+        store.close();
+        store = backend().newBuilder(dir).clock(clock).executor(Runnable::run).pepper("ops-pepper")
+                .settings(Settings.of(java.util.Map.of(Settings.SCOPE_MAX_LIFETIME, "admin:*=7d, billing:write=30d"))).build();
+        java.time.Instant in7 = clock.instant().plus(Duration.ofDays(7));
+        IssuedKey admin = store.create("alice", "ops", List.of("admin:users"), in7);
+        assertThat(store.verify(admin.token()).isValid()).isTrue();
+        assertThatThrownBy(() -> store.create("alice", "ops", List.of("docs:read", "admin:users"), in7.plusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scope admin:users", "at most 7d",
+                        "PKAUTH_SCOPE_MAX_LIFETIME");
+        assertThatThrownBy(() -> store.create("alice", "billing", List.of("billing:write"), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 30d");
+        assertThat(store.create("alice", "reader", List.of("docs:read", "billing:read"), null).key()).as("no ceiling").isNotNull();
+        assertThatThrownBy(() -> new KeyPolicy(null, false, false, java.util.Map.of("ad*min", Duration.ofDays(1))))
+                .hasMessageContaining("X:*");
+        assertThatThrownBy(() -> backend().newBuilder(dir).pepper("ops-pepper")
+                .settings(Settings.of(java.util.Map.of(Settings.SCOPE_MAX_LIFETIME, "admin:*"))).build().close())
+                .hasMessageContaining("PKAUTH_SCOPE_MAX_LIFETIME", "scope=duration");
+    }
+
     /** Every key a cascade, a sweep or a purge changes has a row of its own, naming its user. */
     @Test
     void everyKeyAChangeReachesHasItsOwnAuditRow() {

@@ -649,7 +649,7 @@ public final class PkauthCli {
                     for (ApiKey k : page.keys()) {
                         if (k.statusAt(now) == ApiKey.Status.EXPIRED) continue;
                         String outside = policy.violation(k.createdAt().getEpochSecond(),
-                                k.expiresAt() == null ? null : k.expiresAt().getEpochSecond(), k.limits());
+                                k.expiresAt() == null ? null : k.expiresAt().getEpochSecond(), k.limits(), k.scopes());
                         if (outside != null) finding(findings, counts, k, "outside-policy", outside);
                         if (k.expiresAt() == null) finding(findings, counts, k, "never-expires", "no expiry");
                         Instant last = k.lastUsedAt() != null ? k.lastUsedAt() : k.createdAt();

@@ -59,6 +59,7 @@ public class PkauthProperties {
     private @Nullable String tokenPrefix;
     private @Nullable String tokenPrefixPrevious;
     private @Nullable String legacyTokens;
+    private @Nullable String scopeMaxLifetime;
     private @Nullable String leakPolicy;
     private @Nullable String githubKeysUrl;
     private @Nullable String gitlabKeysUrl;
@@ -109,6 +110,7 @@ public class PkauthProperties {
         put(m, Settings.TOKEN_PREFIX, tokenPrefix);
         put(m, Settings.TOKEN_PREFIX_PREVIOUS, tokenPrefixPrevious);
         put(m, Settings.LEGACY_TOKENS, legacyTokens);
+        put(m, Settings.SCOPE_MAX_LIFETIME, scopeMaxLifetime);
         put(m, Settings.LEAK_POLICY, leakPolicy);
         put(m, Settings.GITHUB_KEYS_URL, githubKeysUrl);
         put(m, Settings.GITLAB_KEYS_URL, gitlabKeysUrl);
@@ -388,6 +390,18 @@ public class PkauthProperties {
      * @param legacyTokens the value
      */
     public void setLegacyTokens(@Nullable String legacyTokens) { this.legacyTokens = legacyTokens; }
+    /**
+     * The value of {@code pkauth.scope-max-lifetime}.
+     *
+     * @return the value, or {@code null} when unset
+     */
+    public @Nullable String getScopeMaxLifetime() { return scopeMaxLifetime; }
+    /**
+     * Sets {@code pkauth.scope-max-lifetime}.
+     *
+     * @param scopeMaxLifetime the value
+     */
+    public void setScopeMaxLifetime(@Nullable String scopeMaxLifetime) { this.scopeMaxLifetime = scopeMaxLifetime; }
     /**
      * The value of {@code pkauth.leak-policy}.
      *

@@ -86,6 +86,8 @@ final class KeyVerifier implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean untaggedChecking = new java.util.concurrent.atomic.AtomicBoolean();
     private static final long UNTAGGED_RECHECK_MILLIS = 10_000;
     private final KeyPolicy policy;
+    /** Whether {@link #policy} asks anything: decided once, not per verification. */
+    private final boolean hasPolicy;
     private final SecretHasher hasher;
     private final boolean rehashAllowed;
     private final TouchWriter touches;
@@ -117,6 +119,7 @@ final class KeyVerifier implements AutoCloseable {
         this.format = options.tokenFormat();
         this.ids = repository.idTags();
         this.policy = options.keyPolicy();
+        this.hasPolicy = !policy.equals(KeyPolicy.NONE);
         this.hasher = options.hasher();
         this.rehashAllowed = options.rehashAllowed();
         this.touches = touches;
@@ -427,7 +430,7 @@ final class KeyVerifier implements AutoCloseable {
         if (row.revokedAt() != null) return named(Verification.Reason.REVOKED, displayPrefix);
         if (row.ops().disabledAt() != null) return named(Verification.Reason.DISABLED, displayPrefix);
         if (row.expiresAt() != null && row.expiresAt() <= now) return named(Verification.Reason.EXPIRED, displayPrefix);
-        if (policy != KeyPolicy.NONE && policy.violation(row.createdAt(), row.expiresAt(), row.limits()) != null) {
+        if (hasPolicy && policy.violation(row.createdAt(), row.expiresAt(), row.limits(), row.scopes()) != null) {
             return named(Verification.Reason.POLICY, displayPrefix);
         }
         // A use refused for its address (the caller answers 403 ip_not_allowed) is no use: a stolen

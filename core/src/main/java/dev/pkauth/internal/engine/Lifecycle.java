@@ -104,7 +104,7 @@ public final class Lifecycle {
         UsageLimits limits = spec.limits() == null ? UsageLimits.NONE : spec.limits();
         long now = audits.now();
         Long expires = Views.futureSeconds(spec.expiresAt(), now);
-        String outside = keyPolicy.violation(now, expires, limits);
+        String outside = keyPolicy.violation(now, expires, limits, granted);
         if (outside != null) throw new IllegalArgumentException("cannot create this key: " + outside);
         Tokens.Minted minted = verifier.mint();
         KeyRecord draft = new KeyRecord(minted.id(), user, label, minted.prefix(), verifier.hash(minted.secret()), granted,

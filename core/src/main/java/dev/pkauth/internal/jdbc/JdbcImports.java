@@ -4,7 +4,6 @@ import dev.pkauth.internal.store.AuditRecord;
 import dev.pkauth.internal.store.KeyRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -58,14 +57,7 @@ final class JdbcImports extends JdbcBase {
     }
 
     Optional<KeyRecord> findByLookupHash(String lookupHash) {
-        try (var c = lookups.getConnection(); PreparedStatement ps = c.prepareStatement(findByLookupSql)) {
-            ps.setString(1, lookupHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.row(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw unavailable("look up a key", e);
-        }
+        return Rows.findOne(this, lookups, findByLookupSql, lookupHash);
     }
 
     boolean upgradeHash(String id, String expectedHash, String newHash, String pepperId, AuditRecord audit) {

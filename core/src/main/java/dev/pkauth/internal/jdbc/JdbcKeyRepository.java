@@ -190,14 +190,7 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
 
     @Override
     public Optional<KeyRecord> find(String id) {
-        try (Connection c = lookups.getConnection(); PreparedStatement ps = c.prepareStatement(findSql)) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.row(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw unavailable("look up a key", e);
-        }
+        return Rows.findOne(this, lookups, findSql, id);
     }
 
     @Override

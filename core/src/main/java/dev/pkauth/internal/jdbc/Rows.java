@@ -19,6 +19,18 @@ final class Rows {
             "id, user_id, name, prefix, secret_hash, scopes, expires_at, last_used_at, created_at, revoked_at, created_by,"
             + " rate_limit, rate_window, credits, refill_amount, refill_interval, last_refill_at,"
             + " disabled_at, disabled_via, metadata, allowed_ips, last_used_ip, pepper_id, created_actor, rotated_to";
+    /** The key row {@code sql} (one parameter) finds, read through {@code pool}: a verification's lookup. */
+    static java.util.Optional<KeyRecord> findOne(JdbcBase base, javax.sql.DataSource pool, String sql, String value) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(row(rs)) : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw base.unavailable("look up a key", e);
+        }
+    }
+
     /** Runs one UPDATE … RETURNING id (parameters bound by {@code bind}) and collects the ids. */
     static List<String> returningIds(Connection c, String sql, SqlBinder bind) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -127,15 +127,7 @@ public final class SecretHasher {
         Scratch s = scratch.get();
         byte[] input = s.input;
         for (int i = 0; i < input.length; i++) input[i] = (byte) token.charAt(from + i);
-        boolean usable = expected != null;
-        byte[] against = usable ? expected : DECOY;
-        Match result = Match.NONE;
-        for (int i = 0; i < s.hmacs.length; i++) {
-            s.hmacs[i].compute(input, s.output);
-            boolean equal = MessageDigest.isEqual(s.output, against);
-            if (equal && usable && result == Match.NONE) result = i == 0 ? Match.CURRENT : Match.PREVIOUS;
-        }
-        return result;
+        return matchAny(s, input, expected);
     }
 
     /**
@@ -143,8 +135,11 @@ public final class SecretHasher {
      * token ({@link #hash} of it) rather than 43 characters of it.
      */
     public Match checkWhole(String token, byte @Nullable [] expected) {
-        Scratch s = scratch.get();
-        byte[] input = token.getBytes(StandardCharsets.US_ASCII);
+        return matchAny(scratch.get(), token.getBytes(StandardCharsets.US_ASCII), expected);
+    }
+
+    /** {@code input}'s HMAC under every pepper against {@code expected} (or the decoy), all of them whatever matches. */
+    private static Match matchAny(Scratch s, byte[] input, byte @Nullable [] expected) {
         boolean usable = expected != null;
         byte[] against = usable ? expected : DECOY;
         Match result = Match.NONE;
