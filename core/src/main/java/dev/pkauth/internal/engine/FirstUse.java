@@ -61,14 +61,40 @@ final class FirstUse {
         for (int i = 0; i < stripes.length; i++) stripes[i] = new ReentrantLock();
     }
 
-    /**
-     * What a refusal costs whether or not the row exists: the SHA-256 comparison a hex row may
-     * need. Called on every refusal path, so a wrong secret and an unknown id take the same time.
-     */
-    static boolean sha256Equals(String token, byte @Nullable [] expected) {
-        byte[] digest = ForeignHash.digest(token.getBytes(StandardCharsets.US_ASCII));
-        return MessageDigest.isEqual(digest, expected == null ? DECOY : expected) && expected != null;
+    /** Whether the SHA-256 of the whole token is {@code expected}; constant-time, and allocation-free per thread. */
+    private static boolean sha256Equals(String token, byte @Nullable [] expected) {
+        Sha256Scratch s = SHA256.get();
+        int n = token.length();
+        byte[] in = n <= s.input.length ? s.input : new byte[n];
+        for (int i = 0; i < n; i++) in[i] = (byte) token.charAt(i); // tokens are ASCII: refused before this otherwise
+        s.digest.update(in, 0, n);
+        try {
+            s.digest.digest(s.output, 0, s.output.length);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        return MessageDigest.isEqual(s.output, expected == null ? DECOY : expected) && expected != null;
     }
+
+    /**
+     * Per-thread SHA-256 and buffers: every refusal computes one, and a {@code getInstance} per
+     * call would allocate more than the rest of the refusal.
+     */
+    private static final class Sha256Scratch {
+        final MessageDigest digest;
+        final byte[] input = new byte[1024];
+        final byte[] output = new byte[32];
+
+        Sha256Scratch() {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is not available on this JVM", e);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Sha256Scratch> SHA256 = ThreadLocal.withInitial(Sha256Scratch::new);
 
     /**
      * Whether {@code token} is the key of {@code row}, whose hash pkauth's HMAC did not match:
@@ -77,17 +103,17 @@ final class FirstUse {
      *
      * @param hex the row's hash as 32 raw bytes when it is 64 hex characters, else {@code null}
      * @param foreign the row's hash parsed as a foreign form, or {@code null}
-     * @param secret what pkauth's HMAC (and a slow scheme) covers: the 43 characters of a token of
-     *     pkauth's shape, the whole token of a legacy one
+     * @param secretStart where what pkauth's HMAC (and a slow scheme) covers starts: the 43
+     *     characters of a token of pkauth's shape, or 0 for a legacy token, covered whole
      */
-    boolean matches(KeyRecord row, String token, String secret, byte @Nullable [] hex, @Nullable ForeignHash foreign) {
+    boolean matches(KeyRecord row, String token, int secretStart, byte @Nullable [] hex, @Nullable ForeignHash foreign) {
         if (foreign == null || !foreign.slow()) {
             byte[] expected = hex != null ? hex : foreign instanceof ForeignHash.Sha256 s ? s.digest() : null;
             if (!sha256Equals(token, expected)) return false;
-            upgrade(row, secret, "sha256");
+            upgrade(row, token.substring(secretStart), "sha256");
             return true;
         }
-        sha256Equals(token, null); // the same work as every other refusal path, before the slow part
+        String secret = token.substring(secretStart);
         byte[] input = secret.getBytes(StandardCharsets.US_ASCII);
         String newHash = hasher.hash(secret);
         byte[] upgraded = pending.get(row.id());

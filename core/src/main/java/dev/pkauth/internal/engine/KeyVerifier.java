@@ -332,22 +332,20 @@ final class KeyVerifier implements AutoCloseable {
         // The HMAC runs whatever was found, so an unknown or forged id costs what a wrong secret costs.
         SecretHasher.Match match = hasher.check(token, secretStart, entry == null ? null : entry.hash(),
                 entry == null ? null : entry.row().pepperId());
-        if (entry == null) {
-            FirstUse.sha256Equals(token, null); // what a wrong secret's refusal also costs
-            return invalid(Verification.Reason.NOT_FOUND, token, start);
-        }
+        if (entry == null) return invalid(Verification.Reason.NOT_FOUND, token, start);
         if (match == SecretHasher.Match.NONE) {
             // A row from memory was checked by its HMAC alone: make the checks now, so a wrong secret
             // costs what a forged id costs (the tag's HMAC and the decoy's) and a mistyped token is named.
             if ((checks & CHECKED) == 0) checks = checks(token, start);
             boolean mistyped = (checks & TAGGED) != 0 && (checks & CHECKSUM) == 0;
-            // Another system's hash (imported): its own scheme, once; then the row is pkauth's.
-            if (mistyped || !firstUse.matches(entry.row(), token, token.substring(secretStart), entry.hash(), entry.foreign())) {
+            // Another system's hash (imported): its own scheme, once; then the row is pkauth's. Rows
+            // pkauth wrote record their pepper, so a wrong secret for one costs what an unknown id costs.
+            if (mistyped || !mayBeForeign(entry) || !firstUse.matches(entry.row(), token, secretStart, entry.hash(), entry.foreign())) {
                 return invalid(mistyped ? Verification.Reason.MALFORMED : Verification.Reason.BAD_SECRET, token, start);
             }
-            return accept(entry, token.substring(secretStart), null, TokenFormat.displayPrefix(token, start), clientAddress, use);
+            return accept(entry, token, secretStart, start, null, clientAddress, use);
         }
-        return accept(entry, token.substring(secretStart), match, TokenFormat.displayPrefix(token, start), clientAddress, use);
+        return accept(entry, token, secretStart, start, match, clientAddress, use);
     }
 
     /**
@@ -374,28 +372,38 @@ final class KeyVerifier implements AutoCloseable {
         SecretHasher.Match match = hasher.checkWhole(token, entry == null ? null : entry.hash());
         String shape = legacy.shapeOf(token);
         if (entry == null) {
-            FirstUse.sha256Equals(token, null);
             log.debug("pkauth: rejected a legacy key of shape {}: {}", shape, Verification.Reason.NOT_FOUND);
             return new Verification.Invalid(Verification.Reason.NOT_FOUND, null);
         }
         if (match == SecretHasher.Match.NONE) {
-            if (!firstUse.matches(entry.row(), token, token, entry.hash(), entry.foreign())) {
+            if (!mayBeForeign(entry) || !firstUse.matches(entry.row(), token, 0, entry.hash(), entry.foreign())) {
                 return named(Verification.Reason.BAD_SECRET, entry.row().prefix());
             }
-            return accept(entry, token, null, entry.row().prefix(), clientAddress, use);
+            return accept(entry, token, 0, -1, null, clientAddress, use);
         }
-        return accept(entry, token, match, entry.row().prefix(), clientAddress, use);
+        return accept(entry, token, 0, -1, match, clientAddress, use);
+    }
+
+    /**
+     * Whether a row's hash may be another system's: a foreign form, or 64 hex characters with no
+     * pepper recorded (an imported SHA-256, or a Pylon HMAC). pkauth's own rows always record their
+     * pepper, so only imported and Pylon rows pay for the SHA-256 check.
+     */
+    private static boolean mayBeForeign(Entry entry) {
+        return entry.foreign() != null || (entry.hash() != null && entry.row().pepperId() == null);
     }
 
     /**
      * The rest of a verification once the secret is known to be the key's ({@code match} not
      * NONE): pepper upgrades, revocation, suspension, expiry, policy, and the recorded use.
      *
-     * @param secret what the HMAC covers: 43 characters, or a legacy token whole
+     * @param token the token; its HMAC covers it from {@code secretStart} on (43 characters, or a
+     *     legacy token whole from 0)
+     * @param idStart where its id starts, or -1 for a legacy token (named by its row's prefix)
      * @param match the pepper the HMAC matched under, or {@code null} when the row's foreign hash
      *     matched (its upgrade is under way: nothing to re-hash)
      */
-    private Verification accept(Entry entry, String secret, SecretHasher.@Nullable Match match, String displayPrefix,
+    private Verification accept(Entry entry, String token, int secretStart, int idStart, SecretHasher.@Nullable Match match,
             @Nullable String clientAddress, boolean use) {
         if (match == SecretHasher.Match.FOREIGN_PEPPER) {
             if (warnedForeign.asMap().putIfAbsent(entry.row().id(), Boolean.TRUE) == null) {
@@ -405,7 +413,7 @@ final class KeyVerifier implements AutoCloseable {
                         + "it answers 401 here. Start with the pepper that minted it, or add it to {}",
                         entry.row().prefix(), entry.row().pepperId(), Settings.environmentName(Settings.PEPPER_PREVIOUS));
             }
-            return named(Verification.Reason.UNKNOWN_PEPPER, displayPrefix);
+            return named(Verification.Reason.UNKNOWN_PEPPER, entry, token, idStart);
         }
         KeyRecord row = entry.row();
         String id = row.id();
@@ -415,7 +423,7 @@ final class KeyVerifier implements AutoCloseable {
         boolean record = match == SecretHasher.Match.CURRENT && row.pepperId() == null;
         if ((rehash || record) && rehashing.add(id)) {
             String oldHash = row.secretHash();
-            String newHash = rehash ? hasher.hash(secret) : oldHash;
+            String newHash = rehash ? hasher.hash(token.substring(secretStart)) : oldHash;
             String fingerprint = hasher.currentFingerprint();
             touches.submit(rehash ? "re-hash a key under the current pepper" : "record a key's pepper fingerprint", () -> {
                 try {
@@ -427,11 +435,11 @@ final class KeyVerifier implements AutoCloseable {
             });
         }
         long now = Math.floorDiv(clock.millis(), 1000);
-        if (row.revokedAt() != null) return named(Verification.Reason.REVOKED, displayPrefix);
-        if (row.ops().disabledAt() != null) return named(Verification.Reason.DISABLED, displayPrefix);
-        if (row.expiresAt() != null && row.expiresAt() <= now) return named(Verification.Reason.EXPIRED, displayPrefix);
+        if (row.revokedAt() != null) return named(Verification.Reason.REVOKED, entry, token, idStart);
+        if (row.ops().disabledAt() != null) return named(Verification.Reason.DISABLED, entry, token, idStart);
+        if (row.expiresAt() != null && row.expiresAt() <= now) return named(Verification.Reason.EXPIRED, entry, token, idStart);
         if (hasPolicy && policy.violation(row.createdAt(), row.expiresAt(), row.limits(), row.scopes()) != null) {
-            return named(Verification.Reason.POLICY, displayPrefix);
+            return named(Verification.Reason.POLICY, entry, token, idStart);
         }
         // A use refused for its address (the caller answers 403 ip_not_allowed) is no use: a stolen
         // key tried from the wrong network must still read as unused, and not move last_used_ip.
@@ -442,7 +450,15 @@ final class KeyVerifier implements AutoCloseable {
         return entry.valid();
     }
 
-    /** A refusal of a key whose row was found, named by its display prefix (never a secret character of a legacy token). */
+    /**
+     * A refusal of a key whose row was found, named by its token's display prefix, or the row's
+     * for a legacy token ({@code idStart} -1), never a secret character of it. Computed only here:
+     * a valid verification allocates nothing for it.
+     */
+    private static Verification.Invalid named(Verification.Reason reason, Entry entry, String token, int idStart) {
+        return named(reason, idStart < 0 ? entry.row().prefix() : TokenFormat.displayPrefix(token, idStart));
+    }
+
     private static Verification.Invalid named(Verification.Reason reason, String displayPrefix) {
         log.debug("pkauth: rejected key {}: {}", displayPrefix, reason);
         return new Verification.Invalid(reason, displayPrefix);
