@@ -25,9 +25,13 @@ import org.jspecify.annotations.Nullable;
  * @param spec name, scopes, expiry, limits and metadata
  * @param createdAt when the source made it, or {@code null} for now
  * @param enabled false to import it disabled
+ * @param lastUsedAt the key's latest use in the source, or {@code null} when the source does not
+ *     say: it is then recorded as used at the import, so that {@code sweep --unused-for} cannot
+ *     revoke a key still in use elsewhere before it had the chance to be used here
  */
 public record ImportedKey(String sourceId, String userId, String secretHash, @Nullable String keyId,
-        @Nullable String displayPrefix, KeySpec spec, @Nullable Instant createdAt, boolean enabled) {
+        @Nullable String displayPrefix, KeySpec spec, @Nullable Instant createdAt, boolean enabled,
+        @Nullable Instant lastUsedAt) {
     /**
      * Checks that the required parts are present.
      *
@@ -39,12 +43,30 @@ public record ImportedKey(String sourceId, String userId, String secretHash, @Nu
      * @param spec name, scopes, expiry, limits and metadata
      * @param createdAt when the source made it, or {@code null}
      * @param enabled false to import it disabled
+     * @param lastUsedAt its latest use in the source, or {@code null} when unknown
      */
     public ImportedKey {
         Objects.requireNonNull(sourceId, "sourceId");
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(secretHash, "secretHash");
         Objects.requireNonNull(spec, "spec");
+    }
+
+    /**
+     * A key whose latest use the source does not say (recorded as used at the import).
+     *
+     * @param sourceId the key's id in the source system
+     * @param userId the owner
+     * @param secretHash the stored hash
+     * @param keyId the id the tokens carry, or {@code null}
+     * @param displayPrefix what listings show, or {@code null}
+     * @param spec name, scopes, expiry, limits and metadata
+     * @param createdAt when the source made it, or {@code null}
+     * @param enabled false to import it disabled
+     */
+    public ImportedKey(String sourceId, String userId, String secretHash, @Nullable String keyId,
+            @Nullable String displayPrefix, KeySpec spec, @Nullable Instant createdAt, boolean enabled) {
+        this(sourceId, userId, secretHash, keyId, displayPrefix, spec, createdAt, enabled, null);
     }
 
     /** Names the key without its hash. */

@@ -260,6 +260,22 @@ abstract class ImportContract {
     }
 
     @Test
+    void aKeyWhoseLastUseTheSourceDoesNotSayCountsAsUsedAtTheImportSoASweepSparesIt() {
+        ApiKeyStore store = open();
+        Map<String, String> a = fixture("sha256-hex");
+        Map<String, String> b = fixture("bcrypt-2a");
+        java.time.Instant longAgo = Instant.parse("2024-01-01T00:00:00Z");
+        store.operations().importKeys("csv", List.of(
+                new ImportedKey("unknown-use", "dora", a.get("secret_hash"), a.get("id"), null, KeySpec.of("a", List.of()), longAgo, true),
+                new ImportedKey("known-use", "dora", b.get("secret_hash"), b.get("id"), null, KeySpec.of("b", List.of()), longAgo, true,
+                        longAgo.plus(Duration.ofDays(1)))), false, null);
+        assertThat(store.find(a.get("id")).orElseThrow().lastUsedAt()).isEqualTo(clock.instant());
+        assertThat(store.find(b.get("id")).orElseThrow().lastUsedAt()).isEqualTo(longAgo.plus(Duration.ofDays(1)));
+        assertThat(store.operations().count(KeyQuery.allUsers().unusedFor(Duration.ofDays(90))))
+                .as("only the key the source says was idle").isEqualTo(1);
+    }
+
+    @Test
     void concurrentFirstUsesOfOneArgon2KeyUpgradeItOnce() throws Exception {
         ApiKeyStore store = open();
         Map<String, String> f = fixture("argon2id");

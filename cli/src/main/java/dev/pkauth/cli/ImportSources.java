@@ -211,7 +211,8 @@ final class ImportSources {
      * better-auth's api-key plugin ({@code apikey}): {@code key} is the base64url SHA-256 of the
      * whole token, {@code referenceId} (older versions: {@code userId}) the owner, {@code
      * permissions} a JSON object of resource to actions (each becomes the scope
-     * {@code resource:action}), times in milliseconds, the rate limit only when enabled.
+     * {@code resource:action}), times in milliseconds, the rate limit only when enabled,
+     * {@code lastRequest} as the last use.
      */
     static ImportedKey betterAuth(Row r) {
         String id = required(r, "id", "?");
@@ -243,7 +244,7 @@ final class ImportSources {
                     metadata(text(r, "metadata")), null);
             Boolean enabled = bool(r, "enabled");
             return new ImportedKey(id, user, required(r, "key", id), null, text(r, "start"), spec, instant(r, "createdat"),
-                    enabled == null || enabled);
+                    enabled == null || enabled, instant(r, "lastrequest"));
         } catch (IllegalArgumentException | IOException e) {
             throw new RowRefused(id, e.getMessage());
         }
@@ -288,7 +289,7 @@ final class ImportSources {
      * pkauth's own import format, for CSV and JSON: {@code secret_hash} and {@code user_id}
      * required; {@code source_id} (default: {@code key_id}, else the hash), {@code key_id},
      * {@code name}, {@code scopes} (space-separated, or a JSON array), {@code expires_at} and
-     * {@code created_at} (ISO-8601 or Unix seconds), {@code enabled}, {@code metadata} (a JSON
+     * {@code created_at} and {@code last_used_at} (ISO-8601 or Unix seconds), {@code enabled}, {@code metadata} (a JSON
      * object), {@code prefix}, {@code rate_limit} ({@code 100/1m}), {@code credits}, {@code refill}
      * ({@code 1000/30d}).
      */
@@ -318,7 +319,7 @@ final class ImportSources {
             KeySpec spec = new KeySpec(text(r, "name"), scopes, instant(r, "expires_at"), limits, metadata(r.get("metadata")), null);
             Boolean enabled = bool(r, "enabled");
             return new ImportedKey(id, user, hash, keyId, text(r, "prefix"), spec, instant(r, "created_at"),
-                    enabled == null || enabled);
+                    enabled == null || enabled, instant(r, "last_used_at"));
         } catch (IllegalArgumentException e) {
             throw new RowRefused(id, e.getMessage());
         }

@@ -800,6 +800,11 @@ public final class PkauthCli {
                     err().println("pkauth: this key was hashed under a pepper this process does not have: set PKAUTH_PEPPER"
                             + " (or PKAUTH_PEPPER_PREVIOUS) to the pepper of the application that minted it");
                 }
+                if (reason == Verification.Reason.MALFORMED && !presented.contains(".key_")
+                        && root.settings(false, Map.of()).get(Settings.LEGACY_TOKENS) == null) {
+                    err().println("pkauth: this is not a pkauth token; if it was imported from another system (pkauth import),"
+                            + " set PKAUTH_LEGACY_TOKENS to its shape, such as ba_* or *");
+                }
                 return REJECTED;
             }
         }

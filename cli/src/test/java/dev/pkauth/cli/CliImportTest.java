@@ -92,6 +92,13 @@ class CliImportTest {
         assertThat(again.err()).contains("Imported 0 keys from better-auth; 5 already there; 0 refused.");
 
         List<Map<String, String>> minted = Fixtures.rows(Fixtures.BETTER_AUTH_TOKENS);
+        String plain = Fixtures.row(Fixtures.BETTER_AUTH_TOKENS, "label", "plain").get("key");
+        Result undeclared = CliRunner.run(db, Map.of(), plain, "verify", "-");
+        assertThat(undeclared.exit()).isEqualTo(PkauthCli.REJECTED);
+        assertThat(undeclared.err()).contains("invalid key: malformed", "set PKAUTH_LEGACY_TOKENS");
+        Result declared = CliRunner.run(db, Map.of("PKAUTH_LEGACY_TOKENS", "ba_*,*"), plain, "verify", "-");
+        assertThat(declared.exit()).as(declared.err()).isZero();
+        assertThat(declared.out()).contains("\"user_id\": \"" + Fixtures.row(Fixtures.BETTER_AUTH_TOKENS, "label", "plain").get("user_id"));
         try (ApiKeyStore store = db.builder().legacyTokens("ba_*", "*").clock(afterMinting(auth)).executor(Runnable::run).build()) {
             for (Map<String, String> m : minted) {
                 String token = m.get("key");

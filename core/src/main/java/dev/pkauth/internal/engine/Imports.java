@@ -107,7 +107,9 @@ final class Imports {
         String prefix = key.displayPrefix() != null ? Validation.name(key.displayPrefix())
                 : keyId != null ? Tokens.prefixOfId(keyId) : "";
         String lookup = keyId == null && hash instanceof ForeignHash.Sha256 s ? s.hex() : null;
-        KeyRecord row = new KeyRecord(id, user, name, prefix, key.secretHash(), scopes, expires, null, created, null, null,
+        // Unknown last use counts as the import: a sweep must not revoke a key in use elsewhere before it is used here.
+        long lastUsed = key.lastUsedAt() == null ? now : key.lastUsedAt().getEpochSecond();
+        KeyRecord row = new KeyRecord(id, user, name, prefix, key.secretHash(), scopes, expires, lastUsed, created, null, null,
                 limits, limits.refill() == null ? null : now,
                 new KeyRecord.Ops(key.enabled() ? null : now, null, spec.metadata(),
                         spec.allowedIps() == null ? null : spec.allowedIps().toString(), null, "import:" + source, null),
