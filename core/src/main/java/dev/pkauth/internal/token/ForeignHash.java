@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  *       pkauth hash has that length;
  *   <li>64 hex characters: pkauth's (or Pylon's) HMAC <em>or</em> the SHA-256 of the whole token
  *       in hex (Unkey's). The two cannot be told apart by their text, so the verifier tries the
- *       HMAC and, only when it misses, the SHA-256 ({@link #sha256Hex}).
+ *       HMAC and, only when it misses on a row that records no pepper (pkauth's own rows always
+ *       do), the SHA-256 ({@link #sha256Hex}).
  * </ul>
  * Argon2 and bcrypt hash the key's secret: the 43 characters after the id for a token of
  * pkauth's shape (what Pylon's store hashes), the whole token for a declared legacy shape.
