@@ -143,7 +143,8 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
     @Override
     public void filter(ContainerRequestContext request) {
         BearerAuthenticator auth = authenticator();
-        Method method = resourceInfo == null ? null : resourceInfo.getResourceMethod();
+        AccessRules.Bound bound = request.getProperty(AccessRules.Bound.PROPERTY) instanceof AccessRules.Bound b ? b : null;
+        Method method = bound != null ? bound.method : resourceInfo == null ? null : resourceInfo.getResourceMethod();
         // pkauth's leak endpoints authenticate their callers themselves: reports by signature, the
         // probe by checking its token without using it (here it would count as a use and be metered).
         if (method != null && method.getDeclaringClass() == LeakResource.class) {
@@ -157,7 +158,6 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter, ContainerRespon
             request.setProperty(SessionTokens.PROPERTY, new SessionTokens(servletRequest));
             return;
         }
-        AccessRules.Bound bound = request.getProperty(AccessRules.Bound.PROPERTY) instanceof AccessRules.Bound b ? b : null;
         AccessRule rule = bound != null ? bound.rule : ruleFor(method);
         if (rule == null) {
             // Only a method met after deployment (a sub-resource's) gets here; deployment refused the rest.
