@@ -41,6 +41,9 @@ import org.jspecify.annotations.Nullable;
 final class ImportSources {
     private ImportSources() {}
 
+    /** One mapper for every row: making one per row costs more than reading the row. */
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** A source row: column names lower-cased, values as the driver or file gave them. */
     interface Row {
         @Nullable Object get(String column);
@@ -154,7 +157,7 @@ final class ImportSources {
 
     /** The objects of a JSON array (or of JSON lines), read as the loop goes. */
     static CloseableRows json(Path file) throws IOException {
-        MappingIterator<JsonNode> it = new ObjectMapper().readerFor(JsonNode.class).readValues(file.toFile());
+        MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(file.toFile());
         return new CloseableRows(rows(it, node -> {
             if (!node.isObject()) throw new IllegalArgumentException("each JSON entry must be an object");
             Map<String, Object> lower = new LinkedHashMap<>();
@@ -222,7 +225,7 @@ final class ImportSources {
             List<String> scopes = new ArrayList<>();
             String permissions = text(r, "permissions");
             if (permissions != null && !permissions.equals("null")) {
-                JsonNode p = new ObjectMapper().readTree(permissions);
+                JsonNode p = JSON.readTree(permissions);
                 if (!p.isObject()) throw new IllegalArgumentException("permissions is not a JSON object");
                 for (var e : p.properties()) {
                     for (JsonNode action : e.getValue()) scopes.add(e.getKey() + ":" + action.asText());

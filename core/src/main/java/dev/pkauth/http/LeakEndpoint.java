@@ -6,17 +6,15 @@ import dev.pkauth.StoreUnavailableException;
 import dev.pkauth.Verification;
 import dev.pkauth.internal.leaks.SigningKeys;
 import dev.pkauth.internal.metrics.LeakMetrics;
+import dev.pkauth.internal.token.Sha256Digest;
 import dev.pkauth.internal.text.Json;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -352,8 +350,7 @@ public final class LeakEndpoint {
         }
         List<Object> feedback = new ArrayList<>(items.size());
         try {
-            MessageDigest sha256 = sha256(); // one per report, reused for each of its up to 1,000 tokens
-            for (Map<String, Object> item : items) feedback.add(handle(reporter, item, sha256));
+            for (Map<String, Object> item : items) feedback.add(handle(reporter, item));
         } catch (StoreUnavailableException e) {
             return KeysEndpoint.Answer.of(AuthFailure.storeFailure(e)); // the reporter retries; work done stays done
         }
@@ -361,7 +358,7 @@ public final class LeakEndpoint {
     }
 
     /** One reported token: revoke or report it, and say whether it was one of ours. */
-    private Map<String, Object> handle(Reporter reporter, Map<String, Object> item, MessageDigest sha256) {
+    private Map<String, Object> handle(Reporter reporter, Map<String, Object> item) {
         String token = item.get("token") instanceof String t ? t.strip() : "";
         String type = item.get("type") instanceof String t ? t : "";
         String url = item.get("url") instanceof String u ? limit(u) : null;
@@ -395,7 +392,7 @@ public final class LeakEndpoint {
         }
         if (metrics != null) metrics.reported(reporter.actor(), outcome);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token_hash", HexFormat.of().formatHex(sha256.digest(token.getBytes(StandardCharsets.UTF_8))));
+        out.put("token_hash", Sha256Digest.hexOfUtf8(token));
         out.put("token_type", type);
         out.put("label", real ? "true_positive" : "false_positive");
         return out;
@@ -433,14 +430,6 @@ public final class LeakEndpoint {
             out.add(typed);
         }
         return out;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available on this JVM", e);
-        }
     }
 
     private byte[] read(InputStream in, long declared) {

@@ -7,6 +7,7 @@ import dev.pkauth.internal.store.KeyRecord;
 import dev.pkauth.internal.store.TouchWriter;
 import dev.pkauth.internal.token.ForeignHash;
 import dev.pkauth.internal.token.SecretHasher;
+import dev.pkauth.internal.token.Sha256Digest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -61,40 +62,11 @@ final class FirstUse {
         for (int i = 0; i < stripes.length; i++) stripes[i] = new ReentrantLock();
     }
 
-    /** Whether the SHA-256 of the whole token is {@code expected}; constant-time, and allocation-free per thread. */
+    /** Whether the SHA-256 of the whole token is {@code expected}; constant-time, allocation-free. */
     private static boolean sha256Equals(String token, byte @Nullable [] expected) {
-        Sha256Scratch s = SHA256.get();
-        int n = token.length();
-        byte[] in = n <= s.input.length ? s.input : new byte[n];
-        for (int i = 0; i < n; i++) in[i] = (byte) token.charAt(i); // tokens are ASCII: refused before this otherwise
-        s.digest.update(in, 0, n);
-        try {
-            s.digest.digest(s.output, 0, s.output.length);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException(e);
-        }
-        return MessageDigest.isEqual(s.output, expected == null ? DECOY : expected) && expected != null;
+        // Tokens reach here checked to be ASCII (pkauth's shape, or a declared legacy shape).
+        return MessageDigest.isEqual(Sha256Digest.ofAscii(token), expected == null ? DECOY : expected) && expected != null;
     }
-
-    /**
-     * Per-thread SHA-256 and buffers: every refusal computes one, and a {@code getInstance} per
-     * call would allocate more than the rest of the refusal.
-     */
-    private static final class Sha256Scratch {
-        final MessageDigest digest;
-        final byte[] input = new byte[1024];
-        final byte[] output = new byte[32];
-
-        Sha256Scratch() {
-            try {
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is not available on this JVM", e);
-            }
-        }
-    }
-
-    private static final ThreadLocal<Sha256Scratch> SHA256 = ThreadLocal.withInitial(Sha256Scratch::new);
 
     /**
      * Whether {@code token} is the key of {@code row}, whose hash pkauth's HMAC did not match:
@@ -110,25 +82,26 @@ final class FirstUse {
         if (foreign == null || !foreign.slow()) {
             byte[] expected = hex != null ? hex : foreign instanceof ForeignHash.Sha256 s ? s.digest() : null;
             if (!sha256Equals(token, expected)) return false;
-            upgrade(row, token.substring(secretStart), "sha256");
+            upgrade(row, hasher.hash(token.substring(secretStart)), "sha256");
             return true;
         }
         String secret = token.substring(secretStart);
         byte[] input = secret.getBytes(StandardCharsets.US_ASCII);
         String newHash = hasher.hash(secret);
+        byte[] newBytes = HexFormat.of().parseHex(newHash);
         byte[] upgraded = pending.get(row.id());
-        if (upgraded != null) return MessageDigest.isEqual(HexFormat.of().parseHex(newHash), upgraded);
+        if (upgraded != null) return MessageDigest.isEqual(newBytes, upgraded);
         ReentrantLock stripe = stripes[Math.floorMod(row.id().hashCode(), stripes.length)];
         boolean slot = false;
         try {
             if (!stripe.tryLock(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) throw busy();
             try {
                 upgraded = pending.get(row.id()); // verified while this one waited
-                if (upgraded != null) return MessageDigest.isEqual(HexFormat.of().parseHex(newHash), upgraded);
+                if (upgraded != null) return MessageDigest.isEqual(newBytes, upgraded);
                 slot = slots.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                 if (!slot) throw busy();
                 if (!foreign.matches(input)) return false;
-                upgrade(row, secret, foreign.scheme());
+                upgrade(row, newHash, foreign.scheme());
                 return true;
             } finally {
                 if (slot) slots.release();
@@ -144,9 +117,8 @@ final class FirstUse {
         return new StoreUnavailableException("too many first uses of imported keys are being verified at once; try again shortly", null);
     }
 
-    /** Queues the row's move to pkauth's HMAC of {@code secret}; until it lands, that HMAC verifies it here. */
-    private void upgrade(KeyRecord row, String secret, String scheme) {
-        String newHash = hasher.hash(secret);
+    /** Queues the row's move to {@code newHash}, pkauth's HMAC of its secret; until it lands, that HMAC verifies it here. */
+    private void upgrade(KeyRecord row, String newHash, String scheme) {
         if (pending.putIfAbsent(row.id(), HexFormat.of().parseHex(newHash)) != null) return;
         String fingerprint = hasher.currentFingerprint();
         var audit = audits.record(ACTOR, "upgrade-hash", row.id(), row.userId(), Audits.detail("from", scheme));

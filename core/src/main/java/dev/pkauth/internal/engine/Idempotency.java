@@ -6,10 +6,7 @@ import dev.pkauth.IdempotencyKey;
 import dev.pkauth.IssueResult;
 import dev.pkauth.IssuedKey;
 import dev.pkauth.internal.store.IdempotencyRecords;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.pkauth.internal.token.Sha256Digest;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -39,7 +36,7 @@ public final class Idempotency {
      */
     public Optional<IssueResult> run(String owner, IdempotencyKey key, String operation, Supplier<Optional<IssuedKey>> action) {
         String scope = "user:" + owner;
-        String hash = sha256(operation + "\n" + key.request());
+        String hash = Sha256Digest.hexOfUtf8(operation + "\n" + key.request());
         IdempotencyRecords.Claim claim = records.claim(scope, key.value(), hash, audits.now());
         switch (claim.status()) {
             case REPLAY -> {
@@ -71,13 +68,5 @@ public final class Idempotency {
         }
         records.complete(scope, key.value(), made.get().key().id());
         return Optional.of(new IssueResult(made.get().key(), made.get()));
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available on this JVM", e);
-        }
     }
 }

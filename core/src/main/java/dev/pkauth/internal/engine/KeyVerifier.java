@@ -296,8 +296,16 @@ final class KeyVerifier implements AutoCloseable {
      * what {@link #gate} said of this token, or 0.
      */
     Verification verify(String token, @Nullable String clientAddress, boolean use, int gate) {
+        return verify(token, clientAddress, use, gate, null);
+    }
+
+    /**
+     * As {@link #verify(String, String, boolean, int)}, told what {@link #idOf} said of this token:
+     * a legacy token's id found then is not hashed and looked up a second time.
+     */
+    Verification verify(String token, @Nullable String clientAddress, boolean use, int gate, @Nullable String knownId) {
         try {
-            Verification v = verifyOnce(token, clientAddress, use, gate);
+            Verification v = verifyOnce(token, clientAddress, use, gate, knownId);
             metrics.verified(v);
             return v;
         } catch (StoreUnavailableException e) {
@@ -306,10 +314,10 @@ final class KeyVerifier implements AutoCloseable {
         }
     }
 
-    private Verification verifyOnce(String token, @Nullable String clientAddress, boolean use, int gate) {
+    private Verification verifyOnce(String token, @Nullable String clientAddress, boolean use, int gate, @Nullable String knownId) {
         int start = format.idStart(token);
         if (start < 0) {
-            if (legacy.any() && legacy.matches(token)) return verifyLegacy(token, clientAddress, use);
+            if (legacy.any() && legacy.matches(token)) return verifyLegacy(token, clientAddress, use, knownId);
             log.debug("pkauth: rejected a malformed key");
             return new Verification.Invalid(Verification.Reason.MALFORMED, null);
         }
@@ -352,13 +360,18 @@ final class KeyVerifier implements AutoCloseable {
      * A legacy token (a declared shape of another system, no id in it): found by the SHA-256 of
      * the whole token on an index, one lookup, then checked as any key, its HMAC over the whole token.
      */
-    private Verification verifyLegacy(String token, @Nullable String clientAddress, boolean use) {
-        String lookupHash = ForeignHash.lookupHash(token);
-        String id = legacyIds.getIfPresent(lookupHash);
+    private Verification verifyLegacy(String token, @Nullable String clientAddress, boolean use, @Nullable String knownId) {
         Entry entry;
+        String id = knownId;
+        String hashed = null;
+        if (id == null) {
+            hashed = ForeignHash.lookupHash(token);
+            id = legacyIds.getIfPresent(hashed);
+        }
         if (id != null) {
             entry = lookup(id).orElse(null);
         } else {
+            String lookupHash = hashed != null ? hashed : ForeignHash.lookupHash(token);
             long started = System.nanoTime();
             Optional<KeyRecord> found = imports.findByLookupHash(lookupHash);
             metrics.lookup(System.nanoTime() - started);

@@ -173,17 +173,15 @@ public record StoreOptions(
                 throw new IllegalStateException(s.describe(Settings.MAX_KEY_LIFETIME) + " must be a positive duration such as 366d");
             }
         }
-        java.util.Map<String, Duration> ceilings = java.util.Map.of();
-        if (s.get(Settings.SCOPE_MAX_LIFETIME) != null) {
-            try {
-                ceilings = KeyPolicy.parseScopeLifetimes(s.get(Settings.SCOPE_MAX_LIFETIME));
-                new KeyPolicy(null, false, false, ceilings);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException(s.describe(Settings.SCOPE_MAX_LIFETIME) + ": " + e.getMessage(), e);
-            }
+        boolean expiry = s.getBoolean(Settings.REQUIRE_EXPIRY, false);
+        boolean limits = s.getBoolean(Settings.REQUIRE_LIMITS, false);
+        String ceilings = s.get(Settings.SCOPE_MAX_LIFETIME);
+        if (ceilings == null) return new KeyPolicy(max, expiry, limits);
+        try {
+            return new KeyPolicy(max, expiry, limits, KeyPolicy.parseScopeLifetimes(ceilings));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(s.describe(Settings.SCOPE_MAX_LIFETIME) + ": " + e.getMessage(), e);
         }
-        return new KeyPolicy(max, s.getBoolean(Settings.REQUIRE_EXPIRY, false), s.getBoolean(Settings.REQUIRE_LIMITS, false),
-                ceilings);
     }
 
     private static Duration minimum(Duration a, Duration b) {

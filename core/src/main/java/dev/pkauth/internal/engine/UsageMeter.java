@@ -92,14 +92,14 @@ final class UsageMeter {
         int gate = verifier.gate(token);
         if ((gate & KeyVerifier.NO_LOOKUP) != 0) {
             // Answered from memory (or refused by its id tag): no lookup to ration; a rejection still counts.
-            Verification v = verifier.verify(token, clientAddress, use, gate);
+            Verification v = verifier.verify(token, clientAddress, use, gate, id);
             if (!v.isValid()) failedByAddress.hit(budgetOf(clientAddress), windowSeconds, now);
             return v;
         }
         String budget = budgetOf(clientAddress);
         if (id != null && recentlyValid.getIfPresent(id) != null) {
             // A key that verified lately is no guess: looked up whatever the address's budget.
-            Verification v = verifier.verify(token, clientAddress, use, gate);
+            Verification v = verifier.verify(token, clientAddress, use, gate, id);
             if (v.isValid()) recentlyValid.put(id, Boolean.TRUE);
             else failedByAddress.hit(budget, windowSeconds, now);
             return v;
@@ -119,7 +119,7 @@ final class UsageMeter {
         }
         Verification v;
         try {
-            v = verifier.verify(token, clientAddress, use, gate);
+            v = verifier.verify(token, clientAddress, use, gate, id);
         } catch (RuntimeException e) {
             w.release(); // the store failed: no key was rejected
             throw e;

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Imported keys in SQL: inserted once per source row ({@code import_ref}, unique), found by the
- * SHA-256 of a legacy token ({@code lookup_hash}, unique), moved to pkauth's HMAC on first use.
+ * SHA-256 of a legacy token ({@code lookup_hash}, unique). Their move to pkauth's HMAC on first
+ * use is the pepper re-hash's statement, in {@link JdbcKeyRepository}.
  */
 final class JdbcImports extends JdbcBase {
     private final JdbcAuditLog auditLog;
@@ -18,7 +19,6 @@ final class JdbcImports extends JdbcBase {
     private final String insertSql;
     private final String importedSql;
     private final String findByLookupSql;
-    private final String upgradeSql;
 
     JdbcImports(JdbcBase same, DataSource lookups, JdbcAuditLog auditLog) {
         super(same);
@@ -30,7 +30,6 @@ final class JdbcImports extends JdbcBase {
                 + Rows.placeholders(28) + ") ON CONFLICT DO NOTHING";
         importedSql = "SELECT 1 FROM " + table + " WHERE import_ref = ?";
         findByLookupSql = "SELECT " + Rows.COLUMNS + " FROM " + table + " WHERE lookup_hash = ?";
-        upgradeSql = "UPDATE " + table + " SET secret_hash = ?, pepper_id = ? WHERE id = ? AND secret_hash = ?";
     }
 
     boolean insertImported(KeyRecord row, boolean tagged, String importRef, @Nullable String lookupHash, AuditRecord audit) {
@@ -58,17 +57,5 @@ final class JdbcImports extends JdbcBase {
 
     Optional<KeyRecord> findByLookupHash(String lookupHash) {
         return Rows.findOne(this, lookups, findByLookupSql, lookupHash);
-    }
-
-    boolean upgradeHash(String id, String expectedHash, String newHash, String pepperId, AuditRecord audit) {
-        return write(c -> inTransaction(c, () -> {
-            try (PreparedStatement ps = c.prepareStatement(upgradeSql)) {
-                ps.setString(1, newHash);
-                ps.setString(2, pepperId);
-                ps.setString(3, id);
-                ps.setString(4, expectedHash);
-                return auditLog.audited(c, ps.executeUpdate() == 1, audit);
-            }
-        }), "upgrade an imported key's hash");
     }
 }

@@ -184,11 +184,6 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
     }
 
     @Override
-    public boolean upgradeHash(String id, String expectedHash, String newHash, String pepperId, AuditRecord audit) {
-        return imports.upgradeHash(id, expectedHash, newHash, pepperId, audit);
-    }
-
-    @Override
     public Optional<KeyRecord> find(String id) {
         return Rows.findOne(this, lookups, findSql, id);
     }
@@ -223,15 +218,25 @@ public final class JdbcKeyRepository extends JdbcBase implements KeyRepository {
 
     @Override
     public void replaceHash(String id, String expectedHash, String newHash, @Nullable String pepperId) {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(replaceHashSql)) {
-                ps.setString(1, newHash);
-                ps.setString(2, pepperId);
-                ps.setString(3, id);
-                ps.setString(4, expectedHash);
-                return ps.executeUpdate();
-            }
-        }, "re-hash a key under the current pepper");
+        write(c -> replaceHash(c, id, expectedHash, newHash, pepperId), "re-hash a key under the current pepper");
+    }
+
+    /** The pepper re-hash's statement, for an imported key's first use too, with its audit row. */
+    @Override
+    public boolean upgradeHash(String id, String expectedHash, String newHash, String pepperId, AuditRecord audit) {
+        return write(c -> inTransaction(c, () -> auditLog.audited(c, replaceHash(c, id, expectedHash, newHash, pepperId) == 1, audit)),
+                "upgrade an imported key's hash");
+    }
+
+    private int replaceHash(Connection c, String id, String expectedHash, String newHash, @Nullable String pepperId)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(replaceHashSql)) {
+            ps.setString(1, newHash);
+            ps.setString(2, pepperId);
+            ps.setString(3, id);
+            ps.setString(4, expectedHash);
+            return ps.executeUpdate();
+        }
     }
 
     /** Whether this repository's store mints tagged ids (it read a tag key): rows it inserts say so. */

@@ -41,22 +41,33 @@ public final class InMemoryKeyRepository implements KeyRepository {
     private final Map<String, String> lookupHashes = new ConcurrentHashMap<>();
     private final Map<String, String> importRefs = new ConcurrentHashMap<>();
 
-    /** Idempotency keys: scope and key to (request hash, key id or null, claimed at). */
-    private final Map<String, String[]> idempotency = new java.util.HashMap<>();
+    /** An idempotency key's claim: the request's hash, when it was claimed, and the key it made (null until then). */
+    private static final class Held {
+        final String requestHash;
+        long at;
+        @Nullable String keyId;
+
+        Held(String requestHash, long at) {
+            this.requestHash = requestHash;
+            this.at = at;
+        }
+    }
+
+    /** Idempotency keys by scope and key. */
+    private final Map<java.util.List<String>, Held> idempotency = new java.util.HashMap<>();
 
     @Override
     public synchronized Claim claim(String scope, String key, String requestHash, long now) {
-        idempotency.values().removeIf(r -> Long.parseLong(r[2]) < now - RETAIN_SECONDS);
-        String k = scope + "\n" + key;
-        String[] r = idempotency.get(k);
-        if (r == null) {
-            idempotency.put(k, new String[] {requestHash, null, Long.toString(now)});
+        idempotency.values().removeIf(h -> h.at < now - RETAIN_SECONDS);
+        Held held = idempotency.get(java.util.List.of(scope, key));
+        if (held == null) {
+            idempotency.put(java.util.List.of(scope, key), new Held(requestHash, now));
             return new Claim(Status.CLAIMED, null);
         }
-        if (!r[0].equals(requestHash)) return new Claim(Status.CONFLICT, null);
-        if (r[1] != null) return new Claim(Status.REPLAY, r[1]);
-        if (Long.parseLong(r[2]) < now - ABANDONED_AFTER_SECONDS) {
-            r[2] = Long.toString(now);
+        if (!held.requestHash.equals(requestHash)) return new Claim(Status.CONFLICT, null);
+        if (held.keyId != null) return new Claim(Status.REPLAY, held.keyId);
+        if (held.at < now - ABANDONED_AFTER_SECONDS) {
+            held.at = now;
             return new Claim(Status.CLAIMED, null);
         }
         return new Claim(Status.IN_PROGRESS, null);
@@ -64,14 +75,13 @@ public final class InMemoryKeyRepository implements KeyRepository {
 
     @Override
     public synchronized void complete(String scope, String key, String keyId) {
-        String[] r = idempotency.get(scope + "\n" + key);
-        if (r != null) r[1] = keyId;
+        Held held = idempotency.get(java.util.List.of(scope, key));
+        if (held != null) held.keyId = keyId;
     }
 
     @Override
     public synchronized void release(String scope, String key) {
-        String[] r = idempotency.get(scope + "\n" + key);
-        if (r != null && r[1] == null) idempotency.remove(scope + "\n" + key);
+        idempotency.computeIfPresent(java.util.List.of(scope, key), (k, held) -> held.keyId == null ? null : held);
     }
 
     @Override
@@ -110,7 +120,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
     public synchronized boolean upgradeHash(String id, String expectedHash, String newHash, String pepperId, AuditRecord audit) {
         KeyRecord r = rows.get(id);
         if (r == null || !r.secretHash().equals(expectedHash)) return false;
-        rows.put(id, r.withSecretHash(newHash, pepperId));
+        replaceHash(id, expectedHash, newHash, pepperId);
         append(audit);
         return true;
     }

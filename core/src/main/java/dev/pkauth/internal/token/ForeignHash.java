@@ -105,7 +105,7 @@ public sealed interface ForeignHash {
 
         @Override
         public boolean matches(byte[] input) {
-            return MessageDigest.isEqual(ForeignHash.digest(input), digest);
+            return MessageDigest.isEqual(Sha256Digest.of(input), digest);
         }
 
         /** Lowercase hex, the form the lookup index of legacy tokens holds. */
@@ -119,18 +119,9 @@ public sealed interface ForeignHash {
         }
     }
 
-    /** SHA-256 of {@code input}; a new digest per call is fine here, as only refusals and legacy tokens reach it. */
-    static byte[] digest(byte[] input) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(input);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available on this JVM", e);
-        }
-    }
-
     /** Hex SHA-256 of a whole token: how a legacy token is looked up. */
     static String lookupHash(String token) {
-        return HexFormat.of().formatHex(digest(token.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(Sha256Digest.ofAscii(token));
     }
 
     /** An Argon2 PHC string: {@code $argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>}, base64 without padding. */
