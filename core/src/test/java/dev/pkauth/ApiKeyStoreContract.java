@@ -98,6 +98,35 @@ abstract class ApiKeyStoreContract {
         assertThat(reason(mistyped)).as("its checksum fails: refused before any lookup").isEqualTo(Reason.MALFORMED);
     }
 
+    /**
+     * A key verified once is checked on later requests by the SHA-256 of its secret that the first
+     * success left in memory: that check must be as strict as the HMAC, and must forget the key's
+     * proof with every change to its row.
+     */
+    @Test
+    void aKeyVerifiedOnceIsCheckedAsStrictlyAfterwardAndItsRowChangesStillCount() {
+        IssuedKey issued = store.create("alice", null, List.of(), inDays(1));
+        String token = issued.token();
+        assertThat(store.verify(token).isValid()).isTrue();
+        assertThat(store.verify(token).isValid()).as("again, from memory").isTrue();
+
+        assertThat(reason(dev.pkauth.testing.TestTokens.wrongSecret(token))).isEqualTo(Reason.BAD_SECRET);
+        for (int i = 40; i < token.length(); i++) {
+            String altered = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
+            assertThat(store.verify(altered).isValid()).as("secret character %d changed", i - 40).isFalse();
+        }
+        assertThat(store.verify(token).isValid()).isTrue();
+
+        store.disable(issued.key().id());
+        assertThat(reason(token)).isEqualTo(Reason.DISABLED);
+        store.enable(issued.key().id());
+        assertThat(store.verify(token).isValid()).isTrue();
+        clock.advance(Duration.ofDays(1));
+        assertThat(reason(token)).isEqualTo(Reason.EXPIRED);
+        store.revoke(issued.key().id());
+        assertThat(reason(token)).isEqualTo(Reason.REVOKED);
+    }
+
     @Test
     void malformedTokensAreRejectedAsMalformed() {
         String token = store.create("alice", null, List.of(), null).token();

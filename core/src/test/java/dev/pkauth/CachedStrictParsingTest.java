@@ -11,9 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A cached key is checked by its HMAC before the token's alphabet (the alphabet check moved off the
- * valid path): a token that differs from a cached one only by characters outside base64url, or
- * by a character whose low byte is a valid one, is still malformed, never valid.
+ * A key verified once is checked from memory by the SHA-256 of its secret, over each character's low
+ * byte: a token that differs from it only by characters outside base64url, or by a character
+ * whose low byte is a valid one, must still be malformed, never valid (the alphabet check runs
+ * before any hash).
  */
 class CachedStrictParsingTest {
     @TempDir

@@ -47,8 +47,12 @@ final class KeyVerifier implements AutoCloseable {
      * @param foreign the stored value read as another system's hash when it is not hex, or {@code null}
      * @param metadata what a successful verification returns
      * @param principal what a request authenticated with this key carries
+     * @param valid what a successful verification returns, built once
+     * @param proof the secret once it has matched {@code hash} under the current pepper, so that
+     *     later requests with it cost a SHA-256 instead of the HMAC; forgotten with this entry
      */
-    record Entry(KeyRecord row, byte @Nullable [] hash, @Nullable ForeignHash foreign, ApiKey metadata, ApiKeyPrincipal principal, Verification.Valid valid) {
+    record Entry(KeyRecord row, byte @Nullable [] hash, @Nullable ForeignHash foreign, ApiKey metadata, ApiKeyPrincipal principal,
+            Verification.Valid valid, SecretHasher.Proof proof) {
         @Override
         public String toString() {
             return "Entry[" + row + "]";
@@ -337,10 +341,16 @@ final class KeyVerifier implements AutoCloseable {
             if ((checks & TAGGED) != 0 && (checks & CHECKSUM) == 0) return invalid(Verification.Reason.MALFORMED, token, start);
             entry = (checks & UNSEEN) != 0 ? null : lookup(token.substring(start, start + Tokens.ID_CHARS)).orElse(null);
         }
+        // A key whose secret this process has already checked against its row: one SHA-256 of the
+        // secret. It runs whatever was found, as the HMAC below does, so every refusal costs both.
+        if (hasher.proves(token, secretStart, entry == null ? null : entry.proof()) && entry != null) {
+            return accept(entry, token, secretStart, start, SecretHasher.Match.CURRENT, clientAddress, use);
+        }
         // The HMAC runs whatever was found, so an unknown or forged id costs what a wrong secret costs.
         SecretHasher.Match match = hasher.check(token, secretStart, entry == null ? null : entry.hash(),
                 entry == null ? null : entry.row().pepperId());
         if (entry == null) return invalid(Verification.Reason.NOT_FOUND, token, start);
+        if (match == SecretHasher.Match.CURRENT && cache != null) hasher.remember(token, secretStart, entry.proof());
         if (match == SecretHasher.Match.NONE) {
             // A row from memory was checked by its HMAC alone: make the checks now, so a wrong secret
             // costs what a forged id costs (the tag's HMAC and the decoy's) and a mistyped token is named.
@@ -503,7 +513,8 @@ final class KeyVerifier implements AutoCloseable {
         ApiKey key = Views.toApiKey(r);
         ApiKeyPrincipal principal = key.toPrincipal();
         byte[] hex = SecretHasher.decode(r.secretHash());
-        return new Entry(r, hex, hex == null ? foreign(r) : null, key, principal, new Verification.Valid(key, principal));
+        return new Entry(r, hex, hex == null ? foreign(r) : null, key, principal, new Verification.Valid(key, principal),
+                new SecretHasher.Proof());
     }
 
     /** The row's hash read as another system's, or {@code null} (and a warning, once per load) when it is unreadable. */

@@ -40,8 +40,15 @@ public final class SecretHasher {
         final Sha256Hmac[] hmacs;
         final byte[] input = new byte[Tokens.SECRET_CHARS];
         final byte[] output = new byte[HASH_BYTES];
+        /** For {@link Proof}s: the secret's plain SHA-256, one compression where the HMAC takes four. */
+        final MessageDigest sha256;
 
         Scratch(List<SecretKeySpec> keys) {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is not available on this JVM", e);
+            }
             hmacs = new Sha256Hmac[keys.size()];
             for (int i = 0; i < hmacs.length; i++) {
                 byte[] key = keys.get(i).getEncoded(); // a copy, wiped once the pads are derived
@@ -125,9 +132,35 @@ public final class SecretHasher {
      */
     public Match check(CharSequence token, int from, byte @Nullable [] expected) {
         Scratch s = scratch.get();
-        byte[] input = s.input;
-        for (int i = 0; i < input.length; i++) input[i] = (byte) token.charAt(from + i);
-        return matchAny(s, input, expected);
+        return matchAny(s, copySecret(token, from, s.input), expected);
+    }
+
+    /**
+     * The 43 characters at {@code token[from…]} into {@code into}, one byte each: the caller has
+     * checked they are base64url, so each is its own low byte.
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) keeps each char's low byte: what ASCII needs
+    private static byte[] copySecret(CharSequence token, int from, byte[] into) {
+        if (token instanceof String s) {
+            s.getBytes(from, from + into.length, into, 0); // a block copy, where a charAt loop copies one by one
+        } else {
+            for (int i = 0; i < into.length; i++) into[i] = (byte) token.charAt(from + i);
+        }
+        return into;
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Constant-time equality of two 32-byte hashes: every byte is compared, nothing branches on
+     * them. {@code MessageDigest.isEqual} is constant-time too, but goes byte by byte for any
+     * length; four 8-byte words are what a 32-byte hash needs, on a path every request takes.
+     */
+    static boolean equal(byte[] a, byte[] b) {
+        long diff = 0;
+        for (int i = 0; i < HASH_BYTES; i += Long.BYTES) diff |= (long) LONGS.get(a, i) ^ (long) LONGS.get(b, i);
+        return diff == 0;
     }
 
     /**
@@ -140,15 +173,71 @@ public final class SecretHasher {
 
     /** {@code input}'s HMAC under every pepper against {@code expected} (or the decoy), all of them whatever matches. */
     private static Match matchAny(Scratch s, byte[] input, byte @Nullable [] expected) {
-        boolean usable = expected != null;
-        byte[] against = usable ? expected : DECOY;
+        byte[] against = expected != null ? expected : DECOY;
+        boolean usable = against != DECOY;
         Match result = Match.NONE;
         for (int i = 0; i < s.hmacs.length; i++) {
             s.hmacs[i].compute(input, s.output);
-            boolean equal = MessageDigest.isEqual(s.output, against);
+            boolean equal = equal(s.output, against);
             if (equal && usable && result == Match.NONE) result = i == 0 ? Match.CURRENT : Match.PREVIOUS;
         }
         return result;
+    }
+
+    /**
+     * What a cached key remembers of a secret already shown, on this process, to match its stored
+     * HMAC under the current pepper: the SHA-256 of the secret's 43 characters. A later request with
+     * the same key then costs one SHA-256 compression (the secret fits one block) instead of the
+     * HMAC's four under every pepper held.
+     *
+     * <p>It is kept in memory only, beside the row and the pepper the HMAC needs, which a reader of
+     * this process's memory already has: it gives them nothing the HMAC does not (the secret is 256
+     * random bits, so neither can be reversed). It is never logged or shown; {@link #toString} says
+     * only whether it is set. It lives and dies with the cached row it belongs to, so a revocation,
+     * a re-hash or any other change to the row (which replaces the cached row) forgets it.
+     */
+    public static final class Proof {
+        private final byte[] digest = new byte[HASH_BYTES];
+        /** Written after {@link #digest}: a reader that sees it set sees the digest whole. */
+        private volatile boolean set;
+
+        @Override
+        public String toString() {
+            return set ? "Proof[set]" : "Proof[unset]";
+        }
+    }
+
+    /**
+     * Whether the secret at {@code token[from, from + 43)} is the one {@code proof} remembers. The
+     * SHA-256 is computed and compared in constant time whether or not there is a proof to compare
+     * with, so that every verification that goes on to the HMAC has spent the same on this step.
+     */
+    public boolean proves(CharSequence token, int from, @Nullable Proof proof) {
+        Scratch s = scratch.get();
+        byte[] against = proof != null && proof.set ? proof.digest : DECOY;
+        digest(s, token, from, s.output);
+        return equal(s.output, against) && against != DECOY;
+    }
+
+    /**
+     * Remembers the secret at {@code token[from, from + 43)} in {@code proof}: to be called only once
+     * {@link #check} said {@link Match#CURRENT} for it against the row {@code proof} belongs to.
+     * Threads that remember the same key at once write the same bytes.
+     */
+    public void remember(CharSequence token, int from, Proof proof) {
+        if (proof.set) return;
+        digest(scratch.get(), token, from, proof.digest);
+        proof.set = true;
+    }
+
+    private static void digest(Scratch s, CharSequence token, int from, byte[] out) {
+        byte[] input = copySecret(token, from, s.input);
+        s.sha256.update(input);
+        try {
+            s.sha256.digest(out, 0, HASH_BYTES);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The raw bytes of a stored hex hash (either case), or {@code null} when it is not one. */

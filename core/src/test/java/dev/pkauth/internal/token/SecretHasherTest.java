@@ -76,4 +76,48 @@ class SecretHasherTest {
                 .isEqualTo(SecretHasher.Match.CURRENT);
         assertThat(h.check(SECRET, 0, null, other)).as("no row").isEqualTo(SecretHasher.Match.NONE);
     }
+
+    @Test
+    void aProofProvesOnlyTheSecretItRemembersAndOnlyOnceRemembered() {
+        SecretHasher h = new SecretHasher(List.of(PYLON_DEV));
+        String token = "xx" + SECRET;
+        SecretHasher.Proof proof = new SecretHasher.Proof();
+        assertThat(h.proves(token, 2, null)).as("no proof").isFalse();
+        assertThat(h.proves(token, 2, proof)).as("a proof not yet remembered").isFalse();
+
+        h.remember(token, 2, proof);
+        assertThat(h.proves(token, 2, proof)).isTrue();
+        assertThat(h.proves(SECRET, 0, proof)).as("the same secret elsewhere in a token").isTrue();
+        for (int i = 0; i < SECRET.length(); i++) {
+            char[] c = SECRET.toCharArray();
+            c[i] = c[i] == 'A' ? 'B' : 'A';
+            assertThat(h.proves(new String(c), 0, proof)).as("one character changed at %d", i).isFalse();
+        }
+        assertThat(new SecretHasher(List.of("another pepper")).proves(SECRET, 0, proof))
+                .as("a proof is of the secret, whichever hasher reads it").isTrue();
+        assertThat(proof).hasToString("Proof[set]");
+    }
+
+    @Test
+    void rememberingAgainKeepsTheFirstSecret() {
+        SecretHasher h = new SecretHasher(List.of(PYLON_DEV));
+        SecretHasher.Proof proof = new SecretHasher.Proof();
+        h.remember(SECRET, 0, proof);
+        h.remember("A".repeat(43), 0, proof);
+        assertThat(h.proves(SECRET, 0, proof)).isTrue();
+        assertThat(h.proves("A".repeat(43), 0, proof)).isFalse();
+    }
+
+    @Test
+    void hashesAreEqualOnlyWhenEveryByteIs() {
+        byte[] a = SecretHasher.decode(OPENSSL);
+        assertThat(SecretHasher.equal(a, a.clone())).isTrue();
+        for (int i = 0; i < a.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] b = a.clone();
+                b[i] ^= (byte) (1 << bit);
+                assertThat(SecretHasher.equal(a, b)).as("byte %d bit %d", i, bit).isFalse();
+            }
+        }
+    }
 }
