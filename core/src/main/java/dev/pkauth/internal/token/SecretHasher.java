@@ -226,7 +226,10 @@ public final class SecretHasher {
      */
     public void remember(CharSequence token, int from, Proof proof) {
         if (proof.set) return;
-        digest(scratch.get(), token, from, proof.digest);
+        Scratch s = scratch.get();
+        digest(s, token, from, s.output);
+        // Copied in whole from this thread's buffer: the proof's bytes are only ever the final digest.
+        System.arraycopy(s.output, 0, proof.digest, 0, HASH_BYTES);
         proof.set = true;
     }
 

@@ -109,4 +109,18 @@ class KeyCacheTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void anIdsHashInPlaceIsItsStringsHash() {
+        java.util.Random random = new java.util.Random(25);
+        for (int length = 0; length <= 40; length++) {
+            for (int n = 0; n < 200; n++) {
+                char[] c = new char[length + 7];
+                for (int i = 0; i < c.length; i++) c[i] = (char) random.nextInt(n % 2 == 0 ? 128 : 0x10000);
+                String text = new String(c);
+                assertThat(KeyCache.hashOf(text, 3, length))
+                        .as("length %d", length).isEqualTo(text.substring(3, 3 + length).hashCode());
+            }
+        }
+    }
 }
