@@ -374,12 +374,17 @@ final class ImportSources {
         };
     }
 
-    private static byte[] sha256(String s) {
+    /** One digest per thread for the rows of an import, not one per row. */
+    private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    private static byte[] sha256(String s) {
+        return SHA256.get().digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static long ceilSeconds(long millis) {

@@ -372,23 +372,20 @@ final class KeyVerifier implements AutoCloseable {
      */
     private Verification verifyLegacy(String token, @Nullable String clientAddress, boolean use, @Nullable String knownId) {
         Entry entry;
-        String id = knownId;
-        String hashed = null;
-        if (id == null) {
-            hashed = ForeignHash.lookupHash(token);
-            id = legacyIds.getIfPresent(hashed);
-        }
+        // Hashed only when the gate did not already name the row.
+        String lookupHash = knownId == null ? ForeignHash.lookupHash(token) : null;
+        String id = lookupHash == null ? knownId : legacyIds.getIfPresent(lookupHash);
         if (id != null) {
             entry = lookup(id).orElse(null);
         } else {
-            String lookupHash = hashed != null ? hashed : ForeignHash.lookupHash(token);
+            String hash = java.util.Objects.requireNonNull(lookupHash); // no id: the gate named no row, so it was hashed
             long started = System.nanoTime();
-            Optional<KeyRecord> found = imports.findByLookupHash(lookupHash);
+            Optional<KeyRecord> found = imports.findByLookupHash(hash);
             metrics.lookup(System.nanoTime() - started);
             entry = found.map(KeyVerifier::entry).orElse(null);
             if (entry != null) {
                 Entry loaded = entry;
-                legacyIds.put(lookupHash, loaded.row().id());
+                legacyIds.put(hash, loaded.row().id());
                 if (cache != null) entry = cache.get(loaded.row().id(), ignored -> Optional.of(loaded)).orElse(loaded);
             }
         }

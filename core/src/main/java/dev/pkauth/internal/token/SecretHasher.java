@@ -4,7 +4,6 @@ import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
@@ -40,15 +39,8 @@ public final class SecretHasher {
         final Sha256Hmac[] hmacs;
         final byte[] input = new byte[Tokens.SECRET_CHARS];
         final byte[] output = new byte[HASH_BYTES];
-        /** For {@link Proof}s: the secret's plain SHA-256, one compression where the HMAC takes four. */
-        final MessageDigest sha256;
 
         Scratch(List<SecretKeySpec> keys) {
-            try {
-                sha256 = MessageDigest.getInstance("SHA-256");
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is not available on this JVM", e);
-            }
             hmacs = new Sha256Hmac[keys.size()];
             for (int i = 0; i < hmacs.length; i++) {
                 byte[] key = keys.get(i).getEncoded(); // a copy, wiped once the pads are derived
@@ -213,10 +205,8 @@ public final class SecretHasher {
      * with, so that every verification that goes on to the HMAC has spent the same on this step.
      */
     public boolean proves(CharSequence token, int from, @Nullable Proof proof) {
-        Scratch s = scratch.get();
         byte[] against = proof != null && proof.set ? proof.digest : DECOY;
-        digest(s, token, from, s.output);
-        return equal(s.output, against) && against != DECOY;
+        return equal(secretDigest(token, from), against) && against != DECOY;
     }
 
     /**
@@ -226,21 +216,14 @@ public final class SecretHasher {
      */
     public void remember(CharSequence token, int from, Proof proof) {
         if (proof.set) return;
-        Scratch s = scratch.get();
-        digest(s, token, from, s.output);
         // Copied in whole from this thread's buffer: the proof's bytes are only ever the final digest.
-        System.arraycopy(s.output, 0, proof.digest, 0, HASH_BYTES);
+        System.arraycopy(secretDigest(token, from), 0, proof.digest, 0, HASH_BYTES);
         proof.set = true;
     }
 
-    private static void digest(Scratch s, CharSequence token, int from, byte[] out) {
-        byte[] input = copySecret(token, from, s.input);
-        s.sha256.update(input);
-        try {
-            s.sha256.digest(out, 0, HASH_BYTES);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The plain SHA-256 of the secret's 43 characters, in {@link Sha256Digest}'s per-thread buffer. */
+    private byte[] secretDigest(CharSequence token, int from) {
+        return Sha256Digest.of(copySecret(token, from, scratch.get().input));
     }
 
     /** The raw bytes of a stored hex hash (either case), or {@code null} when it is not one. */
